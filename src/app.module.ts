@@ -1,0 +1,36 @@
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { BrandsModule } from './brands/brands.module';
+import { runsApi, type AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { EnginesModule } from './engines/engines.module';
+import { HealthModule } from './health/health.module';
+import { ClockModule } from './infra/clock/clock.module';
+import { CryptoModule } from './infra/crypto/crypto.module';
+import { loggerOptions } from './infra/logging/logger-options';
+import { PrismaModule } from './infra/prisma/prisma.module';
+import { RedisModule } from './infra/redis/redis.module';
+import { ProjectsModule } from './projects/projects.module';
+import { PromptsModule } from './prompts/prompts.module';
+
+type Imports = NonNullable<ModuleMetadata['imports']>;
+
+/** The process's role decides which feature modules load: one codebase, one build. */
+@Module({})
+export class AppModule {
+  static forRole(config: AppConfig): DynamicModule {
+    const infra: Imports = [
+      ConfigModule.forRoot(config),
+      LoggerModule.forRoot(loggerOptions(config)),
+      PrismaModule,
+      RedisModule,
+      CryptoModule,
+      ClockModule,
+    ];
+    const api: Imports = runsApi(config.ROLE)
+      ? [HealthModule, AuthModule, ProjectsModule, BrandsModule, EnginesModule, PromptsModule]
+      : [];
+    return { module: AppModule, imports: [...infra, ...api] };
+  }
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../infra/prisma/prisma.service';
+import { type ApiKeyRole } from './auth-context';
+
+export interface ApiKeyRecord {
+  id: string;
+  workspaceId: string;
+  name: string;
+  role: ApiKeyRole;
+  prefix: string;
+  hash: Uint8Array;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+@Injectable()
+export class ApiKeyRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findByPrefix(prefix: string): Promise<ApiKeyRecord | null> {
+    return this.prisma.apiKey.findUnique({ where: { prefix } });
+  }
+
+  async touchLastUsed(id: string, at: Date): Promise<void> {
+    // Throttled to one write per key per minute: authentication must not cost a write per request.
+    await this.prisma.apiKey.updateMany({
+      where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(at.getTime() - 60_000) } }] },
+      data: { lastUsedAt: at },
+    });
+  }
+
+  create(input: {
+    workspaceId: string;
+    name: string;
+    role: ApiKeyRole;
+    prefix: string;
+    hash: Uint8Array<ArrayBuffer>;
+  }): Promise<ApiKeyRecord> {
+    return this.prisma.apiKey.create({ data: input });
+  }
+
+  listForWorkspace(workspaceId: string): Promise<ApiKeyRecord[]> {
+    return this.prisma.apiKey.findMany({ where: { workspaceId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1000 });
+  }
+
+  async revoke(workspaceId: string, id: string, at: Date): Promise<ApiKeyRecord | null> {
+    const existing = await this.prisma.apiKey.findFirst({ where: { id, workspaceId } });
+    if (!existing) return null;
+    if (existing.revokedAt) return existing;
+    return this.prisma.apiKey.update({ where: { id }, data: { revokedAt: at } });
+  }
+
+  async createWorkspaceWithAdminKey(input: {
+    workspaceName: string;
+    keyName: string;
+    prefix: string;
+    hash: Uint8Array<ArrayBuffer>;
+  }): Promise<{ workspaceId: string; key: ApiKeyRecord }> {
+    return this.prisma.$transaction(async (tx) => {
+      const ws = await tx.workspace.create({ data: { name: input.workspaceName } });
+      const key = await tx.apiKey.create({
+        data: { workspaceId: ws.id, name: input.keyName, role: 'admin', prefix: input.prefix, hash: input.hash },
+      });
+      return { workspaceId: ws.id, key };
+    });
+  }
+
+  listWorkspaces(): Promise<{ id: string; name: string; createdAt: Date }[]> {
+    return this.prisma.workspace.findMany({ orderBy: { createdAt: 'asc' }, take: 1000 });
+  }
+}

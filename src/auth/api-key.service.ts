@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../infra/clock/clock';
+import { ApiError } from '../infra/http/api-error';
+import { ApiKeyRepository, type ApiKeyRecord } from './api-key.repository';
+import { generateApiKey, hashApiKey, hashesEqual, parseApiKey } from './api-key-format';
+import { type ApiKeyRole, type AuthContext } from './auth-context';
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  role: ApiKeyRole;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CreatedApiKey extends ApiKeyView {
+  /** Shown exactly once, at creation. */
+  key: string;
+}
+
+@Injectable()
+export class ApiKeyService {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Missing, malformed, unknown and revoked keys are indistinguishable to the caller. */
+  async authenticate(authorization: string | undefined): Promise<AuthContext> {
+    const match = /^Bearer ([^\s]+)$/.exec(authorization ?? '');
+    const key = match?.[1];
+    const parsed = key ? parseApiKey(key) : null;
+    if (!key || !parsed) throw ApiError.unauthorized();
+    const record = await this.keys.findByPrefix(parsed.prefix);
+    if (!record || record.revokedAt || !hashesEqual(record.hash, hashApiKey(key))) throw ApiError.unauthorized();
+    await this.keys.touchLastUsed(record.id, this.clock.now());
+    return { workspaceId: record.workspaceId, apiKeyId: record.id, role: record.role };
+  }
+
+  async create(workspaceId: string, name: string, role: ApiKeyRole): Promise<CreatedApiKey> {
+    const generated = generateApiKey();
+    const record = await this.keys.create({ workspaceId, name, role, prefix: generated.prefix, hash: generated.hash });
+    return { ...toView(record), key: generated.key };
+  }
+
+  async list(workspaceId: string): Promise<ApiKeyView[]> {
+    return (await this.keys.listForWorkspace(workspaceId)).map(toView);
+  }
+
+  async revoke(workspaceId: string, id: string): Promise<ApiKeyView> {
+    const record = await this.keys.revoke(workspaceId, id, this.clock.now());
+    if (!record) throw ApiError.notFound('API key');
+    return toView(record);
+  }
+
+  async createWorkspace(workspaceName: string): Promise<{ workspaceId: string; key: CreatedApiKey }> {
+    const generated = generateApiKey();
+    const { workspaceId, key } = await this.keys.createWorkspaceWithAdminKey({
+      workspaceName,
+      keyName: 'initial admin key',
+      prefix: generated.prefix,
+      hash: generated.hash,
+    });
+    return { workspaceId, key: { ...toView(key), key: generated.key } };
+  }
+}
+
+function toView(r: ApiKeyRecord): ApiKeyView {
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    prefix: r.prefix,
+    createdAt: r.createdAt.toISOString(),
+    lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+    revokedAt: r.revokedAt?.toISOString() ?? null,
+  };
+}

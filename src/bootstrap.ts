@@ -1,0 +1,53 @@
+import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { runsApi, type AppConfig } from './config/app-config';
+import { HttpExceptionFilter } from './infra/http/http-exception.filter';
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('streamrank')
+    .setDescription('AI visibility monitor: brand mentions in streamed LLM answers, by arrival time and position.')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key: sr_<prefix>_<secret>' })
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** Creates the HTTP application (ROLE=api|all) without listening; tests use this directly. */
+export async function createHttpApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
+  app.set('trust proxy', false);
+  app.disable('x-powered-by');
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  await app.init();
+  return app;
+}
+
+/** Creates a worker-only process context (no HTTP server). */
+export async function createWorkerContext(config: AppConfig): Promise<INestApplicationContext> {
+  const ctx = await NestFactory.createApplicationContext(AppModule.forRole(config), { bufferLogs: true });
+  ctx.useLogger(ctx.get(Logger));
+  ctx.enableShutdownHooks();
+  await ctx.init();
+  return ctx;
+}
+
+export async function start(config: AppConfig): Promise<INestApplicationContext> {
+  if (runsApi(config.ROLE)) {
+    const app = await createHttpApp(config);
+    await app.listen(config.PORT);
+    return app;
+  }
+  return createWorkerContext(config);
+}

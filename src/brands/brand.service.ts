@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../infra/http/api-error';
+import { decodeCursor, toPage, type Page, type PageQuery } from '../infra/http/pagination';
+import { ProjectService } from '../projects/project.service';
+import { BrandRepository, type BrandRecord } from './brand.repository';
+import { type BrandView, type CreateBrandInput, type UpdateBrandInput } from './dto/brand.dto';
+
+/** A project's watchlist is bounded so detection stays fast and reports stay readable. */
+export const MAX_BRANDS_PER_PROJECT = 100;
+
+@Injectable()
+export class BrandService {
+  constructor(
+    private readonly brands: BrandRepository,
+    private readonly projects: ProjectService,
+  ) {}
+
+  async create(workspaceId: string, projectId: string, input: CreateBrandInput): Promise<BrandView> {
+    await this.projects.require(workspaceId, projectId);
+    if ((await this.brands.countForProject(projectId)) >= MAX_BRANDS_PER_PROJECT) {
+      throw new ApiError(422, 'limit_exceeded', `A project holds at most ${MAX_BRANDS_PER_PROJECT} brands`);
+    }
+    return toView(await this.brands.create(workspaceId, projectId, input));
+  }
+
+  async get(workspaceId: string, id: string): Promise<BrandView> {
+    const b = await this.brands.find(workspaceId, id);
+    if (!b) throw ApiError.notFound('Brand');
+    return toView(b);
+  }
+
+  async list(workspaceId: string, projectId: string, q: PageQuery): Promise<Page<BrandView>> {
+    await this.projects.require(workspaceId, projectId);
+    const rows = await this.brands.list(workspaceId, projectId, q.limit + 1, decodeCursor(q.cursor));
+    return toPage(rows, q.limit, toView);
+  }
+
+  async update(workspaceId: string, id: string, input: UpdateBrandInput): Promise<BrandView> {
+    const b = await this.brands.update(workspaceId, id, input);
+    if (!b) throw ApiError.notFound('Brand');
+    return toView(b);
+  }
+
+  async delete(workspaceId: string, id: string): Promise<void> {
+    if (!(await this.brands.delete(workspaceId, id))) throw ApiError.notFound('Brand');
+  }
+}
+
+function toView(b: BrandRecord): BrandView {
+  return {
+    id: b.id,
+    projectId: b.projectId,
+    name: b.name,
+    kind: b.kind,
+    aliases: b.aliases,
+    exclusions: b.exclusions,
+    domains: b.domains,
+    createdAt: b.createdAt.toISOString(),
+    updatedAt: b.updatedAt.toISOString(),
+  };
+}

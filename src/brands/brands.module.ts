@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ProjectsModule } from '../projects/projects.module';
+import { BrandRepository } from './brand.repository';
+import { BrandService } from './brand.service';
+import { BrandsController } from './brands.controller';
+
+@Module({
+  imports: [ProjectsModule],
+  controllers: [BrandsController],
+  providers: [BrandRepository, BrandService],
+  exports: [BrandRepository],
+})
+export class BrandsModule {}

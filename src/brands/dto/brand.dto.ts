@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+const aliasSchema = z
+  .object({
+    text: z.string().trim().min(1).max(200),
+    caseSensitive: z.boolean().default(false),
+    foldDiacritics: z.boolean().default(false),
+  })
+  .strict();
+
+/** Accepts `acme.com`, `www.acme.com` or `https://acme.com/`; stores the bare lower-case host. */
+const domainSchema = z
+  .string()
+  .trim()
+  .max(253)
+  .transform((v) =>
+    v
+      .toLowerCase()
+      .replace(/^https?:\/\//, '')
+      .replace(/\/.*$/, '')
+      .replace(/^www\./, ''),
+  )
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9\p{L}]([a-z0-9\p{L}-]{0,61}[a-z0-9\p{L}])?\.)+[a-z\p{L}][a-z0-9\p{L}-]{0,61}$/u,
+        'must be a domain name like acme.com',
+      ),
+  );
+
+const brandFields = {
+  name: z.string().trim().min(1).max(200),
+  kind: z.enum(['own', 'competitor']),
+  aliases: z.array(aliasSchema).max(50),
+  exclusions: z.array(z.string().trim().min(1).max(200)).max(50),
+  domains: z.array(domainSchema).max(20),
+};
+
+export const createBrandSchema = z
+  .object({
+    ...brandFields,
+    aliases: brandFields.aliases.default([]),
+    exclusions: brandFields.exclusions.default([]),
+    domains: brandFields.domains.default([]),
+  })
+  .strict();
+
+export const updateBrandSchema = z.object(brandFields).partial().strict();
+
+export type AliasInput = z.infer<typeof aliasSchema>;
+export type CreateBrandInput = z.infer<typeof createBrandSchema>;
+export type UpdateBrandInput = z.infer<typeof updateBrandSchema>;
+
+export interface BrandView {
+  id: string;
+  projectId: string;
+  name: string;
+  kind: 'own' | 'competitor';
+  aliases: AliasInput[];
+  exclusions: string[];
+  domains: string[];
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,77 @@
+// Operator command line: `npm run cli -- <command>`. Talks to Postgres directly; needs DATABASE_URL.
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { z } from 'zod';
+import { ApiKeyRepository } from '../auth/api-key.repository';
+import { ApiKeyService } from '../auth/api-key.service';
+import { ConfigError, loadConfig } from '../config/app-config';
+import { CliModule } from './cli.module';
+
+const USAGE = `usage: npm run cli -- <command>
+  workspace:create <name>                      create a workspace and print its first admin key (shown once)
+  workspace:list                               list workspaces
+  keys:create <workspaceId> <name> <admin|read> create an API key (shown once)
+  keys:list <workspaceId>                      list a workspace's keys (never the secrets)
+  keys:revoke <workspaceId> <keyId>            revoke a key`;
+
+const uuid = z.uuid();
+
+function arg(args: string[], i: number, name: string, check?: (v: string) => boolean): string {
+  const v = args[i];
+  if (!v || (check && !check(v))) throw new UsageError(`missing or invalid <${name}>`);
+  return v;
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  const [command, ...args] = process.argv.slice(2);
+  if (!command || command === 'help' || command === '--help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  const ctx = await NestFactory.createApplicationContext(CliModule.forConfig(config), { logger: false });
+  const keys = ctx.get(ApiKeyService);
+  const isUuid = (v: string) => uuid.safeParse(v).success;
+  try {
+    switch (command) {
+      case 'workspace:create': {
+        const created = await keys.createWorkspace(arg(args, 0, 'name').slice(0, 200));
+        console.log(JSON.stringify({ workspaceId: created.workspaceId, apiKey: created.key.key, keyId: created.key.id }, null, 2));
+        console.error('Store the API key now: it is not shown again.');
+        return 0;
+      }
+      case 'workspace:list':
+        console.log(JSON.stringify(await ctx.get(ApiKeyRepository).listWorkspaces(), null, 2));
+        return 0;
+      case 'keys:create': {
+        const role = arg(args, 2, 'admin|read', (v) => v === 'admin' || v === 'read') as 'admin' | 'read';
+        const created = await keys.create(arg(args, 0, 'workspaceId', isUuid), arg(args, 1, 'name').slice(0, 100), role);
+        console.log(JSON.stringify(created, null, 2));
+        console.error('Store the API key now: it is not shown again.');
+        return 0;
+      }
+      case 'keys:list':
+        console.log(JSON.stringify(await keys.list(arg(args, 0, 'workspaceId', isUuid)), null, 2));
+        return 0;
+      case 'keys:revoke':
+        console.log(JSON.stringify(await keys.revoke(arg(args, 0, 'workspaceId', isUuid), arg(args, 1, 'keyId', isUuid)), null, 2));
+        return 0;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } finally {
+    await ctx.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) console.error(`${e.message}\n${USAGE}`);
+    else if (e instanceof ConfigError) console.error(e.message);
+    else console.error((e as Error).message);
+    process.exit(2);
+  },
+);

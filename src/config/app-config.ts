@@ -1,0 +1,79 @@
+// The only place that reads process.env. Parsed once at boot; everything else receives AppConfig.
+import { z } from 'zod';
+
+const boolish = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .default(false);
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' }),
+  DATABASE_POOL_SIZE: positiveInt(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt(15000),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, - and _ only')
+    .default('streamrank'),
+  ENCRYPTION_KEY: z
+    .string({ error: 'is required (32 random bytes, base64: `openssl rand -base64 32`)' })
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded as base64'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: positiveInt(262_144),
+  SCHEDULER_ENABLED: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default(true),
+  CLAIM_INTERVAL_MS: positiveInt(5000),
+  CLAIM_BATCH_SIZE: positiveInt(100),
+  MISSED_SLOT_GRACE_MS: positiveInt(900_000),
+  MIN_CRON_INTERVAL_SECONDS: positiveInt(60),
+  MAX_SAMPLES_PER_SLOT: positiveInt(10),
+  WORKER_CONCURRENCY: positiveInt(16),
+  RUN_MAX_ATTEMPTS: positiveInt(3),
+  RUN_BACKOFF_MS: positiveInt(2000),
+  RUN_DEADLINE_MS: positiveInt(180_000),
+  STREAM_IDLE_TIMEOUT_MS: positiveInt(30_000),
+  SHUTDOWN_GRACE_MS: positiveInt(25_000),
+  EGRESS_ALLOW_PRIVATE: boolish,
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+export type Role = AppConfig['ROLE'];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws one ConfigError naming every offending variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = configSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(root)';
+    const message = issue.code === 'invalid_type' && input[name] === undefined ? 'is required' : issue.message;
+    return `${name} ${message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+export function runsApi(role: Role): boolean {
+  return role === 'api' || role === 'all';
+}
+
+export function runsWorker(role: Role): boolean {
+  return role === 'worker' || role === 'all';
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+export const PROVIDER_KINDS = ['openai', 'anthropic', 'gemini', 'perplexity', 'openai-compatible', 'demo'] as const;
+export type ProviderKindName = (typeof PROVIDER_KINDS)[number];
+
+export const engineParametersSchema = z
+  .object({
+    temperature: z.number().min(0).max(2),
+    maxTokens: z.number().int().min(1).max(32_000),
+    systemPrompt: z.string().max(8000),
+    webSearch: z.boolean(),
+    region: z.string().trim().max(64),
+    /** openai: which API to call. */
+    api: z.enum(['chat', 'responses']),
+    /** demo: seed for reproducible synthetic answers. */
+    seed: z.string().max(200),
+  })
+  .partial()
+  .strict();
+
+export type EngineParameters = z.infer<typeof engineParametersSchema>;
+
+const baseUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2000)
+  .refine((u) => !new URL(u).username && !new URL(u).password, 'must not embed credentials')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const engineFields = {
+  name: z.string().trim().min(1).max(200),
+  provider: z.enum(PROVIDER_KINDS),
+  model: z.string().trim().min(1).max(200),
+  parameters: engineParametersSchema,
+  baseUrl: baseUrlSchema.nullable(),
+  credential: z.string().min(1).max(4000).nullable(),
+};
+
+export const createEngineSchema = z
+  .object({
+    ...engineFields,
+    parameters: engineFields.parameters.default({}),
+    baseUrl: engineFields.baseUrl.optional(),
+    credential: engineFields.credential.optional(),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.provider === 'openai-compatible' && !e.baseUrl) {
+      ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'is required for openai-compatible engines' });
+    }
+    if (e.provider === 'demo' && (e.baseUrl || e.credential)) {
+      ctx.addIssue({ code: 'custom', path: ['provider'], message: 'demo engines take no baseUrl or credential' });
+    }
+    const needsKey = e.provider !== 'demo' && e.provider !== 'openai-compatible';
+    if (needsKey && !e.credential) {
+      ctx.addIssue({ code: 'custom', path: ['credential'], message: `is required for ${e.provider} engines` });
+    }
+  });
+
+/** `provider` is fixed at creation: measurements of one engine must stay comparable. */
+export const updateEngineSchema = z
+  .object({ ...engineFields, provider: z.never().optional() })
+  .partial()
+  .strict();
+
+export type CreateEngineInput = z.infer<typeof createEngineSchema>;
+export type UpdateEngineInput = z.infer<typeof updateEngineSchema>;
+
+export interface EngineView {
+  id: string;
+  name: string;
+  provider: ProviderKindName;
+  model: string;
+  parameters: EngineParameters;
+  baseUrl: string | null;
+  /** Credentials are write-only: only whether one is set and its last 4 characters. */
+  credential: { set: boolean; last4: string | null };
+  synthetic: boolean;
+  disabledReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}

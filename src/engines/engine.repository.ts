@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { type ProviderKind } from '../generated/prisma/client';
+import { PrismaService } from '../infra/prisma/prisma.service';
+import { afterCursor, type Cursor } from '../infra/http/pagination';
+import { engineParametersSchema, type EngineParameters, type ProviderKindName } from './dto/engine.dto';
+
+export interface EngineRecord {
+  id: string;
+  workspaceId: string;
+  name: string;
+  provider: ProviderKindName;
+  model: string;
+  parameters: EngineParameters;
+  baseUrl: string | null;
+  credentialCiphertext: Uint8Array | null;
+  credentialLast4: string | null;
+  disabledReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface EngineWrite {
+  name?: string;
+  model?: string;
+  parameters?: EngineParameters;
+  baseUrl?: string | null;
+  credentialCiphertext?: Uint8Array<ArrayBuffer> | null;
+  credentialLast4?: string | null;
+  disabledReason?: string | null;
+}
+
+const toDb = (p: ProviderKindName): ProviderKind => (p === 'openai-compatible' ? 'openai_compatible' : p);
+const fromDb = (p: ProviderKind): ProviderKindName => (p === 'openai_compatible' ? 'openai-compatible' : p);
+
+type Row = Omit<EngineRecord, 'provider' | 'parameters'> & { provider: ProviderKind; parameters: unknown };
+
+function toRecord(row: Row): EngineRecord {
+  return { ...row, provider: fromDb(row.provider), parameters: engineParametersSchema.parse(row.parameters) };
+}
+
+@Injectable()
+export class EngineRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(
+    id: string,
+    workspaceId: string,
+    input: EngineWrite & { name: string; model: string; provider: ProviderKindName },
+  ): Promise<EngineRecord> {
+    const { provider, parameters, ...rest } = input;
+    return toRecord(
+      await this.prisma.engine.create({
+        data: { id, workspaceId, provider: toDb(provider), parameters: parameters ?? {}, ...rest },
+      }),
+    );
+  }
+
+  async find(workspaceId: string, id: string): Promise<EngineRecord | null> {
+    const row = await this.prisma.engine.findFirst({ where: { id, workspaceId } });
+    return row ? toRecord(row) : null;
+  }
+
+  async list(workspaceId: string, take: number, cursor?: Cursor): Promise<EngineRecord[]> {
+    const rows = await this.prisma.engine.findMany({
+      where: { workspaceId, ...afterCursor(cursor) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+    });
+    return rows.map(toRecord);
+  }
+
+  /** Ids among `ids` that exist in the workspace. */
+  async existing(workspaceId: string, ids: string[]): Promise<string[]> {
+    const rows = await this.prisma.engine.findMany({ where: { workspaceId, id: { in: ids } }, select: { id: true } });
+    return rows.map((r) => r.id);
+  }
+
+  async update(workspaceId: string, id: string, data: EngineWrite): Promise<EngineRecord | null> {
+    const { count } = await this.prisma.engine.updateMany({ where: { id, workspaceId }, data });
+    return count === 0 ? null : this.find(workspaceId, id);
+  }
+
+  async markDisabled(id: string, reason: string): Promise<void> {
+    await this.prisma.engine.updateMany({ where: { id }, data: { disabledReason: reason } });
+  }
+
+  async delete(workspaceId: string, id: string): Promise<boolean> {
+    const { count } = await this.prisma.engine.deleteMany({ where: { id, workspaceId } });
+    return count > 0;
+  }
+}

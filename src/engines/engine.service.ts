@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../infra/http/api-error';
+import { CredentialCipher } from '../infra/crypto/credential-cipher';
+import { decodeCursor, toPage, type Page, type PageQuery } from '../infra/http/pagination';
+import { type CreateEngineInput, type EngineView, type UpdateEngineInput } from './dto/engine.dto';
+import { EngineRepository, type EngineRecord, type EngineWrite } from './engine.repository';
+
+@Injectable()
+export class EngineService {
+  constructor(
+    private readonly engines: EngineRepository,
+    private readonly cipher: CredentialCipher,
+  ) {}
+
+  async create(workspaceId: string, input: CreateEngineInput): Promise<EngineView> {
+    const id = randomUUID();
+    const { credential, ...rest } = input;
+    const record = await this.engines.create(id, workspaceId, {
+      ...rest,
+      baseUrl: rest.baseUrl ?? null,
+      ...this.credentialFields(workspaceId, id, credential ?? null),
+    });
+    return toView(record);
+  }
+
+  async get(workspaceId: string, id: string): Promise<EngineView> {
+    return toView(await this.require(workspaceId, id));
+  }
+
+  async require(workspaceId: string, id: string): Promise<EngineRecord> {
+    const e = await this.engines.find(workspaceId, id);
+    if (!e) throw ApiError.notFound('Engine');
+    return e;
+  }
+
+  async list(workspaceId: string, q: PageQuery): Promise<Page<EngineView>> {
+    const rows = await this.engines.list(workspaceId, q.limit + 1, decodeCursor(q.cursor));
+    return toPage(rows, q.limit, toView);
+  }
+
+  async update(workspaceId: string, id: string, input: UpdateEngineInput): Promise<EngineView> {
+    const current = await this.require(workspaceId, id);
+    const { credential, provider: _provider, ...rest } = input;
+    const baseUrlChanges = rest.baseUrl !== undefined && rest.baseUrl !== current.baseUrl;
+    // A stored key must never follow a base URL to a new host: re-entering it proves intent.
+    if (baseUrlChanges && current.credentialCiphertext && credential === undefined) {
+      throw ApiError.validation('Changing baseUrl requires re-entering the credential', [
+        { path: 'body.credential', message: 'is required when baseUrl changes' },
+      ]);
+    }
+    if (current.provider === 'openai-compatible' && rest.baseUrl === null) {
+      throw ApiError.validation('baseUrl is required for openai-compatible engines');
+    }
+    if (current.provider === 'demo' && (rest.baseUrl || credential)) {
+      throw ApiError.validation('demo engines take no baseUrl or credential');
+    }
+    const data: EngineWrite = { ...rest };
+    if (credential !== undefined) Object.assign(data, this.credentialFields(workspaceId, id, credential));
+    const updated = await this.engines.update(workspaceId, id, data);
+    if (!updated) throw ApiError.notFound('Engine');
+    return toView(updated);
+  }
+
+  async delete(workspaceId: string, id: string): Promise<void> {
+    if (!(await this.engines.delete(workspaceId, id))) throw ApiError.notFound('Engine');
+  }
+
+  /** Decrypts an engine's credential, in memory only; callers must not log or persist it. */
+  decryptCredential(engine: EngineRecord): string | undefined {
+    if (!engine.credentialCiphertext) return undefined;
+    return this.cipher.decrypt(engine.credentialCiphertext, engine.workspaceId, engine.id);
+  }
+
+  private credentialFields(workspaceId: string, engineId: string, credential: string | null): EngineWrite {
+    if (credential === null) return { credentialCiphertext: null, credentialLast4: null, disabledReason: null };
+    return {
+      credentialCiphertext: this.cipher.encrypt(credential, workspaceId, engineId),
+      // Short secrets reveal nothing: below 12 characters we show none of them.
+      credentialLast4: credential.length >= 12 ? credential.slice(-4) : null,
+      disabledReason: null,
+    };
+  }
+}
+
+export function toView(e: EngineRecord): EngineView {
+  return {
+    id: e.id,
+    name: e.name,
+    provider: e.provider,
+    model: e.model,
+    parameters: e.parameters,
+    baseUrl: e.baseUrl,
+    credential: { set: e.credentialCiphertext !== null, last4: e.credentialLast4 },
+    synthetic: e.provider === 'demo',
+    disabledReason: e.disabledReason,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+  };
+}

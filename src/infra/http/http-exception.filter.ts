@@ -1,0 +1,70 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { type Response } from 'express';
+import { Prisma } from '../../generated/prisma/client';
+import { ApiError, type ApiErrorBody } from './api-error';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+
+/**
+ * Renders every error as `{ error: { code, message } }`. Unknown errors become a 500 whose details are
+ * logged, never sent. Database unavailability becomes a quick 503 rather than a hang or a 500.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const [status, body] = this.render(exception);
+    if (status >= 500) this.logger.error({ err: exception }, 'request failed');
+    res.status(status).json(body);
+  }
+
+  private render(exception: unknown): [number, ApiErrorBody] {
+    if (exception instanceof ApiError) return [exception.getStatus(), exception.getResponse() as ApiErrorBody];
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : `http_${status}`;
+      const message = status === 404 ? 'No such route' : exception.message;
+      return [status, { error: { code, message } }];
+    }
+    const bp = exception as BodyParserError;
+    if (bp && typeof bp === 'object' && bp.expose && typeof bp.status === 'number') {
+      if (bp.type === 'entity.too.large')
+        return [413, { error: { code: 'payload_too_large', message: 'Request body exceeds the size limit' } }];
+      if (bp.type === 'entity.parse.failed')
+        return [400, { error: { code: 'invalid_json', message: 'Request body is not valid JSON' } }];
+      return [bp.status, { error: { code: 'bad_request', message: 'Malformed request body' } }];
+    }
+    if (exception instanceof Prisma.PrismaClientKnownRequestError) {
+      if (exception.code === 'P2002')
+        return [409, { error: { code: 'conflict', message: 'A resource with these unique fields already exists' } }];
+      if (exception.code === 'P2025') return [404, { error: { code: 'not_found', message: 'Resource not found' } }];
+      if (PRISMA_UNAVAILABLE.has(exception.code)) return unavailable();
+    }
+    if (exception instanceof Prisma.PrismaClientInitializationError) return unavailable();
+    if (isConnectionError(exception)) return unavailable();
+    return [500, { error: { code: 'internal_error', message: 'Internal server error' } }];
+  }
+}
+
+function unavailable(): [number, ApiErrorBody] {
+  return [503, { error: { code: 'service_unavailable', message: 'A backing service is unavailable; retry shortly' } }];
+}
+
+function isConnectionError(e: unknown): boolean {
+  const text = e instanceof Error ? `${e.name} ${e.message}` : '';
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|DatabaseNotReachable/i.test(
+    text,
+  );
+}

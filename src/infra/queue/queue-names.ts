@@ -1,0 +1,23 @@
+// Queue names, job names and job options live here and nowhere else.
+import { type JobsOptions } from 'bullmq';
+
+export const RUNS_QUEUE = 'runs';
+export const EXECUTE_RUN_JOB = 'execute-run';
+
+export interface ExecuteRunJobData {
+  runId: string;
+}
+
+/** Deterministic job id: enqueueing a run twice is a no-op while the job exists. */
+export function runJobId(runId: string): string {
+  return `run-${runId}`;
+}
+
+export function executeRunJobOptions(maxAttempts: number, backoffMs: number): JobsOptions {
+  return {
+    attempts: maxAttempts,
+    backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 24 * 3600, count: 10_000 },
+  };
+}

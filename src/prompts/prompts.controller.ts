@@ -1,0 +1,74 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
+import { type AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ApiPageQuery } from '../infra/http/api-page-query.decorator';
+import { openApiSchema } from '../infra/http/openapi-schema';
+import { pageQuerySchema, type Page } from '../infra/http/pagination';
+import { ParseIdPipe } from '../infra/http/parse-id.pipe';
+import { parseInput } from '../infra/http/zod-body';
+import { createPromptSchema, updatePromptSchema, type PromptView } from './dto/prompt.dto';
+import { PromptService } from './prompt.service';
+
+// Documented with the default sample bound; the running bound is MAX_SAMPLES_PER_SLOT.
+const DOC_MAX_SAMPLES = 10;
+
+@ApiTags('prompts')
+@ApiBearerAuth()
+@Controller('v1')
+export class PromptsController {
+  private readonly createSchema: ReturnType<typeof createPromptSchema>;
+  private readonly updateSchema: ReturnType<typeof updatePromptSchema>;
+
+  constructor(
+    private readonly prompts: PromptService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.createSchema = createPromptSchema(config.MAX_SAMPLES_PER_SLOT);
+    this.updateSchema = updatePromptSchema(config.MAX_SAMPLES_PER_SLOT);
+  }
+
+  @Post('projects/:projectId/prompts')
+  @ApiBody({ schema: openApiSchema(createPromptSchema(DOC_MAX_SAMPLES)) })
+  create(
+    @WorkspaceId() ws: string,
+    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+    @Body() body: unknown,
+  ): Promise<PromptView> {
+    return this.prompts.create(ws, projectId, parseInput(this.createSchema, body));
+  }
+
+  @Get('projects/:projectId/prompts')
+  @ReadAccess()
+  @ApiPageQuery()
+  list(
+    @WorkspaceId() ws: string,
+    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+    @Query() query: unknown,
+  ): Promise<Page<PromptView>> {
+    return this.prompts.list(ws, projectId, parseInput(pageQuerySchema, query, 'query'));
+  }
+
+  @Get('prompts/:id')
+  @ReadAccess()
+  get(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Prompt')) id: string): Promise<PromptView> {
+    return this.prompts.get(ws, id);
+  }
+
+  @Patch('prompts/:id')
+  @ApiBody({ schema: openApiSchema(updatePromptSchema(DOC_MAX_SAMPLES)) })
+  update(
+    @WorkspaceId() ws: string,
+    @Param('id', new ParseIdPipe('Prompt')) id: string,
+    @Body() body: unknown,
+  ): Promise<PromptView> {
+    return this.prompts.update(ws, id, parseInput(this.updateSchema, body));
+  }
+
+  @Delete('prompts/:id')
+  @HttpCode(204)
+  delete(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Prompt')) id: string): Promise<void> {
+    return this.prompts.delete(ws, id);
+  }
+}

@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common'
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { BrandsModule } from './brands/brands.module';
-import { runsApi, type AppConfig } from './config/app-config';
+import { runsApi, runsWorker, type AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { EnginesModule } from './engines/engines.module';
 import { HealthModule } from './health/health.module';
@@ -13,6 +13,11 @@ import { PrismaModule } from './infra/prisma/prisma.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { ProjectsModule } from './projects/projects.module';
 import { PromptsModule } from './prompts/prompts.module';
+import { QueueModule } from './infra/queue/queue.module';
+import { ReportsModule } from './reports/reports.module';
+import { RunsWorkerModule } from './runs/runs-worker.module';
+import { RunsModule } from './runs/runs.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 
 type Imports = NonNullable<ModuleMetadata['imports']>;
 
@@ -27,10 +32,13 @@ export class AppModule {
       RedisModule,
       CryptoModule,
       ClockModule,
+      QueueModule,
+      SchedulingModule,
     ];
     const api: Imports = runsApi(config.ROLE)
-      ? [HealthModule, AuthModule, ProjectsModule, BrandsModule, EnginesModule, PromptsModule]
+      ? [HealthModule, AuthModule, ProjectsModule, BrandsModule, EnginesModule, PromptsModule, RunsModule, ReportsModule]
       : [];
-    return { module: AppModule, imports: [...infra, ...api] };
+    const worker: Imports = runsWorker(config.ROLE) ? [RunsWorkerModule] : [];
+    return { module: AppModule, imports: [...infra, ...api, ...worker] };
   }
 }

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { BrandRepository } from '../brands/brand.repository';
+import { ApiError } from '../infra/http/api-error';
+import { Clock } from '../infra/clock/clock';
+import { ProjectService } from '../projects/project.service';
+import { wilsonInterval } from '../scoring/statistics';
+import { MentionReportRepository, type BrandAggregateRow } from './mention-report.repository';
+
+const DEFAULT_RANGE_MS = 30 * 24 * 3600_000;
+const MAX_RANGE_MS = 400 * 24 * 3600_000;
+
+const ms = (us: number | null) => (us === null ? null : Math.round(us) / 1000);
+const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
+
+@Injectable()
+export class MentionReportService {
+  constructor(
+    private readonly reports: MentionReportRepository,
+    private readonly projects: ProjectService,
+    private readonly brands: BrandRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async mentions(workspaceId: string, projectId: string, fromIso?: string, toIso?: string) {
+    const project = await this.projects.require(workspaceId, projectId);
+    const to = toIso ? new Date(toIso) : this.clock.now();
+    const from = fromIso ? new Date(fromIso) : new Date(to.getTime() - DEFAULT_RANGE_MS);
+    if (from >= to) throw ApiError.validation('from must be before to');
+    if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw ApiError.validation('the range may span at most 400 days');
+    const [rows, failed, brands] = await Promise.all([
+      this.reports.brandAggregates(projectId, from, to),
+      this.reports.failedRuns(projectId, from, to),
+      this.brands.listForProject(projectId),
+    ]);
+    const names = new Map(brands.map((b) => [b.id, b]));
+    const section = (synthetic: boolean) => {
+      const own = rows.filter((r) => r.synthetic === synthetic);
+      return {
+        synthetic,
+        successfulRuns: Math.max(0, ...own.map((r) => r.n)),
+        failedRuns: failed.find((f) => f.synthetic === synthetic)?.failed ?? 0,
+        brands: own
+          .map((r) => brandView(r, names.get(r.brandId)))
+          .sort((a, b) => (b.mentionRate.rate ?? 0) - (a.mentionRate.rate ?? 0)),
+      };
+    };
+    return {
+      projectId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      settings: { foldTokens: project.foldTokens, halfLifeMs: project.halfLifeMs },
+      // Measured runs and synthetic (demo engine) runs are never mixed.
+      measured: section(false),
+      synthetic: section(true),
+    };
+  }
+}
+
+function brandView(r: BrandAggregateRow, brand: { name: string; kind: string } | undefined) {
+  const interval = wilsonInterval(r.mentioned, r.n);
+  return {
+    brandId: r.brandId,
+    name: brand?.name ?? null,
+    kind: brand?.kind ?? null,
+    n: r.n,
+    mentionedRuns: r.mentioned,
+    mentionCount: r.mentionCount,
+    mentionRate: {
+      rate: round(interval?.rate ?? null, 6),
+      low: round(interval?.low ?? null, 6),
+      high: round(interval?.high ?? null, 6),
+    },
+    timeToFirstMentionMs: { p50: ms(r.ttfmP50Us), p90: ms(r.ttfmP90Us) },
+    firstVisibleAtMs: { p50: ms(r.visibleP50Us), p90: ms(r.visibleP90Us) },
+    firstTokenIndex: { p50: r.tokenIndexP50, p90: r.tokenIndexP90 },
+    meanOrder: round(r.meanOrder, 4),
+    aboveFoldRate: r.n === 0 ? null : round(r.aboveFold / r.n, 6),
+    meanStreamScore: round(r.meanStreamScore, 4),
+  };
+}

@@ -1,0 +1,31 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
+import { parseInput } from '../infra/http/zod-body';
+import { MentionReportService } from './mention-report.service';
+
+const mentionReportQuery = z
+  .object({
+    projectId: z.uuid(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('v1/reports')
+export class ReportsController {
+  constructor(private readonly mentionReport: MentionReportService) {}
+
+  @Get('mentions')
+  @ReadAccess()
+  @ApiQuery({ name: 'projectId', required: true })
+  @ApiQuery({ name: 'from', required: false, description: 'ISO 8601, inclusive; default: 30 days before `to`' })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive; default: now' })
+  mentions(@WorkspaceId() ws: string, @Query() query: unknown) {
+    const q = parseInput(mentionReportQuery, query, 'query');
+    return this.mentionReport.mentions(ws, q.projectId, q.from, q.to);
+  }
+}

@@ -1,0 +1,220 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { BrandRepository, type BrandRecord } from '../brands/brand.repository';
+import { StreamCapture } from '../capture/stream-capture';
+import { type CapturedStream } from '../capture/captured-stream';
+import { type DetectedMention } from '../detection/incremental-matcher';
+import { IncrementalMatcher } from '../detection/incremental-matcher';
+import { tokenizeTimeline } from '../detection/answer-tokenizer';
+import { EngineRepository } from '../engines/engine.repository';
+import { EngineService } from '../engines/engine.service';
+import { Clock } from '../infra/clock/clock';
+import { SystemMonotonicClock } from '../llm/monotonic-clock';
+import { ProviderError } from '../llm/provider-error';
+import { ProjectService } from '../projects/project.service';
+import { PromptRepository } from '../prompts/prompt.repository';
+import { scoreRun } from '../scoring/run-scorer';
+import { RunLedgerRepository, StaleAttemptError, type AttemptFailure, type PartialCapture, type StartedAttempt } from './run-ledger.repository';
+import { ProviderRegistry } from './provider-registry';
+import { RetryableRunError } from './run-errors';
+
+export interface AttemptBudget {
+  /** Attempts already made by the queue before this one. */
+  attemptsMade: number;
+  maxAttempts: number;
+}
+
+export type ExecuteOutcome = 'succeeded' | 'failed' | 'already-terminal' | 'stale';
+
+/** Finish reasons that are valid observations carrying a flag, never failures (design.md §4). */
+const FLAGGED_FINISH_REASONS = new Set(['length', 'content_filter', 'refusal']);
+
+/**
+ * Executes one run attempt: stream, capture, detect live, score, persist. Throws RetryableRunError when the
+ * queue should retry, returns the outcome otherwise (the processor turns a final failure into
+ * UnrecoverableError so BullMQ stops).
+ */
+@Injectable()
+export class RunExecutor implements OnApplicationShutdown {
+  private readonly logger = new Logger(RunExecutor.name);
+  private readonly inFlight = new Set<AbortController>();
+
+  constructor(
+    private readonly ledger: RunLedgerRepository,
+    private readonly engines: EngineRepository,
+    private readonly engineService: EngineService,
+    private readonly prompts: PromptRepository,
+    private readonly projects: ProjectService,
+    private readonly brands: BrandRepository,
+    private readonly registry: ProviderRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
+    const attempt = await this.ledger.startAttempt(runId, this.clock.now());
+    if (!attempt) return 'already-terminal';
+    const isFinal = (retryable: boolean) => !retryable || budget.attemptsMade + 1 >= budget.maxAttempts;
+
+    const [engine, prompt, project] = await Promise.all([
+      this.engines.find(attempt.workspaceId, attempt.engineId),
+      this.prompts.find(attempt.workspaceId, attempt.promptId),
+      this.projects.require(attempt.workspaceId, attempt.projectId).catch(() => null),
+    ]);
+    if (!engine || !prompt || !project) {
+      const failure = { reasonCode: 'configuration_deleted', message: 'the prompt, engine or project was deleted' };
+      return this.fail(attempt, failure, true, null);
+    }
+    const brands = await this.brands.listForProject(project.id);
+
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    try {
+      const resolved = await this.registry.resolve({
+        engine,
+        apiKey: this.engineService.decryptCredential(engine),
+        prompt: prompt.text,
+        brandNames: brands.map((b) => b.name),
+        runId,
+      });
+      const matcher = new IncrementalMatcher(brands.map(toBrandSpec));
+      const mentions: DetectedMention[] = [];
+      const clock = new SystemMonotonicClock();
+      const { capture, error } = await StreamCapture.run(
+        resolved.provider,
+        resolved.request,
+        { signal: controller.signal, clock },
+        (chunk) => {
+          for (const m of matcher.push(chunk.text, chunk.atUs)) mentions.push(m);
+        },
+      );
+      if (error) {
+        const failure = toFailure(error);
+        if (error.code === 'auth_failed') await this.engines.markDisabled(engine.id, `credential rejected (HTTP ${error.httpStatus ?? '?'})`);
+        const final = isFinal(error.retryable);
+        const outcome = await this.fail(attempt, failure, final, final ? toPartial(capture) : null);
+        if (!final) throw new RetryableRunError(failure.message, failure.reasonCode, failure.retryAfterMs);
+        return outcome;
+      }
+      for (const m of matcher.end()) mentions.push(m);
+      await this.persist(attempt, capture, mentions, brands, project);
+      return 'succeeded';
+    } catch (e) {
+      if (e instanceof StaleAttemptError) {
+        this.logger.warn({ runId }, 'stale attempt: another attempt owns this run; result dropped');
+        return 'stale';
+      }
+      if (e instanceof ProviderError) {
+        const final = isFinal(e.retryable);
+        const outcome = await this.fail(attempt, toFailure(e), final, null);
+        if (!final) throw new RetryableRunError(e.message, e.code, e.retryAfterMs);
+        return outcome;
+      }
+      throw e;
+    } finally {
+      this.inFlight.delete(controller);
+    }
+  }
+
+  private async persist(
+    attempt: StartedAttempt,
+    capture: CapturedStream,
+    mentions: DetectedMention[],
+    brands: BrandRecord[],
+    project: { foldTokens: number; halfLifeMs: number },
+  ): Promise<void> {
+    const timeline = tokenizeTimeline(capture.answerText, capture.chunkEnds, capture.chunkArrivalsUs);
+    const scored = scoreRun({
+      brands: brands.map((b) => ({ id: b.id, kind: b.kind })),
+      mentions,
+      text: capture.answerText,
+      ttftUs: capture.ttftUs,
+      tokenEnds: timeline.tokenEnds,
+      foldTokens: project.foldTokens,
+      halfLifeMs: project.halfLifeMs,
+    });
+    const flags = capture.finishReason && FLAGGED_FINISH_REASONS.has(capture.finishReason) ? [capture.finishReason] : [];
+    await this.ledger.saveRunResult(
+      attempt.runId,
+      attempt.token,
+      {
+        ...toPartial(capture),
+        flags,
+        responseModel: capture.responseModel,
+        inputTokens: capture.usage?.inputTokens ?? null,
+        outputTokens: capture.usage?.outputTokens ?? null,
+        tokenEnds: timeline.tokenEnds,
+        tokenArrivalsUs: timeline.tokenArrivalsUs,
+        mentions: scored.mentions.map((m) => ({
+          brandId: m.brandId,
+          matched: m.matched,
+          charStart: m.charStart,
+          charEnd: m.charEnd,
+          tokenIndex: m.tokenIndex,
+          visibleAtUs: m.visibleAtUs,
+          sinceFirstTokenUs: m.sinceFirstTokenUs,
+          relPosition: m.relPositionText,
+          sentenceIndex: m.sentenceIndex,
+          listRank: m.listRank,
+          inHeading: m.inHeading,
+          inBold: m.inBold,
+          snippet: m.snippet,
+        })),
+        scores: scored.brandScores.map((s) => ({
+          brandId: s.brandId,
+          mentioned: s.mentioned,
+          mentionCount: s.mentionCount,
+          firstVisibleAtUs: s.firstVisibleAtUs,
+          sinceFirstTokenUs: s.sinceFirstTokenUs,
+          firstTokenIndex: s.firstTokenIndex,
+          relPosition: s.relPositionText,
+          order: s.order,
+          aboveFold: s.aboveFold,
+          attention: s.attentionText,
+          streamScore: s.streamScoreText,
+        })),
+      },
+      this.clock.now(),
+    );
+  }
+
+  private async fail(
+    attempt: StartedAttempt,
+    failure: AttemptFailure,
+    final: boolean,
+    partial: PartialCapture | null,
+  ): Promise<ExecuteOutcome> {
+    await this.ledger.recordAttemptFailure(attempt.runId, attempt.token, failure, final, partial, this.clock.now());
+    return 'failed';
+  }
+
+  /** In-flight streams are aborted on shutdown; the queue re-runs them (a stalled job), never counted as failures. */
+  onApplicationShutdown(): void {
+    for (const c of this.inFlight) c.abort(new Error('worker shutting down'));
+  }
+}
+
+function toBrandSpec(b: BrandRecord) {
+  return { id: b.id, name: b.name, aliases: b.aliases, exclusions: b.exclusions, domains: b.domains };
+}
+
+function toFailure(e: ProviderError): AttemptFailure {
+  return {
+    reasonCode: e.code,
+    message: e.message,
+    ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
+    ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
+  };
+}
+
+function toPartial(c: CapturedStream): PartialCapture {
+  return {
+    answerText: c.answerText,
+    reasoningText: c.reasoningText === '' ? null : c.reasoningText,
+    requestSentAt: c.requestSentAt,
+    headersUs: c.headersUs,
+    ttftUs: c.ttftUs,
+    durationUs: c.durationUs,
+    chunkArrivalsUs: c.chunkArrivalsUs,
+    chunkEnds: c.chunkEnds,
+    finishReason: c.finishReason,
+  };
+}

@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client';
+import { PrismaService } from '../infra/prisma/prisma.service';
+import { manualSlotKey, scheduledSlotKey, type SlotPlan } from '../scheduling/slot-planner';
+
+export interface DuePrompt {
+  id: string;
+  workspaceId: string;
+  projectId: string;
+  cron: string;
+  timezone: string;
+  samplesPerSlot: number;
+  nextSlotAt: Date;
+}
+
+export interface StartedAttempt {
+  runId: string;
+  attempt: number;
+  token: string;
+  workspaceId: string;
+  projectId: string;
+  promptId: string;
+  engineId: string;
+  slotAt: Date;
+  sample: number;
+}
+
+export interface AttemptFailure {
+  reasonCode: string;
+  message: string;
+  httpStatus?: number;
+  retryAfterMs?: number;
+}
+
+export interface PartialCapture {
+  answerText: string;
+  reasoningText: string | null;
+  requestSentAt: Date;
+  headersUs: number | null;
+  ttftUs: number | null;
+  durationUs: number;
+  chunkArrivalsUs: number[];
+  chunkEnds: number[];
+  finishReason: string | null;
+}
+
+export interface RunResultWrite extends PartialCapture {
+  flags: string[];
+  responseModel: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  tokenEnds: number[];
+  tokenArrivalsUs: number[];
+  mentions: Omit<Prisma.MentionCreateManyInput, 'runId' | 'projectId'>[];
+  scores: Omit<Prisma.RunBrandScoreCreateManyInput, 'runId' | 'projectId' | 'promptId' | 'engineId' | 'observedAt' | 'synthetic'>[];
+}
+
+/** A write presented an attempt token that is no longer the run's current one. */
+export class StaleAttemptError extends Error {
+  constructor(runId: string) {
+    super(`stale attempt for run ${runId}: result refused`);
+    this.name = 'StaleAttemptError';
+  }
+}
+
+const MAX_SLOTS_PER_PROMPT_PER_CLAIM = 100;
+
+/** The run ledger: every state change of a run goes through here, fenced by its attempt token. */
+@Injectable()
+export class RunLedgerRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Claims due prompts (FOR UPDATE SKIP LOCKED, so any number of replicas can claim concurrently), inserts
+   * their runs (a duplicate slot key is a no-op), advances nextSlotAt. Returns the ids of new queued runs.
+   */
+  async claimDueSlots(
+    now: Date,
+    batch: number,
+    plan: (p: DuePrompt, maxSlots: number) => SlotPlan,
+  ): Promise<string[]> {
+    return this.prisma.$transaction(async (tx) => {
+      const due = await tx.$queryRaw<DuePrompt[]>`
+        SELECT id, "workspaceId", "projectId", cron, timezone, "samplesPerSlot", "nextSlotAt"
+        FROM tracked_prompts
+        WHERE active AND "nextSlotAt" <= ${now}
+        ORDER BY "nextSlotAt"
+        LIMIT ${batch}
+        FOR UPDATE SKIP LOCKED`;
+      if (due.length === 0) return [];
+      const links = await tx.promptEngine.findMany({
+        where: { promptId: { in: due.map((p) => p.id) } },
+        select: { promptId: true, engine: { select: { id: true, provider: true } } },
+      });
+      const rows: Prisma.RunCreateManyInput[] = [];
+      for (const prompt of due) {
+        const { slots, nextSlotAt } = plan(prompt, MAX_SLOTS_PER_PROMPT_PER_CLAIM);
+        for (const link of links.filter((l) => l.promptId === prompt.id)) {
+          for (const slot of slots) {
+            for (let sample = 0; sample < prompt.samplesPerSlot; sample++) {
+              rows.push({
+                workspaceId: prompt.workspaceId,
+                projectId: prompt.projectId,
+                promptId: prompt.id,
+                engineId: link.engine.id,
+                slotKey: scheduledSlotKey(prompt.id, link.engine.id, slot.slotAt, sample),
+                slotAt: slot.slotAt,
+                sample,
+                trigger: 'schedule',
+                synthetic: link.engine.provider === 'demo',
+                ...(slot.missed
+                  ? { status: 'skipped', skipReason: 'missed_slot', finishedAt: now }
+                  : { status: 'queued' }),
+              });
+            }
+          }
+        }
+        await tx.trackedPrompt.update({ where: { id: prompt.id }, data: { nextSlotAt } });
+      }
+      const created = await tx.run.createManyAndReturn({
+        data: rows,
+        skipDuplicates: true,
+        select: { id: true, status: true },
+      });
+      return created.filter((r) => r.status === 'queued').map((r) => r.id);
+    });
+  }
+
+  /**
+   * Creates the runs of a "run now" request. With an idempotency key, a repeated request returns the runs of
+   * the first one (and a different body under the same key is refused by the caller via requestHash).
+   */
+  async createManualRuns(input: {
+    workspaceId: string;
+    projectId: string;
+    promptId: string;
+    engines: { id: string; synthetic: boolean }[];
+    samples: number;
+    idempotencyKey: string | null;
+    requestHash: string;
+    now: Date;
+  }): Promise<{ requestId: string; runIds: string[]; replayed: boolean; requestHash: string }> {
+    if (input.idempotencyKey) {
+      const existing = await this.findManualRequest(input.workspaceId, input.idempotencyKey);
+      if (existing) return { ...existing, replayed: true };
+    }
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const request = await tx.manualRunRequest.create({
+          data: {
+            workspaceId: input.workspaceId,
+            promptId: input.promptId,
+            idempotencyKey: input.idempotencyKey,
+            requestHash: input.requestHash,
+          },
+        });
+        const runIds: string[] = [];
+        for (const engine of input.engines) {
+          for (let sample = 0; sample < input.samples; sample++) {
+            const run = await tx.run.create({
+              data: {
+                workspaceId: input.workspaceId,
+                projectId: input.projectId,
+                promptId: input.promptId,
+                engineId: engine.id,
+                slotKey: manualSlotKey(request.id, engine.id, sample),
+                slotAt: input.now,
+                sample,
+                trigger: 'manual',
+                synthetic: engine.synthetic,
+              },
+              select: { id: true },
+            });
+            runIds.push(run.id);
+          }
+        }
+        return { requestId: request.id, runIds, replayed: false, requestHash: input.requestHash };
+      });
+    } catch (e) {
+      // Two concurrent requests with one key: the loser returns the winner's runs.
+      if (input.idempotencyKey && e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') {
+        const existing = await this.findManualRequest(input.workspaceId, input.idempotencyKey);
+        if (existing) return { ...existing, replayed: true };
+      }
+      throw e;
+    }
+  }
+
+  private async findManualRequest(
+    workspaceId: string,
+    key: string,
+  ): Promise<{ requestId: string; runIds: string[]; requestHash: string } | null> {
+    const req = await this.prisma.manualRunRequest.findUnique({
+      where: { workspaceId_idempotencyKey: { workspaceId, idempotencyKey: key } },
+    });
+    if (!req) return null;
+    const runs = await this.prisma.run.findMany({
+      where: { slotKey: { startsWith: `m:${req.id}:` } },
+      select: { id: true },
+      orderBy: [{ engineId: 'asc' }, { sample: 'asc' }],
+    });
+    return { requestId: req.id, runIds: runs.map((r) => r.id), requestHash: req.requestHash };
+  }
+
+  /** Starts a new attempt with a fresh token; null when the run is already terminal (a duplicate job). */
+  async startAttempt(runId: string, now: Date): Promise<StartedAttempt | null> {
+    const token = randomUUID();
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<Omit<StartedAttempt, 'token'>[]>`
+        UPDATE runs SET status = 'running', attempts = attempts + 1, "attemptToken" = ${token}::uuid,
+          "startedAt" = COALESCE("startedAt", ${now}), "updatedAt" = ${now}
+        WHERE id = ${runId}::uuid AND status IN ('queued', 'running')
+        RETURNING id AS "runId", attempts AS attempt, "workspaceId", "projectId", "promptId", "engineId", "slotAt", sample`;
+      const row = rows[0];
+      if (!row) return null;
+      await tx.runAttempt.create({ data: { runId, attempt: row.attempt, token, startedAt: now } });
+      return { ...row, token };
+    });
+  }
+
+  /**
+   * Records a failed attempt. `final` ends the run as failed (keeping the partial text for inspection);
+   * otherwise the run goes back to queued while the queue waits to retry it.
+   */
+  async recordAttemptFailure(
+    runId: string,
+    token: string,
+    failure: AttemptFailure,
+    final: boolean,
+    partial: PartialCapture | null,
+    now: Date,
+  ): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.run.updateMany({
+        where: { id: runId, attemptToken: token, status: 'running' },
+        data: final
+          ? { status: 'failed', failureReason: failure.reasonCode, failureMessage: failure.message, finishedAt: now }
+          : { status: 'queued' },
+      });
+      if (count === 0) throw new StaleAttemptError(runId);
+      await tx.runAttempt.update({
+        where: { token },
+        data: {
+          finishedAt: now,
+          outcome: final ? 'failed' : 'retrying',
+          reasonCode: failure.reasonCode,
+          message: failure.message.slice(0, 1000),
+          httpStatus: failure.httpStatus ?? null,
+          retryAfterMs: failure.retryAfterMs ?? null,
+        },
+      });
+      if (final && partial) {
+        await tx.runResult.create({
+          data: {
+            runId,
+            attemptToken: token,
+            complete: false,
+            flags: [],
+            tokenEnds: [],
+            tokenArrivalsUs: [],
+            answerTokens: 0,
+            ...partial,
+          },
+        });
+      }
+    });
+  }
+
+  /** Writes the whole result in one short transaction, refused when the attempt token is stale. */
+  async saveRunResult(runId: string, token: string, result: RunResultWrite, now: Date): Promise<void> {
+    const { mentions, scores, ...capture } = result;
+    await this.prisma.$transaction(async (tx) => {
+      const run = await tx.run.findUnique({
+        where: { id: runId },
+        select: { projectId: true, promptId: true, engineId: true, synthetic: true, attemptToken: true, status: true },
+      });
+      if (!run || run.attemptToken !== token || run.status !== 'running') throw new StaleAttemptError(runId);
+      const { count } = await tx.run.updateMany({
+        where: { id: runId, attemptToken: token, status: 'running' },
+        data: { status: 'succeeded', finishedAt: now, failureReason: null, failureMessage: null },
+      });
+      if (count === 0) throw new StaleAttemptError(runId);
+      await tx.runResult.create({
+        data: { runId, attemptToken: token, complete: true, answerTokens: capture.tokenEnds.length, ...capture },
+      });
+      if (mentions.length > 0) {
+        await tx.mention.createMany({ data: mentions.map((m) => ({ ...m, runId, projectId: run.projectId })) });
+      }
+      await tx.runBrandScore.createMany({
+        data: scores.map((s) => ({
+          ...s,
+          runId,
+          projectId: run.projectId,
+          promptId: run.promptId,
+          engineId: run.engineId,
+          observedAt: capture.requestSentAt,
+          synthetic: run.synthetic,
+        })),
+      });
+      await tx.runAttempt.update({ where: { token }, data: { finishedAt: now, outcome: 'succeeded' } });
+    });
+  }
+
+  /** Queued runs older than `before`: their job may have been lost with Redis; re-enqueueing is idempotent. */
+  async queuedBefore(before: Date, limit: number): Promise<string[]> {
+    const rows = await this.prisma.run.findMany({
+      where: { status: 'queued', updatedAt: { lt: before } },
+      select: { id: true },
+      orderBy: { updatedAt: 'asc' },
+      take: limit,
+    });
+    return rows.map((r) => r.id);
+  }
+}

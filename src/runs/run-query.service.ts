@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../infra/http/api-error';
+import { decodeCursor, toPage, type Page } from '../infra/http/pagination';
+import { type RunDetailRow, type RunListRow, RunQueryRepository } from './run-query.repository';
+import { usToMs } from './dto/run.dto';
+import { type z } from 'zod';
+import { type runListQuerySchema } from './dto/run.dto';
+
+type RunListQuery = z.infer<typeof runListQuerySchema>;
+
+export interface TokenView {
+  index: number;
+  text: string;
+  charEnd: number;
+  arrivalMs: number;
+}
+
+@Injectable()
+export class RunQueryService {
+  constructor(private readonly runs: RunQueryRepository) {}
+
+  async list(workspaceId: string, q: RunListQuery): Promise<Page<ReturnType<typeof listView>>> {
+    const rows = await this.runs.list(
+      workspaceId,
+      {
+        ...(q.projectId ? { projectId: q.projectId } : {}),
+        ...(q.promptId ? { promptId: q.promptId } : {}),
+        ...(q.engineId ? { engineId: q.engineId } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.from ? { from: new Date(q.from) } : {}),
+        ...(q.to ? { to: new Date(q.to) } : {}),
+      },
+      q.limit + 1,
+      decodeCursor(q.cursor),
+    );
+    return toPage(rows, q.limit, listView);
+  }
+
+  async detail(workspaceId: string, id: string): Promise<ReturnType<typeof detailView>> {
+    const run = await this.runs.detail(workspaceId, id);
+    if (!run) throw ApiError.notFound('Run');
+    return detailView(run);
+  }
+
+  async tokens(workspaceId: string, id: string): Promise<{ runId: string; tokenizer: string; data: TokenView[] }> {
+    const t = await this.runs.timeline(workspaceId, id);
+    if (t === null) throw ApiError.notFound('Run');
+    if (t === 'no-result') return { runId: id, tokenizer: 'o200k_base', data: [] };
+    const data = t.tokenEnds.map((end, i) => ({
+      index: i,
+      text: t.answerText.slice(t.tokenEnds[i - 1] ?? 0, end),
+      charEnd: end,
+      arrivalMs: (t.tokenArrivalsUs[i] ?? 0) / 1000,
+    }));
+    return { runId: id, tokenizer: 'o200k_base', data };
+  }
+}
+
+function listView(r: RunListRow) {
+  return {
+    id: r.id,
+    projectId: r.projectId,
+    promptId: r.promptId,
+    engineId: r.engineId,
+    slotAt: r.slotAt.toISOString(),
+    sample: r.sample,
+    trigger: r.trigger,
+    status: r.status,
+    synthetic: r.synthetic,
+    attempts: r.attempts,
+    failureReason: r.failureReason,
+    skipReason: r.skipReason,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  };
+}
+
+function detailView(r: RunDetailRow) {
+  const res = r.result;
+  return {
+    ...listView(r),
+    failureMessage: r.failureMessage,
+    result: res
+      ? {
+          complete: res.complete,
+          answerText: res.answerText,
+          reasoningText: res.reasoningText,
+          finishReason: res.finishReason,
+          flags: res.flags,
+          responseModel: res.responseModel,
+          usage: { inputTokens: res.inputTokens, outputTokens: res.outputTokens },
+          timings: {
+            requestSentAt: res.requestSentAt.toISOString(),
+            headersMs: usToMs(res.headersUs),
+            ttftMs: usToMs(res.ttftUs),
+            durationMs: usToMs(res.durationUs),
+          },
+          answerTokens: res.answerTokens,
+          chunks: res.chunkEnds.map((end, i) => ({
+            index: i,
+            charStart: res.chunkEnds[i - 1] ?? 0,
+            charEnd: end,
+            arrivalMs: (res.chunkArrivalsUs[i] ?? 0) / 1000,
+          })),
+        }
+      : null,
+    mentions: r.mentions.map((m) => ({
+      brandId: m.brandId,
+      matched: m.matched,
+      charStart: m.charStart,
+      charEnd: m.charEnd,
+      tokenIndex: m.tokenIndex,
+      visibleAtMs: m.visibleAtUs / 1000,
+      sinceFirstTokenMs: m.sinceFirstTokenUs / 1000,
+      relPosition: Number(m.relPosition),
+      sentenceIndex: m.sentenceIndex,
+      listRank: m.listRank,
+      inHeading: m.inHeading,
+      inBold: m.inBold,
+      snippet: m.snippet,
+    })),
+    scores: r.scores.map((s) => ({
+      brandId: s.brandId,
+      mentioned: s.mentioned,
+      mentionCount: s.mentionCount,
+      firstVisibleAtMs: usToMs(s.firstVisibleAtUs),
+      sinceFirstTokenMs: usToMs(s.sinceFirstTokenUs),
+      firstTokenIndex: s.firstTokenIndex,
+      relPosition: s.relPosition === null ? null : Number(s.relPosition),
+      order: s.order,
+      aboveFold: s.aboveFold,
+      attention: Number(s.attention),
+      streamScore: Number(s.streamScore),
+    })),
+    attemptLog: r.attemptsLog.map((a) => ({
+      attempt: a.attempt,
+      startedAt: a.startedAt.toISOString(),
+      finishedAt: a.finishedAt?.toISOString() ?? null,
+      outcome: a.outcome,
+      reasonCode: a.reasonCode,
+      httpStatus: a.httpStatus,
+      message: a.message,
+      retryAfterMs: a.retryAfterMs,
+    })),
+  };
+}

@@ -1,0 +1,34 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type Queue } from 'bullmq';
+import { type AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { EXECUTE_RUN_JOB, executeRunJobOptions, RUNS_QUEUE, runJobId, type ExecuteRunJobData } from '../infra/queue/queue-names';
+
+/**
+ * Enqueues run jobs. Postgres holds the truth: a run whose enqueue fails stays `queued` and the reconciler
+ * enqueues it later, so a Redis outage delays runs but never loses them.
+ */
+@Injectable()
+export class RunQueue {
+  private readonly logger = new Logger(RunQueue.name);
+
+  constructor(
+    @InjectQueue(RUNS_QUEUE) private readonly queue: Queue<ExecuteRunJobData>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async enqueue(runIds: string[]): Promise<number> {
+    if (runIds.length === 0) return 0;
+    const opts = executeRunJobOptions(this.config.RUN_MAX_ATTEMPTS, this.config.RUN_BACKOFF_MS);
+    try {
+      await this.queue.addBulk(
+        runIds.map((runId) => ({ name: EXECUTE_RUN_JOB, data: { runId }, opts: { ...opts, jobId: runJobId(runId) } })),
+      );
+      return runIds.length;
+    } catch (err) {
+      this.logger.warn({ err, runs: runIds.length }, 'enqueue failed; the reconciler will retry');
+      return 0;
+    }
+  }
+}

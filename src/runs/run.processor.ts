@@ -1,0 +1,35 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { type AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { RUNS_QUEUE, type ExecuteRunJobData } from '../infra/queue/queue-names';
+import { providerAwareBackoff } from './provider-aware-backoff';
+import { RunExecutor } from './run-executor.service';
+
+/** Thin: translates a job into an execution; retry policy lives in the executor and the backoff strategy. */
+@Processor(RUNS_QUEUE, { settings: { backoffStrategy: providerAwareBackoff } })
+export class RunProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RunProcessor.name);
+
+  constructor(
+    private readonly executor: RunExecutor,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.WORKER_CONCURRENCY;
+  }
+
+  async process(job: Job<ExecuteRunJobData>): Promise<string> {
+    const outcome = await this.executor.execute(job.data.runId, {
+      attemptsMade: job.attemptsMade,
+      maxAttempts: job.opts.attempts ?? 1,
+    });
+    this.logger.log({ runId: job.data.runId, jobId: job.id, outcome }, 'run job done');
+    if (outcome === 'failed') throw new UnrecoverableError(`run ${job.data.runId} failed`);
+    return outcome;
+  }
+}

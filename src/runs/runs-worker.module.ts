@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { BrandsModule } from '../brands/brands.module';
+import { EnginesModule } from '../engines/engines.module';
+import { ProjectsModule } from '../projects/projects.module';
+import { PromptsModule } from '../prompts/prompts.module';
+import { ProviderRegistry } from './provider-registry';
+import { RunExecutor } from './run-executor.service';
+import { RunLedgerRepository } from './run-ledger.repository';
+import { RunProcessor } from './run.processor';
+
+/** Loaded only when ROLE is worker or all: consumes the runs queue. */
+@Module({
+  imports: [EnginesModule, PromptsModule, ProjectsModule, BrandsModule],
+  providers: [RunLedgerRepository, ProviderRegistry, RunExecutor, RunProcessor],
+})
+export class RunsWorkerModule {}

@@ -1,9 +1,12 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
-// Keys look like `sr_<prefix>_<secret>`: the prefix is a public lookup id (indexed, unique), the secret
-// carries 256 bits of entropy. Only SHA-256 of the whole key is stored; a fast hash is right for
-// high-entropy random keys (no dictionary to brute force), and it keeps authentication cheap.
-const KEY_PATTERN = /^sr_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+// Generated keys look like `sr_<12 chars>_<43 chars>` (256 bits of entropy). Only SHA-256 of the whole key
+// is stored, and it is the lookup index: a fast hash is right for high-entropy random keys (there is no
+// dictionary to brute force) and keeps authentication to one indexed read. Operators may also import a key
+// of their own (DEMO_API_KEY) as long as it is long enough to carry real entropy.
+export const MIN_KEY_LENGTH = 32;
+const KEY_PATTERN = /^[\x21-\x7e]{32,512}$/;
+const DISPLAY_PREFIX_LENGTH = 10;
 
 export interface GeneratedKey {
   key: string;
@@ -12,21 +15,19 @@ export interface GeneratedKey {
 }
 
 export function generateApiKey(): GeneratedKey {
-  const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
-  const secret = randomBytes(32).toString('base64url');
-  const key = `sr_${prefix}_${secret}`;
-  return { key, prefix, hash: hashApiKey(key) };
+  const id = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+  return describeKey(`sr_${id}_${randomBytes(32).toString('base64url')}`);
 }
 
-export function parseApiKey(key: string): { prefix: string } | null {
-  const m = KEY_PATTERN.exec(key);
-  return m?.[1] ? { prefix: m[1] } : null;
+/** Hash and display prefix of a key; null when it cannot be a key (too short, spaces, non-ASCII). */
+export function describeKey(key: string): GeneratedKey {
+  return { key, prefix: key.slice(0, DISPLAY_PREFIX_LENGTH), hash: hashApiKey(key) };
+}
+
+export function isWellFormedKey(key: string): boolean {
+  return KEY_PATTERN.test(key);
 }
 
 export function hashApiKey(key: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(createHash('sha256').update(key, 'utf8').digest());
-}
-
-export function hashesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }

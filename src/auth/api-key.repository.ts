@@ -18,8 +18,8 @@ export interface ApiKeyRecord {
 export class ApiKeyRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  findByPrefix(prefix: string): Promise<ApiKeyRecord | null> {
-    return this.prisma.apiKey.findUnique({ where: { prefix } });
+  findByHash(hash: Uint8Array<ArrayBuffer>): Promise<ApiKeyRecord | null> {
+    return this.prisma.apiKey.findUnique({ where: { hash } });
   }
 
   async touchLastUsed(id: string, at: Date): Promise<void> {
@@ -52,18 +52,25 @@ export class ApiKeyRepository {
   }
 
   async createWorkspaceWithAdminKey(input: {
+    workspaceId?: string;
     workspaceName: string;
     keyName: string;
     prefix: string;
     hash: Uint8Array<ArrayBuffer>;
   }): Promise<{ workspaceId: string; key: ApiKeyRecord }> {
     return this.prisma.$transaction(async (tx) => {
-      const ws = await tx.workspace.create({ data: { name: input.workspaceName } });
+      const ws = await tx.workspace.create({
+        data: { ...(input.workspaceId ? { id: input.workspaceId } : {}), name: input.workspaceName },
+      });
       const key = await tx.apiKey.create({
         data: { workspaceId: ws.id, name: input.keyName, role: 'admin', prefix: input.prefix, hash: input.hash },
       });
       return { workspaceId: ws.id, key };
     });
+  }
+
+  workspaceExists(id: string): Promise<boolean> {
+    return this.prisma.workspace.count({ where: { id } }).then((n) => n > 0);
   }
 
   listWorkspaces(): Promise<{ id: string; name: string; createdAt: Date }[]> {

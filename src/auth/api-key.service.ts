@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../infra/clock/clock';
 import { ApiError } from '../infra/http/api-error';
 import { ApiKeyRepository, type ApiKeyRecord } from './api-key.repository';
-import { generateApiKey, hashApiKey, hashesEqual, parseApiKey } from './api-key-format';
+import { describeKey, generateApiKey, hashApiKey, isWellFormedKey } from './api-key-format';
 import { type ApiKeyRole, type AuthContext } from './auth-context';
 
 export interface ApiKeyView {
@@ -31,10 +31,9 @@ export class ApiKeyService {
   async authenticate(authorization: string | undefined): Promise<AuthContext> {
     const match = /^Bearer ([^\s]+)$/.exec(authorization ?? '');
     const key = match?.[1];
-    const parsed = key ? parseApiKey(key) : null;
-    if (!key || !parsed) throw ApiError.unauthorized();
-    const record = await this.keys.findByPrefix(parsed.prefix);
-    if (!record || record.revokedAt || !hashesEqual(record.hash, hashApiKey(key))) throw ApiError.unauthorized();
+    if (!key || !isWellFormedKey(key)) throw ApiError.unauthorized();
+    const record = await this.keys.findByHash(hashApiKey(key));
+    if (!record || record.revokedAt) throw ApiError.unauthorized();
     await this.keys.touchLastUsed(record.id, this.clock.now());
     return { workspaceId: record.workspaceId, apiKeyId: record.id, role: record.role };
   }
@@ -43,6 +42,15 @@ export class ApiKeyService {
     const generated = generateApiKey();
     const record = await this.keys.create({ workspaceId, name, role, prefix: generated.prefix, hash: generated.hash });
     return { ...toView(record), key: generated.key };
+  }
+
+  /** Registers an operator-chosen admin key (e.g. DEMO_API_KEY) unless that exact key already exists. */
+  async importAdminKey(workspaceId: string, name: string, key: string): Promise<void> {
+    if (!isWellFormedKey(key)) throw new Error('the key must be 32 to 512 visible ASCII characters');
+    const described = describeKey(key);
+    const existing = await this.keys.findByHash(described.hash);
+    if (existing && existing.workspaceId !== workspaceId) throw new Error('this key belongs to another workspace');
+    if (!existing) await this.keys.create({ workspaceId, name, role: 'admin', prefix: described.prefix, hash: described.hash });
   }
 
   async list(workspaceId: string): Promise<ApiKeyView[]> {
@@ -55,9 +63,13 @@ export class ApiKeyService {
     return toView(record);
   }
 
-  async createWorkspace(workspaceName: string): Promise<{ workspaceId: string; key: CreatedApiKey }> {
-    const generated = generateApiKey();
+  async createWorkspace(
+    workspaceName: string,
+    options: { workspaceId?: string; importedKey?: string } = {},
+  ): Promise<{ workspaceId: string; key: CreatedApiKey }> {
+    const generated = options.importedKey ? describeKey(options.importedKey) : generateApiKey();
     const { workspaceId, key } = await this.keys.createWorkspaceWithAdminKey({
+      ...(options.workspaceId ? { workspaceId: options.workspaceId } : {}),
       workspaceName,
       keyName: 'initial admin key',
       prefix: generated.prefix,

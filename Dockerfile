@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+# One image for every role: the API (ROLE=api), the worker (ROLE=worker) and the one-shot migrator
+# (`node dist/scripts/migrate.js`). See docker-compose.yml.
+
+# ---- build: full dependency tree, Prisma client generation, TypeScript compile
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+ENV CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
+COPY package.json package-lock.json ./
+# No dependency needs its install scripts (esbuild/swc ship platform binaries as optional packages), and skipping
+# them keeps the build offline-safe (no engine downloads, no telemetry).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json prisma.config.ts ./
+COPY prisma ./prisma
+COPY scripts ./scripts
+COPY src ./src
+# `build` runs `db:generate` (Prisma client into src/generated) and then tsc -p tsconfig.build.json.
+RUN npm run build
+
+# ---- production dependencies only
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# ---- runtime
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production PORT=3000
+WORKDIR /app
+COPY --from=deps --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --chown=node:node package.json ./
+COPY --chown=node:node prisma ./prisma
+USER node
+EXPOSE 3000
+CMD ["node", "dist/src/main.js"]

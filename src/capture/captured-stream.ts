@@ -1,0 +1,40 @@
+/**
+ * Everything measured about one streamed answer. Times are integer microseconds since the request was
+ * sent (`requestSentAt`); they become the milliseconds of the metric definitions only at the edges.
+ */
+export interface CapturedStream {
+  requestSentAt: Date;
+  headersUs: number | null;
+  /** First non-empty answer text part (reasoning and empty role chunks do not count; wire-formats §8.2). */
+  ttftUs: number | null;
+  /** Answer text parts in arrival order. */
+  chunks: CapturedChunk[];
+  reasoningText: string;
+  finishReason: string | null;
+  usage: { inputTokens?: number; outputTokens?: number } | null;
+  responseModel: string | null;
+  responseId: string | null;
+  /** Request sent to the end of the stream (terminator, error or abort). */
+  durationUs: number;
+  answerText: string;
+  /** UTF-16 end offset of each chunk in `answerText` (chunk i spans `chunkEnds[i-1] ?? 0` to `chunkEnds[i]`). */
+  chunkEnds: number[];
+  chunkArrivalsUs: number[];
+  /** The provider's terminal event was received; a partial stream is never a success. */
+  complete: boolean;
+}
+
+export interface CapturedChunk {
+  atUs: number;
+  text: string;
+}
+
+/** One answer text part as handed to live detection the moment it arrives. */
+export interface LiveTextChunk {
+  index: number;
+  atUs: number;
+  text: string;
+  /** UTF-16 offsets of this chunk within the answer text so far. */
+  charStart: number;
+  charEnd: number;
+}

@@ -1,0 +1,242 @@
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import type { MonotonicClock } from '../monotonic-clock';
+import { ProviderError } from '../provider-error';
+import { HttpErrorClassifier } from './http-error-classifier';
+
+export interface StreamingHttpClientOptions {
+  /** DNS hook: where egress rules (no private or metadata addresses) are enforced before connecting. */
+  lookup?: LookupFunction;
+  /** No bytes (headers or body) for this long: `stalled`. Reasoning models can think silently for minutes. */
+  idleTimeoutMs?: number;
+  /** Whole exchange, request to last byte: `deadline_exceeded`. */
+  deadlineMs?: number;
+  /** Turns a non-2xx response into the error to throw; defaults to the OpenAI-style JSON envelope. */
+  classifyError?: (status: number, headers: IncomingHttpHeaders, body: string) => ProviderError;
+}
+
+export interface StreamingHttpRequest {
+  url: URL;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type HttpStreamEvent =
+  | { type: 'response'; atUs: number; status: number; headers: IncomingHttpHeaders }
+  | { type: 'data'; atUs: number; bytes: Buffer };
+
+const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+const DEFAULT_DEADLINE_MS = 600_000;
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** Reads buffered ahead of a slow consumer before we pause the socket (and timestamps start to lag). */
+const HIGH_WATER_READS = 256;
+
+/**
+ * POSTs a request and yields the response as timestamped socket reads.
+ *
+ * Why node:http rather than fetch: the arrival time of each read is taken inside the `data` listener, the
+ * moment Node hands us the bytes, and queued for the consumer. With fetch/for-await the time would be
+ * taken whenever the consumer (parser, live detection, a database write) got round to pulling, which would
+ * smear arrival times by the consumer's latency. node:http also gives us the `lookup` hook and no redirect
+ * following by default.
+ */
+export class StreamingHttpClient {
+  constructor(private readonly options: StreamingHttpClientOptions = {}) {}
+
+  async *post(
+    request: StreamingHttpRequest,
+    ctx: { signal: AbortSignal; clock: MonotonicClock },
+  ): AsyncGenerator<HttpStreamEvent, void, undefined> {
+    const { url } = request;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ProviderError('invalid_request', `unsupported URL scheme ${url.protocol}`, {
+        retryable: false,
+      });
+    }
+    if (ctx.signal.aborted) throw abortError(ctx.signal);
+
+    const queue: HttpStreamEvent[] = [];
+    // Assigned from callbacks; the casts stop TS narrowing them to `null` for good.
+    let failure = null as ProviderError | null;
+    let abortFailure = null as ProviderError | null;
+    let ended = false;
+    let wake: (() => void) | null = null;
+    let response = null as IncomingMessage | null;
+    let paused = false;
+    const notify = (): void => {
+      const resolve = wake;
+      wake = null;
+      resolve?.();
+    };
+    const fail = (error: ProviderError): void => {
+      if (failure !== null || ended) return;
+      failure = error;
+      req.destroy();
+      notify();
+    };
+
+    const transport = url.protocol === 'https:' ? https : http;
+    const body = Buffer.from(request.body, 'utf8');
+    const req = transport.request(url, {
+      method: 'POST',
+      headers: {
+        ...request.headers,
+        'content-length': String(body.length),
+        // Compressed bodies arrive in bursts that hide token timing, and node:http would not inflate them.
+        'accept-encoding': 'identity',
+      },
+      ...(this.options.lookup === undefined ? {} : { lookup: this.options.lookup }),
+    });
+
+    const idleTimeoutMs = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const armIdle = (): void => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        fail(new ProviderError('stalled', `no bytes received for ${idleTimeoutMs} ms`, { retryable: true }));
+      }, idleTimeoutMs);
+    };
+    const deadlineMs = this.options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const deadlineTimer = setTimeout(() => {
+      fail(
+        new ProviderError('deadline_exceeded', `no complete response within ${deadlineMs} ms`, {
+          retryable: true,
+        }),
+      );
+    }, deadlineMs);
+    const onAbort = (): void => {
+      // An abort is not drained like a failure: the caller asked us to stop reading now.
+      abortFailure ??= abortError(ctx.signal);
+      req.destroy();
+      notify();
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+
+    req.setNoDelay(true);
+    req.on('error', (error: Error) => {
+      // A lookup hook may reject a host with a ProviderError of its own; keep its verdict.
+      if (error instanceof ProviderError) return fail(error);
+      fail(
+        new ProviderError(
+          'connection_reset',
+          `${response === null ? 'connection failed' : 'connection lost'}: ${errorCode(error)}`,
+          { retryable: true, cause: error },
+        ),
+      );
+    });
+    req.on('response', (res: IncomingMessage) => {
+      const atUs = ctx.clock.nowUs();
+      response = res;
+      armIdle();
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status >= 300) {
+        this.collectErrorBody(res, (text) => fail(this.classify(status, res.headers, text)));
+        return;
+      }
+      const encoding = res.headers['content-encoding'];
+      if (encoding !== undefined && encoding !== 'identity') {
+        fail(
+          new ProviderError('invalid_request', `unsupported content-encoding ${encoding}`, {
+            retryable: false,
+          }),
+        );
+        return;
+      }
+      queue.push({ type: 'response', atUs, status, headers: res.headers });
+      notify();
+      res.on('data', (bytes: Buffer) => {
+        // The timestamp is taken first, before anything else touches the bytes.
+        const readAtUs = ctx.clock.nowUs();
+        queue.push({ type: 'data', atUs: readAtUs, bytes });
+        armIdle();
+        if (queue.length >= HIGH_WATER_READS && !paused) {
+          paused = true;
+          res.pause();
+        }
+        notify();
+      });
+      res.on('end', () => {
+        ended = true;
+        notify();
+      });
+      res.on('error', (error: Error) => {
+        fail(
+          new ProviderError('connection_reset', `connection lost: ${errorCode(error)}`, {
+            retryable: true,
+            cause: error,
+          }),
+        );
+      });
+      res.on('close', () => {
+        if (!ended)
+          fail(new ProviderError('connection_reset', 'connection closed mid-body', { retryable: true }));
+      });
+    });
+    armIdle();
+    req.end(body);
+
+    try {
+      for (;;) {
+        if (abortFailure !== null) throw abortFailure;
+        const next = queue.shift();
+        if (next !== undefined) {
+          if (paused && queue.length < HIGH_WATER_READS / 2) {
+            paused = false;
+            response?.resume();
+          }
+          yield next;
+          continue;
+        }
+        // Failures are raised only after the reads that preceded them were delivered.
+        if (failure !== null) throw failure;
+        if (ended) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    } finally {
+      clearTimeout(idleTimer);
+      clearTimeout(deadlineTimer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      // Covers early exit by the consumer (break, [DONE] seen, error thrown by a listener).
+      if (!ended) req.destroy();
+    }
+  }
+
+  private classify(status: number, headers: IncomingHttpHeaders, body: string): ProviderError {
+    return (this.options.classifyError ?? HttpErrorClassifier.classify)(status, headers, body);
+  }
+
+  private collectErrorBody(res: IncomingMessage, done: (text: string) => void): void {
+    const parts: Buffer[] = [];
+    let size = 0;
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      done(Buffer.concat(parts).toString('utf8'));
+    };
+    res.on('data', (bytes: Buffer) => {
+      if (size >= MAX_ERROR_BODY_BYTES) return;
+      parts.push(bytes);
+      size += bytes.length;
+    });
+    // A status line is enough to classify; a lost error body only costs us the message.
+    res.on('end', finish);
+    res.on('error', finish);
+    res.on('close', finish);
+  }
+}
+
+function abortError(signal: AbortSignal): ProviderError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof ProviderError) return reason;
+  const detail = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'aborted';
+  return new ProviderError('aborted', `request aborted: ${detail}`, { retryable: false, cause: reason });
+}
+
+function errorCode(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === undefined ? error.message : `${code} (${error.message})`;
+}

@@ -156,39 +156,39 @@ describe('configuration API', () => {
     });
 
     const long = 'x'.repeat(5000);
-    const cases: [string, 'post' | 'patch', () => string, unknown, number][] = [
-      ['project: missing name', 'post', () => '/v1/projects', {}, 400],
-      ['project: unknown property', 'post', () => '/v1/projects', { name: 'a', admin: true }, 400],
-      ['project: name too long', 'post', () => '/v1/projects', { name: long }, 400],
-      ['project: foldTokens out of range', 'post', () => '/v1/projects', { name: 'a', foldTokens: 0 }, 400],
-      ['project: wrong type', 'patch', () => `/v1/projects/${projectId}`, { halfLifeMs: 'soon' }, 400],
-      ['project: unknown property on update', 'patch', () => `/v1/projects/${projectId}`, { workspaceId: 'x' }, 400],
-      ['brand: bad kind', 'post', () => `/v1/projects/${projectId}/brands`, { name: 'x', kind: 'friend' }, 400],
-      ['brand: too many aliases', 'post', () => `/v1/projects/${projectId}/brands`, { name: 'x', kind: 'own', aliases: Array.from({ length: 51 }, (_, i) => ({ text: `a${i}` })) }, 400],
-      ['brand: bad domain', 'post', () => `/v1/projects/${projectId}/brands`, { name: 'x', kind: 'own', domains: ['not a domain'] }, 400],
-      ['brand: alias with regex-ish unknown field', 'patch', () => `/v1/brands/${brandId}`, { aliases: [{ text: 'a', regex: true }] }, 400],
-      ['brand: empty name', 'patch', () => `/v1/brands/${brandId}`, { name: '  ' }, 400],
-      ['engine: unknown provider', 'post', () => '/v1/engines', { name: 'x', provider: 'bard', model: 'm' }, 400],
-      ['engine: openai without credential', 'post', () => '/v1/engines', { name: 'x', provider: 'openai', model: 'gpt' }, 400],
-      ['engine: compatible without baseUrl', 'post', () => '/v1/engines', { name: 'x', provider: 'openai-compatible', model: 'm' }, 400],
-      ['engine: baseUrl not http', 'post', () => '/v1/engines', { name: 'x', provider: 'openai-compatible', model: 'm', baseUrl: 'file:///etc/passwd' }, 400],
-      ['engine: temperature out of range', 'patch', () => `/v1/engines/${engineId}`, { parameters: { temperature: 9 } }, 400],
-      ['engine: provider is immutable', 'patch', () => `/v1/engines/${engineId}`, { provider: 'openai' }, 400],
-      ['prompt: bad cron', 'post', () => `/v1/projects/${projectId}/prompts`, { text: 'q', engineIds: [engineId], cron: 'every day' }, 400],
-      ['prompt: cron too frequent', 'post', () => `/v1/projects/${projectId}/prompts`, { text: 'q', engineIds: [engineId], cron: '*/10 * * * * *' }, 400],
-      ['prompt: bad timezone', 'post', () => `/v1/projects/${projectId}/prompts`, { text: 'q', engineIds: [engineId], cron: '0 * * * *', timezone: 'Mars/Olympus' }, 400],
-      ['prompt: too many samples', 'post', () => `/v1/projects/${projectId}/prompts`, { text: 'q', engineIds: [engineId], cron: '0 * * * *', samplesPerSlot: 1000 }, 400],
-      ['prompt: no engines', 'post', () => `/v1/projects/${projectId}/prompts`, { text: 'q', engineIds: [], cron: '0 * * * *' }, 400],
-      ['prompt: unknown engine', 'post', () => `/v1/projects/${projectId}/prompts`, { text: 'q', engineIds: ['00000000-0000-4000-8000-000000000000'], cron: '0 * * * *' }, 404],
-      ['prompt: too many tags', 'patch', () => `/v1/prompts/${promptId}`, { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, 400],
-      ['prompt: bad cron on update', 'patch', () => `/v1/prompts/${promptId}`, { cron: '61 * * * *' }, 400],
-      ['api key: bad role', 'post', () => '/v1/api-keys', { name: 'k', role: 'owner' }, 400],
-      ['run now: unknown property', 'post', () => `/v1/prompts/${promptId}/run`, { engine: 'x' }, 400],
+    const cases: [string, 'post' | 'patch', () => string, () => unknown, number][] = [
+      ['project: missing name', 'post', () => '/v1/projects', () => ({}), 400],
+      ['project: unknown property', 'post', () => '/v1/projects', () => ({ name: 'a', admin: true }), 400],
+      ['project: name too long', 'post', () => '/v1/projects', () => ({ name: long }), 400],
+      ['project: foldTokens out of range', 'post', () => '/v1/projects', () => ({ name: 'a', foldTokens: 0 }), 400],
+      ['project: wrong type', 'patch', () => `/v1/projects/${projectId}`, () => ({ halfLifeMs: 'soon' }), 400],
+      ['project: unknown property on update', 'patch', () => `/v1/projects/${projectId}`, () => ({ workspaceId: 'x' }), 400],
+      ['brand: bad kind', 'post', () => `/v1/projects/${projectId}/brands`, () => ({ name: 'x', kind: 'friend' }), 400],
+      ['brand: too many aliases', 'post', () => `/v1/projects/${projectId}/brands`, () => ({ name: 'x', kind: 'own', aliases: Array.from({ length: 51 }, (_, i) => ({ text: `a${i}` })) }), 400],
+      ['brand: bad domain', 'post', () => `/v1/projects/${projectId}/brands`, () => ({ name: 'x', kind: 'own', domains: ['not a domain'] }), 400],
+      ['brand: alias with regex-ish unknown field', 'patch', () => `/v1/brands/${brandId}`, () => ({ aliases: [{ text: 'a', regex: true }] }), 400],
+      ['brand: empty name', 'patch', () => `/v1/brands/${brandId}`, () => ({ name: '  ' }), 400],
+      ['engine: unknown provider', 'post', () => '/v1/engines', () => ({ name: 'x', provider: 'bard', model: 'm' }), 400],
+      ['engine: openai without credential', 'post', () => '/v1/engines', () => ({ name: 'x', provider: 'openai', model: 'gpt' }), 400],
+      ['engine: compatible without baseUrl', 'post', () => '/v1/engines', () => ({ name: 'x', provider: 'openai-compatible', model: 'm' }), 400],
+      ['engine: baseUrl not http', 'post', () => '/v1/engines', () => ({ name: 'x', provider: 'openai-compatible', model: 'm', baseUrl: 'file:///etc/passwd' }), 400],
+      ['engine: temperature out of range', 'patch', () => `/v1/engines/${engineId}`, () => ({ parameters: { temperature: 9 } }), 400],
+      ['engine: provider is immutable', 'patch', () => `/v1/engines/${engineId}`, () => ({ provider: 'openai' }), 400],
+      ['prompt: bad cron', 'post', () => `/v1/projects/${projectId}/prompts`, () => ({ text: 'q', engineIds: [engineId], cron: 'every day' }), 400],
+      ['prompt: cron too frequent', 'post', () => `/v1/projects/${projectId}/prompts`, () => ({ text: 'q', engineIds: [engineId], cron: '*/10 * * * * *' }), 400],
+      ['prompt: bad timezone', 'post', () => `/v1/projects/${projectId}/prompts`, () => ({ text: 'q', engineIds: [engineId], cron: '0 * * * *', timezone: 'Mars/Olympus' }), 400],
+      ['prompt: too many samples', 'post', () => `/v1/projects/${projectId}/prompts`, () => ({ text: 'q', engineIds: [engineId], cron: '0 * * * *', samplesPerSlot: 1000 }), 400],
+      ['prompt: no engines', 'post', () => `/v1/projects/${projectId}/prompts`, () => ({ text: 'q', engineIds: [], cron: '0 * * * *' }), 400],
+      ['prompt: unknown engine', 'post', () => `/v1/projects/${projectId}/prompts`, () => ({ text: 'q', engineIds: ['00000000-0000-4000-8000-000000000000'], cron: '0 * * * *' }), 404],
+      ['prompt: too many tags', 'patch', () => `/v1/prompts/${promptId}`, () => ({ tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }), 400],
+      ['prompt: bad cron on update', 'patch', () => `/v1/prompts/${promptId}`, () => ({ cron: '61 * * * *' }), 400],
+      ['api key: bad role', 'post', () => '/v1/api-keys', () => ({ name: 'k', role: 'owner' }), 400],
+      ['run now: unknown property', 'post', () => `/v1/prompts/${promptId}/run`, () => ({ engine: 'x' }), 400],
     ];
 
     it.each(cases)('%s', async (_name, method, path, body, status) => {
       const before = await counts();
-      const res = await t.http()[method](path()).set(ws.auth()).send(body as object);
+      const res = await t.http()[method](path()).set(ws.auth()).send(body() as object);
       expect(res.status).toBe(status);
       expect(typeof res.body.error.code).toBe('string');
       expect(typeof res.body.error.message).toBe('string');

@@ -32,19 +32,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   private render(exception: unknown): [number, ApiErrorBody] {
     if (exception instanceof ApiError) return [exception.getStatus(), exception.getResponse() as ApiErrorBody];
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const code = status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : `http_${status}`;
-      const message = status === 404 ? 'No such route' : exception.message;
-      return [status, { error: { code, message } }];
-    }
-    const bp = exception as BodyParserError;
-    if (bp && typeof bp === 'object' && bp.expose && typeof bp.status === 'number') {
+    // The Express adapter wraps body-parser errors in an HttpException; the original says what went wrong.
+    const bp = (exception instanceof HttpException ? exception.cause : exception) as BodyParserError | undefined;
+    if (bp && typeof bp === 'object' && bp.expose && typeof bp.status === 'number' && bp.type?.startsWith('entity.')) {
       if (bp.type === 'entity.too.large')
         return [413, { error: { code: 'payload_too_large', message: 'Request body exceeds the size limit' } }];
       if (bp.type === 'entity.parse.failed')
         return [400, { error: { code: 'invalid_json', message: 'Request body is not valid JSON' } }];
       return [bp.status, { error: { code: 'bad_request', message: 'Malformed request body' } }];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : `http_${status}`;
+      const message = status === 404 ? 'No such route' : exception.message;
+      return [status, { error: { code, message } }];
     }
     if (exception instanceof Prisma.PrismaClientKnownRequestError) {
       if (exception.code === 'P2002')

@@ -1,0 +1,365 @@
+import fc from 'fast-check';
+import { type BrandSpec } from './brand-watchlist';
+import { CompiledWatchlist } from './compiled-watchlist';
+import { IncrementalMatcher, type DetectedMention } from './incremental-matcher';
+
+const alias = (text: string, caseSensitive = false, foldDiacritics = false) => ({
+  text,
+  caseSensitive,
+  foldDiacritics,
+});
+const brand = (id: string, name: string, extra: Partial<BrandSpec> = {}): BrandSpec => ({
+  id,
+  name,
+  aliases: [],
+  exclusions: [],
+  domains: [],
+  ...extra,
+});
+
+const BRANDS: BrandSpec[] = [
+  brand('acme', 'Acme', { aliases: [alias('Acme Cloud')], domains: ['https://www.acme.com/'] }),
+  brand('apple', 'Apple', { aliases: [alias('Apple', true)], exclusions: ['apple pie', 'Big Apple'] }),
+  brand('monday', 'Monday.com', { domains: ['monday.com'] }),
+  brand('c3', 'C3.ai'),
+  brand('hubspot', 'HubSpot', { domains: ['hubspot.com'] }),
+  brand('nestle', 'Nestlé', { aliases: [alias('Nestle', false, true)] }),
+  brand('xiaomi', '小米', { aliases: [alias('Xiaomi')] }),
+  brand('yandex', 'Яндекс'),
+  brand('mcd', "McDonald's"),
+  brand('sony', 'Sony', { aliases: [alias('ソニー')] }),
+  brand('zoho', 'Zoho', { aliases: [alias('Zoho CRM')] }),
+];
+
+function detect(text: string, brands: BrandSpec[] = BRANDS): DetectedMention[] {
+  const matcher = new IncrementalMatcher(brands);
+  return [...matcher.push(text, 1000), ...matcher.end()];
+}
+
+/** Mentions as `brandId:covered text`, the readable form the fixtures below are written in. */
+function found(text: string, brands: BrandSpec[] = BRANDS): string[] {
+  return detect(text, brands).map((m) => `${m.brandId}:${text.slice(m.charStart, m.charEnd)}`);
+}
+
+describe('IncrementalMatcher fixtures', () => {
+  const cases: [string, string, string[]][] = [
+    [
+      'numbered list with bold names',
+      '## Best CRMs\n\n1. **HubSpot** – free tier\n2. **Zoho CRM** — cheap\n3. Acme Cloud, by Acme.\n',
+      ['hubspot:HubSpot', 'zoho:Zoho CRM', 'acme:Acme Cloud', 'acme:Acme'],
+    ],
+    [
+      'emphasis inside a multiword name',
+      'Try **Acme** or *Acme* Cloud or **Acme Cloud**.',
+      ['acme:Acme', 'acme:Acme* Cloud', 'acme:Acme Cloud'],
+    ],
+    ['emphasis inside a word', 'We rate *Ac*me highly.', ['acme:Ac*me']],
+    ['markdown link with brand domain is one mention', 'See [Acme](https://acme.com) today.', ['acme:Acme']],
+    [
+      'markdown link whose text does not name the brand',
+      'See [the docs](https://docs.acme.com/start).',
+      ['acme:docs.acme.com'],
+    ],
+    [
+      'bare and www domains',
+      'Visit acme.com, www.acme.com/pricing or https://ACME.com.',
+      ['acme:acme.com', 'acme:www.acme.com', 'acme:ACME.com'],
+    ],
+    [
+      'name inside another site URL does not count',
+      'Read https://example.com/acme-review and example.org/acme.',
+      [],
+    ],
+    ['name as subdomain of another site does not count', 'Hosted at acme.example.com now.', []],
+    [
+      'name as host of an unlisted domain counts',
+      'Try acme.io or www.acme.co.uk.',
+      ['acme:acme', 'acme:acme'],
+    ],
+    [
+      'own URL counts once even with the name in the path',
+      'https://acme.com/acme-pricing',
+      ['acme:acme.com'],
+    ],
+    ['missing space after a full stop is not a host', 'I like Acme.The rest is noise.', ['acme:Acme']],
+    [
+      'punctuation inside aliases',
+      'Compare Monday.com, C3.ai and monday.com/pricing.',
+      ['monday:Monday.com', 'c3:C3.ai', 'monday:monday.com'],
+    ],
+    [
+      'HubSpot vs Hub Spot',
+      'HubSpot is not Hub Spot nor Hubspots but is HUBSPOT.',
+      ['hubspot:HubSpot', 'hubspot:HUBSPOT'],
+    ],
+    [
+      'possessives',
+      "Acme's pricing and Acme’s support; McDonald’s fries.",
+      ['acme:Acme', 'acme:Acme', 'mcd:McDonald’s'],
+    ],
+    ['case-sensitive alias', 'Apple ships; an apple a day; APPLE shouts.', ['apple:Apple']],
+    ['exclusion phrases', 'Apple pie, apple pie, the Big Apple, and Apple Music.', ['apple:Apple']],
+    ['exclusion needs its own boundaries', 'Apple pies are not excluded.', ['apple:Apple']],
+    [
+      'diacritics kept by default, folded per alias',
+      'NESTLÉ, Nestle, Nestlè and Nestlé.',
+      ['nestle:NESTLÉ', 'nestle:Nestle', 'nestle:Nestlè', 'nestle:Nestlé'],
+    ],
+    ['decomposed accents are the same letter', 'Nestle\u0301 again.', ['nestle:Nestle\u0301']],
+    ['accent after a name makes another word', 'Acmé is not Acme.', ['acme:Acme']],
+    ['word boundaries in any script', 'Acme2 and Мегаacme and ÄAcme are not Acme.', ['acme:Acme']],
+    ['Cyrillic brand', 'Лучший поиск — Яндекс, а не Яндексы.', ['yandex:Яндекс']],
+    ['Chinese without spaces', '我用小米手机，也用Xiaomi。', ['xiaomi:小米', 'xiaomi:Xiaomi']],
+    ['Japanese katakana', 'ソニーのテレビとSonyのカメラ', ['sony:ソニー', 'sony:Sony']],
+    [
+      'whitespace runs and no-break spaces',
+      'Acme\u00a0\u00a0Cloud and Acme\n  Cloud and Zoho\tCRM',
+      ['acme:Acme\u00a0\u00a0Cloud', 'acme:Acme\n  Cloud', 'zoho:Zoho\tCRM'],
+    ],
+    ['fullwidth letters (NFKC)', 'ＡＣＭＥ leads.', ['acme:ＡＣＭＥ']],
+    ['longest alias wins, never counted twice', 'Acme Cloud Acme', ['acme:Acme Cloud', 'acme:Acme']],
+    [
+      'markdown table',
+      '| Tool | Price |\n|---|---|\n| HubSpot | $0 |\n| Zoho CRM | $14 |\n| [Acme](https://acme.com) | $9 |',
+      ['hubspot:HubSpot', 'zoho:Zoho CRM', 'acme:Acme'],
+    ],
+    ['email address on a brand domain', 'Write to sales@acme.com.', ['acme:acme.com']],
+    ['emoji and astral characters around a name', '😀Acme😀 and 𝐀𝐜𝐦𝐞', ['acme:Acme', 'acme:𝐀𝐜𝐦𝐞']],
+  ];
+
+  it.each(cases)('%s', (_name, text, expected) => {
+    expect(found(text)).toEqual(expected);
+  });
+
+  it('reports the configured alias or domain as matched', () => {
+    const mentions = detect('acme cloud, docs.acme.com and HUBSPOT');
+    expect(mentions.map((m) => m.matched)).toEqual(['Acme Cloud', 'https://www.acme.com/', 'HubSpot']);
+  });
+
+  it('the brand name alias follows an explicit alias with the same text', () => {
+    expect(found('apple and Apple')).toEqual(['apple:Apple']);
+    const loose = [brand('apple', 'Apple')];
+    expect(found('apple and Apple', loose)).toEqual(['apple:apple', 'apple:Apple']);
+  });
+
+  it('two brands sharing an alias count the span once, for the first brand', () => {
+    const brands = [brand('a', 'Delta'), brand('b', 'Delta Air', { aliases: [alias('Delta')] })];
+    expect(found('Delta and Delta Air', brands)).toEqual(['a:Delta', 'b:Delta Air']);
+  });
+});
+
+describe('CompiledWatchlist reuse', () => {
+  it('matchers started from one compiled watchlist do not share state', () => {
+    const compiled = new CompiledWatchlist(BRANDS);
+    const first = new IncrementalMatcher(compiled);
+    const second = new IncrementalMatcher(compiled);
+    expect(first.push('Best: Ac', 1)).toEqual([]);
+    expect(second.push('Zoho CRM and HubSpot ', 2).map((m) => m.brandId)).toEqual(['zoho', 'hubspot']);
+    expect([...first.push('me Cloud.', 3), ...first.end()].map((m) => m.matched)).toEqual(['Acme Cloud']);
+  });
+});
+
+describe('IncrementalMatcher streaming', () => {
+  it('confirms a mention when the next character arrives, timed by its last character', () => {
+    const matcher = new IncrementalMatcher(BRANDS);
+    expect(matcher.push('We use Ac', 100)).toEqual([]);
+    expect(matcher.push('me', 200)).toEqual([]);
+    expect(matcher.push(' daily', 300)).toEqual([
+      { brandId: 'acme', matched: 'Acme', charStart: 7, charEnd: 11, visibleAtUs: 200 },
+    ]);
+    expect(matcher.end()).toEqual([]);
+  });
+
+  it('waits for a possible longer alias or exclusion, then keeps the original time', () => {
+    const matcher = new IncrementalMatcher(BRANDS);
+    expect(matcher.push('Apple', 10)).toEqual([]);
+    expect(matcher.push(' p', 20)).toEqual([]);
+    expect(matcher.push('hone', 30)).toEqual([
+      { brandId: 'apple', matched: 'Apple', charStart: 0, charEnd: 5, visibleAtUs: 10 },
+    ]);
+  });
+
+  it('drops a candidate once the exclusion around it completes', () => {
+    const matcher = new IncrementalMatcher(BRANDS);
+    expect(matcher.push('Apple', 10)).toEqual([]);
+    expect(matcher.push(' pi', 20)).toEqual([]);
+    expect(matcher.push('e and Apple', 30)).toEqual([]);
+    expect(matcher.end()).toEqual([
+      { brandId: 'apple', matched: 'Apple', charStart: 14, charEnd: 19, visibleAtUs: 30 },
+    ]);
+  });
+
+  it('confirms a trailing mention at end()', () => {
+    const matcher = new IncrementalMatcher(BRANDS);
+    expect(matcher.push('Best: Acme', 5)).toEqual([]);
+    expect(matcher.end()).toEqual([
+      { brandId: 'acme', matched: 'Acme', charStart: 6, charEnd: 10, visibleAtUs: 5 },
+    ]);
+    expect(matcher.end()).toEqual([]);
+    expect(() => matcher.push('x', 6)).toThrow();
+  });
+
+  it('keeps offsets right when a surrogate pair is split across chunks', () => {
+    const matcher = new IncrementalMatcher(BRANDS);
+    const text = 'x😀Acme';
+    const out = [...matcher.push(text.slice(0, 2), 1), ...matcher.push(text.slice(2), 2), ...matcher.end()];
+    expect(out).toEqual([{ brandId: 'acme', matched: 'Acme', charStart: 3, charEnd: 7, visibleAtUs: 2 }]);
+  });
+
+  it('a mention ending in a split astral character is visible when its low surrogate arrives', () => {
+    const brands = [brand('math', '𝐀𝐜𝐦𝐞')];
+    const matcher = new IncrementalMatcher(brands);
+    const text = 'go 𝐀𝐜𝐦𝐞 now';
+    const cut = text.indexOf(' now') - 1;
+    const out = [
+      ...matcher.push(text.slice(0, cut), 1),
+      ...matcher.push(text.slice(cut), 2),
+      ...matcher.end(),
+    ];
+    expect(out).toEqual([{ brandId: 'math', matched: '𝐀𝐜𝐦𝐞', charStart: 3, charEnd: 11, visibleAtUs: 2 }]);
+  });
+
+  it('handles thousands of aliases on long answers fed in small chunks', () => {
+    const many: BrandSpec[] = [];
+    for (let i = 0; i < 5000; i++)
+      many.push(brand(`b${i}`, `Brand${i} Labs`, { aliases: [alias(`B${i}X`)] }));
+    many.push(brand('acme', 'Acme'));
+    const paragraph = 'Brand42 Labs beats Brand4242 Labs and B7X; Acme is fine. '.repeat(2000);
+    const matcher = new IncrementalMatcher(many);
+    const out: DetectedMention[] = [];
+    for (let i = 0; i < paragraph.length; i += 7) out.push(...matcher.push(paragraph.slice(i, i + 7), i));
+    out.push(...matcher.end());
+    expect(out).toHaveLength(4 * 2000);
+    expect(out.slice(0, 4).map((m) => m.brandId)).toEqual(['b42', 'b4242', 'b7', 'acme']);
+  });
+});
+
+describe('IncrementalMatcher chunking invariance (property)', () => {
+  const fragments = [
+    'Acme',
+    'acme',
+    'Acme Cloud',
+    'Cloud',
+    ' ',
+    '  ',
+    '\n',
+    '\n\n',
+    '**',
+    '*',
+    '_',
+    '.',
+    ',',
+    "'s",
+    '’s',
+    'com',
+    'acme.com',
+    'https://',
+    'example.com/',
+    'www.',
+    '[',
+    '](',
+    ')',
+    'Apple',
+    'apple',
+    ' pie',
+    'Big ',
+    'Hub',
+    'Spot',
+    'HubSpot',
+    'Monday',
+    'C3.ai',
+    'é',
+    'e\u0301',
+    'Nestl',
+    '😀',
+    '𝐀',
+    '小米',
+    '手机',
+    'Яндекс',
+    '-',
+    '–',
+    '1. ',
+    '- ',
+  ];
+  const textArb = fc
+    .array(
+      fc.oneof(
+        { weight: 5, arbitrary: fc.constantFrom(...fragments) },
+        {
+          weight: 1,
+          arbitrary: fc.oneof(
+            fc.string({ unit: 'binary', maxLength: 3 }),
+            fc.constantFrom('\ud83d', '\ude00', '\u00a0', '\u200b'),
+          ),
+        },
+      ),
+      {
+        maxLength: 40,
+      },
+    )
+    .map((parts) => parts.join(''));
+  const splitArb = (length: number) =>
+    fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, length - 1) }), { maxLength: 12 });
+
+  it('finds the same mentions for any chunking, timed by the chunk of the last character', () => {
+    fc.assert(
+      fc.property(
+        textArb.chain((text) => fc.tuple(fc.constant(text), splitArb(text.length))),
+        ([text, rawCuts]) => {
+          const whole = detect(text).map(({ brandId, matched, charStart, charEnd }) => ({
+            brandId,
+            matched,
+            charStart,
+            charEnd,
+          }));
+          const cuts = [...new Set(rawCuts.filter((cut) => cut > 0 && cut < text.length))].sort(
+            (a, b) => a - b,
+          );
+          const bounds = [0, ...cuts, text.length];
+          const matcher = new IncrementalMatcher(BRANDS);
+          const streamed: DetectedMention[] = [];
+          const chunkEnds: number[] = [];
+          for (let i = 0; i + 1 < bounds.length; i++) {
+            chunkEnds.push(bounds[i + 1] as number);
+            streamed.push(...matcher.push(text.slice(bounds[i], bounds[i + 1]), (i + 1) * 10));
+          }
+          streamed.push(...matcher.end());
+          expect(
+            streamed.map(({ brandId, matched, charStart, charEnd }) => ({
+              brandId,
+              matched,
+              charStart,
+              charEnd,
+            })),
+          ).toEqual(whole);
+          for (const mention of streamed) {
+            const chunk = chunkEnds.findIndex((end) => end > mention.charEnd - 1);
+            expect(mention.visibleAtUs).toBe((chunk + 1) * 10);
+          }
+          for (let i = 1; i < streamed.length; i++) {
+            expect((streamed[i] as DetectedMention).charStart).toBeGreaterThanOrEqual(
+              (streamed[i - 1] as DetectedMention).charEnd,
+            );
+          }
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('one-character chunks give the same result as the whole text', () => {
+    fc.assert(
+      fc.property(textArb, (text) => {
+        const matcher = new IncrementalMatcher(BRANDS);
+        const streamed: DetectedMention[] = [];
+        for (let i = 0; i < text.length; i++) streamed.push(...matcher.push(text[i] as string, i));
+        streamed.push(...matcher.end());
+        expect(streamed.map((m) => [m.brandId, m.charStart, m.charEnd])).toEqual(
+          detect(text).map((m) => [m.brandId, m.charStart, m.charEnd]),
+        );
+        for (const m of streamed) expect(m.visibleAtUs).toBe(m.charEnd - 1);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,135 @@
+import { type FoundUrl } from './url-scanner';
+import { type MatchCandidate } from './match-candidate';
+
+export interface UrlZone extends FoundUrl {
+  /** The host belongs to a tracked brand domain; that domain mention stands for the whole host. */
+  hasDomainMention: boolean;
+  linkTextStart: number | null;
+}
+
+/**
+ * Decides which candidates become mentions, in text order, as soon as nothing that arrives later can change
+ * the decision. Rules:
+ * - both word boundaries hold;
+ * - no exclusion phrase of the same brand covers the candidate;
+ * - inside a URL only the host can name a brand: a tracked domain (subdomains included), or an alias that is
+ *   the host's first label ("acme.io", "www.acme.co.uk", "Monday.com"). A name in a path, query or in a
+ *   subdomain of someone else's site ("example.com/acme-review", "acme.example.com") does not count, because
+ *   it says nothing to the reader about that brand;
+ * - among overlapping candidates the longest wins (ties: earlier start, then brand and alias order), so a
+ *   span is never counted twice;
+ * - a host mention inside a Markdown link destination is dropped when the link text already named that brand
+ *   (`[Acme](https://acme.com)` is one mention).
+ *
+ * Candidates that overlap form a cluster; a cluster is settled once everything before the safe offset is
+ * final (no future match can start before it, and URL-like runs around it are complete).
+ */
+export class MentionResolver {
+  private pending: MatchCandidate[] = [];
+  private exclusions: MatchCandidate[] = [];
+  private zones: UrlZone[] = [];
+  private readonly lastStartByBrand = new Map<string, number>();
+
+  addCandidate(candidate: MatchCandidate): void {
+    if (candidate.kind === 'exclusion') {
+      this.exclusions.push(candidate);
+      return;
+    }
+    // Candidates arrive in order of their end, so their starts are almost sorted: inserting from the back
+    // keeps the list ordered (start, then longest first) in O(1) per candidate in practice.
+    const pending = this.pending;
+    let at = pending.length;
+    while (at > 0 && MentionResolver.comesAfter(pending[at - 1] as MatchCandidate, candidate)) at--;
+    pending.splice(at, 0, candidate);
+  }
+
+  private static comesAfter(a: MatchCandidate, b: MatchCandidate): boolean {
+    return a.start > b.start || (a.start === b.start && a.end < b.end);
+  }
+
+  addZone(zone: UrlZone): void {
+    this.zones.push(zone);
+  }
+
+  /** Settles every cluster that ends at or before `safe` and returns the accepted mentions in text order. */
+  settle(safe: number): MatchCandidate[] {
+    const pending = this.pending;
+    const accepted: MatchCandidate[] = [];
+    let index = 0;
+    while (index < pending.length) {
+      const first = pending[index] as MatchCandidate;
+      let last = index;
+      let clusterEnd = first.end;
+      let known = first.nextKnown;
+      while (last + 1 < pending.length && (pending[last + 1] as MatchCandidate).start < clusterEnd) {
+        last++;
+        const member = pending[last] as MatchCandidate;
+        clusterEnd = Math.max(clusterEnd, member.end);
+        known &&= member.nextKnown;
+      }
+      if (clusterEnd > safe || !known) break;
+      this.settleCluster(pending.slice(index, last + 1), accepted);
+      index = last + 1;
+    }
+    if (index > 0) this.pending = pending.slice(index);
+    const floor = Math.min(this.pending[0]?.start ?? Infinity, safe);
+    this.exclusions = this.exclusions.filter((exclusion) => exclusion.end > floor);
+    this.zones = this.zones.filter((zone) => zone.end > floor);
+    return accepted;
+  }
+
+  private settleCluster(cluster: MatchCandidate[], accepted: MatchCandidate[]): void {
+    const valid = cluster
+      .filter((candidate) => this.isValid(candidate))
+      .sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start || a.priority - b.priority);
+    const chosen: MatchCandidate[] = [];
+    for (const candidate of valid) {
+      if (chosen.every((other) => other.end <= candidate.start || candidate.end <= other.start)) {
+        chosen.push(candidate);
+      }
+    }
+    chosen.sort((a, b) => a.start - b.start);
+    for (const mention of chosen) {
+      const previous = this.lastStartByBrand.get(mention.brandId);
+      if (mention.linkTextStart !== null && previous !== undefined && previous >= mention.linkTextStart)
+        continue;
+      this.lastStartByBrand.set(mention.brandId, mention.start);
+      accepted.push(mention);
+    }
+  }
+
+  private isValid(candidate: MatchCandidate): boolean {
+    if (candidate.kind === 'domain') return true;
+    if (!candidate.endOk) return false;
+    const excluded = this.exclusions.some(
+      (exclusion) =>
+        exclusion.endOk &&
+        exclusion.brandId === candidate.brandId &&
+        exclusion.start <= candidate.start &&
+        candidate.end <= exclusion.end,
+    );
+    if (excluded) return false;
+    for (const zone of this.zones) {
+      if (zone.end <= candidate.start || candidate.end <= zone.start) continue;
+      if (!MentionResolver.namesHost(candidate, zone)) return false;
+      candidate.linkTextStart = zone.linkTextStart;
+    }
+    return true;
+  }
+
+  /** An alias inside a URL counts only as the host's first label (optionally with its public suffix). */
+  private static namesHost(candidate: MatchCandidate, zone: UrlZone): boolean {
+    if (zone.hasDomainMention) return false;
+    if (candidate.start !== zone.labelStart || candidate.end > zone.hostEnd) return false;
+    if (candidate.end === zone.hostEnd) return true;
+    const host = zone.host.slice(zone.labelStart - zone.hostStart);
+    const labels = host.split('.');
+    const firstLabel = labels[0] as string;
+    if (candidate.end - candidate.start !== firstLabel.length) return false;
+    // Without a public suffix list, a suffix of one label ("com", "io") or a short second-level plus TLD
+    // ("co.uk", "com.br") is treated as the registrable suffix; anything longer is a subdomain of someone
+    // else's site.
+    const suffix = labels.slice(1);
+    return suffix.length === 1 || (suffix.length === 2 && (suffix[0] as string).length <= 3);
+  }
+}

@@ -17,6 +17,12 @@ COPY src ./src
 # `build` runs `db:generate` (Prisma client into src/generated) and then tsc -p tsconfig.build.json.
 RUN npm run build
 
+# ---- test: the build stage plus the test suite (`docker compose run --rm test`)
+FROM build AS test
+COPY jest.config.js ./
+COPY test ./test
+CMD ["npm", "test"]
+
 # ---- production dependencies only
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app

@@ -12,11 +12,21 @@ export const DEMO_WORKSPACE_ID = '00000000-0000-4000-8000-0000000de000';
 const PROJECT_NAME = 'Demo: CRM software (synthetic)';
 
 const BRANDS = [
-  { name: 'Northwind CRM', kind: 'own' as const, aliases: [{ text: 'Northwind', caseSensitive: true, foldDiacritics: false }], domains: ['northwind.example'] },
+  {
+    name: 'Northwind CRM',
+    kind: 'own' as const,
+    aliases: [{ text: 'Northwind', caseSensitive: true, foldDiacritics: false }],
+    domains: ['northwind.example'],
+  },
   { name: 'HubSpot', kind: 'competitor' as const, aliases: [], domains: ['hubspot.com'] },
   { name: 'Salesforce', kind: 'competitor' as const, aliases: [], domains: ['salesforce.com'] },
   { name: 'Pipedrive', kind: 'competitor' as const, aliases: [], domains: ['pipedrive.com'] },
-  { name: 'Zoho CRM', kind: 'competitor' as const, aliases: [{ text: 'Zoho', caseSensitive: false, foldDiacritics: false }], domains: ['zoho.com'] },
+  {
+    name: 'Zoho CRM',
+    kind: 'competitor' as const,
+    aliases: [{ text: 'Zoho', caseSensitive: false, foldDiacritics: false }],
+    domains: ['zoho.com'],
+  },
 ];
 
 const PROMPTS = [
@@ -30,7 +40,9 @@ export class DemoSeeder {
     private readonly app: INestApplicationContext,
   ) {}
 
-  async seed(demoApiKey: string | undefined): Promise<{ workspaceId: string; projectId: string; apiKey: string | null }> {
+  async seed(
+    demoApiKey: string | undefined,
+  ): Promise<{ workspaceId: string; projectId: string; apiKey: string | null }> {
     const keyRepo = this.app.get(ApiKeyRepository);
     let apiKey: string | null = null;
     if (!(await keyRepo.workspaceExists(DEMO_WORKSPACE_ID))) {

@@ -31,8 +31,13 @@ async function main(): Promise<void> {
   prepareEnvironment();
   const config = loadConfig();
   await ensureDatabase(config.DATABASE_URL);
-  const migrated = await applyMigrations(config.DATABASE_URL, path.resolve(__dirname, '../prisma/migrations'));
-  console.log(`demo: migrations applied: ${migrated.applied.length}, already applied: ${migrated.alreadyApplied.length}`);
+  const migrated = await applyMigrations(
+    config.DATABASE_URL,
+    path.resolve(__dirname, '../prisma/migrations'),
+  );
+  console.log(
+    `demo: migrations applied: ${migrated.applied.length}, already applied: ${migrated.alreadyApplied.length}`,
+  );
 
   const app = await start(config);
   const seeded = await new DemoSeeder(app.get(ApiKeyService), app).seed(process.env.DEMO_API_KEY);

@@ -36,7 +36,16 @@ export class AppModule {
       SchedulingModule,
     ];
     const api: Imports = runsApi(config.ROLE)
-      ? [HealthModule, AuthModule, ProjectsModule, BrandsModule, EnginesModule, PromptsModule, RunsModule, ReportsModule]
+      ? [
+          HealthModule,
+          AuthModule,
+          ProjectsModule,
+          BrandsModule,
+          EnginesModule,
+          PromptsModule,
+          RunsModule,
+          ReportsModule,
+        ]
       : [];
     const worker: Imports = runsWorker(config.ROLE) ? [RunsWorkerModule] : [];
     return { module: AppModule, imports: [...infra, ...api, ...worker] };

@@ -10,7 +10,9 @@ import { HttpExceptionFilter } from './infra/http/http-exception.filter';
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('streamrank')
-    .setDescription('AI visibility monitor: brand mentions in streamed LLM answers, by arrival time and position.')
+    .setDescription(
+      'AI visibility monitor: brand mentions in streamed LLM answers, by arrival time and position.',
+    )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key: sr_<prefix>_<secret>' })
     .build();

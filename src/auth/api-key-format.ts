@@ -15,7 +15,11 @@ export interface GeneratedKey {
 }
 
 export function generateApiKey(): GeneratedKey {
-  const id = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+  const id = randomBytes(9)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 12);
   return describeKey(`sr_${id}_${randomBytes(32).toString('base64url')}`);
 }
 

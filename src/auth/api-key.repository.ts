@@ -41,7 +41,11 @@ export class ApiKeyRepository {
   }
 
   listForWorkspace(workspaceId: string): Promise<ApiKeyRecord[]> {
-    return this.prisma.apiKey.findMany({ where: { workspaceId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1000 });
+    return this.prisma.apiKey.findMany({
+      where: { workspaceId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: 1000,
+    });
   }
 
   async revoke(workspaceId: string, id: string, at: Date): Promise<ApiKeyRecord | null> {
@@ -63,7 +67,13 @@ export class ApiKeyRepository {
         data: { ...(input.workspaceId ? { id: input.workspaceId } : {}), name: input.workspaceName },
       });
       const key = await tx.apiKey.create({
-        data: { workspaceId: ws.id, name: input.keyName, role: 'admin', prefix: input.prefix, hash: input.hash },
+        data: {
+          workspaceId: ws.id,
+          name: input.keyName,
+          role: 'admin',
+          prefix: input.prefix,
+          hash: input.hash,
+        },
       });
       return { workspaceId: ws.id, key };
     });

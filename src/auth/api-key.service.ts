@@ -40,7 +40,13 @@ export class ApiKeyService {
 
   async create(workspaceId: string, name: string, role: ApiKeyRole): Promise<CreatedApiKey> {
     const generated = generateApiKey();
-    const record = await this.keys.create({ workspaceId, name, role, prefix: generated.prefix, hash: generated.hash });
+    const record = await this.keys.create({
+      workspaceId,
+      name,
+      role,
+      prefix: generated.prefix,
+      hash: generated.hash,
+    });
     return { ...toView(record), key: generated.key };
   }
 
@@ -49,8 +55,16 @@ export class ApiKeyService {
     if (!isWellFormedKey(key)) throw new Error('the key must be 32 to 512 visible ASCII characters');
     const described = describeKey(key);
     const existing = await this.keys.findByHash(described.hash);
-    if (existing && existing.workspaceId !== workspaceId) throw new Error('this key belongs to another workspace');
-    if (!existing) await this.keys.create({ workspaceId, name, role: 'admin', prefix: described.prefix, hash: described.hash });
+    if (existing && existing.workspaceId !== workspaceId)
+      throw new Error('this key belongs to another workspace');
+    if (!existing)
+      await this.keys.create({
+        workspaceId,
+        name,
+        role: 'admin',
+        prefix: described.prefix,
+        hash: described.hash,
+      });
   }
 
   async list(workspaceId: string): Promise<ApiKeyView[]> {

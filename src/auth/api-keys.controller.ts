@@ -31,7 +31,10 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(200)
-  revoke(@WorkspaceId() workspaceId: string, @Param('id', new ParseIdPipe('API key')) id: string): Promise<ApiKeyView> {
+  revoke(
+    @WorkspaceId() workspaceId: string,
+    @Param('id', new ParseIdPipe('API key')) id: string,
+  ): Promise<ApiKeyView> {
     return this.keys.revoke(workspaceId, id);
   }
 }

@@ -51,7 +51,11 @@ export class BrandRepository {
 
   /** All brands of a project, for detection. Bounded by the per-project brand cap. */
   async listForProject(projectId: string): Promise<BrandRecord[]> {
-    const rows = await this.prisma.brand.findMany({ where: { projectId }, orderBy: { createdAt: 'asc' }, take: 500 });
+    const rows = await this.prisma.brand.findMany({
+      where: { projectId },
+      orderBy: { createdAt: 'asc' },
+      take: 500,
+    });
     return rows.map(toRecord);
   }
 

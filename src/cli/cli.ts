@@ -38,7 +38,13 @@ async function main(): Promise<number> {
     switch (command) {
       case 'workspace:create': {
         const created = await keys.createWorkspace(arg(args, 0, 'name').slice(0, 200));
-        console.log(JSON.stringify({ workspaceId: created.workspaceId, apiKey: created.key.key, keyId: created.key.id }, null, 2));
+        console.log(
+          JSON.stringify(
+            { workspaceId: created.workspaceId, apiKey: created.key.key, keyId: created.key.id },
+            null,
+            2,
+          ),
+        );
         console.error('Store the API key now: it is not shown again.');
         return 0;
       }
@@ -47,7 +53,11 @@ async function main(): Promise<number> {
         return 0;
       case 'keys:create': {
         const role = arg(args, 2, 'admin|read', (v) => v === 'admin' || v === 'read') as 'admin' | 'read';
-        const created = await keys.create(arg(args, 0, 'workspaceId', isUuid), arg(args, 1, 'name').slice(0, 100), role);
+        const created = await keys.create(
+          arg(args, 0, 'workspaceId', isUuid),
+          arg(args, 1, 'name').slice(0, 100),
+          role,
+        );
         console.log(JSON.stringify(created, null, 2));
         console.error('Store the API key now: it is not shown again.');
         return 0;
@@ -56,7 +66,13 @@ async function main(): Promise<number> {
         console.log(JSON.stringify(await keys.list(arg(args, 0, 'workspaceId', isUuid)), null, 2));
         return 0;
       case 'keys:revoke':
-        console.log(JSON.stringify(await keys.revoke(arg(args, 0, 'workspaceId', isUuid), arg(args, 1, 'keyId', isUuid)), null, 2));
+        console.log(
+          JSON.stringify(
+            await keys.revoke(arg(args, 0, 'workspaceId', isUuid), arg(args, 1, 'keyId', isUuid)),
+            null,
+            2,
+          ),
+        );
         return 0;
       default:
         throw new UsageError(`unknown command ${command}`);

@@ -64,7 +64,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(root)';
-    const message = issue.code === 'invalid_type' && input[name] === undefined ? 'is required' : issue.message;
+    const message =
+      issue.code === 'invalid_type' && input[name] === undefined ? 'is required' : issue.message;
     return `${name} ${message}`;
   });
   throw new ConfigError(problems);

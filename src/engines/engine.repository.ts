@@ -71,7 +71,10 @@ export class EngineRepository {
 
   /** Ids among `ids` that exist in the workspace. */
   async existing(workspaceId: string, ids: string[]): Promise<string[]> {
-    const rows = await this.prisma.engine.findMany({ where: { workspaceId, id: { in: ids } }, select: { id: true } });
+    const rows = await this.prisma.engine.findMany({
+      where: { workspaceId, id: { in: ids } },
+      select: { id: true },
+    });
     return rows.map((r) => r.id);
   }
 

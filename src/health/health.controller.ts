@@ -5,7 +5,10 @@ import { Public } from '../auth/access.decorator';
 import { HealthRepository, type DependencyCheck } from './health.repository';
 
 const withTimeout = (p: Promise<DependencyCheck>, ms: number): Promise<DependencyCheck> =>
-  Promise.race([p, new Promise<DependencyCheck>((r) => setTimeout(() => r({ ok: false, detail: 'timeout' }), ms))]);
+  Promise.race([
+    p,
+    new Promise<DependencyCheck>((r) => setTimeout(() => r({ ok: false, detail: 'timeout' }), ms)),
+  ]);
 
 @ApiTags('health')
 @Controller('health')
@@ -23,7 +26,9 @@ export class HealthController {
   /** Readiness: Postgres and Redis answer, and Redis will not evict keys. */
   @Get('ready')
   @Public()
-  async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: string; checks: Record<string, DependencyCheck> }> {
+  async ready(
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ status: string; checks: Record<string, DependencyCheck> }> {
     const [postgres, redis] = await Promise.all([
       withTimeout(this.health.postgres(), 2000),
       withTimeout(this.health.redisCheck(), 2000),

@@ -30,7 +30,8 @@ export class HealthRepository {
       // INFO works where CONFIG GET is disabled (managed Redis).
       const info = await this.redis.info('memory');
       const policy = /maxmemory_policy:(\S+)/.exec(info)?.[1] ?? 'unknown';
-      if (policy !== 'noeviction') return { ok: false, detail: `maxmemory-policy is ${policy}, must be noeviction` };
+      if (policy !== 'noeviction')
+        return { ok: false, detail: `maxmemory-policy is ${policy}, must be noeviction` };
       return { ok: true };
     } catch (e) {
       return { ok: false, detail: (e as Error).message.slice(0, 200) };

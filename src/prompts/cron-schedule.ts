@@ -15,8 +15,14 @@ export function isValidTimezone(tz: string): boolean {
  * Validates a cron expression in a timezone and enforces a minimum interval between firings, measured over
  * the next firings (so `* * * * * *` every second, or a list like `0,1 * * * *`, is caught).
  */
-export function checkSchedule(cron: string, timezone: string, minIntervalSeconds: number, from: Date): ScheduleCheck {
-  if (!isValidTimezone(timezone)) return { ok: false, field: 'timezone', message: 'is not a known IANA timezone' };
+export function checkSchedule(
+  cron: string,
+  timezone: string,
+  minIntervalSeconds: number,
+  from: Date,
+): ScheduleCheck {
+  if (!isValidTimezone(timezone))
+    return { ok: false, field: 'timezone', message: 'is not a known IANA timezone' };
   let firings: Date[];
   try {
     const expr = CronExpressionParser.parse(cron, { tz: timezone, currentDate: from, strict: false });

@@ -48,7 +48,12 @@ export class PromptRepository {
   ): Promise<PromptRecord> {
     const { engineIds, ...data } = input;
     const row = await this.prisma.trackedPrompt.create({
-      data: { workspaceId, projectId, ...data, engines: { create: engineIds.map((engineId) => ({ engineId })) } },
+      data: {
+        workspaceId,
+        projectId,
+        ...data,
+        engines: { create: engineIds.map((engineId) => ({ engineId })) },
+      },
       include,
     });
     return toRecord(row);

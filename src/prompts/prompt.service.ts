@@ -55,7 +55,8 @@ export class PromptService {
     const now = this.clock.now();
     if (input.cron !== undefined || input.timezone !== undefined) this.requireSchedule(cron, timezone, now);
     // A changed schedule, or re-activation, starts from the next firing; otherwise the claimer owns nextSlotAt.
-    const scheduleChanged = input.cron !== undefined || input.timezone !== undefined || active !== current.active;
+    const scheduleChanged =
+      input.cron !== undefined || input.timezone !== undefined || active !== current.active;
     if (scheduleChanged) data.nextSlotAt = active ? nextSlotAfter(cron, timezone, now) : null;
     const updated = await this.prompts.update(workspaceId, id, data);
     if (!updated) throw ApiError.notFound('Prompt');

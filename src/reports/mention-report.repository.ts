@@ -47,7 +47,11 @@ export class MentionReportRepository {
       GROUP BY s."brandId", s.synthetic`;
   }
 
-  async failedRuns(projectId: string, from: Date, to: Date): Promise<{ synthetic: boolean; failed: number }[]> {
+  async failedRuns(
+    projectId: string,
+    from: Date,
+    to: Date,
+  ): Promise<{ synthetic: boolean; failed: number }[]> {
     return this.prisma.$queryRaw<{ synthetic: boolean; failed: number }[]>`
       SELECT synthetic, count(*)::int AS failed FROM runs
       WHERE "projectId" = ${projectId}::uuid AND status = 'failed' AND "slotAt" >= ${from} AND "slotAt" < ${to}

@@ -26,7 +26,8 @@ export class MentionReportService {
     const to = toIso ? new Date(toIso) : this.clock.now();
     const from = fromIso ? new Date(fromIso) : new Date(to.getTime() - DEFAULT_RANGE_MS);
     if (from >= to) throw ApiError.validation('from must be before to');
-    if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw ApiError.validation('the range may span at most 400 days');
+    if (to.getTime() - from.getTime() > MAX_RANGE_MS)
+      throw ApiError.validation('the range may span at most 400 days');
     const [rows, failed, brands] = await Promise.all([
       this.reports.brandAggregates(projectId, from, to),
       this.reports.failedRuns(projectId, from, to),

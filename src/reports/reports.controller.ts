@@ -22,7 +22,11 @@ export class ReportsController {
   @Get('mentions')
   @ReadAccess()
   @ApiQuery({ name: 'projectId', required: true })
-  @ApiQuery({ name: 'from', required: false, description: 'ISO 8601, inclusive; default: 30 days before `to`' })
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    description: 'ISO 8601, inclusive; default: 30 days before `to`',
+  })
   @ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive; default: now' })
   mentions(@WorkspaceId() ws: string, @Query() query: unknown) {
     const q = parseInput(mentionReportQuery, query, 'query');

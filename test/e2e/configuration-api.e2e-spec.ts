@@ -17,7 +17,12 @@ describe('configuration API', () => {
     };
 
     it('gives missing, malformed, unknown and revoked keys the same 401 body', async () => {
-      const created = await t.http().post('/v1/api-keys').set(ws.auth()).send({ name: 'temp', role: 'admin' }).expect(201);
+      const created = await t
+        .http()
+        .post('/v1/api-keys')
+        .set(ws.auth())
+        .send({ name: 'temp', role: 'admin' })
+        .expect(201);
       expect(created.body.key).toMatch(/^sr_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
       await t.http().delete(`/v1/api-keys/${created.body.id}`).set(ws.auth()).expect(200);
       const forged = ws.adminKey.slice(0, -4) + 'AAAA';
@@ -32,12 +37,21 @@ describe('configuration API', () => {
       for (const [name, header] of Object.entries(cases)) {
         const req = t.http().get('/v1/projects');
         const res = await (header ? req.set('Authorization', header) : req);
-        expect({ name, status: res.status, body: res.body }).toEqual({ name, status: 401, body: unauthorized });
+        expect({ name, status: res.status, body: res.body }).toEqual({
+          name,
+          status: 401,
+          body: unauthorized,
+        });
       }
     });
 
     it('stores only a hash of the key, and shows the key once', async () => {
-      const created = await t.http().post('/v1/api-keys').set(ws.auth()).send({ name: 'once', role: 'read' }).expect(201);
+      const created = await t
+        .http()
+        .post('/v1/api-keys')
+        .set(ws.auth())
+        .send({ name: 'once', role: 'read' })
+        .expect(201);
       const rows = await t.app.get(PrismaService).apiKey.findMany({ where: { id: created.body.id } });
       expect(Buffer.from(rows[0]!.hash).toString('utf8')).not.toContain(created.body.key);
       expect(JSON.stringify(rows[0])).not.toContain(created.body.key.split('_')[2]);
@@ -47,7 +61,12 @@ describe('configuration API', () => {
 
     it('lets read keys read but not write, and never manage keys', async () => {
       await t.http().get('/v1/projects').set(ws.auth('read')).expect(200);
-      const denied = await t.http().post('/v1/projects').set(ws.auth('read')).send({ name: 'nope' }).expect(403);
+      const denied = await t
+        .http()
+        .post('/v1/projects')
+        .set(ws.auth('read'))
+        .send({ name: 'nope' })
+        .expect(403);
       expect(denied.body.error.code).toBe('forbidden');
       await t.http().get('/v1/api-keys').set(ws.auth('read')).expect(403);
     });
@@ -80,7 +99,11 @@ describe('configuration API', () => {
       expect(b.body.aliases).toEqual([{ text: 'Hubspot CRM', caseSensitive: false, foldDiacritics: false }]);
       expect(b.body.domains).toEqual(['hubspot.com']);
       for (let i = 0; i < 3; i++) {
-        await http().post(`/v1/projects/${p.body.id}/brands`).set(ws.auth()).send({ name: `Rival ${i}`, kind: 'competitor' }).expect(201);
+        await http()
+          .post(`/v1/projects/${p.body.id}/brands`)
+          .set(ws.auth())
+          .send({ name: `Rival ${i}`, kind: 'competitor' })
+          .expect(201);
       }
       const page1 = await http().get(`/v1/projects/${p.body.id}/brands?limit=3`).set(ws.auth()).expect(200);
       expect(page1.body.data).toHaveLength(3);
@@ -107,7 +130,11 @@ describe('configuration API', () => {
       expect(e.body.credential).toEqual({ set: true, last4: 'cdef' });
       expect(e.body.baseUrl).toBe('http://127.0.0.1:11434/v1');
       expect(JSON.stringify(e.body)).not.toContain('sk-test');
-      const moved = await http().patch(`/v1/engines/${e.body.id}`).set(ws.auth()).send({ baseUrl: 'https://evil.example/v1' }).expect(400);
+      const moved = await http()
+        .patch(`/v1/engines/${e.body.id}`)
+        .set(ws.auth())
+        .send({ baseUrl: 'https://evil.example/v1' })
+        .expect(400);
       expect(moved.body.error.message).toMatch(/re-entering the credential/);
       await http()
         .patch(`/v1/engines/${e.body.id}`)
@@ -118,10 +145,20 @@ describe('configuration API', () => {
       const pr = await http()
         .post(`/v1/projects/${p.body.id}/prompts`)
         .set(ws.auth())
-        .send({ text: 'What is the best CRM?', engineIds: [e.body.id], cron: '30 9 * * 1-5', timezone: 'America/New_York', tags: ['crm'] })
+        .send({
+          text: 'What is the best CRM?',
+          engineIds: [e.body.id],
+          cron: '30 9 * * 1-5',
+          timezone: 'America/New_York',
+          tags: ['crm'],
+        })
         .expect(201);
       expect(new Date(pr.body.nextSlotAt).getTime()).toBeGreaterThan(Date.now());
-      const paused = await http().patch(`/v1/prompts/${pr.body.id}`).set(ws.auth()).send({ active: false }).expect(200);
+      const paused = await http()
+        .patch(`/v1/prompts/${pr.body.id}`)
+        .set(ws.auth())
+        .send({ active: false })
+        .expect(200);
       expect(paused.body.nextSlotAt).toBeNull();
       await http().delete(`/v1/prompts/${pr.body.id}`).set(ws.auth()).expect(204);
       await http().get(`/v1/prompts/${pr.body.id}`).set(ws.auth()).expect(404);
@@ -130,10 +167,17 @@ describe('configuration API', () => {
     });
 
     it('encrypts credentials at rest, bound to the workspace', async () => {
-      const e = await t.http()
+      const e = await t
+        .http()
         .post('/v1/engines')
         .set(ws.auth())
-        .send({ name: 'enc', provider: 'openai-compatible', model: 'm', baseUrl: 'http://127.0.0.1:1/v1', credential: 'sk-secret-value-123456' })
+        .send({
+          name: 'enc',
+          provider: 'openai-compatible',
+          model: 'm',
+          baseUrl: 'http://127.0.0.1:1/v1',
+          credential: 'sk-secret-value-123456',
+        })
         .expect(201);
       const row = await t.app.get(PrismaService).engine.findUniqueOrThrow({ where: { id: e.body.id } });
       expect(Buffer.from(row.credentialCiphertext!).toString('latin1')).not.toContain('sk-secret');
@@ -147,11 +191,31 @@ describe('configuration API', () => {
     let promptId: string;
 
     beforeAll(async () => {
-      projectId = (await t.http().post('/v1/projects').set(ws.auth()).send({ name: 'bad-input' }).expect(201)).body.id;
-      engineId = (await t.http().post('/v1/engines').set(ws.auth()).send({ name: 'bi', provider: 'demo', model: 'demo' }).expect(201)).body.id;
-      brandId = (await t.http().post(`/v1/projects/${projectId}/brands`).set(ws.auth()).send({ name: 'B', kind: 'own' }).expect(201)).body.id;
+      projectId = (await t.http().post('/v1/projects').set(ws.auth()).send({ name: 'bad-input' }).expect(201))
+        .body.id;
+      engineId = (
+        await t
+          .http()
+          .post('/v1/engines')
+          .set(ws.auth())
+          .send({ name: 'bi', provider: 'demo', model: 'demo' })
+          .expect(201)
+      ).body.id;
+      brandId = (
+        await t
+          .http()
+          .post(`/v1/projects/${projectId}/brands`)
+          .set(ws.auth())
+          .send({ name: 'B', kind: 'own' })
+          .expect(201)
+      ).body.id;
       promptId = (
-        await t.http().post(`/v1/projects/${projectId}/prompts`).set(ws.auth()).send({ text: 'q', engineIds: [engineId], cron: '0 * * * *' }).expect(201)
+        await t
+          .http()
+          .post(`/v1/projects/${projectId}/prompts`)
+          .set(ws.auth())
+          .send({ text: 'q', engineIds: [engineId], cron: '0 * * * *' })
+          .expect(201)
       ).body.id;
     });
 
@@ -160,35 +224,175 @@ describe('configuration API', () => {
       ['project: missing name', 'post', () => '/v1/projects', () => ({}), 400],
       ['project: unknown property', 'post', () => '/v1/projects', () => ({ name: 'a', admin: true }), 400],
       ['project: name too long', 'post', () => '/v1/projects', () => ({ name: long }), 400],
-      ['project: foldTokens out of range', 'post', () => '/v1/projects', () => ({ name: 'a', foldTokens: 0 }), 400],
-      ['project: wrong type', 'patch', () => `/v1/projects/${projectId}`, () => ({ halfLifeMs: 'soon' }), 400],
-      ['project: unknown property on update', 'patch', () => `/v1/projects/${projectId}`, () => ({ workspaceId: 'x' }), 400],
-      ['brand: bad kind', 'post', () => `/v1/projects/${projectId}/brands`, () => ({ name: 'x', kind: 'friend' }), 400],
-      ['brand: too many aliases', 'post', () => `/v1/projects/${projectId}/brands`, () => ({ name: 'x', kind: 'own', aliases: Array.from({ length: 51 }, (_, i) => ({ text: `a${i}` })) }), 400],
-      ['brand: bad domain', 'post', () => `/v1/projects/${projectId}/brands`, () => ({ name: 'x', kind: 'own', domains: ['not a domain'] }), 400],
-      ['brand: alias with regex-ish unknown field', 'patch', () => `/v1/brands/${brandId}`, () => ({ aliases: [{ text: 'a', regex: true }] }), 400],
+      [
+        'project: foldTokens out of range',
+        'post',
+        () => '/v1/projects',
+        () => ({ name: 'a', foldTokens: 0 }),
+        400,
+      ],
+      [
+        'project: wrong type',
+        'patch',
+        () => `/v1/projects/${projectId}`,
+        () => ({ halfLifeMs: 'soon' }),
+        400,
+      ],
+      [
+        'project: unknown property on update',
+        'patch',
+        () => `/v1/projects/${projectId}`,
+        () => ({ workspaceId: 'x' }),
+        400,
+      ],
+      [
+        'brand: bad kind',
+        'post',
+        () => `/v1/projects/${projectId}/brands`,
+        () => ({ name: 'x', kind: 'friend' }),
+        400,
+      ],
+      [
+        'brand: too many aliases',
+        'post',
+        () => `/v1/projects/${projectId}/brands`,
+        () => ({
+          name: 'x',
+          kind: 'own',
+          aliases: Array.from({ length: 51 }, (_, i) => ({ text: `a${i}` })),
+        }),
+        400,
+      ],
+      [
+        'brand: bad domain',
+        'post',
+        () => `/v1/projects/${projectId}/brands`,
+        () => ({ name: 'x', kind: 'own', domains: ['not a domain'] }),
+        400,
+      ],
+      [
+        'brand: alias with regex-ish unknown field',
+        'patch',
+        () => `/v1/brands/${brandId}`,
+        () => ({ aliases: [{ text: 'a', regex: true }] }),
+        400,
+      ],
       ['brand: empty name', 'patch', () => `/v1/brands/${brandId}`, () => ({ name: '  ' }), 400],
-      ['engine: unknown provider', 'post', () => '/v1/engines', () => ({ name: 'x', provider: 'bard', model: 'm' }), 400],
-      ['engine: openai without credential', 'post', () => '/v1/engines', () => ({ name: 'x', provider: 'openai', model: 'gpt' }), 400],
-      ['engine: compatible without baseUrl', 'post', () => '/v1/engines', () => ({ name: 'x', provider: 'openai-compatible', model: 'm' }), 400],
-      ['engine: baseUrl not http', 'post', () => '/v1/engines', () => ({ name: 'x', provider: 'openai-compatible', model: 'm', baseUrl: 'file:///etc/passwd' }), 400],
-      ['engine: temperature out of range', 'patch', () => `/v1/engines/${engineId}`, () => ({ parameters: { temperature: 9 } }), 400],
-      ['engine: provider is immutable', 'patch', () => `/v1/engines/${engineId}`, () => ({ provider: 'openai' }), 400],
-      ['prompt: bad cron', 'post', () => `/v1/projects/${projectId}/prompts`, () => ({ text: 'q', engineIds: [engineId], cron: 'every day' }), 400],
-      ['prompt: cron too frequent', 'post', () => `/v1/projects/${projectId}/prompts`, () => ({ text: 'q', engineIds: [engineId], cron: '*/10 * * * * *' }), 400],
-      ['prompt: bad timezone', 'post', () => `/v1/projects/${projectId}/prompts`, () => ({ text: 'q', engineIds: [engineId], cron: '0 * * * *', timezone: 'Mars/Olympus' }), 400],
-      ['prompt: too many samples', 'post', () => `/v1/projects/${projectId}/prompts`, () => ({ text: 'q', engineIds: [engineId], cron: '0 * * * *', samplesPerSlot: 1000 }), 400],
-      ['prompt: no engines', 'post', () => `/v1/projects/${projectId}/prompts`, () => ({ text: 'q', engineIds: [], cron: '0 * * * *' }), 400],
-      ['prompt: unknown engine', 'post', () => `/v1/projects/${projectId}/prompts`, () => ({ text: 'q', engineIds: ['00000000-0000-4000-8000-000000000000'], cron: '0 * * * *' }), 404],
-      ['prompt: too many tags', 'patch', () => `/v1/prompts/${promptId}`, () => ({ tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }), 400],
-      ['prompt: bad cron on update', 'patch', () => `/v1/prompts/${promptId}`, () => ({ cron: '61 * * * *' }), 400],
+      [
+        'engine: unknown provider',
+        'post',
+        () => '/v1/engines',
+        () => ({ name: 'x', provider: 'bard', model: 'm' }),
+        400,
+      ],
+      [
+        'engine: openai without credential',
+        'post',
+        () => '/v1/engines',
+        () => ({ name: 'x', provider: 'openai', model: 'gpt' }),
+        400,
+      ],
+      [
+        'engine: compatible without baseUrl',
+        'post',
+        () => '/v1/engines',
+        () => ({ name: 'x', provider: 'openai-compatible', model: 'm' }),
+        400,
+      ],
+      [
+        'engine: baseUrl not http',
+        'post',
+        () => '/v1/engines',
+        () => ({ name: 'x', provider: 'openai-compatible', model: 'm', baseUrl: 'file:///etc/passwd' }),
+        400,
+      ],
+      [
+        'engine: temperature out of range',
+        'patch',
+        () => `/v1/engines/${engineId}`,
+        () => ({ parameters: { temperature: 9 } }),
+        400,
+      ],
+      [
+        'engine: provider is immutable',
+        'patch',
+        () => `/v1/engines/${engineId}`,
+        () => ({ provider: 'openai' }),
+        400,
+      ],
+      [
+        'prompt: bad cron',
+        'post',
+        () => `/v1/projects/${projectId}/prompts`,
+        () => ({ text: 'q', engineIds: [engineId], cron: 'every day' }),
+        400,
+      ],
+      [
+        'prompt: cron too frequent',
+        'post',
+        () => `/v1/projects/${projectId}/prompts`,
+        () => ({ text: 'q', engineIds: [engineId], cron: '*/10 * * * * *' }),
+        400,
+      ],
+      [
+        'prompt: bad timezone',
+        'post',
+        () => `/v1/projects/${projectId}/prompts`,
+        () => ({ text: 'q', engineIds: [engineId], cron: '0 * * * *', timezone: 'Mars/Olympus' }),
+        400,
+      ],
+      [
+        'prompt: too many samples',
+        'post',
+        () => `/v1/projects/${projectId}/prompts`,
+        () => ({ text: 'q', engineIds: [engineId], cron: '0 * * * *', samplesPerSlot: 1000 }),
+        400,
+      ],
+      [
+        'prompt: no engines',
+        'post',
+        () => `/v1/projects/${projectId}/prompts`,
+        () => ({ text: 'q', engineIds: [], cron: '0 * * * *' }),
+        400,
+      ],
+      [
+        'prompt: unknown engine',
+        'post',
+        () => `/v1/projects/${projectId}/prompts`,
+        () => ({ text: 'q', engineIds: ['00000000-0000-4000-8000-000000000000'], cron: '0 * * * *' }),
+        404,
+      ],
+      [
+        'prompt: too many tags',
+        'patch',
+        () => `/v1/prompts/${promptId}`,
+        () => ({ tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }),
+        400,
+      ],
+      [
+        'prompt: bad cron on update',
+        'patch',
+        () => `/v1/prompts/${promptId}`,
+        () => ({ cron: '61 * * * *' }),
+        400,
+      ],
       ['api key: bad role', 'post', () => '/v1/api-keys', () => ({ name: 'k', role: 'owner' }), 400],
-      ['run now: unknown property', 'post', () => `/v1/prompts/${promptId}/run`, () => ({ engine: 'x' }), 400],
+      [
+        'run now: unknown property',
+        'post',
+        () => `/v1/prompts/${promptId}/run`,
+        () => ({ engine: 'x' }),
+        400,
+      ],
     ];
 
     it.each(cases)('%s', async (_name, method, path, body, status) => {
       const before = await counts();
-      const res = await t.http()[method](path()).set(ws.auth()).send(body() as object);
+      const res = await t
+        .http()
+        [method](path())
+        .set(ws.auth())
+        .send(body() as object);
       expect(res.status).toBe(status);
       expect(typeof res.body.error.code).toBe('string');
       expect(typeof res.body.error.message).toBe('string');
@@ -200,10 +404,19 @@ describe('configuration API', () => {
     });
 
     it('rejects malformed JSON with 400 and oversized bodies with 413', async () => {
-      const bad = await t.http().post('/v1/projects').set(ws.auth()).set('Content-Type', 'application/json').send('{"name":');
+      const bad = await t
+        .http()
+        .post('/v1/projects')
+        .set(ws.auth())
+        .set('Content-Type', 'application/json')
+        .send('{"name":');
       expect(bad.status).toBe(400);
       expect(bad.body.error.code).toBe('invalid_json');
-      const huge = await t.http().post('/v1/projects').set(ws.auth()).send({ name: 'x'.repeat(300_000) });
+      const huge = await t
+        .http()
+        .post('/v1/projects')
+        .set(ws.auth())
+        .send({ name: 'x'.repeat(300_000) });
       expect(huge.status).toBe(413);
       expect(huge.body.error.code).toBe('payload_too_large');
     });

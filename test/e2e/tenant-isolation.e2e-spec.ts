@@ -78,7 +78,11 @@ describe('tenant isolation', () => {
       .send({ text: 'best crm?', engineIds: [engine.body.id], cron: '0 9 * * *', timezone: 'Europe/Paris' })
       .expect(201);
     const run = await http().post(`/v1/prompts/${prompt.body.id}/run`).set(a.auth()).send({}).expect(202);
-    const key = await http().post('/v1/api-keys').set(a.auth()).send({ name: 'extra', role: 'read' }).expect(201);
+    const key = await http()
+      .post('/v1/api-keys')
+      .set(a.auth())
+      .send({ name: 'extra', role: 'read' })
+      .expect(201);
     ids = {
       projectId: project.body.id,
       brandId: brand.body.id,
@@ -102,7 +106,10 @@ describe('tenant isolation', () => {
         const key = `${method.toUpperCase()} ${path}`;
         if (path.includes('{')) routes.push(key);
         const params = (op.parameters ?? []) as { name?: string; in?: string }[];
-        if (!path.includes('{') && params.some((p) => p.in === 'query' && p.name?.endsWith('Id') && p.name !== 'cursor')) {
+        if (
+          !path.includes('{') &&
+          params.some((p) => p.in === 'query' && p.name?.endsWith('Id') && p.name !== 'cursor')
+        ) {
           if (key !== 'GET /v1/runs') queryRoutes.push(key);
         }
       }
@@ -115,7 +122,11 @@ describe('tenant isolation', () => {
     const method = route.split(' ')[0]!.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
     const call = MATRIX[route]!(ids);
     const before = await snapshot();
-    const res = await t.http()[method](call.path).set(b.auth()).send(call.body as object);
+    const res = await t
+      .http()
+      [method](call.path)
+      .set(b.auth())
+      .send(call.body as object);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
     expect(await snapshot()).toEqual(before);

@@ -35,7 +35,10 @@ export interface TestWorkspace {
 let counter = 0;
 
 /** A fresh workspace with one admin and one read key, created through the same service the CLI uses. */
-export async function createWorkspace(t: TestApp, name = `ws-${++counter}-${Date.now()}`): Promise<TestWorkspace> {
+export async function createWorkspace(
+  t: TestApp,
+  name = `ws-${++counter}-${Date.now()}`,
+): Promise<TestWorkspace> {
   const keys = t.app.get(ApiKeyService);
   const created = await keys.createWorkspace(name);
   const read = await keys.create(created.workspaceId, 'reader', 'read');

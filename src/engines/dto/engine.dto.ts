@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-export const PROVIDER_KINDS = ['openai', 'anthropic', 'gemini', 'perplexity', 'openai-compatible', 'demo'] as const;
+export const PROVIDER_KINDS = [
+  'openai',
+  'anthropic',
+  'gemini',
+  'perplexity',
+  'openai-compatible',
+  'demo',
+] as const;
 export type ProviderKindName = (typeof PROVIDER_KINDS)[number];
 
 export const engineParametersSchema = z
@@ -45,14 +52,26 @@ export const createEngineSchema = z
   .strict()
   .superRefine((e, ctx) => {
     if (e.provider === 'openai-compatible' && !e.baseUrl) {
-      ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'is required for openai-compatible engines' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseUrl'],
+        message: 'is required for openai-compatible engines',
+      });
     }
     if (e.provider === 'demo' && (e.baseUrl || e.credential)) {
-      ctx.addIssue({ code: 'custom', path: ['provider'], message: 'demo engines take no baseUrl or credential' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['provider'],
+        message: 'demo engines take no baseUrl or credential',
+      });
     }
     const needsKey = e.provider !== 'demo' && e.provider !== 'openai-compatible';
     if (needsKey && !e.credential) {
-      ctx.addIssue({ code: 'custom', path: ['credential'], message: `is required for ${e.provider} engines` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['credential'],
+        message: `is required for ${e.provider} engines`,
+      });
     }
   });
 

@@ -34,7 +34,10 @@ export class CredentialCipher {
     const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
     decipher.setAAD(CredentialCipher.aad(workspaceId, engineId));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(buf.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(buf.subarray(1 + IV_BYTES + TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
   }
 
   private static aad(workspaceId: string, engineId: string): Buffer {

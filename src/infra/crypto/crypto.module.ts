@@ -6,7 +6,11 @@ import { CredentialCipher } from './credential-cipher';
 @Global()
 @Module({
   providers: [
-    { provide: CredentialCipher, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new CredentialCipher(c.ENCRYPTION_KEY) },
+    {
+      provide: CredentialCipher,
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) => new CredentialCipher(c.ENCRYPTION_KEY),
+    },
   ],
   exports: [CredentialCipher],
 })

@@ -31,12 +31,23 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private render(exception: unknown): [number, ApiErrorBody] {
-    if (exception instanceof ApiError) return [exception.getStatus(), exception.getResponse() as ApiErrorBody];
+    if (exception instanceof ApiError)
+      return [exception.getStatus(), exception.getResponse() as ApiErrorBody];
     // The Express adapter wraps body-parser errors in an HttpException; the original says what went wrong.
-    const bp = (exception instanceof HttpException ? exception.cause : exception) as BodyParserError | undefined;
-    if (bp && typeof bp === 'object' && bp.expose && typeof bp.status === 'number' && bp.type?.startsWith('entity.')) {
+    const bp = (exception instanceof HttpException ? exception.cause : exception) as
+      BodyParserError | undefined;
+    if (
+      bp &&
+      typeof bp === 'object' &&
+      bp.expose &&
+      typeof bp.status === 'number' &&
+      bp.type?.startsWith('entity.')
+    ) {
       if (bp.type === 'entity.too.large')
-        return [413, { error: { code: 'payload_too_large', message: 'Request body exceeds the size limit' } }];
+        return [
+          413,
+          { error: { code: 'payload_too_large', message: 'Request body exceeds the size limit' } },
+        ];
       if (bp.type === 'entity.parse.failed')
         return [400, { error: { code: 'invalid_json', message: 'Request body is not valid JSON' } }];
       return [bp.status, { error: { code: 'bad_request', message: 'Malformed request body' } }];
@@ -49,8 +60,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof Prisma.PrismaClientKnownRequestError) {
       if (exception.code === 'P2002')
-        return [409, { error: { code: 'conflict', message: 'A resource with these unique fields already exists' } }];
-      if (exception.code === 'P2025') return [404, { error: { code: 'not_found', message: 'Resource not found' } }];
+        return [
+          409,
+          { error: { code: 'conflict', message: 'A resource with these unique fields already exists' } },
+        ];
+      if (exception.code === 'P2025')
+        return [404, { error: { code: 'not_found', message: 'Resource not found' } }];
       if (PRISMA_UNAVAILABLE.has(exception.code)) return unavailable();
     }
     if (exception instanceof Prisma.PrismaClientInitializationError) return unavailable();
@@ -60,7 +75,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
 }
 
 function unavailable(): [number, ApiErrorBody] {
-  return [503, { error: { code: 'service_unavailable', message: 'A backing service is unavailable; retry shortly' } }];
+  return [
+    503,
+    { error: { code: 'service_unavailable', message: 'A backing service is unavailable; retry shortly' } },
+  ];
 }
 
 function isConnectionError(e: unknown): boolean {

@@ -22,12 +22,18 @@ export function loggerOptions(config: AppConfig): Params {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       genReqId: (req: IncomingMessage) => {
         const incoming = req.headers['x-request-id'];
-        return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+        return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(incoming)
+          ? incoming
+          : randomUUID();
       },
       customProps: () => ({ service: 'streamrank', role: config.ROLE }),
       autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
       },
     },
   };

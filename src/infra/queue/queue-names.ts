@@ -16,7 +16,8 @@ export function runJobId(runId: string): string {
 export function executeRunJobOptions(maxAttempts: number, backoffMs: number): JobsOptions {
   return {
     attempts: maxAttempts,
-    backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },
+    // 'provider-aware' is resolved by the worker's backoffStrategy (src/runs/provider-aware-backoff.ts).
+    backoff: { type: 'provider-aware', delay: backoffMs },
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 24 * 3600, count: 10_000 },
   };

@@ -12,7 +12,11 @@ import { RUNS_QUEUE } from './queue-names';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
         // maxRetriesPerRequest: null is required by BullMQ workers (blocking commands must not time out).
-        connection: { url: config.REDIS_URL, maxRetriesPerRequest: null, connectionName: 'streamrank:bullmq' },
+        connection: {
+          url: config.REDIS_URL,
+          maxRetriesPerRequest: null,
+          connectionName: 'streamrank:bullmq',
+        },
         prefix: config.QUEUE_PREFIX,
       }),
     }),

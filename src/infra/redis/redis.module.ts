@@ -19,7 +19,9 @@ export function createRedis(config: AppConfig, purpose: string): Redis {
 
 @Global()
 @Module({
-  providers: [{ provide: REDIS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => createRedis(c, 'general') }],
+  providers: [
+    { provide: REDIS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => createRedis(c, 'general') },
+  ],
   exports: [REDIS],
 })
 export class RedisModule implements OnApplicationShutdown {

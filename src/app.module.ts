@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
+import { BackfillWorkerModule } from './backfill/backfill-worker.module';
 import { BrandsModule } from './brands/brands.module';
 import { runsApi, runsWorker, type AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -47,7 +48,7 @@ export class AppModule {
           ReportsModule,
         ]
       : [];
-    const worker: Imports = runsWorker(config.ROLE) ? [RunsWorkerModule] : [];
+    const worker: Imports = runsWorker(config.ROLE) ? [RunsWorkerModule, BackfillWorkerModule] : [];
     return { module: AppModule, imports: [...infra, ...api, ...worker] };
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BackfillRequests } from '../backfill/backfill-requests.service';
 import { ApiError } from '../infra/http/api-error';
 import { decodeCursor, toPage, type Page, type PageQuery } from '../infra/http/pagination';
 import { ProjectService } from '../projects/project.service';
@@ -13,6 +14,7 @@ export class BrandService {
   constructor(
     private readonly brands: BrandRepository,
     private readonly projects: ProjectService,
+    private readonly backfills: BackfillRequests,
   ) {}
 
   async create(workspaceId: string, projectId: string, input: CreateBrandInput): Promise<BrandView> {
@@ -20,7 +22,9 @@ export class BrandService {
     if ((await this.brands.countForProject(projectId)) >= MAX_BRANDS_PER_PROJECT) {
       throw new ApiError(422, 'limit_exceeded', `A project holds at most ${MAX_BRANDS_PER_PROJECT} brands`);
     }
-    return toView(await this.brands.create(workspaceId, projectId, input));
+    const brand = await this.brands.create(workspaceId, projectId, input);
+    await this.backfills.request(workspaceId, projectId, 'brand.created');
+    return toView(brand);
   }
 
   async get(workspaceId: string, id: string): Promise<BrandView> {
@@ -38,11 +42,15 @@ export class BrandService {
   async update(workspaceId: string, id: string, input: UpdateBrandInput): Promise<BrandView> {
     const b = await this.brands.update(workspaceId, id, input);
     if (!b) throw ApiError.notFound('Brand');
+    // History is recomputed with the new aliases so old and new runs stay comparable.
+    await this.backfills.request(workspaceId, b.projectId, 'brand.updated');
     return toView(b);
   }
 
   async delete(workspaceId: string, id: string): Promise<void> {
-    if (!(await this.brands.delete(workspaceId, id))) throw ApiError.notFound('Brand');
+    const b = await this.brands.find(workspaceId, id);
+    if (!b || !(await this.brands.delete(workspaceId, id))) throw ApiError.notFound('Brand');
+    await this.backfills.request(workspaceId, b.projectId, 'brand.deleted');
   }
 }
 

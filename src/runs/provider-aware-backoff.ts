@@ -1,4 +1,4 @@
-import { type Job } from 'bullmq';
+import { type MinimalJob } from 'bullmq';
 import { RetryableRunError } from './run-errors';
 
 const DEFAULT_BASE_DELAY_MS = 2000;
@@ -9,12 +9,18 @@ const MAX_DELAY_MS = 5 * 60_000;
  * jitter (a fleet of runs hitting one 5xx must not retry in lockstep). The base is the job's backoff delay
  * (RUN_BACKOFF_MS).
  */
-export function providerAwareBackoff(attemptsMade: number, _type?: string, err?: Error, job?: Job): number {
+export function providerAwareBackoff(
+  attemptsMade: number,
+  _type?: string,
+  err?: Error,
+  job?: MinimalJob,
+): number {
   if (err instanceof RetryableRunError && err.retryAfterMs !== undefined) {
     return Math.min(MAX_DELAY_MS, err.retryAfterMs + Math.floor(Math.random() * 100));
   }
   const backoff = job?.opts.backoff;
-  const base = typeof backoff === 'object' && backoff.delay !== undefined ? backoff.delay : DEFAULT_BASE_DELAY_MS;
+  const base =
+    typeof backoff === 'object' && backoff.delay !== undefined ? backoff.delay : DEFAULT_BASE_DELAY_MS;
   const ceiling = Math.min(MAX_DELAY_MS, base * 2 ** Math.max(0, attemptsMade - 1));
   return Math.floor(ceiling / 2 + Math.random() * (ceiling / 2));
 }

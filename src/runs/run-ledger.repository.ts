@@ -45,6 +45,12 @@ export interface PartialCapture {
   finishReason: string | null;
 }
 
+export type MentionRow = Omit<Prisma.MentionCreateManyInput, 'runId' | 'projectId'>;
+export type ScoreRow = Omit<
+  Prisma.RunBrandScoreCreateManyInput,
+  'runId' | 'projectId' | 'promptId' | 'engineId' | 'observedAt' | 'synthetic'
+>;
+
 export interface RunResultWrite extends PartialCapture {
   flags: string[];
   responseModel: string | null;
@@ -52,8 +58,8 @@ export interface RunResultWrite extends PartialCapture {
   outputTokens: number | null;
   tokenEnds: number[];
   tokenArrivalsUs: number[];
-  mentions: Omit<Prisma.MentionCreateManyInput, 'runId' | 'projectId'>[];
-  scores: Omit<Prisma.RunBrandScoreCreateManyInput, 'runId' | 'projectId' | 'promptId' | 'engineId' | 'observedAt' | 'synthetic'>[];
+  mentions: MentionRow[];
+  scores: ScoreRow[];
 }
 
 /** A write presented an attempt token that is no longer the run's current one. */
@@ -235,7 +241,12 @@ export class RunLedgerRepository {
       const { count } = await tx.run.updateMany({
         where: { id: runId, attemptToken: token, status: 'running' },
         data: final
-          ? { status: 'failed', failureReason: failure.reasonCode, failureMessage: failure.message, finishedAt: now }
+          ? {
+              status: 'failed',
+              failureReason: failure.reasonCode,
+              failureMessage: failure.message,
+              finishedAt: now,
+            }
           : { status: 'queued' },
       });
       if (count === 0) throw new StaleAttemptError(runId);
@@ -273,7 +284,14 @@ export class RunLedgerRepository {
     await this.prisma.$transaction(async (tx) => {
       const run = await tx.run.findUnique({
         where: { id: runId },
-        select: { projectId: true, promptId: true, engineId: true, synthetic: true, attemptToken: true, status: true },
+        select: {
+          projectId: true,
+          promptId: true,
+          engineId: true,
+          synthetic: true,
+          attemptToken: true,
+          status: true,
+        },
       });
       if (!run || run.attemptToken !== token || run.status !== 'running') throw new StaleAttemptError(runId);
       const { count } = await tx.run.updateMany({
@@ -282,10 +300,18 @@ export class RunLedgerRepository {
       });
       if (count === 0) throw new StaleAttemptError(runId);
       await tx.runResult.create({
-        data: { runId, attemptToken: token, complete: true, answerTokens: capture.tokenEnds.length, ...capture },
+        data: {
+          runId,
+          attemptToken: token,
+          complete: true,
+          answerTokens: capture.tokenEnds.length,
+          ...capture,
+        },
       });
       if (mentions.length > 0) {
-        await tx.mention.createMany({ data: mentions.map((m) => ({ ...m, runId, projectId: run.projectId })) });
+        await tx.mention.createMany({
+          data: mentions.map((m) => ({ ...m, runId, projectId: run.projectId })),
+        });
       }
       await tx.runBrandScore.createMany({
         data: scores.map((s) => ({

@@ -11,6 +11,7 @@ interface Ids {
   promptId: string;
   runId: string;
   apiKeyId: string;
+  backfillId: string;
 }
 
 type Call = { body?: unknown; query?: Record<string, string> };
@@ -43,6 +44,9 @@ const MATRIX: Record<string, (ids: Ids) => { path: string } & Call> = {
   'GET /v1/runs/{id}': (i) => ({ path: `/v1/runs/${i.runId}` }),
   'GET /v1/runs/{id}/tokens': (i) => ({ path: `/v1/runs/${i.runId}/tokens` }),
   'DELETE /v1/api-keys/{id}': (i) => ({ path: `/v1/api-keys/${i.apiKeyId}` }),
+  'POST /v1/projects/{projectId}/backfills': (i) => ({ path: `/v1/projects/${i.projectId}/backfills` }),
+  'GET /v1/projects/{projectId}/backfills': (i) => ({ path: `/v1/projects/${i.projectId}/backfills` }),
+  'GET /v1/backfills/{id}': (i) => ({ path: `/v1/backfills/${i.backfillId}` }),
 };
 
 /** Routes whose id arrives in the query string. */
@@ -83,6 +87,7 @@ describe('tenant isolation', () => {
       .set(a.auth())
       .send({ name: 'extra', role: 'read' })
       .expect(201);
+    const backfills = await http().get(`/v1/projects/${project.body.id}/backfills`).set(a.auth()).expect(200);
     ids = {
       projectId: project.body.id,
       brandId: brand.body.id,
@@ -90,6 +95,7 @@ describe('tenant isolation', () => {
       promptId: prompt.body.id,
       runId: run.body.runIds[0],
       apiKeyId: key.body.id,
+      backfillId: backfills.body.data[0].id,
     };
   });
 
@@ -155,6 +161,7 @@ describe('tenant isolation', () => {
       prompts: await get(`/v1/projects/${ids.projectId}/prompts`),
       run: await get(`/v1/runs/${ids.runId}`),
       keys: await get('/v1/api-keys'),
+      backfills: await get(`/v1/projects/${ids.projectId}/backfills`),
     };
   }
 });

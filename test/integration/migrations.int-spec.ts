@@ -5,13 +5,12 @@
 // no download: `engine: "js"` + the pg driver adapter), applies that SQL to one temporary database and the
 // migrations to another, and compares normalized catalog dumps. When it fails, add a migration directory
 // (prisma/migrations/<yyyymmddhhmmss>_<name>/migration.sql) with the SQL that the reported differences imply.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { renderSchemaDiff } from '../../scripts/prisma-schema-diff';
 import {
   applyMigrations,
   ensureDatabase,
@@ -22,7 +21,6 @@ import {
   withDatabase,
 } from '../../src/infra/database/migrator';
 
-const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
 const MIGRATIONS_DIR = path.join(ROOT, 'prisma/migrations');
 const SCHEMA_FILE = path.join(ROOT, 'prisma/schema.prisma');
@@ -77,55 +75,11 @@ function migrationError(promise: Promise<unknown>): Promise<MigrationError> {
   );
 }
 
-/**
- * SQL that creates `schemaText` from an empty database, rendered by the Prisma 6.19 CLI offline. Prisma 7's
- * schema has no datasource url, which Prisma 6 requires, so a temporary copy gets one; the temporary
- * prisma.config.ts selects the WASM schema engine (`engine: "js"`) with the pg adapter, and the env vars stop
- * the CLI from downloading engines it does not use here.
- */
+/** SQL that creates `schemaText` from an empty database (scripts/prisma-schema-diff.ts). */
 async function renderSchemaSql(schemaText: string): Promise<string> {
-  const dir = await makeTempDir();
-  const withUrl = schemaText.replace(/(datasource\s+\w+\s*\{)/, '$1\n  url = env("DATABASE_URL")');
-  if (withUrl === schemaText) throw new Error('schema.prisma has no datasource block');
-  await writeFile(path.join(dir, 'schema.prisma'), withUrl);
-  const configModule = require.resolve('prisma-legacy/config');
-  const adapterModule = require.resolve('prisma-legacy-adapter-pg');
-  await writeFile(
-    path.join(dir, 'prisma.config.ts'),
-    [
-      `import { defineConfig } from ${JSON.stringify(configModule)};`,
-      `import { PrismaPg } from ${JSON.stringify(adapterModule)};`,
-      'export default defineConfig({',
-      '  experimental: { adapter: true },',
-      "  engine: 'js',",
-      "  schema: './schema.prisma',",
-      // idleTimeoutMillis: without it the pool keeps the CLI process alive for 10 s after it is done.
-      '  adapter: async () => new PrismaPg({ connectionString: process.env.DATABASE_URL, idleTimeoutMillis: 1 }),',
-      '});',
-      '',
-    ].join('\n'),
-  );
-  const cli = require.resolve('prisma-legacy/build/index.js');
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    [cli, 'migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'schema.prisma', '--script'],
-    {
-      cwd: dir,
-      timeout: 60_000,
-      maxBuffer: 16 * 1024 * 1024,
-      env: {
-        ...process.env,
-        // Only used to read the server version; the diff itself is computed from the schema alone.
-        DATABASE_URL: withDatabase(BASE_URL, 'postgres'),
-        PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
-        PRISMA_QUERY_ENGINE_LIBRARY: process.execPath,
-        PRISMA_HIDE_UPDATE_MESSAGE: '1',
-        CHECKPOINT_DISABLE: '1',
-      },
-    },
-  );
-  if (!/CREATE TABLE/.test(stdout)) throw new Error(`prisma migrate diff produced no SQL:\n${stdout}`);
-  return stdout;
+  const sql = await renderSchemaDiff(null, schemaText, withDatabase(BASE_URL, 'postgres'));
+  if (!/CREATE TABLE/.test(sql)) throw new Error(`prisma migrate diff produced no SQL:\n${sql}`);
+  return sql;
 }
 
 /**

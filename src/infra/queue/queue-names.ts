@@ -22,3 +22,23 @@ export function executeRunJobOptions(maxAttempts: number, backoffMs: number): Jo
     removeOnFail: { age: 24 * 3600, count: 10_000 },
   };
 }
+
+export const BACKFILL_QUEUE = 'backfill';
+export const BACKFILL_JOB = 'recompute-project';
+
+export interface BackfillJobData {
+  backfillId: string;
+}
+
+export function backfillJobId(backfillId: string): string {
+  return `backfill-${backfillId}`;
+}
+
+export function backfillJobOptions(): JobsOptions {
+  return {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 5000 },
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+  };
+}

@@ -1,0 +1,37 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
+import { ParseIdPipe } from '../infra/http/parse-id.pipe';
+import { BackfillRequests, type BackfillView } from './backfill-requests.service';
+
+@ApiTags('backfills')
+@ApiBearerAuth()
+@Controller('v1')
+export class BackfillsController {
+  constructor(private readonly backfills: BackfillRequests) {}
+
+  /** Recomputes the project's stored mentions and scores; brand changes request this automatically. */
+  @Post('projects/:projectId/backfills')
+  @HttpCode(202)
+  create(
+    @WorkspaceId() ws: string,
+    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+  ): Promise<BackfillView> {
+    return this.backfills.requestFromApi(ws, projectId);
+  }
+
+  @Get('projects/:projectId/backfills')
+  @ReadAccess()
+  list(@WorkspaceId() ws: string, @Param('projectId', new ParseIdPipe('Project')) projectId: string) {
+    return this.backfills.list(ws, projectId);
+  }
+
+  @Get('backfills/:id')
+  @ReadAccess()
+  get(
+    @WorkspaceId() ws: string,
+    @Param('id', new ParseIdPipe('Backfill')) id: string,
+  ): Promise<BackfillView> {
+    return this.backfills.get(ws, id);
+  }
+}

@@ -1,0 +1,93 @@
+// From a captured answer to the rows the ledger stores: token timeline, scored mentions, one score per brand.
+// Shared by the live pipeline (mentions detected while streaming) and the backfill (mentions re-detected by
+// replaying the stored chunks), so both produce identical rows for identical inputs.
+import { tokenizeTimeline } from '../detection/answer-tokenizer';
+import { type BrandSpec } from '../detection/brand-watchlist';
+import { type CompiledWatchlist } from '../detection/compiled-watchlist';
+import { IncrementalMatcher, type DetectedMention } from '../detection/incremental-matcher';
+import { scoreRun, type BrandKind } from '../scoring/run-scorer';
+import { type MentionRow, type ScoreRow } from './run-ledger.repository';
+
+export interface StoredAnswer {
+  answerText: string;
+  chunkEnds: number[];
+  chunkArrivalsUs: number[];
+  ttftUs: number | null;
+}
+
+export interface AnalysisBrand extends BrandSpec {
+  kind: BrandKind;
+}
+
+export interface AnswerAnalysis {
+  tokenEnds: number[];
+  tokenArrivalsUs: number[];
+  mentions: MentionRow[];
+  scores: ScoreRow[];
+}
+
+/** Re-detects mentions by feeding the stored chunks, with their arrival times, exactly as they streamed. */
+export function replayMentions(
+  answer: StoredAnswer,
+  watchlist: BrandSpec[] | CompiledWatchlist,
+): DetectedMention[] {
+  const matcher = new IncrementalMatcher(watchlist);
+  const found: DetectedMention[] = [];
+  let start = 0;
+  answer.chunkEnds.forEach((end, i) => {
+    found.push(...matcher.push(answer.answerText.slice(start, end), answer.chunkArrivalsUs[i] ?? 0));
+    start = end;
+  });
+  found.push(...matcher.end());
+  return found;
+}
+
+export function analyzeAnswer(
+  answer: StoredAnswer,
+  mentions: DetectedMention[],
+  brands: { id: string; kind: BrandKind }[],
+  settings: { foldTokens: number; halfLifeMs: number },
+): AnswerAnalysis {
+  const timeline = tokenizeTimeline(answer.answerText, answer.chunkEnds, answer.chunkArrivalsUs);
+  const scored = scoreRun({
+    brands,
+    mentions,
+    text: answer.answerText,
+    ttftUs: answer.ttftUs,
+    tokenEnds: timeline.tokenEnds,
+    foldTokens: settings.foldTokens,
+    halfLifeMs: settings.halfLifeMs,
+  });
+  return {
+    tokenEnds: timeline.tokenEnds,
+    tokenArrivalsUs: timeline.tokenArrivalsUs,
+    mentions: scored.mentions.map((m) => ({
+      brandId: m.brandId,
+      matched: m.matched,
+      charStart: m.charStart,
+      charEnd: m.charEnd,
+      tokenIndex: m.tokenIndex,
+      visibleAtUs: m.visibleAtUs,
+      sinceFirstTokenUs: m.sinceFirstTokenUs,
+      relPosition: m.relPositionText,
+      sentenceIndex: m.sentenceIndex,
+      listRank: m.listRank,
+      inHeading: m.inHeading,
+      inBold: m.inBold,
+      snippet: m.snippet,
+    })),
+    scores: scored.brandScores.map((s) => ({
+      brandId: s.brandId,
+      mentioned: s.mentioned,
+      mentionCount: s.mentionCount,
+      firstVisibleAtUs: s.firstVisibleAtUs,
+      sinceFirstTokenUs: s.sinceFirstTokenUs,
+      firstTokenIndex: s.firstTokenIndex,
+      relPosition: s.relPositionText,
+      order: s.order,
+      aboveFold: s.aboveFold,
+      attention: s.attentionText,
+      streamScore: s.streamScoreText,
+    })),
+  };
+}

@@ -4,7 +4,11 @@ import { ApiError } from '../infra/http/api-error';
 import { Clock } from '../infra/clock/clock';
 import { ProjectService } from '../projects/project.service';
 import { wilsonInterval } from '../scoring/statistics';
-import { MentionReportRepository, type BrandAggregateRow } from './mention-report.repository';
+import {
+  MentionReportRepository,
+  type BrandAggregateRow,
+  type PairAggregateRow,
+} from './mention-report.repository';
 
 const DEFAULT_RANGE_MS = 30 * 24 * 3600_000;
 const MAX_RANGE_MS = 400 * 24 * 3600_000;
@@ -21,13 +25,37 @@ export class MentionReportService {
     private readonly clock: Clock,
   ) {}
 
-  async mentions(workspaceId: string, projectId: string, fromIso?: string, toIso?: string) {
-    const project = await this.projects.require(workspaceId, projectId);
+  private range(fromIso?: string, toIso?: string): { from: Date; to: Date } {
     const to = toIso ? new Date(toIso) : this.clock.now();
     const from = fromIso ? new Date(fromIso) : new Date(to.getTime() - DEFAULT_RANGE_MS);
     if (from >= to) throw ApiError.validation('from must be before to');
     if (to.getTime() - from.getTime() > MAX_RANGE_MS)
       throw ApiError.validation('the range may span at most 400 days');
+    return { from, to };
+  }
+
+  async headToHead(workspaceId: string, projectId: string, fromIso?: string, toIso?: string) {
+    await this.projects.require(workspaceId, projectId);
+    const { from, to } = this.range(fromIso, toIso);
+    const [pairs, brands] = await Promise.all([
+      this.reports.pairAggregates(projectId, from, to),
+      this.brands.listForProject(projectId),
+    ]);
+    const names = new Map(brands.map((b) => [b.id, b.name]));
+    const section = (synthetic: boolean) =>
+      pairs.filter((p) => p.synthetic === synthetic).map((p) => pairView(p, names));
+    return {
+      projectId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      measured: section(false),
+      synthetic: section(true),
+    };
+  }
+
+  async mentions(workspaceId: string, projectId: string, fromIso?: string, toIso?: string) {
+    const project = await this.projects.require(workspaceId, projectId);
+    const { from, to } = this.range(fromIso, toIso);
     const [rows, failed, brands] = await Promise.all([
       this.reports.brandAggregates(projectId, from, to),
       this.reports.failedRuns(projectId, from, to),
@@ -36,12 +64,16 @@ export class MentionReportService {
     const names = new Map(brands.map((b) => [b.id, b]));
     const section = (synthetic: boolean) => {
       const own = rows.filter((r) => r.synthetic === synthetic);
+      const totals = {
+        mentions: own.reduce((acc, r) => acc + r.mentionCount, 0),
+        attention: own.reduce((acc, r) => acc + r.attentionSum, 0),
+      };
       return {
         synthetic,
         successfulRuns: Math.max(0, ...own.map((r) => r.n)),
         failedRuns: failed.find((f) => f.synthetic === synthetic)?.failed ?? 0,
         brands: own
-          .map((r) => brandView(r, names.get(r.brandId)))
+          .map((r) => brandView(r, names.get(r.brandId), totals))
           .sort((a, b) => (b.mentionRate.rate ?? 0) - (a.mentionRate.rate ?? 0)),
       };
     };
@@ -57,8 +89,38 @@ export class MentionReportService {
   }
 }
 
-function brandView(r: BrandAggregateRow, brand: { name: string; kind: string } | undefined) {
+function rate(successes: number, n: number) {
+  const i = wilsonInterval(successes, n);
+  return {
+    rate: round(i?.rate ?? null, 6),
+    low: round(i?.low ?? null, 6),
+    high: round(i?.high ?? null, 6),
+    n,
+  };
+}
+
+function pairView(p: PairAggregateRow, names: Map<string, string>) {
+  return {
+    brandA: { id: p.brandA, name: names.get(p.brandA) ?? null },
+    brandB: { id: p.brandB, name: names.get(p.brandB) ?? null },
+    runs: p.runs,
+    bothMentioned: p.both,
+    onlyA: p.onlyA,
+    onlyB: p.onlyB,
+    // How often A reaches the reader before B when both appear (n = runs with both).
+    aFirstRate: rate(p.aFirst, p.both),
+    medianLeadMs: ms(p.medianLeadUs),
+    medianLeadTokens: p.medianLeadTokens,
+  };
+}
+
+function brandView(
+  r: BrandAggregateRow,
+  brand: { name: string; kind: string } | undefined,
+  totals: { mentions: number; attention: number },
+) {
   const interval = wilsonInterval(r.mentioned, r.n);
+  const mentionedRuns = r.bandTop + r.bandMiddle + r.bandBottom;
   return {
     brandId: r.brandId,
     name: brand?.name ?? null,
@@ -75,7 +137,21 @@ function brandView(r: BrandAggregateRow, brand: { name: string; kind: string } |
     firstVisibleAtMs: { p50: ms(r.visibleP50Us), p90: ms(r.visibleP90Us) },
     firstTokenIndex: { p50: r.tokenIndexP50, p90: r.tokenIndexP90 },
     meanOrder: round(r.meanOrder, 4),
-    aboveFoldRate: r.n === 0 ? null : round(r.aboveFold / r.n, 6),
+    aboveFoldRate: rate(r.aboveFold, r.n),
     meanStreamScore: round(r.meanStreamScore, 4),
+    shareOfVoice: totals.mentions === 0 ? null : round(r.mentionCount / totals.mentions, 6),
+    attentionShareOfVoice: totals.attention === 0 ? null : round(r.attentionSum / totals.attention, 6),
+    compatibility: {
+      averagePosition: round(r.meanOrder, 4),
+      positionBands:
+        mentionedRuns === 0
+          ? null
+          : {
+              top: round(r.bandTop / mentionedRuns, 6),
+              middle: round(r.bandMiddle / mentionedRuns, 6),
+              bottom: round(r.bandBottom / mentionedRuns, 6),
+            },
+      meanTrakkrPoints: round(r.meanTrakkrPoints, 4),
+    },
   };
 }

@@ -32,4 +32,18 @@ export class ReportsController {
     const q = parseInput(mentionReportQuery, query, 'query');
     return this.mentionReport.mentions(ws, q.projectId, q.from, q.to);
   }
+
+  @Get('head-to-head')
+  @ReadAccess()
+  @ApiQuery({ name: 'projectId', required: true })
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    description: 'ISO 8601, inclusive; default: 30 days before `to`',
+  })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive; default: now' })
+  headToHead(@WorkspaceId() ws: string, @Query() query: unknown) {
+    const q = parseInput(mentionReportQuery, query, 'query');
+    return this.mentionReport.headToHead(ws, q.projectId, q.from, q.to);
+  }
 }

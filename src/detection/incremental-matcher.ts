@@ -7,6 +7,12 @@ import { type MatchCandidate } from './match-candidate';
 import { MentionResolver } from './mention-resolver';
 import { UrlScanner } from './url-scanner';
 
+/** 1 for printable ASCII that can appear in a URL; anything else ends a URL-like run. */
+const URL_CHARACTER = new Uint8Array(128);
+for (let unit = 0x21; unit <= 0x7e; unit++) {
+  if (!'<>"`{}|\\^'.includes(String.fromCharCode(unit))) URL_CHARACTER[unit] = 1;
+}
+
 export interface DetectedMention {
   brandId: string;
   /** The alias or domain as configured. */
@@ -39,8 +45,17 @@ export class IncrementalMatcher {
   private received = 0;
   private consumed = 0;
   private heldHighSurrogate: number | null = null;
-  private runStart: number | null = null;
-  private runText = '';
+  /** Raw start of the URL-like run in progress, or -1. */
+  private runStart = -1;
+  /** Earlier chunks overlapping the run in progress (whole), the first starting at runPiecesStart. */
+  private readonly runPieces: string[] = [];
+  private runPiecesStart = 0;
+  /**
+   * The run holds a `.` or `:` followed by another run character. Only such runs can contain a URL or host
+   * (UrlScanner needs "://" or a dot before a letter), so plain words are never scanned.
+   */
+  private runMayHoldUrl = false;
+  private previousDotOrColon = false;
   private ended = false;
 
   /** Pass a CompiledWatchlist to reuse one compilation across runs of the same project. */
@@ -64,40 +79,30 @@ export class IncrementalMatcher {
     this.chunkEnds.push(this.received);
     this.chunkArrivalsUs.push(arrivalUs);
 
-    let index = 0;
+    this.scanRuns(text, chunkStart);
+
+    let from = 0;
+    let to = text.length;
     if (this.heldHighSurrogate !== null) {
       const high = this.heldHighSurrogate;
       this.heldHighSurrogate = null;
       const low = text.charCodeAt(0);
       if (low >= 0xdc00 && low <= 0xdfff) {
-        this.consume(0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00), chunkStart - 1, chunkStart + 1);
-        index = 1;
+        const codePoint = 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00);
+        for (const channel of this.channels) channel.consume(codePoint, chunkStart - 1, chunkStart + 1);
+        from = 1;
       } else {
-        this.consume(high, chunkStart - 1, chunkStart);
+        for (const channel of this.channels) channel.consume(high, chunkStart - 1, chunkStart);
       }
     }
-    while (index < text.length) {
-      const unit = text.charCodeAt(index);
-      if (unit >= 0xd800 && unit <= 0xdbff) {
-        if (index + 1 === text.length) {
-          // The rest of this character is in the next chunk; offsets must still count it as one.
-          this.heldHighSurrogate = unit;
-          break;
-        }
-        const low = text.charCodeAt(index + 1);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          this.consume(
-            0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00),
-            chunkStart + index,
-            chunkStart + index + 2,
-          );
-          index += 2;
-          continue;
-        }
-      }
-      this.consume(unit, chunkStart + index, chunkStart + index + 1);
-      index++;
+    const last = text.charCodeAt(to - 1);
+    if (to > from && last >= 0xd800 && last <= 0xdbff) {
+      // The rest of this character is in the next chunk; offsets must still count it as one.
+      this.heldHighSurrogate = last;
+      to--;
     }
+    if (to > from) for (const channel of this.channels) channel.consumeRange(text, from, to, chunkStart);
+    this.consumed = chunkStart + to;
     return this.settle(false);
   }
 
@@ -105,36 +110,72 @@ export class IncrementalMatcher {
   end(): DetectedMention[] {
     if (this.ended) return [];
     if (this.heldHighSurrogate !== null) {
-      this.consume(this.heldHighSurrogate, this.received - 1, this.received);
+      for (const channel of this.channels) {
+        channel.consume(this.heldHighSurrogate, this.received - 1, this.received);
+      }
       this.heldHighSurrogate = null;
+      this.consumed = this.received;
     }
-    this.finishRun();
+    this.finishRun('', 0);
     for (const channel of this.channels) channel.finish();
     this.ended = true;
     return this.settle(true);
   }
 
-  private consume(codePoint: number, rawStart: number, rawEnd: number): void {
-    if (IncrementalMatcher.isUrlCharacter(codePoint)) {
-      if (this.runStart === null) {
-        this.runStart = rawStart;
-        this.runText = '';
+  /**
+   * URL-like runs and Markdown link brackets, one pass over the chunk's code units (anything non-ASCII ends a
+   * run and counts as text for the link tracker, so code points need not be decoded here).
+   */
+  private scanRuns(text: string, chunkStart: number): void {
+    const links = this.links;
+    const length = text.length;
+    for (let index = 0; index < length; index++) {
+      const unit = text.charCodeAt(index);
+      if (unit < 0x80 && URL_CHARACTER[unit] === 1) {
+        if (this.runStart < 0) {
+          this.runStart = chunkStart + index;
+          this.runMayHoldUrl = false;
+          this.previousDotOrColon = false;
+        }
+        if (unit === 0x2e || unit === 0x3a) {
+          if (this.previousDotOrColon) this.runMayHoldUrl = true;
+          this.previousDotOrColon = true;
+        } else if (this.previousDotOrColon) {
+          this.runMayHoldUrl = true;
+          this.previousDotOrColon = false;
+        }
+        if (unit === 0x5b || unit === 0x5d) links.observe(unit, chunkStart + index);
+        else if (links.afterLineBreak) links.observe(unit, chunkStart + index);
+      } else {
+        if (this.runStart >= 0) this.finishRun(text, index, chunkStart);
+        if (links.observes(unit)) links.observe(unit, chunkStart + index);
       }
-      this.runText += String.fromCharCode(codePoint);
-    } else if (this.runStart !== null) {
-      this.finishRun();
     }
-    this.links.observe(codePoint, rawStart);
-    for (const channel of this.channels) channel.consume(codePoint, rawStart, rawEnd);
-    this.consumed = rawEnd;
+    if (this.runStart >= 0) {
+      // Keep the chunk (by reference) in case a later chunk makes the run URL-like ("acme" + ".com").
+      if (this.runPieces.length === 0) this.runPiecesStart = chunkStart;
+      this.runPieces.push(text);
+    }
   }
 
-  private finishRun(): void {
-    if (this.runStart === null) return;
+  /** Ends the run in progress at `text[localEnd]` (text is the current chunk, starting at `chunkStart`). */
+  private finishRun(text: string, localEnd: number, chunkStart = this.received): void {
+    if (this.runStart < 0) return;
     const runStart = this.runStart;
-    for (const url of UrlScanner.scan(this.runText, runStart)) {
+    this.runStart = -1;
+    const pieces = this.runPieces;
+    if (!this.runMayHoldUrl) {
+      if (pieces.length > 0) pieces.length = 0;
+      return;
+    }
+    const runText =
+      pieces.length === 0
+        ? text.slice(runStart - chunkStart, localEnd)
+        : (pieces.join('') + text.slice(0, localEnd)).slice(runStart - this.runPiecesStart);
+    pieces.length = 0;
+    for (const url of UrlScanner.scan(runText, runStart)) {
       const relative = url.start - runStart;
-      const precededBy = relative >= 2 ? this.runText.slice(relative - 2, relative) : '';
+      const precededBy = relative >= 2 ? runText.slice(relative - 2, relative) : '';
       const linkTextStart = this.links.linkTextStartFor(url.start, precededBy);
       const owner = this.domains.isEmpty ? null : this.domains.ownerOf(url.host);
       this.resolver.addZone({ ...url, hasDomainMention: owner !== null, linkTextStart });
@@ -153,14 +194,13 @@ export class IncrementalMatcher {
         });
       }
     }
-    this.runStart = null;
-    this.runText = '';
   }
 
   private settle(final: boolean): DetectedMention[] {
-    let safe = final ? Infinity : (this.runStart ?? this.consumed);
+    let safe = final ? Infinity : this.runStart >= 0 ? this.runStart : this.consumed;
     if (!final) for (const channel of this.channels) safe = Math.min(safe, channel.horizon(this.consumed));
-    return this.resolver.settle(safe).map((candidate) => this.toMention(candidate));
+    const accepted = this.resolver.settle(safe);
+    return accepted.length === 0 ? [] : accepted.map((candidate) => this.toMention(candidate));
   }
 
   private toMention(candidate: MatchCandidate): DetectedMention {
@@ -183,11 +223,5 @@ export class IncrementalMatcher {
       else low = mid + 1;
     }
     return this.chunkArrivalsUs[low] as number;
-  }
-
-  /** Printable ASCII that can appear in a URL; anything else ends a URL-like run. */
-  private static isUrlCharacter(codePoint: number): boolean {
-    if (codePoint < 0x21 || codePoint > 0x7e) return false;
-    return !'<>"`{}|\\^'.includes(String.fromCharCode(codePoint));
   }
 }

@@ -12,6 +12,21 @@ export class MarkdownLinkTracker {
   private readonly pairs = new Map<number, number>();
   private newlinesSinceText = 0;
 
+  /**
+   * Whether observe() would change anything for this code point (or code unit: only ASCII values matter):
+   * brackets, line feeds, and the first non-blank character after a line feed. Lets the caller skip the call
+   * for ordinary text.
+   */
+  observes(codePoint: number): boolean {
+    if (codePoint === 0x5b || codePoint === 0x5d || codePoint === 0x0a) return true;
+    return this.newlinesSinceText !== 0 && codePoint !== 0x20 && codePoint !== 0x09 && codePoint !== 0x0d;
+  }
+
+  /** A line feed was the last non-blank character seen (the next text character resets the count). */
+  get afterLineBreak(): boolean {
+    return this.newlinesSinceText !== 0;
+  }
+
   observe(codePoint: number, rawStart: number): void {
     if (codePoint === 0x0a) {
       this.newlinesSinceText++;

@@ -24,6 +24,8 @@ export interface UrlZone extends FoundUrl {
  * Candidates that overlap form a cluster; a cluster is settled once everything before the safe offset is
  * final (no future match can start before it, and URL-like runs around it are complete).
  */
+const NOTHING: readonly MatchCandidate[] = Object.freeze([]);
+
 export class MentionResolver {
   private pending: MatchCandidate[] = [];
   private exclusions: MatchCandidate[] = [];
@@ -52,8 +54,13 @@ export class MentionResolver {
   }
 
   /** Settles every cluster that ends at or before `safe` and returns the accepted mentions in text order. */
-  settle(safe: number): MatchCandidate[] {
+  settle(safe: number): readonly MatchCandidate[] {
     const pending = this.pending;
+    if (pending.length === 0) {
+      // The common case after a chunk: nothing pending. Drop what can no longer matter, allocation-free.
+      if (this.exclusions.length > 0 || this.zones.length > 0) this.prune(safe);
+      return NOTHING;
+    }
     const accepted: MatchCandidate[] = [];
     let index = 0;
     while (index < pending.length) {
@@ -68,14 +75,33 @@ export class MentionResolver {
         known &&= member.nextKnown;
       }
       if (clusterEnd > safe || !known) break;
-      this.settleCluster(pending.slice(index, last + 1), accepted);
+      if (last === index) this.settleSingle(first, accepted);
+      else this.settleCluster(pending.slice(index, last + 1), accepted);
       index = last + 1;
     }
     if (index > 0) this.pending = pending.slice(index);
-    const floor = Math.min(this.pending[0]?.start ?? Infinity, safe);
-    this.exclusions = this.exclusions.filter((exclusion) => exclusion.end > floor);
-    this.zones = this.zones.filter((zone) => zone.end > floor);
+    this.prune(Math.min(this.pending[0]?.start ?? Infinity, safe));
     return accepted;
+  }
+
+  /** Forgets exclusions and URL zones that end at or before `floor` (no candidate can overlap them). */
+  private prune(floor: number): void {
+    let stale = false;
+    for (const exclusion of this.exclusions) stale ||= exclusion.end <= floor;
+    if (stale) this.exclusions = this.exclusions.filter((exclusion) => exclusion.end > floor);
+    stale = false;
+    for (const zone of this.zones) stale ||= zone.end <= floor;
+    if (stale) this.zones = this.zones.filter((zone) => zone.end > floor);
+  }
+
+  /** settleCluster for a cluster of one candidate (the usual case), without the sorting. */
+  private settleSingle(candidate: MatchCandidate, accepted: MatchCandidate[]): void {
+    if (!this.isValid(candidate)) return;
+    const previous = this.lastStartByBrand.get(candidate.brandId);
+    if (candidate.linkTextStart !== null && previous !== undefined && previous >= candidate.linkTextStart)
+      return;
+    this.lastStartByBrand.set(candidate.brandId, candidate.start);
+    accepted.push(candidate);
   }
 
   private settleCluster(cluster: MatchCandidate[], accepted: MatchCandidate[]): void {

@@ -27,7 +27,10 @@ export function wilsonInterval(successes: number, n: number, z = Z_95): RateInte
   const denominator = 1 + z2 / n;
   const center = (rate + z2 / (2 * n)) / denominator;
   const half = (z / denominator) * Math.sqrt((rate * (1 - rate)) / n + z2 / (4 * n * n));
-  return { rate, low: Math.max(0, center - half), high: Math.min(1, center + half) };
+  // At k = 0 and k = n the bounds are exactly 0 and 1; floating point would give 2.8e-17 or 0.9999999999999999.
+  const low = successes === 0 ? 0 : Math.max(0, center - half);
+  const high = successes === n ? 1 : Math.min(1, center + half);
+  return { rate, low, high };
 }
 
 /**

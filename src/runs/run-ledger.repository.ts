@@ -79,13 +79,15 @@ export class RunLedgerRepository {
 
   /**
    * Claims due prompts (FOR UPDATE SKIP LOCKED, so any number of replicas can claim concurrently), inserts
-   * their runs (a duplicate slot key is a no-op), advances nextSlotAt. Returns the ids of new queued runs.
+   * their runs (a duplicate slot key is a no-op), advances nextSlotAt. Returns how many prompts were claimed
+   * (callers loop until none are) and the ids of new queued runs (a batch of only missed or already-inserted
+   * slots has none, yet more prompts may be due).
    */
   async claimDueSlots(
     now: Date,
     batch: number,
     plan: (p: DuePrompt, maxSlots: number) => SlotPlan,
-  ): Promise<string[]> {
+  ): Promise<{ promptsClaimed: number; runIds: string[] }> {
     return this.prisma.$transaction(async (tx) => {
       const due = await tx.$queryRaw<DuePrompt[]>`
         SELECT id, "workspaceId", "projectId", cron, timezone, "samplesPerSlot", "nextSlotAt"
@@ -94,7 +96,7 @@ export class RunLedgerRepository {
         ORDER BY "nextSlotAt"
         LIMIT ${batch}
         FOR UPDATE SKIP LOCKED`;
-      if (due.length === 0) return [];
+      if (due.length === 0) return { promptsClaimed: 0, runIds: [] };
       const links = await tx.promptEngine.findMany({
         where: { promptId: { in: due.map((p) => p.id) } },
         select: { promptId: true, engine: { select: { id: true, provider: true } } },
@@ -129,7 +131,10 @@ export class RunLedgerRepository {
         skipDuplicates: true,
         select: { id: true, status: true },
       });
-      return created.filter((r) => r.status === 'queued').map((r) => r.id);
+      return {
+        promptsClaimed: due.length,
+        runIds: created.filter((r) => r.status === 'queued').map((r) => r.id),
+      };
     });
   }
 

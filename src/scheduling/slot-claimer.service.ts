@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -46,11 +52,15 @@ export class SlotClaimer implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       for (;;) {
         const now = this.clock.now();
-        const runIds = await this.ledger.claimDueSlots(now, this.config.CLAIM_BATCH_SIZE, (p, max) =>
-          planSlots(p, now, this.config.MISSED_SLOT_GRACE_MS, max),
+        const { promptsClaimed, runIds } = await this.ledger.claimDueSlots(
+          now,
+          this.config.CLAIM_BATCH_SIZE,
+          (p, max) => planSlots(p, now, this.config.MISSED_SLOT_GRACE_MS, max),
         );
         enqueued += await this.queue.enqueue(runIds);
-        if (runIds.length === 0) break;
+        // Not `runIds.length === 0`: a batch of skipped or already-inserted slots enqueues nothing, yet more
+        // prompts may be due behind it.
+        if (promptsClaimed === 0) break;
       }
     } catch (err) {
       this.logger.warn({ err }, 'slot claim failed; retrying next tick');

@@ -6,7 +6,10 @@
  * - symbols are mapped to dense classes (`classOf`); ASCII through a 128-entry table, others through a map.
  *   Class 0 stands for every symbol that appears in no pattern, which always leads back to the root;
  * - when `states x classes` fits DENSE_LIMIT entries, the failure function is folded into a complete
- *   transition table (`dense[state * stride + class]`), one array read per symbol;
+ *   transition table (`dense[state * stride + class]`), one array read per symbol. With at most 65,536
+ *   states (about 20,000 typical aliases) the table holds 16-bit entries (`dense16`), half the size, so
+ *   it stays in the L2 cache longer; otherwise 32-bit ones (`dense32`). Each row also holds the state's
+ *   output flag (see `stride`);
  * - otherwise (very large or very diverse alphabets, e.g. thousands of CJK names) transitions are stored
  *   sparsely (CSR rows sorted by class, binary search) and failure links are followed as usual; the root row
  *   stays dense;
@@ -17,23 +20,33 @@ const DENSE_LIMIT = 1 << 23;
 
 export class AliasAutomaton {
   readonly maxLength: number;
+  /** Length in symbols of each pattern, by id. */
+  readonly patternLengths: Int32Array;
   readonly stateCount: number;
-  /** Number of symbol classes including class 0 ("in no pattern"); the dense row stride. */
+  /** Number of symbol classes including class 0 ("in no pattern"). */
+  readonly classCount: number;
+  /**
+   * Entries per row of the dense tables: the classes, then the output flag (column `classCount`: 1 when
+   * hasOutput), padded to whole cache lines. The step that enters a state finds its flag in the row that
+   * the next step reads anyway.
+   */
   readonly stride: number;
   /** Class of each ASCII symbol (0..127). */
   readonly asciiClass: Int32Array;
-  /** Complete transition table, or null when the automaton uses sparse rows. */
-  readonly dense: Int32Array | null;
+  /** Complete transition table with 16-bit entries (at most 65,536 states), or null. */
+  readonly dense16: Uint16Array | null;
+  /** Complete transition table with 32-bit entries (more states), or null. */
+  readonly dense32: Int32Array | null;
   /** 1 when a pattern ends at the state or anywhere on its failure chain. */
   readonly hasOutput: Uint8Array;
   private readonly otherClass = new Map<number, number>();
   private readonly depths: Int32Array;
   /** Pattern ids ending exactly at each state: ownIds[ownStart[s] .. ownStart[s + 1]). */
-  private readonly ownStart: Int32Array;
-  private readonly ownIds: Int32Array;
+  readonly ownStart: Int32Array;
+  readonly ownIds: Int32Array;
   /** Nearest state on the failure chain with patterns of its own (-1: none). */
-  private readonly outputLink: Int32Array;
-  // Sparse form (dense === null): rows of (class, child) sorted by class, failure links, dense root row.
+  readonly outputLink: Int32Array;
+  // Sparse form (no dense table): rows of (class, child) sorted by class, failure links, dense root row.
   private readonly fail: Int32Array;
   private readonly rowStart: Int32Array | null = null;
   private readonly rowClasses: Int32Array | null = null;
@@ -83,6 +96,7 @@ export class AliasAutomaton {
       (own[state] as number[]).push(id);
     });
     this.maxLength = maxLength;
+    this.patternLengths = Int32Array.from(patterns, (symbols) => symbols.length);
     const stateCount = children.length;
 
     // Renumber states breadth first: shallow states, where the text spends most of its time, then share
@@ -111,7 +125,7 @@ export class AliasAutomaton {
       }
     }
     this.stateCount = stateCount;
-    this.stride = classes;
+    this.classCount = classes;
     this.depths = Int32Array.from(depth);
 
     this.ownStart = new Int32Array(stateCount + 1);
@@ -128,7 +142,12 @@ export class AliasAutomaton {
     this.fail = new Int32Array(stateCount);
     this.outputLink = new Int32Array(stateCount).fill(-1);
     this.hasOutput = new Uint8Array(stateCount);
-    const useDense = stateCount * classes <= DENSE_LIMIT;
+    const narrow = stateCount <= 0x10000;
+    // Rows padded to whole 64-byte cache lines (32 16-bit or 16 32-bit entries), one column more than the
+    // classes for the output flag.
+    const perLine = narrow ? 32 : 16;
+    const stride = Math.ceil((classes + 1) / perLine) * perLine;
+    const useDense = stateCount * stride <= DENSE_LIMIT;
     const dense = useDense ? new Int32Array(stateCount * classes) : null;
     this.rootRow = new Int32Array(classes);
     for (const [cls, child] of children[0] as Map<number, number>) this.rootRow[cls] = child;
@@ -171,7 +190,18 @@ export class AliasAutomaton {
       const owns = (this.ownStart[s + 1] as number) > (this.ownStart[s] as number);
       this.hasOutput[s] = owns || (this.outputLink[s] as number) >= 0 ? 1 : 0;
     }
-    this.dense = dense;
+    this.stride = stride;
+    this.dense16 = null;
+    this.dense32 = null;
+    if (dense !== null) {
+      const table = narrow ? new Uint16Array(stateCount * stride) : new Int32Array(stateCount * stride);
+      for (let s = 0; s < stateCount; s++) {
+        table.set(dense.subarray(s * classes, (s + 1) * classes), s * stride);
+        table[s * stride + classes] = this.hasOutput[s] as number;
+      }
+      if (table instanceof Uint16Array) this.dense16 = table;
+      else this.dense32 = table;
+    }
 
     if (dense === null) {
       const rowStart = new Int32Array(stateCount + 1);
@@ -209,8 +239,8 @@ export class AliasAutomaton {
   /** Transition on a symbol class (see classOf). */
   stepClass(state: number, cls: number): number {
     if (cls === 0) return 0;
-    const dense = this.dense;
-    if (dense !== null) return dense[state * this.stride + cls] as number;
+    if (this.dense16 !== null) return this.dense16[state * this.stride + cls] as number;
+    if (this.dense32 !== null) return this.dense32[state * this.stride + cls] as number;
     const rowStart = this.rowStart as Int32Array;
     const rowClasses = this.rowClasses as Int32Array;
     let current = state;
@@ -234,17 +264,28 @@ export class AliasAutomaton {
     return this.depths[state] as number;
   }
 
+  /**
+   * The first state on `state`'s failure chain (itself included) where patterns end, or -1. Walk on with
+   * nextOutputState; the patterns ending at a state `s` are ownIds[ownStart[s] .. ownStart[s + 1]). Longer
+   * patterns come first. (Iteration without a callback: the matcher's hot loop must not allocate closures.)
+   */
+  firstOutputState(state: number): number {
+    if (this.hasOutput[state] === 0) return -1;
+    const ownStart = this.ownStart;
+    return (ownStart[state + 1] as number) > (ownStart[state] as number)
+      ? state
+      : (this.outputLink[state] as number);
+  }
+
+  nextOutputState(state: number): number {
+    return this.outputLink[state] as number;
+  }
+
   /** Calls `visit` with every pattern id that ends at this state (longest first). */
   forEachMatch(state: number, visit: (patternId: number) => void): void {
-    if (this.hasOutput[state] === 0) return;
-    const ownStart = this.ownStart;
-    let current =
-      (ownStart[state + 1] as number) > (ownStart[state] as number) ? state : this.outputLink[state];
-    while ((current as number) > 0) {
-      const s = current as number;
-      for (let i = ownStart[s] as number; i < (ownStart[s + 1] as number); i++)
+    for (let s = this.firstOutputState(state); s > 0; s = this.nextOutputState(s)) {
+      for (let i = this.ownStart[s] as number; i < (this.ownStart[s + 1] as number); i++)
         visit(this.ownIds[i] as number);
-      current = this.outputLink[s];
     }
   }
 }

@@ -31,11 +31,14 @@ export class FoldChannel {
   /** Last folded symbol, -1 before the first. */
   private lastSymbol = -1;
   private readonly ringMask: number;
+  /** The last symbols and the raw offset where each starts, indexed by position & ringMask. */
   private readonly ringSymbols: Int32Array;
   private readonly ringStarts: Float64Array;
-  private readonly ringEnds: Float64Array;
   private readonly awaitingNext: MatchCandidate[] = [];
+  /** Folded symbol of each ASCII code unit, or DROPPED / SLOW_PATH. */
   private readonly asciiSymbols: Int32Array;
+  /** Automaton class of each ASCII code unit's folded symbol (0 when dropped or multi-symbol). */
+  private readonly asciiUnitClasses: Int32Array;
 
   constructor(
     private readonly normalizer: TextNormalizer,
@@ -48,8 +51,12 @@ export class FoldChannel {
     this.ringMask = ringSize - 1;
     this.ringSymbols = new Int32Array(ringSize);
     this.ringStarts = new Float64Array(ringSize);
-    this.ringEnds = new Float64Array(ringSize);
     this.asciiSymbols = FoldChannel.asciiTable(normalizer);
+    this.asciiUnitClasses = new Int32Array(128);
+    for (let unit = 0; unit < 128; unit++) {
+      const symbol = this.asciiSymbols[unit] as number;
+      if (symbol >= 0) this.asciiUnitClasses[unit] = automaton.classOf(symbol);
+    }
   }
 
   /** The same folding as TextNormalizer.symbolsOf for ASCII, as a table (cached per normalizer). */
@@ -74,27 +81,27 @@ export class FoldChannel {
    */
   consumeRange(text: string, from: number, to: number, base: number): void {
     const table = this.asciiSymbols;
+    const unitClasses = this.asciiUnitClasses;
     const automaton = this.automaton;
-    const dense = automaton.dense;
-    const asciiClass = automaton.asciiClass;
+    const dense16 = automaton.dense16;
     const stride = automaton.stride;
+    const outputColumn = automaton.classCount;
     const hasOutput = automaton.hasOutput;
     const ringSymbols = this.ringSymbols;
     const ringStarts = this.ringStarts;
-    const ringEnds = this.ringEnds;
     const mask = this.ringMask;
     let state = this.state;
     let position = this.position;
     let lastSymbol = this.lastSymbol;
-    let index = from;
-    while (index < to) {
+    let awaiting = this.awaitingNext.length > 0;
+    for (let index = from; index < to; index++) {
       const unit = text.charCodeAt(index);
       const symbol = unit < 0x80 ? (table[unit] as number) : SLOW_PATH;
-      if (symbol === DROPPED || (symbol === SPACE && lastSymbol === SPACE)) {
-        index++;
-        continue;
-      }
-      if (symbol === SLOW_PATH) {
+      if (symbol === SPACE) {
+        if (lastSymbol === SPACE) continue;
+      } else if (symbol < 0) {
+        if (symbol === DROPPED) continue;
+        // SLOW_PATH: non-ASCII (or multi-symbol) code point through the general rules.
         this.state = state;
         this.position = position;
         this.lastSymbol = lastSymbol;
@@ -111,29 +118,34 @@ export class FoldChannel {
         state = this.state;
         position = this.position;
         lastSymbol = this.lastSymbol;
-        index += width;
+        awaiting = this.awaitingNext.length > 0;
+        index += width - 1;
         continue;
       }
-      if (this.awaitingNext.length > 0) this.settleAwaiting(symbol);
-      const rawStart = base + index;
+      if (awaiting) {
+        this.settleAwaiting(symbol);
+        awaiting = false;
+      }
       const slot = position & mask;
       ringSymbols[slot] = symbol;
-      ringStarts[slot] = rawStart;
-      ringEnds[slot] = rawStart + 1;
+      ringStarts[slot] = base + index;
       position++;
       lastSymbol = symbol;
-      const cls = asciiClass[symbol] as number;
-      state =
-        cls === 0
-          ? 0
-          : dense !== null
-            ? (dense[state * stride + cls] as number)
-            : automaton.stepClass(state, cls);
-      if (hasOutput[state] !== 0) {
-        this.position = position;
-        this.reportAll(state, symbol, rawStart + 1);
+      // Class 0 (in no pattern) leads back to the root: the dense tables' column 0 is all zeroes.
+      const cls = unitClasses[unit] as number;
+      let output: number;
+      if (dense16 !== null) {
+        state = dense16[state * stride + cls] as number;
+        output = dense16[state * stride + outputColumn] as number;
+      } else {
+        state = automaton.stepClass(state, cls);
+        output = hasOutput[state] as number;
       }
-      index++;
+      if (output !== 0) {
+        this.position = position;
+        this.reportAll(state, symbol, base + index + 1);
+        awaiting = this.awaitingNext.length > 0;
+      }
     }
     this.state = state;
     this.position = position;
@@ -147,7 +159,6 @@ export class FoldChannel {
       // A combining mark this profile folds away still belongs to the letter before it: "Cafe\u0301"
       // must report a span that ends after the accent, not in the middle of the reader's "é".
       if (TextNormalizer.isCombiningMark(codePoint) && this.position > 0) {
-        this.ringEnds[(this.position - 1) & this.ringMask] = rawEnd;
         for (const candidate of this.awaitingNext) candidate.end = rawEnd;
       }
       return;
@@ -158,7 +169,6 @@ export class FoldChannel {
       const slot = this.position & this.ringMask;
       this.ringSymbols[slot] = symbol;
       this.ringStarts[slot] = rawStart;
-      this.ringEnds[slot] = rawEnd;
       this.position++;
       this.lastSymbol = symbol;
       this.state = this.automaton.step(this.state, symbol);
@@ -186,24 +196,39 @@ export class FoldChannel {
   }
 
   private settleAwaiting(next: number): void {
-    for (const candidate of this.awaitingNext) {
+    const awaiting = this.awaitingNext;
+    for (let i = 0; i < awaiting.length; i++) {
+      const candidate = awaiting[i] as MatchCandidate;
       candidate.nextKnown = true;
       candidate.endOk = !WordBoundary.cutsWord(candidate.lastSymbol, next);
     }
-    this.awaitingNext.length = 0;
+    awaiting.length = 0;
   }
 
+  /** Reports the patterns ending at `state` (longest first) that do not start inside a word. */
   private reportAll(state: number, symbol: number, rawEnd: number): void {
-    this.automaton.forEachMatch(state, (id) => this.report(id, symbol, rawEnd));
+    const automaton = this.automaton;
+    const ownStart = automaton.ownStart;
+    const ownIds = automaton.ownIds;
+    const lengths = automaton.patternLengths;
+    const ringSymbols = this.ringSymbols;
+    const mask = this.ringMask;
+    for (let s = automaton.firstOutputState(state); s > 0; s = automaton.nextOutputState(s)) {
+      const end = ownStart[s + 1] as number;
+      for (let i = ownStart[s] as number; i < end; i++) {
+        const patternId = ownIds[i] as number;
+        const first = this.position - (lengths[patternId] as number);
+        // A match glued to the word before it can never become valid; dropping it here (before touching
+        // the pattern) keeps the pending list short, e.g. for a short alias that ends a longer word.
+        const before = first > 0 ? ringSymbols[(first - 1) & mask] : undefined;
+        if (WordBoundary.cutsWord(before, ringSymbols[first & mask])) continue;
+        this.report(patternId, first, symbol, rawEnd);
+      }
+    }
   }
 
-  private report(patternId: number, symbol: number, rawEnd: number): void {
+  private report(patternId: number, first: number, symbol: number, rawEnd: number): void {
     const pattern = this.patterns[patternId] as ChannelPattern;
-    const first = this.position - pattern.length;
-    const before = first > 0 ? this.ringSymbols[(first - 1) & this.ringMask] : undefined;
-    // A match glued to the word before it can never become valid; dropping it here keeps the pending list
-    // short in long runs of text without spaces.
-    if (WordBoundary.cutsWord(before, this.ringSymbols[first & this.ringMask])) return;
     const candidate: MatchCandidate = {
       kind: pattern.kind,
       brandId: pattern.brandId,

@@ -7,11 +7,22 @@ import { type MatchCandidate } from './match-candidate';
 import { MentionResolver } from './mention-resolver';
 import { UrlScanner } from './url-scanner';
 
-/** 1 for printable ASCII that can appear in a URL; anything else ends a URL-like run. */
-const URL_CHARACTER = new Uint8Array(128);
+/** What an ASCII code unit means for URL-like runs (scanRuns); anything non-ASCII ends a run. */
+const ENDS_RUN = 0;
+/** Printable ASCII that can appear in a URL. */
+const RUN = 1;
+/** `.` or `:` (followed by another run character, it makes the run URL-like). */
+const DOT_OR_COLON = 2;
+/** `[` or `]`, which the Markdown link tracker needs to see. */
+const BRACKET = 3;
+const RUN_KIND = new Uint8Array(128);
 for (let unit = 0x21; unit <= 0x7e; unit++) {
-  if (!'<>"`{}|\\^'.includes(String.fromCharCode(unit))) URL_CHARACTER[unit] = 1;
+  if (!'<>"`{}|\\^'.includes(String.fromCharCode(unit))) RUN_KIND[unit] = RUN;
 }
+RUN_KIND[0x2e] = DOT_OR_COLON;
+RUN_KIND[0x3a] = DOT_OR_COLON;
+RUN_KIND[0x5b] = BRACKET;
+RUN_KIND[0x5d] = BRACKET;
 
 export interface DetectedMention {
   brandId: string;
@@ -47,8 +58,12 @@ export class IncrementalMatcher {
   private heldHighSurrogate: number | null = null;
   /** Raw start of the URL-like run in progress, or -1. */
   private runStart = -1;
-  /** Earlier chunks overlapping the run in progress (whole), the first starting at runPiecesStart. */
+  /**
+   * Earlier chunks overlapping the run in progress (whole), the first starting at runPiecesStart: the first
+   * runPieceCount entries (the array is reused, not truncated).
+   */
   private readonly runPieces: string[] = [];
+  private runPieceCount = 0;
   private runPiecesStart = 0;
   /**
    * The run holds a `.` or `:` followed by another run character. Only such runs can contain a URL or host
@@ -101,7 +116,11 @@ export class IncrementalMatcher {
       this.heldHighSurrogate = last;
       to--;
     }
-    if (to > from) for (const channel of this.channels) channel.consumeRange(text, from, to, chunkStart);
+    if (to > from) {
+      const channels = this.channels;
+      for (let i = 0; i < channels.length; i++)
+        (channels[i] as FoldChannel).consumeRange(text, from, to, chunkStart);
+    }
     this.consumed = chunkStart + to;
     return this.settle(false);
   }
@@ -124,37 +143,62 @@ export class IncrementalMatcher {
 
   /**
    * URL-like runs and Markdown link brackets, one pass over the chunk's code units (anything non-ASCII ends a
-   * run and counts as text for the link tracker, so code points need not be decoded here).
+   * run and counts as text for the link tracker, so code points need not be decoded here). The run state
+   * lives in locals during the loop and is written back before anything that reads it (finishRun).
    */
   private scanRuns(text: string, chunkStart: number): void {
     const links = this.links;
     const length = text.length;
+    let runStart = this.runStart;
+    let mayHoldUrl = this.runMayHoldUrl;
+    let previousDotOrColon = this.previousDotOrColon;
+    // Mirrors links.afterLineBreak, which only observe() changes.
+    let afterLineBreak = links.afterLineBreak;
     for (let index = 0; index < length; index++) {
       const unit = text.charCodeAt(index);
-      if (unit < 0x80 && URL_CHARACTER[unit] === 1) {
-        if (this.runStart < 0) {
-          this.runStart = chunkStart + index;
-          this.runMayHoldUrl = false;
-          this.previousDotOrColon = false;
+      const kind = unit < 0x80 ? (RUN_KIND[unit] as number) : ENDS_RUN;
+      if (kind !== ENDS_RUN) {
+        if (runStart < 0) {
+          runStart = chunkStart + index;
+          mayHoldUrl = false;
+          previousDotOrColon = false;
         }
-        if (unit === 0x2e || unit === 0x3a) {
-          if (this.previousDotOrColon) this.runMayHoldUrl = true;
-          this.previousDotOrColon = true;
-        } else if (this.previousDotOrColon) {
-          this.runMayHoldUrl = true;
-          this.previousDotOrColon = false;
+        if (kind === DOT_OR_COLON) {
+          if (previousDotOrColon) mayHoldUrl = true;
+          previousDotOrColon = true;
+        } else if (previousDotOrColon) {
+          mayHoldUrl = true;
+          previousDotOrColon = false;
         }
-        if (unit === 0x5b || unit === 0x5d) links.observe(unit, chunkStart + index);
-        else if (links.afterLineBreak) links.observe(unit, chunkStart + index);
+        if (kind === BRACKET || afterLineBreak) {
+          links.observe(unit, chunkStart + index);
+          afterLineBreak = links.afterLineBreak;
+        }
       } else {
-        if (this.runStart >= 0) this.finishRun(text, index, chunkStart);
-        if (links.observes(unit)) links.observe(unit, chunkStart + index);
+        if (runStart >= 0) {
+          if (mayHoldUrl) {
+            this.runStart = runStart;
+            this.runMayHoldUrl = true;
+            this.finishRun(text, index, chunkStart);
+          } else {
+            this.runPieceCount = 0;
+          }
+          runStart = -1;
+        }
+        // What links.observes() tests: line feeds and the first non-blank character after one.
+        if (unit === 0x0a || (afterLineBreak && unit !== 0x20 && unit !== 0x09 && unit !== 0x0d)) {
+          links.observe(unit, chunkStart + index);
+          afterLineBreak = links.afterLineBreak;
+        }
       }
     }
-    if (this.runStart >= 0) {
+    this.runStart = runStart;
+    this.runMayHoldUrl = mayHoldUrl;
+    this.previousDotOrColon = previousDotOrColon;
+    if (runStart >= 0) {
       // Keep the chunk (by reference) in case a later chunk makes the run URL-like ("acme" + ".com").
-      if (this.runPieces.length === 0) this.runPiecesStart = chunkStart;
-      this.runPieces.push(text);
+      if (this.runPieceCount === 0) this.runPiecesStart = chunkStart;
+      this.runPieces[this.runPieceCount++] = text;
     }
   }
 
@@ -163,16 +207,16 @@ export class IncrementalMatcher {
     if (this.runStart < 0) return;
     const runStart = this.runStart;
     this.runStart = -1;
-    const pieces = this.runPieces;
-    if (!this.runMayHoldUrl) {
-      if (pieces.length > 0) pieces.length = 0;
-      return;
+    const pieceCount = this.runPieceCount;
+    this.runPieceCount = 0;
+    if (!this.runMayHoldUrl) return;
+    let runText: string;
+    if (pieceCount === 0) runText = text.slice(runStart - chunkStart, localEnd);
+    else {
+      runText = '';
+      for (let i = 0; i < pieceCount; i++) runText += this.runPieces[i] as string;
+      runText = (runText + text.slice(0, localEnd)).slice(runStart - this.runPiecesStart);
     }
-    const runText =
-      pieces.length === 0
-        ? text.slice(runStart - chunkStart, localEnd)
-        : (pieces.join('') + text.slice(0, localEnd)).slice(runStart - this.runPiecesStart);
-    pieces.length = 0;
     for (const url of UrlScanner.scan(runText, runStart)) {
       const relative = url.start - runStart;
       const precededBy = relative >= 2 ? runText.slice(relative - 2, relative) : '';
@@ -198,9 +242,15 @@ export class IncrementalMatcher {
 
   private settle(final: boolean): DetectedMention[] {
     let safe = final ? Infinity : this.runStart >= 0 ? this.runStart : this.consumed;
-    if (!final) for (const channel of this.channels) safe = Math.min(safe, channel.horizon(this.consumed));
+    if (!final) {
+      const channels = this.channels;
+      for (let i = 0; i < channels.length; i++)
+        safe = Math.min(safe, (channels[i] as FoldChannel).horizon(this.consumed));
+    }
     const accepted = this.resolver.settle(safe);
-    return accepted.length === 0 ? [] : accepted.map((candidate) => this.toMention(candidate));
+    const mentions: DetectedMention[] = [];
+    for (let i = 0; i < accepted.length; i++) mentions.push(this.toMention(accepted[i] as MatchCandidate));
+    return mentions;
   }
 
   private toMention(candidate: MatchCandidate): DetectedMention {

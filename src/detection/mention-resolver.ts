@@ -27,7 +27,7 @@ export interface UrlZone extends FoundUrl {
 const NOTHING: readonly MatchCandidate[] = Object.freeze([]);
 
 export class MentionResolver {
-  private pending: MatchCandidate[] = [];
+  private readonly pending: MatchCandidate[] = [];
   private exclusions: MatchCandidate[] = [];
   private zones: UrlZone[] = [];
   private readonly lastStartByBrand = new Map<string, number>();
@@ -42,7 +42,13 @@ export class MentionResolver {
     const pending = this.pending;
     let at = pending.length;
     while (at > 0 && MentionResolver.comesAfter(pending[at - 1] as MatchCandidate, candidate)) at--;
-    pending.splice(at, 0, candidate);
+    if (at === pending.length) pending.push(candidate);
+    else pending.splice(at, 0, candidate);
+  }
+
+  /** True when nothing awaits settling, so settle() would only prune. */
+  get isIdle(): boolean {
+    return this.pending.length === 0;
   }
 
   private static comesAfter(a: MatchCandidate, b: MatchCandidate): boolean {
@@ -79,7 +85,8 @@ export class MentionResolver {
       else this.settleCluster(pending.slice(index, last + 1), accepted);
       index = last + 1;
     }
-    if (index > 0) this.pending = pending.slice(index);
+    if (index === pending.length) pending.length = 0;
+    else if (index > 0) pending.splice(0, index);
     this.prune(Math.min(this.pending[0]?.start ?? Infinity, safe));
     return accepted;
   }
@@ -105,16 +112,16 @@ export class MentionResolver {
   }
 
   private settleCluster(cluster: MatchCandidate[], accepted: MatchCandidate[]): void {
-    const valid = cluster
-      .filter((candidate) => this.isValid(candidate))
-      .sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start || a.priority - b.priority);
+    const valid: MatchCandidate[] = [];
+    for (const candidate of cluster) if (this.isValid(candidate)) valid.push(candidate);
+    valid.sort(MentionResolver.byPreference);
     const chosen: MatchCandidate[] = [];
     for (const candidate of valid) {
-      if (chosen.every((other) => other.end <= candidate.start || candidate.end <= other.start)) {
-        chosen.push(candidate);
-      }
+      let free = true;
+      for (const other of chosen) free &&= other.end <= candidate.start || candidate.end <= other.start;
+      if (free) chosen.push(candidate);
     }
-    chosen.sort((a, b) => a.start - b.start);
+    chosen.sort(MentionResolver.byStart);
     for (const mention of chosen) {
       const previous = this.lastStartByBrand.get(mention.brandId);
       if (mention.linkTextStart !== null && previous !== undefined && previous >= mention.linkTextStart)
@@ -122,6 +129,15 @@ export class MentionResolver {
       this.lastStartByBrand.set(mention.brandId, mention.start);
       accepted.push(mention);
     }
+  }
+
+  /** Longest first, then earlier start, then brand and alias order. */
+  private static byPreference(this: void, a: MatchCandidate, b: MatchCandidate): number {
+    return b.end - b.start - (a.end - a.start) || a.start - b.start || a.priority - b.priority;
+  }
+
+  private static byStart(this: void, a: MatchCandidate, b: MatchCandidate): number {
+    return a.start - b.start;
   }
 
   private isValid(candidate: MatchCandidate): boolean {

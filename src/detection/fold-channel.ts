@@ -1,6 +1,7 @@
 import { type AliasAutomaton } from './alias-automaton';
 import { type CandidateKind, type MatchCandidate } from './match-candidate';
 import { SPACE, TextNormalizer } from './text-normalizer';
+import { RUN_NOTABLE } from './url-scanner';
 import { WordBoundary } from './word-boundary';
 
 export interface ChannelPattern {
@@ -15,6 +16,8 @@ export interface ChannelPattern {
 /** ASCII table entries: a folded symbol, or one of these. */
 const DROPPED = -1;
 const SLOW_PATH = -2;
+/** Units the matcher's run tracking must see (RUN_NOTABLE); the real symbol is in asciiPlainSymbols. */
+const NOTABLE = -3;
 
 /**
  * Runs one automaton over the answer folded with one profile (case folding and diacritic folding are per
@@ -35,8 +38,17 @@ export class FoldChannel {
   private readonly ringSymbols: Int32Array;
   private readonly ringStarts: Float64Array;
   private readonly awaitingNext: MatchCandidate[] = [];
-  /** Folded symbol of each ASCII code unit, or DROPPED / SLOW_PATH. */
+  /** Folded symbol of each ASCII code unit, or DROPPED / SLOW_PATH / NOTABLE. */
   private readonly asciiSymbols: Int32Array;
+  /** The same without NOTABLE. */
+  private readonly asciiPlainSymbols: Int32Array;
+  /**
+   * Run tracking for the matcher, piggybacked on this loop so the text is read once: text index of the last
+   * unit of the last consumeRange call that ends a URL-like run (whitespace or non-ASCII; -1 if none), and
+   * whether that range held a RUN_NOTABLE unit (then the matcher rescans the chunk in full).
+   */
+  lastRunBreak = -1;
+  sawRunNotable = false;
   /** Automaton class of each ASCII code unit's folded symbol (0 when dropped or multi-symbol). */
   private readonly asciiUnitClasses: Int32Array;
 
@@ -51,10 +63,11 @@ export class FoldChannel {
     this.ringMask = ringSize - 1;
     this.ringSymbols = new Int32Array(ringSize);
     this.ringStarts = new Float64Array(ringSize);
-    this.asciiSymbols = FoldChannel.asciiTable(normalizer);
+    this.asciiPlainSymbols = FoldChannel.asciiTable(normalizer);
+    this.asciiSymbols = FoldChannel.notableTable(this.asciiPlainSymbols);
     this.asciiUnitClasses = new Int32Array(128);
     for (let unit = 0; unit < 128; unit++) {
-      const symbol = this.asciiSymbols[unit] as number;
+      const symbol = this.asciiPlainSymbols[unit] as number;
       if (symbol >= 0) this.asciiUnitClasses[unit] = automaton.classOf(symbol);
     }
   }
@@ -75,12 +88,24 @@ export class FoldChannel {
 
   private static readonly tables = new WeakMap<TextNormalizer, Int32Array>();
 
+  /** asciiTable with RUN_NOTABLE units replaced by NOTABLE (cached per plain table). */
+  private static notableTable(plain: Int32Array): Int32Array {
+    const cached = FoldChannel.notableTables.get(plain);
+    if (cached !== undefined) return cached;
+    const table = plain.map((symbol, unit) => (RUN_NOTABLE[unit] === 1 ? NOTABLE : symbol));
+    FoldChannel.notableTables.set(plain, table);
+    return table;
+  }
+
+  private static readonly notableTables = new WeakMap<Int32Array, Int32Array>();
+
   /**
    * Consumes text[from, to) whose first unit sits at raw offset `base + from`. The range must not end in
    * the middle of a surrogate pair (the matcher holds a trailing high surrogate back).
    */
   consumeRange(text: string, from: number, to: number, base: number): void {
     const table = this.asciiSymbols;
+    const plainTable = this.asciiPlainSymbols;
     const unitClasses = this.asciiUnitClasses;
     const automaton = this.automaton;
     const dense16 = automaton.dense16;
@@ -94,14 +119,23 @@ export class FoldChannel {
     let position = this.position;
     let lastSymbol = this.lastSymbol;
     let awaiting = this.awaitingNext.length > 0;
+    let lastRunBreak = -1;
+    let sawRunNotable = false;
     for (let index = from; index < to; index++) {
       const unit = text.charCodeAt(index);
-      const symbol = unit < 0x80 ? (table[unit] as number) : SLOW_PATH;
+      let symbol = unit < 0x80 ? (table[unit] as number) : SLOW_PATH;
+      if (symbol === NOTABLE) {
+        sawRunNotable = true;
+        symbol = plainTable[unit] as number;
+      }
       if (symbol === SPACE) {
+        lastRunBreak = index;
         if (lastSymbol === SPACE) continue;
       } else if (symbol < 0) {
         if (symbol === DROPPED) continue;
-        // SLOW_PATH: non-ASCII (or multi-symbol) code point through the general rules.
+        // SLOW_PATH: non-ASCII (or multi-symbol) code point through the general rules. Non-ASCII ends a
+        // URL-like run; a multi-symbol ASCII unit (none today) is flagged to be safe.
+        if (unit < 0x80) sawRunNotable = true;
         this.state = state;
         this.position = position;
         this.lastSymbol = lastSymbol;
@@ -120,6 +154,7 @@ export class FoldChannel {
         lastSymbol = this.lastSymbol;
         awaiting = this.awaitingNext.length > 0;
         index += width - 1;
+        lastRunBreak = index;
         continue;
       }
       if (awaiting) {
@@ -150,6 +185,8 @@ export class FoldChannel {
     this.state = state;
     this.position = position;
     this.lastSymbol = lastSymbol;
+    this.lastRunBreak = lastRunBreak;
+    this.sawRunNotable = sawRunNotable;
   }
 
   /** One code point through the general folding rules (any script). */

@@ -5,24 +5,7 @@ import { FoldChannel } from './fold-channel';
 import { MarkdownLinkTracker } from './markdown-link-tracker';
 import { type MatchCandidate } from './match-candidate';
 import { MentionResolver } from './mention-resolver';
-import { UrlScanner } from './url-scanner';
-
-/** What an ASCII code unit means for URL-like runs (scanRuns); anything non-ASCII ends a run. */
-const ENDS_RUN = 0;
-/** Printable ASCII that can appear in a URL. */
-const RUN = 1;
-/** `.` or `:` (followed by another run character, it makes the run URL-like). */
-const DOT_OR_COLON = 2;
-/** `[` or `]`, which the Markdown link tracker needs to see. */
-const BRACKET = 3;
-const RUN_KIND = new Uint8Array(128);
-for (let unit = 0x21; unit <= 0x7e; unit++) {
-  if (!'<>"`{}|\\^'.includes(String.fromCharCode(unit))) RUN_KIND[unit] = RUN;
-}
-RUN_KIND[0x2e] = DOT_OR_COLON;
-RUN_KIND[0x3a] = DOT_OR_COLON;
-RUN_KIND[0x5b] = BRACKET;
-RUN_KIND[0x5d] = BRACKET;
+import { BRACKET, DOT_OR_COLON, ENDS_RUN, RUN_KIND, UrlScanner } from './url-scanner';
 
 export interface DetectedMention {
   brandId: string;
@@ -94,8 +77,6 @@ export class IncrementalMatcher {
     this.chunkEnds.push(this.received);
     this.chunkArrivalsUs.push(arrivalUs);
 
-    this.scanRuns(text, chunkStart);
-
     let from = 0;
     let to = text.length;
     if (this.heldHighSurrogate !== null) {
@@ -116,10 +97,29 @@ export class IncrementalMatcher {
       this.heldHighSurrogate = last;
       to--;
     }
+    const channels = this.channels;
     if (to > from) {
-      const channels = this.channels;
       for (let i = 0; i < channels.length; i++)
         (channels[i] as FoldChannel).consumeRange(text, from, to, chunkStart);
+    }
+    // Run tracking after matching is fine: its zones and domain candidates are only read by settle().
+    const first = channels[0];
+    if (
+      first !== undefined &&
+      to > from &&
+      !first.sawRunNotable &&
+      !this.runMayHoldUrl &&
+      !this.previousDotOrColon &&
+      !this.links.afterLineBreak
+    ) {
+      // The usual chunk (letters, digits, spaces, plain punctuation): the first channel's loop already found
+      // its last run break, which with this state is all the run tracking needs. Surrogate halves outside
+      // [from, to) also end runs.
+      let lastBreak = to < text.length ? text.length - 1 : first.lastRunBreak;
+      if (lastBreak < 0 && from > 0) lastBreak = from - 1;
+      this.skipPlainRuns(text, chunkStart, lastBreak);
+    } else {
+      this.scanRuns(text, chunkStart);
     }
     this.consumed = chunkStart + to;
     return this.settle(false);
@@ -197,6 +197,25 @@ export class IncrementalMatcher {
     this.previousDotOrColon = previousDotOrColon;
     if (runStart >= 0) {
       // Keep the chunk (by reference) in case a later chunk makes the run URL-like ("acme" + ".com").
+      if (this.runPieceCount === 0) this.runPiecesStart = chunkStart;
+      this.runPieces[this.runPieceCount++] = text;
+    }
+  }
+
+  /**
+   * scanRuns for a chunk without RUN_NOTABLE units, when no URL-like run or line break is pending: no run
+   * can become URL-like and the link tracker would see nothing, so only the run boundaries move.
+   * `lastBreak` is the index of the chunk's last run-ending unit, or -1.
+   */
+  private skipPlainRuns(text: string, chunkStart: number, lastBreak: number): void {
+    if (lastBreak >= 0) {
+      // Any run in progress ended (not URL-like); a new one starts after the break, if anything follows.
+      this.runPieceCount = 0;
+      this.runStart = lastBreak + 1 < text.length ? chunkStart + lastBreak + 1 : -1;
+    } else if (this.runStart < 0) {
+      this.runStart = chunkStart;
+    }
+    if (this.runStart >= 0) {
       if (this.runPieceCount === 0) this.runPiecesStart = chunkStart;
       this.runPieces[this.runPieceCount++] = text;
     }

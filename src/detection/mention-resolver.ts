@@ -67,7 +67,8 @@ export class MentionResolver {
       if (this.exclusions.length > 0 || this.zones.length > 0) this.prune(safe);
       return NOTHING;
     }
-    const accepted: MatchCandidate[] = [];
+    // Allocated on the first accepted cluster: most calls find the first cluster still open.
+    let accepted: MatchCandidate[] | null = null;
     let index = 0;
     while (index < pending.length) {
       const first = pending[index] as MatchCandidate;
@@ -81,14 +82,15 @@ export class MentionResolver {
         known &&= member.nextKnown;
       }
       if (clusterEnd > safe || !known) break;
+      accepted ??= [];
       if (last === index) this.settleSingle(first, accepted);
       else this.settleCluster(pending.slice(index, last + 1), accepted);
       index = last + 1;
     }
     if (index === pending.length) pending.length = 0;
     else if (index > 0) pending.splice(0, index);
-    this.prune(Math.min(this.pending[0]?.start ?? Infinity, safe));
-    return accepted;
+    if (index > 0) this.prune(Math.min(this.pending[0]?.start ?? Infinity, safe));
+    return accepted ?? NOTHING;
   }
 
   /** Forgets exclusions and URL zones that end at or before `floor` (no candidate can overlap them). */
@@ -143,14 +145,18 @@ export class MentionResolver {
   private isValid(candidate: MatchCandidate): boolean {
     if (candidate.kind === 'domain') return true;
     if (!candidate.endOk) return false;
-    const excluded = this.exclusions.some(
-      (exclusion) =>
+    // Plain loops, no closures: this runs once per candidate.
+    const exclusions = this.exclusions;
+    for (let i = 0; i < exclusions.length; i++) {
+      const exclusion = exclusions[i] as MatchCandidate;
+      if (
         exclusion.endOk &&
         exclusion.brandId === candidate.brandId &&
         exclusion.start <= candidate.start &&
-        candidate.end <= exclusion.end,
-    );
-    if (excluded) return false;
+        candidate.end <= exclusion.end
+      )
+        return false;
+    }
     for (const zone of this.zones) {
       if (zone.end <= candidate.start || candidate.end <= zone.start) continue;
       if (!MentionResolver.namesHost(candidate, zone)) return false;

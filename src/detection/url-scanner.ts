@@ -23,6 +23,33 @@ export interface FoundUrl {
   labelStart: number;
 }
 
+/** What an ASCII code unit means for URL-like runs; anything non-ASCII ends a run. */
+export const ENDS_RUN = 0;
+/** Printable ASCII that can appear in a URL. */
+export const RUN = 1;
+/** `.` or `:` (followed by another run character, it makes the run URL-like). */
+export const DOT_OR_COLON = 2;
+/** `[` or `]`, which the Markdown link tracker needs to see. */
+export const BRACKET = 3;
+export const RUN_KIND = new Uint8Array(128);
+for (let unit = 0x21; unit <= 0x7e; unit++) {
+  if (!'<>"`{}|\\^'.includes(String.fromCharCode(unit))) RUN_KIND[unit] = RUN;
+}
+RUN_KIND[0x2e] = DOT_OR_COLON;
+RUN_KIND[0x3a] = DOT_OR_COLON;
+RUN_KIND[0x5b] = BRACKET;
+RUN_KIND[0x5d] = BRACKET;
+
+/**
+ * ASCII code units (1) after which the run and link state of a chunk cannot be derived from the position of
+ * its last run-ending character alone: everything but plain run characters and the space. The fold channel
+ * flags chunks holding one, and only those chunks get the full run scan (see IncrementalMatcher.push).
+ */
+export const RUN_NOTABLE = new Uint8Array(128);
+for (let unit = 0; unit < 128; unit++) {
+  if (RUN_KIND[unit] !== RUN && unit !== 0x20) RUN_NOTABLE[unit] = 1;
+}
+
 const URL_PATTERN =
   /(?<scheme>[A-Za-z][A-Za-z0-9+.-]{0,15}:\/\/)(?<auth>[^\s/?#@[\]()<>]*@)?(?<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?<rest>[^\s<>"`]*)|(?<![A-Za-z0-9._-])(?<bare>[wW]{3}\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z]{2,63}|(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[a-z]{2,63})(?![A-Za-z0-9_-])(?<bareRest>(?::\d{1,5})?(?:[/?#][^\s<>"`]*)?)/g;
 

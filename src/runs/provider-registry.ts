@@ -44,7 +44,9 @@ export class ProviderRegistry implements OnApplicationShutdown {
     const parameters = {
       ...(engine.parameters.temperature !== undefined ? { temperature: engine.parameters.temperature } : {}),
       ...(engine.parameters.maxTokens !== undefined ? { maxTokens: engine.parameters.maxTokens } : {}),
-      ...(engine.parameters.systemPrompt !== undefined ? { systemPrompt: engine.parameters.systemPrompt } : {}),
+      ...(engine.parameters.systemPrompt !== undefined
+        ? { systemPrompt: engine.parameters.systemPrompt }
+        : {}),
     };
     const kind: ProviderKindName = engine.provider;
     switch (kind) {
@@ -67,16 +69,25 @@ export class ProviderRegistry implements OnApplicationShutdown {
             model: DEMO_MODEL,
             prompt: input.prompt,
             parameters,
-            extraBody: { streamrank_demo: { brands: input.brandNames, seed: `${engine.parameters.seed ?? ''}:${input.runId}` } },
+            extraBody: {
+              streamrank_demo: {
+                brands: input.brandNames,
+                seed: `${engine.parameters.seed ?? ''}:${input.runId}`,
+              },
+            },
           },
         };
       case 'openai':
       case 'anthropic':
       case 'gemini':
       case 'perplexity':
-        throw new ProviderError('invalid_request', `provider kind ${kind} is not supported by this version yet`, {
-          retryable: false,
-        });
+        throw new ProviderError(
+          'invalid_request',
+          `provider kind ${kind} is not supported by this version yet`,
+          {
+            retryable: false,
+          },
+        );
     }
   }
 

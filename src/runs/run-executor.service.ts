@@ -13,7 +13,13 @@ import { ProviderError } from '../llm/provider-error';
 import { ProjectService } from '../projects/project.service';
 import { PromptRepository } from '../prompts/prompt.repository';
 import { scoreRun } from '../scoring/run-scorer';
-import { RunLedgerRepository, StaleAttemptError, type AttemptFailure, type PartialCapture, type StartedAttempt } from './run-ledger.repository';
+import {
+  RunLedgerRepository,
+  StaleAttemptError,
+  type AttemptFailure,
+  type PartialCapture,
+  type StartedAttempt,
+} from './run-ledger.repository';
 import { ProviderRegistry } from './provider-registry';
 import { RetryableRunError } from './run-errors';
 
@@ -24,6 +30,14 @@ export interface AttemptBudget {
 }
 
 export type ExecuteOutcome = 'succeeded' | 'failed' | 'already-terminal' | 'stale';
+
+/** The abort reason used when the worker shuts down: the run is re-run, never failed because of it. */
+export class WorkerShutdown extends Error {
+  override readonly name = 'WorkerShutdown';
+  constructor() {
+    super('worker shutting down');
+  }
+}
 
 /** Finish reasons that are valid observations carrying a flag, never failures (design.md §4). */
 const FLAGGED_FINISH_REASONS = new Set(['length', 'content_filter', 'refusal']);
@@ -60,7 +74,10 @@ export class RunExecutor implements OnApplicationShutdown {
       this.projects.require(attempt.workspaceId, attempt.projectId).catch(() => null),
     ]);
     if (!engine || !prompt || !project) {
-      const failure = { reasonCode: 'configuration_deleted', message: 'the prompt, engine or project was deleted' };
+      const failure = {
+        reasonCode: 'configuration_deleted',
+        message: 'the prompt, engine or project was deleted',
+      };
       return this.fail(attempt, failure, true, null);
     }
     const brands = await this.brands.listForProject(project.id);
@@ -86,9 +103,13 @@ export class RunExecutor implements OnApplicationShutdown {
           for (const m of matcher.push(chunk.text, chunk.atUs)) mentions.push(m);
         },
       );
+      if (error && controller.signal.reason instanceof WorkerShutdown) {
+        return await this.interrupted(attempt);
+      }
       if (error) {
         const failure = toFailure(error);
-        if (error.code === 'auth_failed') await this.engines.markDisabled(engine.id, `credential rejected (HTTP ${error.httpStatus ?? '?'})`);
+        if (error.code === 'auth_failed')
+          await this.engines.markDisabled(engine.id, `credential rejected (HTTP ${error.httpStatus ?? '?'})`);
         const final = isFinal(error.retryable);
         const outcome = await this.fail(attempt, failure, final, final ? toPartial(capture) : null);
         if (!final) throw new RetryableRunError(failure.message, failure.reasonCode, failure.retryAfterMs);
@@ -131,7 +152,8 @@ export class RunExecutor implements OnApplicationShutdown {
       foldTokens: project.foldTokens,
       halfLifeMs: project.halfLifeMs,
     });
-    const flags = capture.finishReason && FLAGGED_FINISH_REASONS.has(capture.finishReason) ? [capture.finishReason] : [];
+    const flags =
+      capture.finishReason && FLAGGED_FINISH_REASONS.has(capture.finishReason) ? [capture.finishReason] : [];
     await this.ledger.saveRunResult(
       attempt.runId,
       attempt.token,
@@ -182,13 +204,47 @@ export class RunExecutor implements OnApplicationShutdown {
     final: boolean,
     partial: PartialCapture | null,
   ): Promise<ExecuteOutcome> {
-    await this.ledger.recordAttemptFailure(attempt.runId, attempt.token, failure, final, partial, this.clock.now());
+    await this.ledger.recordAttemptFailure(
+      attempt.runId,
+      attempt.token,
+      failure,
+      final,
+      partial,
+      this.clock.now(),
+    );
     return 'failed';
   }
 
-  /** In-flight streams are aborted on shutdown; the queue re-runs them (a stalled job), never counted as failures. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Aborts the streams still running when the shutdown grace period ends. Their attempts are recorded as
+   * `interrupted` (not a failure of the engine) and the runs go back to the queue to be re-run.
+   */
+  abortInFlight(): void {
+    for (const c of this.inFlight) c.abort(new WorkerShutdown());
+  }
+
   onApplicationShutdown(): void {
-    for (const c of this.inFlight) c.abort(new Error('worker shutting down'));
+    this.abortInFlight();
+  }
+
+  private async interrupted(attempt: StartedAttempt): Promise<never> {
+    const failure = {
+      reasonCode: 'interrupted',
+      message: 'worker shut down mid-stream; the run is re-queued',
+    };
+    await this.ledger.recordAttemptFailure(
+      attempt.runId,
+      attempt.token,
+      failure,
+      false,
+      null,
+      this.clock.now(),
+    );
+    throw new RetryableRunError(failure.message, failure.reasonCode, 0);
   }
 }
 

@@ -55,7 +55,11 @@ export class RunNowService {
       now: this.clock.now(),
     });
     if (created.replayed && created.requestHash !== requestHash) {
-      throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request');
+      throw new ApiError(
+        422,
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with a different request',
+      );
     }
     // Enqueue on replays too: harmless (deterministic job ids) and it heals a first request whose enqueue failed.
     await this.queue.enqueue(created.runIds);

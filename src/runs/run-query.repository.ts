@@ -56,7 +56,9 @@ export class RunQueryRepository {
         ...(f.promptId ? { promptId: f.promptId } : {}),
         ...(f.engineId ? { engineId: f.engineId } : {}),
         ...(f.status ? { status: f.status } : {}),
-        ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+        ...(f.from || f.to
+          ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } }
+          : {}),
         ...afterCursor(cursor),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

@@ -42,7 +42,10 @@ export class RunQueryService {
     return detailView(run);
   }
 
-  async tokens(workspaceId: string, id: string): Promise<{ runId: string; tokenizer: string; data: TokenView[] }> {
+  async tokens(
+    workspaceId: string,
+    id: string,
+  ): Promise<{ runId: string; tokenizer: string; data: TokenView[] }> {
     const t = await this.runs.timeline(workspaceId, id);
     if (t === null) throw ApiError.notFound('Run');
     if (t === 'no-result') return { runId: id, tokenizer: 'o200k_base', data: [] };

@@ -3,7 +3,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Queue } from 'bullmq';
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { EXECUTE_RUN_JOB, executeRunJobOptions, RUNS_QUEUE, runJobId, type ExecuteRunJobData } from '../infra/queue/queue-names';
+import {
+  EXECUTE_RUN_JOB,
+  executeRunJobOptions,
+  RUNS_QUEUE,
+  runJobId,
+  type ExecuteRunJobData,
+} from '../infra/queue/queue-names';
 
 /**
  * Enqueues run jobs. Postgres holds the truth: a run whose enqueue fails stays `queued` and the reconciler
@@ -18,12 +24,29 @@ export class RunQueue {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * For the reconciler: a run still queued in Postgres whose job already finished (completed, or failed
+   * after its attempts, e.g. interrupted by a shutdown) would never run again, because re-adding a job id
+   * that exists is a no-op. Such leftovers are removed first. Live jobs are left alone.
+   */
+  async requeue(runIds: string[]): Promise<number> {
+    for (const runId of runIds) {
+      const job = await this.queue.getJob(runJobId(runId));
+      if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
+    }
+    return this.enqueue(runIds);
+  }
+
   async enqueue(runIds: string[]): Promise<number> {
     if (runIds.length === 0) return 0;
     const opts = executeRunJobOptions(this.config.RUN_MAX_ATTEMPTS, this.config.RUN_BACKOFF_MS);
     try {
       await this.queue.addBulk(
-        runIds.map((runId) => ({ name: EXECUTE_RUN_JOB, data: { runId }, opts: { ...opts, jobId: runJobId(runId) } })),
+        runIds.map((runId) => ({
+          name: EXECUTE_RUN_JOB,
+          data: { runId },
+          opts: { ...opts, jobId: runJobId(runId) },
+        })),
       );
       return runIds.length;
     } catch (err) {

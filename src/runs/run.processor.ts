@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -9,7 +9,7 @@ import { RunExecutor } from './run-executor.service';
 
 /** Thin: translates a job into an execution; retry policy lives in the executor and the backoff strategy. */
 @Processor(RUNS_QUEUE, { settings: { backoffStrategy: providerAwareBackoff } })
-export class RunProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class RunProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RunProcessor.name);
 
   constructor(
@@ -21,6 +21,28 @@ export class RunProcessor extends WorkerHost implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.WORKER_CONCURRENCY;
+  }
+
+  /**
+   * Graceful shutdown: stop taking jobs, let in-flight streams finish for SHUTDOWN_GRACE_MS, then abort the
+   * rest (their runs are re-queued, not failed).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const closing = this.worker.close();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>(
+      (resolve) => (timer = setTimeout(resolve, this.config.SHUTDOWN_GRACE_MS)),
+    );
+    await Promise.race([closing, grace]);
+    clearTimeout(timer);
+    if (this.executor.inFlightCount > 0) {
+      this.logger.warn(
+        { inFlight: this.executor.inFlightCount },
+        'grace period over: aborting in-flight streams',
+      );
+      this.executor.abortInFlight();
+    }
+    await closing;
   }
 
   async process(job: Job<ExecuteRunJobData>): Promise<string> {

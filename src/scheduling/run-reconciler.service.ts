@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -28,17 +34,21 @@ export class RunReconciler implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     if (!this.config.SCHEDULER_ENABLED) return;
-    this.scheduler.addInterval('run-reconciler', setInterval(() => void this.reconcile(), RECONCILE_INTERVAL_MS));
+    this.scheduler.addInterval(
+      'run-reconciler',
+      setInterval(() => void this.reconcile(), RECONCILE_INTERVAL_MS),
+    );
   }
 
   onApplicationShutdown(): void {
-    if (this.scheduler.doesExist('interval', 'run-reconciler')) this.scheduler.deleteInterval('run-reconciler');
+    if (this.scheduler.doesExist('interval', 'run-reconciler'))
+      this.scheduler.deleteInterval('run-reconciler');
   }
 
   async reconcile(): Promise<number> {
     try {
       const ids = await this.ledger.queuedBefore(new Date(this.clock.now().getTime() - QUEUED_STALE_MS), 500);
-      return await this.queue.enqueue(ids);
+      return await this.queue.requeue(ids);
     } catch (err) {
       this.logger.warn({ err }, 'reconcile failed; retrying next tick');
       return 0;

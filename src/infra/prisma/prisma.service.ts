@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../generated/prisma/client';
 import { APP_CONFIG } from '../../config/config.module';
@@ -10,7 +10,7 @@ import { type AppConfig } from '../../config/app-config';
  * outage into hung requests instead of fast 503s.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     super({
       adapter: new PrismaPg({
@@ -24,7 +24,12 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Last shutdown phase: Nest runs onModuleDestroy, then beforeApplicationShutdown (where workers drain their
+   * in-flight runs, which still write results), then onApplicationShutdown. Disconnecting earlier would let
+   * a draining run reconnect lazily and keep the process alive.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }

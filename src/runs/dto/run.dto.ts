@@ -15,7 +15,10 @@ export const runListQuerySchema = z
     cursor: z.string().max(200).optional(),
   })
   .strict()
-  .refine((q) => !q.from || !q.to || new Date(q.from) < new Date(q.to), { message: 'from must be before to', path: ['from'] });
+  .refine((q) => !q.from || !q.to || new Date(q.from) < new Date(q.to), {
+    message: 'from must be before to',
+    path: ['from'],
+  });
 
 export const runNowSchema = z
   .object({
@@ -27,4 +30,5 @@ export const runNowSchema = z
 export type RunNowInput = z.infer<typeof runNowSchema>;
 
 /** Microseconds as stored → milliseconds as presented (3 decimals: µs precision). */
-export const usToMs = (us: number | null | undefined): number | null => (us === null || us === undefined ? null : us / 1000);
+export const usToMs = (us: number | null | undefined): number | null =>
+  us === null || us === undefined ? null : us / 1000;

@@ -52,7 +52,10 @@ const MATRIX: Record<string, (ids: Ids) => { path: string } & Call> = {
 /** Routes whose id arrives in the query string. */
 const QUERY_MATRIX: Record<string, (ids: Ids) => { path: string; query: Record<string, string> }> = {
   'GET /v1/reports/mentions': (i) => ({ path: '/v1/reports/mentions', query: { projectId: i.projectId } }),
-  'GET /v1/reports/head-to-head': (i) => ({ path: '/v1/reports/head-to-head', query: { projectId: i.projectId } }),
+  'GET /v1/reports/head-to-head': (i) => ({
+    path: '/v1/reports/head-to-head',
+    query: { projectId: i.projectId },
+  }),
 };
 
 describe('tenant isolation', () => {

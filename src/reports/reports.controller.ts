@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
@@ -12,6 +12,18 @@ const mentionReportQuery = z
     to: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
+
+/** The query every report takes: a project and a time range (at most 400 days). */
+const ApiReportQuery = () =>
+  applyDecorators(
+    ApiQuery({ name: 'projectId', required: true }),
+    ApiQuery({
+      name: 'from',
+      required: false,
+      description: 'ISO 8601, inclusive; default: 30 days before `to`',
+    }),
+    ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive; default: now' }),
+  );
 
 @ApiTags('reports')
 @ApiBearerAuth()

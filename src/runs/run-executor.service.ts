@@ -4,7 +4,6 @@ import { StreamCapture } from '../capture/stream-capture';
 import { type CapturedStream } from '../capture/captured-stream';
 import { type DetectedMention } from '../detection/incremental-matcher';
 import { IncrementalMatcher } from '../detection/incremental-matcher';
-import { tokenizeTimeline } from '../detection/answer-tokenizer';
 import { EngineRepository } from '../engines/engine.repository';
 import { EngineService } from '../engines/engine.service';
 import { Clock } from '../infra/clock/clock';
@@ -12,7 +11,6 @@ import { SystemMonotonicClock } from '../llm/monotonic-clock';
 import { ProviderError } from '../llm/provider-error';
 import { ProjectService } from '../projects/project.service';
 import { PromptRepository } from '../prompts/prompt.repository';
-import { scoreRun } from '../scoring/run-scorer';
 import {
   RunLedgerRepository,
   StaleAttemptError,
@@ -21,6 +19,7 @@ import {
   type StartedAttempt,
 } from './run-ledger.repository';
 import { ProviderRegistry } from './provider-registry';
+import { analyzeAnswer } from './run-analysis';
 import { RetryableRunError } from './run-errors';
 
 export interface AttemptBudget {
@@ -142,16 +141,12 @@ export class RunExecutor implements OnApplicationShutdown {
     brands: BrandRecord[],
     project: { foldTokens: number; halfLifeMs: number },
   ): Promise<void> {
-    const timeline = tokenizeTimeline(capture.answerText, capture.chunkEnds, capture.chunkArrivalsUs);
-    const scored = scoreRun({
-      brands: brands.map((b) => ({ id: b.id, kind: b.kind })),
+    const analysis = analyzeAnswer(
+      capture,
       mentions,
-      text: capture.answerText,
-      ttftUs: capture.ttftUs,
-      tokenEnds: timeline.tokenEnds,
-      foldTokens: project.foldTokens,
-      halfLifeMs: project.halfLifeMs,
-    });
+      brands.map((b) => ({ id: b.id, kind: b.kind })),
+      project,
+    );
     const flags =
       capture.finishReason && FLAGGED_FINISH_REASONS.has(capture.finishReason) ? [capture.finishReason] : [];
     await this.ledger.saveRunResult(
@@ -163,36 +158,7 @@ export class RunExecutor implements OnApplicationShutdown {
         responseModel: capture.responseModel,
         inputTokens: capture.usage?.inputTokens ?? null,
         outputTokens: capture.usage?.outputTokens ?? null,
-        tokenEnds: timeline.tokenEnds,
-        tokenArrivalsUs: timeline.tokenArrivalsUs,
-        mentions: scored.mentions.map((m) => ({
-          brandId: m.brandId,
-          matched: m.matched,
-          charStart: m.charStart,
-          charEnd: m.charEnd,
-          tokenIndex: m.tokenIndex,
-          visibleAtUs: m.visibleAtUs,
-          sinceFirstTokenUs: m.sinceFirstTokenUs,
-          relPosition: m.relPositionText,
-          sentenceIndex: m.sentenceIndex,
-          listRank: m.listRank,
-          inHeading: m.inHeading,
-          inBold: m.inBold,
-          snippet: m.snippet,
-        })),
-        scores: scored.brandScores.map((s) => ({
-          brandId: s.brandId,
-          mentioned: s.mentioned,
-          mentionCount: s.mentionCount,
-          firstVisibleAtUs: s.firstVisibleAtUs,
-          sinceFirstTokenUs: s.sinceFirstTokenUs,
-          firstTokenIndex: s.firstTokenIndex,
-          relPosition: s.relPositionText,
-          order: s.order,
-          aboveFold: s.aboveFold,
-          attention: s.attentionText,
-          streamScore: s.streamScoreText,
-        })),
+        ...analysis,
       },
       this.clock.now(),
     );

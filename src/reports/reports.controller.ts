@@ -33,13 +33,7 @@ export class ReportsController {
 
   @Get('mentions')
   @ReadAccess()
-  @ApiQuery({ name: 'projectId', required: true })
-  @ApiQuery({
-    name: 'from',
-    required: false,
-    description: 'ISO 8601, inclusive; default: 30 days before `to`',
-  })
-  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive; default: now' })
+  @ApiReportQuery()
   mentions(@WorkspaceId() ws: string, @Query() query: unknown) {
     const q = parseInput(mentionReportQuery, query, 'query');
     return this.mentionReport.mentions(ws, q.projectId, q.from, q.to);
@@ -47,13 +41,7 @@ export class ReportsController {
 
   @Get('head-to-head')
   @ReadAccess()
-  @ApiQuery({ name: 'projectId', required: true })
-  @ApiQuery({
-    name: 'from',
-    required: false,
-    description: 'ISO 8601, inclusive; default: 30 days before `to`',
-  })
-  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive; default: now' })
+  @ApiReportQuery()
   headToHead(@WorkspaceId() ws: string, @Query() query: unknown) {
     const q = parseInput(mentionReportQuery, query, 'query');
     return this.mentionReport.headToHead(ws, q.projectId, q.from, q.to);

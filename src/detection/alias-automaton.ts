@@ -8,8 +8,8 @@
  * - when `states x classes` fits DENSE_LIMIT entries, the failure function is folded into a complete
  *   transition table (`dense[state * stride + class]`), one array read per symbol. With at most 65,536
  *   states (about 20,000 typical aliases) the table holds 16-bit entries (`dense16`), half the size, so
- *   it stays in the L2 cache longer; otherwise 32-bit ones (`dense32`). Each row also holds the state's
- *   output flag (see `stride`);
+ *   it stays in the L2 cache longer; otherwise 32-bit ones (`dense32`). States with output are numbered
+ *   last (`firstTerminal`), so the hot loop needs no flag read;
  * - otherwise (very large or very diverse alphabets, e.g. thousands of CJK names) transitions are stored
  *   sparsely (CSR rows sorted by class, binary search) and failure links are followed as usual; the root row
  *   stays dense;
@@ -25,12 +25,13 @@ export class AliasAutomaton {
   readonly stateCount: number;
   /** Number of symbol classes including class 0 ("in no pattern"). */
   readonly classCount: number;
-  /**
-   * Entries per row of the dense tables: the classes, then the output flag (column `classCount`: 1 when
-   * hasOutput), padded to whole cache lines. The step that enters a state finds its flag in the row that
-   * the next step reads anyway.
-   */
+  /** Entries per row of the dense tables: the classes, padded to whole cache lines. */
   readonly stride: number;
+  /**
+   * With a dense table, states are numbered so that exactly those with hasOutput are `>= firstTerminal`
+   * (stateCount without one).
+   */
+  readonly firstTerminal: number;
   /** Class of each ASCII symbol (0..127). */
   readonly asciiClass: Int32Array;
   /** Complete transition table with 16-bit entries (at most 65,536 states), or null. */
@@ -143,10 +144,9 @@ export class AliasAutomaton {
     this.outputLink = new Int32Array(stateCount).fill(-1);
     this.hasOutput = new Uint8Array(stateCount);
     const narrow = stateCount <= 0x10000;
-    // Rows padded to whole 64-byte cache lines (32 16-bit or 16 32-bit entries), one column more than the
-    // classes for the output flag.
+    // Rows padded to whole 64-byte cache lines (32 16-bit or 16 32-bit entries).
     const perLine = narrow ? 32 : 16;
-    const stride = Math.ceil((classes + 1) / perLine) * perLine;
+    const stride = Math.ceil(classes / perLine) * perLine;
     const useDense = stateCount * stride <= DENSE_LIMIT;
     const dense = useDense ? new Int32Array(stateCount * classes) : null;
     this.rootRow = new Int32Array(classes);
@@ -193,12 +193,45 @@ export class AliasAutomaton {
     this.stride = stride;
     this.dense16 = null;
     this.dense32 = null;
+    this.firstTerminal = stateCount;
     if (dense !== null) {
+      // Renumber once more so that the states with output come last (breadth-first order kept within each
+      // group): the hot loop then tells a match from the state number alone (`state >= firstTerminal`).
+      const perm = new Int32Array(stateCount);
+      let next = 0;
+      for (let s = 0; s < stateCount; s++) if (this.hasOutput[s] === 0) perm[s] = next++;
+      this.firstTerminal = next;
+      for (let s = 0; s < stateCount; s++) if (this.hasOutput[s] !== 0) perm[s] = next++;
       const table = narrow ? new Uint16Array(stateCount * stride) : new Int32Array(stateCount * stride);
+      const depths = new Int32Array(stateCount);
+      const hasOutput = new Uint8Array(stateCount);
+      const outputLink = new Int32Array(stateCount);
+      const fail = new Int32Array(stateCount);
+      const ownCounts = new Int32Array(stateCount);
       for (let s = 0; s < stateCount; s++) {
-        table.set(dense.subarray(s * classes, (s + 1) * classes), s * stride);
-        table[s * stride + classes] = this.hasOutput[s] as number;
+        const to = perm[s] as number;
+        for (let c = 0; c < classes; c++)
+          table[to * stride + c] = perm[dense[s * classes + c] as number] as number;
+        depths[to] = this.depths[s] as number;
+        hasOutput[to] = this.hasOutput[s] as number;
+        const link = this.outputLink[s] as number;
+        outputLink[to] = link < 0 ? -1 : (perm[link] as number);
+        fail[to] = perm[this.fail[s] as number] as number;
+        ownCounts[to] = (this.ownStart[s + 1] as number) - (this.ownStart[s] as number);
       }
+      const ownStart = new Int32Array(stateCount + 1);
+      for (let s = 0; s < stateCount; s++)
+        ownStart[s + 1] = (ownStart[s] as number) + (ownCounts[s] as number);
+      const ownIds = new Int32Array(this.ownIds.length);
+      for (let s = 0; s < stateCount; s++)
+        ownIds.set(this.ownIds.subarray(this.ownStart[s], this.ownStart[s + 1]), ownStart[perm[s] as number]);
+      for (let c = 0; c < classes; c++) this.rootRow[c] = perm[this.rootRow[c] as number] as number;
+      this.depths = depths;
+      this.hasOutput = hasOutput;
+      this.outputLink = outputLink;
+      this.fail = fail;
+      this.ownStart = ownStart;
+      this.ownIds = ownIds;
       if (table instanceof Uint16Array) this.dense16 = table;
       else this.dense32 = table;
     }

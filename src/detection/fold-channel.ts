@@ -37,7 +37,18 @@ export class FoldChannel {
   /** The last symbols and the raw offset where each starts, indexed by position & ringMask. */
   private readonly ringSymbols: Int32Array;
   private readonly ringStarts: Float64Array;
-  private readonly awaitingNext: MatchCandidate[] = [];
+  /**
+   * Matches that end at the last symbol and await the next one (their right-hand word boundary): pattern id
+   * and raw start of each, and the match end shared by all of them. Kept as plain numbers and turned into
+   * candidates only once the boundary holds, so a match that runs into the next word ("Acme" in "Acmex")
+   * never allocates and never reaches the resolver. Until the next symbol this channel's horizon lies at or
+   * before every such start, so nothing the resolver settles meanwhile could overlap them.
+   */
+  private readonly awaitingIds: number[] = [];
+  private readonly awaitingStarts: number[] = [];
+  private awaitingCount = 0;
+  private awaitingEnd = 0;
+  private awaitingSymbol = 0;
   /** Folded symbol of each ASCII code unit, or DROPPED / SLOW_PATH / NOTABLE. */
   private readonly asciiSymbols: Int32Array;
   /** The same without NOTABLE. */
@@ -110,7 +121,8 @@ export class FoldChannel {
     const automaton = this.automaton;
     const dense16 = automaton.dense16;
     const stride = automaton.stride;
-    const outputColumn = automaton.classCount;
+    const firstTerminal = automaton.firstTerminal;
+    const space = SPACE;
     const hasOutput = automaton.hasOutput;
     const ringSymbols = this.ringSymbols;
     const ringStarts = this.ringStarts;
@@ -118,7 +130,7 @@ export class FoldChannel {
     let state = this.state;
     let position = this.position;
     let lastSymbol = this.lastSymbol;
-    let awaiting = this.awaitingNext.length > 0;
+    let awaiting = this.awaitingCount > 0;
     let lastRunBreak = -1;
     let sawRunNotable = false;
     for (let index = from; index < to; index++) {
@@ -128,9 +140,9 @@ export class FoldChannel {
         sawRunNotable = true;
         symbol = plainTable[unit] as number;
       }
-      if (symbol === SPACE) {
+      if (symbol === space) {
         lastRunBreak = index;
-        if (lastSymbol === SPACE) continue;
+        if (lastSymbol === space) continue;
       } else if (symbol < 0) {
         if (symbol === DROPPED) continue;
         // SLOW_PATH: non-ASCII (or multi-symbol) code point through the general rules. Non-ASCII ends a
@@ -152,7 +164,7 @@ export class FoldChannel {
         state = this.state;
         position = this.position;
         lastSymbol = this.lastSymbol;
-        awaiting = this.awaitingNext.length > 0;
+        awaiting = this.awaitingCount > 0;
         index += width - 1;
         lastRunBreak = index;
         continue;
@@ -168,18 +180,18 @@ export class FoldChannel {
       lastSymbol = symbol;
       // Class 0 (in no pattern) leads back to the root: the dense tables' column 0 is all zeroes.
       const cls = unitClasses[unit] as number;
-      let output: number;
+      let output: boolean;
       if (dense16 !== null) {
         state = dense16[state * stride + cls] as number;
-        output = dense16[state * stride + outputColumn] as number;
+        output = state >= firstTerminal;
       } else {
         state = automaton.stepClass(state, cls);
-        output = hasOutput[state] as number;
+        output = hasOutput[state] !== 0;
       }
-      if (output !== 0) {
+      if (output) {
         this.position = position;
         this.reportAll(state, symbol, base + index + 1);
-        awaiting = this.awaitingNext.length > 0;
+        awaiting = this.awaitingCount > 0;
       }
     }
     this.state = state;
@@ -196,13 +208,13 @@ export class FoldChannel {
       // A combining mark this profile folds away still belongs to the letter before it: "Cafe\u0301"
       // must report a span that ends after the accent, not in the middle of the reader's "é".
       if (TextNormalizer.isCombiningMark(codePoint) && this.position > 0) {
-        for (const candidate of this.awaitingNext) candidate.end = rawEnd;
+        this.awaitingEnd = rawEnd;
       }
       return;
     }
     for (const symbol of symbols) {
       if (symbol === SPACE && this.lastSymbol === SPACE) continue;
-      if (this.awaitingNext.length > 0) this.settleAwaiting(symbol);
+      if (this.awaitingCount > 0) this.settleAwaiting(symbol);
       const slot = this.position & this.ringMask;
       this.ringSymbols[slot] = symbol;
       this.ringStarts[slot] = rawStart;
@@ -215,11 +227,7 @@ export class FoldChannel {
 
   /** End of stream: nothing follows any pending match, so every right-hand boundary holds. */
   finish(): void {
-    for (const candidate of this.awaitingNext) {
-      candidate.nextKnown = true;
-      candidate.endOk = true;
-    }
-    this.awaitingNext.length = 0;
+    this.settleAwaiting(-1);
   }
 
   /**
@@ -232,14 +240,31 @@ export class FoldChannel {
     return this.ringStarts[(this.position - depth) & this.ringMask] as number;
   }
 
+  /** The symbol after the awaiting matches is `next` (-1: end of stream): hands on those it does not cut. */
   private settleAwaiting(next: number): void {
-    const awaiting = this.awaitingNext;
-    for (let i = 0; i < awaiting.length; i++) {
-      const candidate = awaiting[i] as MatchCandidate;
-      candidate.nextKnown = true;
-      candidate.endOk = !WordBoundary.cutsWord(candidate.lastSymbol, next);
+    const count = this.awaitingCount;
+    this.awaitingCount = 0;
+    const lastSymbol = this.awaitingSymbol;
+    if (count === 0 || (next >= 0 && WordBoundary.cutsWord(lastSymbol, next))) return;
+    const ids = this.awaitingIds;
+    const starts = this.awaitingStarts;
+    const patterns = this.patterns;
+    const end = this.awaitingEnd;
+    for (let i = 0; i < count; i++) {
+      const pattern = patterns[ids[i] as number] as ChannelPattern;
+      this.onCandidate({
+        kind: pattern.kind,
+        brandId: pattern.brandId,
+        matched: pattern.matched,
+        priority: pattern.priority,
+        start: starts[i] as number,
+        end,
+        lastSymbol,
+        nextKnown: true,
+        endOk: true,
+        linkTextStart: null,
+      });
     }
-    awaiting.length = 0;
   }
 
   /** Reports the patterns ending at `state` (longest first) that do not start inside a word. */
@@ -259,26 +284,14 @@ export class FoldChannel {
         // the pattern) keeps the pending list short, e.g. for a short alias that ends a longer word.
         const before = first > 0 ? ringSymbols[(first - 1) & mask] : undefined;
         if (WordBoundary.cutsWord(before, ringSymbols[first & mask])) continue;
-        this.report(patternId, first, symbol, rawEnd);
+        const count = this.awaitingCount++;
+        this.awaitingIds[count] = patternId;
+        this.awaitingStarts[count] = this.ringStarts[first & mask] as number;
       }
     }
-  }
-
-  private report(patternId: number, first: number, symbol: number, rawEnd: number): void {
-    const pattern = this.patterns[patternId] as ChannelPattern;
-    const candidate: MatchCandidate = {
-      kind: pattern.kind,
-      brandId: pattern.brandId,
-      matched: pattern.matched,
-      priority: pattern.priority,
-      start: this.ringStarts[first & this.ringMask] as number,
-      end: rawEnd,
-      lastSymbol: symbol,
-      nextKnown: false,
-      endOk: false,
-      linkTextStart: null,
-    };
-    this.awaitingNext.push(candidate);
-    this.onCandidate(candidate);
+    if (this.awaitingCount > 0) {
+      this.awaitingSymbol = symbol;
+      this.awaitingEnd = rawEnd;
+    }
   }
 }

@@ -7,6 +7,16 @@ export interface LlmRequestParameters {
   systemPrompt?: string;
   topP?: number;
   seed?: number;
+  /** Ask the engine to search the web (OpenAI Responses, Anthropic server tool, Gemini grounding). */
+  webSearch?: boolean;
+  /** Free-form region hint passed where the provider supports one (e.g. web search user location). */
+  region?: string;
+  /** openai: which API streams the answer. */
+  api?: 'chat' | 'responses';
+  /** openai-compatible: speak Ollama's native /api/chat (NDJSON) instead of /v1/chat/completions. */
+  ollamaNative?: boolean;
+  /** Extended thinking / reasoning budget in tokens where supported (kept apart from answer text). */
+  thinkingBudgetTokens?: number;
 }
 
 export interface LlmRequest {

@@ -52,12 +52,14 @@ export interface MetaPart {
   responseId?: string;
 }
 
-/** Reserved for providers that stream citations (web search); no adapter emits it yet. */
+/** A source the answer cites (web search, grounding). Providers that repeat citations cumulatively de-duplicate. */
 export interface CitationPart {
   type: 'citation';
   atUs: number;
   url: string;
   title?: string;
+  /** Host of `url` (or the provider's resolved source domain), lower-case, no `www.`. */
+  domain?: string;
   /** UTF-16 offsets into the answer text, when the provider gives them. */
   startIndex?: number;
   endIndex?: number;

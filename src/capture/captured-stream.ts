@@ -20,6 +20,8 @@ export interface CapturedStream {
   /** UTF-16 end offset of each chunk in `answerText` (chunk i spans `chunkEnds[i-1] ?? 0` to `chunkEnds[i]`). */
   chunkEnds: number[];
   chunkArrivalsUs: number[];
+  /** Sources the answer cited, in the order they arrived. */
+  citations: CapturedCitation[];
   /** The provider's terminal event was received; a partial stream is never a success. */
   complete: boolean;
 }
@@ -37,4 +39,14 @@ export interface LiveTextChunk {
   /** UTF-16 offsets of this chunk within the answer text so far. */
   charStart: number;
   charEnd: number;
+}
+
+export interface CapturedCitation {
+  url: string;
+  domain: string;
+  title: string | null;
+  /** UTF-16 span of the cited answer text, when the provider gives one. */
+  charStart: number | null;
+  charEnd: number | null;
+  atUs: number;
 }

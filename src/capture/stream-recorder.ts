@@ -1,5 +1,5 @@
 import type { StreamPart } from '../llm/stream-part';
-import type { CapturedStream, CapturedChunk, LiveTextChunk } from './captured-stream';
+import type { CapturedCitation, CapturedStream, CapturedChunk, LiveTextChunk } from './captured-stream';
 
 export type TextListener = (chunk: LiveTextChunk) => void;
 
@@ -9,6 +9,7 @@ export type TextListener = (chunk: LiveTextChunk) => void;
  * synchronously as it is recorded, which is how detection runs live instead of after the fact.
  */
 export class StreamRecorder {
+  private readonly citations: CapturedCitation[] = [];
   private readonly listeners: TextListener[] = [];
   private readonly chunks: CapturedChunk[] = [];
   private readonly chunkEnds: number[] = [];
@@ -58,7 +59,14 @@ export class StreamRecorder {
         if (part.responseId !== undefined) this.responseId ??= part.responseId;
         break;
       case 'citation':
-        // Not captured yet: no adapter emits citations.
+        this.citations.push({
+          url: part.url,
+          domain: part.domain ?? domainOf(part.url),
+          title: part.title ?? null,
+          charStart: part.startIndex ?? null,
+          charEnd: part.endIndex ?? null,
+          atUs: Math.round(part.atUs),
+        });
         break;
     }
   }
@@ -82,6 +90,7 @@ export class StreamRecorder {
       answerText: this.answerText,
       chunkEnds: [...this.chunkEnds],
       chunkArrivalsUs: this.chunks.map((chunk) => chunk.atUs),
+      citations: this.citations.map((c) => ({ ...c })),
       complete,
     };
   }
@@ -112,4 +121,13 @@ function definedOnly(
     ...(inputTokens === undefined ? {} : { inputTokens }),
     ...(outputTokens === undefined ? {} : { outputTokens }),
   };
+}
+
+/** Lower-case host without `www.`; empty when the URL does not parse. */
+export function domainOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+  } catch {
+    return '';
+  }
 }

@@ -41,6 +41,26 @@ export const configSchema = z.object({
   STREAM_IDLE_TIMEOUT_MS: positiveInt(30_000),
   SHUTDOWN_GRACE_MS: positiveInt(25_000),
   EGRESS_ALLOW_PRIVATE: boolish,
+  /** JSON: { "<provider>:<model>" or "<model>": { "inputPerMillion": USD, "outputPerMillion": USD } }. */
+  PRICE_TABLE: z
+    .string()
+    .default('{}')
+    .transform((v, ctx) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string().min(1).max(200),
+        z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).strict(),
+      ),
+    ),
+  /** Extra provider calls a run may spend waiting out rate limits (429 with retry-after), beyond RUN_MAX_ATTEMPTS. */
+  RUN_MAX_RATE_LIMIT_DEFERRALS: z.coerce.number().int().min(0).default(5),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

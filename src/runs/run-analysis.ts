@@ -6,7 +6,8 @@ import { type BrandSpec } from '../detection/brand-watchlist';
 import { type CompiledWatchlist } from '../detection/compiled-watchlist';
 import { IncrementalMatcher, type DetectedMention } from '../detection/incremental-matcher';
 import { scoreRun, type BrandKind } from '../scoring/run-scorer';
-import { type MentionRow, type ScoreRow } from './run-ledger.repository';
+import { type CapturedCitation } from '../capture/captured-stream';
+import { type CitationRow, type MentionRow, type ScoreRow } from './run-ledger.repository';
 
 export interface StoredAnswer {
   answerText: string;
@@ -90,4 +91,27 @@ export function analyzeAnswer(
       streamScore: s.streamScoreText,
     })),
   };
+}
+
+/**
+ * Citations as stored, each matched to the tracked brand owning its domain (the domain itself or any
+ * subdomain of it: `docs.acme.com` belongs to `acme.com`).
+ */
+export function citationRows(
+  citations: CapturedCitation[],
+  brands: { id: string; domains: string[] }[],
+): CitationRow[] {
+  return citations.map((c, position) => {
+    const owner = brands.find((b) => b.domains.some((d) => c.domain === d || c.domain.endsWith(`.${d}`)));
+    return {
+      position,
+      url: c.url.slice(0, 2000),
+      domain: c.domain,
+      title: c.title?.slice(0, 500) ?? null,
+      charStart: c.charStart,
+      charEnd: c.charEnd,
+      arrivedAtUs: c.atUs,
+      brandId: owner?.id ?? null,
+    };
+  });
 }

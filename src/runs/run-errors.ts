@@ -9,3 +9,14 @@ export class RetryableRunError extends Error {
     super(message);
   }
 }
+
+/**
+ * A provider rate limit (429) with budget left for waiting: the job is delayed by the provider's retry-after
+ * instead of spending one of its attempts.
+ */
+export class RateLimitDeferral extends Error {
+  override readonly name = 'RateLimitDeferral';
+  constructor(readonly delayMs: number) {
+    super(`rate limited: retry in ${delayMs} ms`);
+  }
+}

@@ -1,10 +1,12 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { BrandRepository, type BrandRecord } from '../brands/brand.repository';
 import { StreamCapture } from '../capture/stream-capture';
 import { type CapturedStream } from '../capture/captured-stream';
 import { type DetectedMention } from '../detection/incremental-matcher';
 import { IncrementalMatcher } from '../detection/incremental-matcher';
-import { EngineRepository } from '../engines/engine.repository';
+import { EngineRepository, type EngineRecord } from '../engines/engine.repository';
 import { EngineService } from '../engines/engine.service';
 import { Clock } from '../infra/clock/clock';
 import { SystemMonotonicClock } from '../llm/monotonic-clock';
@@ -19,8 +21,9 @@ import {
   type StartedAttempt,
 } from './run-ledger.repository';
 import { ProviderRegistry } from './provider-registry';
-import { analyzeAnswer } from './run-analysis';
-import { RetryableRunError } from './run-errors';
+import { estimateCostUsd } from './cost-estimator';
+import { analyzeAnswer, citationRows } from './run-analysis';
+import { RateLimitDeferral, RetryableRunError } from './run-errors';
 
 export interface AttemptBudget {
   /** Attempts already made by the queue before this one. */
@@ -60,6 +63,7 @@ export class RunExecutor implements OnApplicationShutdown {
     private readonly brands: BrandRepository,
     private readonly registry: ProviderRegistry,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
@@ -105,6 +109,10 @@ export class RunExecutor implements OnApplicationShutdown {
       if (error && controller.signal.reason instanceof WorkerShutdown) {
         return await this.interrupted(attempt);
       }
+      if (error?.code === 'rate_limited' && attempt.attempt < this.maxProviderCalls()) {
+        await this.fail(attempt, toFailure(error), false, null);
+        throw new RateLimitDeferral(error.retryAfterMs ?? this.config.RUN_BACKOFF_MS);
+      }
       if (error) {
         const failure = toFailure(error);
         if (error.code === 'auth_failed')
@@ -115,7 +123,7 @@ export class RunExecutor implements OnApplicationShutdown {
         return outcome;
       }
       for (const m of matcher.end()) mentions.push(m);
-      await this.persist(attempt, capture, mentions, brands, project);
+      await this.persist(attempt, engine, capture, mentions, brands, project);
       return 'succeeded';
     } catch (e) {
       if (e instanceof StaleAttemptError) {
@@ -136,6 +144,7 @@ export class RunExecutor implements OnApplicationShutdown {
 
   private async persist(
     attempt: StartedAttempt,
+    engine: EngineRecord,
     capture: CapturedStream,
     mentions: DetectedMention[],
     brands: BrandRecord[],
@@ -159,6 +168,13 @@ export class RunExecutor implements OnApplicationShutdown {
         inputTokens: capture.usage?.inputTokens ?? null,
         outputTokens: capture.usage?.outputTokens ?? null,
         ...analysis,
+        citations: citationRows(capture.citations, brands),
+        estimatedCostUsd: estimateCostUsd(
+          this.config.PRICE_TABLE,
+          engine.provider,
+          engine.model,
+          capture.usage,
+        ),
       },
       this.clock.now(),
     );
@@ -179,6 +195,14 @@ export class RunExecutor implements OnApplicationShutdown {
       this.clock.now(),
     );
     return 'failed';
+  }
+
+  /**
+   * The documented bound on provider calls per run: RUN_MAX_ATTEMPTS attempts, plus up to
+   * RUN_MAX_RATE_LIMIT_DEFERRALS extra calls that only waited out a 429.
+   */
+  private maxProviderCalls(): number {
+    return this.config.RUN_MAX_ATTEMPTS + this.config.RUN_MAX_RATE_LIMIT_DEFERRALS;
   }
 
   get inFlightCount(): number {

@@ -51,6 +51,8 @@ export type ScoreRow = Omit<
   'runId' | 'projectId' | 'promptId' | 'engineId' | 'observedAt' | 'synthetic'
 >;
 
+export type CitationRow = Omit<Prisma.CitationCreateManyInput, 'runId' | 'projectId'>;
+
 export interface RunResultWrite extends PartialCapture {
   flags: string[];
   responseModel: string | null;
@@ -60,6 +62,8 @@ export interface RunResultWrite extends PartialCapture {
   tokenArrivalsUs: number[];
   mentions: MentionRow[];
   scores: ScoreRow[];
+  citations: CitationRow[];
+  estimatedCostUsd: string | null;
 }
 
 /** A write presented an attempt token that is no longer the run's current one. */
@@ -99,7 +103,7 @@ export class RunLedgerRepository {
       if (due.length === 0) return { promptsClaimed: 0, runIds: [] };
       const links = await tx.promptEngine.findMany({
         where: { promptId: { in: due.map((p) => p.id) } },
-        select: { promptId: true, engine: { select: { id: true, provider: true } } },
+        select: { promptId: true, engine: { select: { id: true, provider: true, disabledReason: true } } },
       });
       const rows: Prisma.RunCreateManyInput[] = [];
       for (const prompt of due) {
@@ -119,7 +123,10 @@ export class RunLedgerRepository {
                 synthetic: link.engine.provider === 'demo',
                 ...(slot.missed
                   ? { status: 'skipped', skipReason: 'missed_slot', finishedAt: now }
-                  : { status: 'queued' }),
+                  : link.engine.disabledReason
+                    ? // The provider rejected this engine's credential: visible, not silently dropped.
+                      { status: 'skipped', skipReason: 'engine_disabled', finishedAt: now }
+                    : { status: 'queued' }),
               });
             }
           }
@@ -285,7 +292,7 @@ export class RunLedgerRepository {
 
   /** Writes the whole result in one short transaction, refused when the attempt token is stale. */
   async saveRunResult(runId: string, token: string, result: RunResultWrite, now: Date): Promise<void> {
-    const { mentions, scores, ...capture } = result;
+    const { mentions, scores, citations, ...capture } = result;
     await this.prisma.$transaction(async (tx) => {
       const run = await tx.run.findUnique({
         where: { id: runId },
@@ -329,6 +336,11 @@ export class RunLedgerRepository {
           synthetic: run.synthetic,
         })),
       });
+      if (citations.length > 0) {
+        await tx.citation.createMany({
+          data: citations.map((c) => ({ ...c, runId, projectId: run.projectId })),
+        });
+      }
       await tx.runAttempt.update({ where: { token }, data: { finishedAt: now, outcome: 'succeeded' } });
     });
   }

@@ -41,6 +41,14 @@ export class RunNowService {
     const missing = wanted.filter((_, i) => !records[i]);
     if (missing.length > 0) throw new ApiError(404, 'not_found', `Engine not found: ${missing.join(', ')}`);
     if (wanted.length === 0) throw ApiError.validation('The prompt has no engines');
+    const disabled = records.filter((e) => e?.disabledReason);
+    if (disabled.length > 0) {
+      throw new ApiError(
+        409,
+        'engine_disabled',
+        `Engine disabled (${disabled[0]!.disabledReason}); update its credential to re-enable it`,
+      );
+    }
     const requestHash = createHash('sha256')
       .update(JSON.stringify({ promptId, engineIds: [...wanted].sort(), samples }))
       .digest('hex');

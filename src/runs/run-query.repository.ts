@@ -38,6 +38,7 @@ const detailInclude = {
   },
   mentions: { orderBy: { charStart: 'asc' } },
   scores: true,
+  citations: { orderBy: { position: 'asc' } },
   attemptsLog: { orderBy: { attempt: 'asc' } },
 } satisfies Prisma.RunInclude;
 

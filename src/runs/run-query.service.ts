@@ -93,6 +93,7 @@ function detailView(r: RunDetailRow) {
           flags: res.flags,
           responseModel: res.responseModel,
           usage: { inputTokens: res.inputTokens, outputTokens: res.outputTokens },
+          estimatedCostUsd: res.estimatedCostUsd === null ? null : Number(res.estimatedCostUsd),
           timings: {
             requestSentAt: res.requestSentAt.toISOString(),
             headersMs: usToMs(res.headersUs),
@@ -135,6 +136,16 @@ function detailView(r: RunDetailRow) {
       aboveFold: s.aboveFold,
       attention: Number(s.attention),
       streamScore: Number(s.streamScore),
+    })),
+    citations: r.citations.map((c) => ({
+      position: c.position,
+      url: c.url,
+      domain: c.domain,
+      title: c.title,
+      charStart: c.charStart,
+      charEnd: c.charEnd,
+      arrivedAtMs: c.arrivedAtUs / 1000,
+      brandId: c.brandId,
     })),
     attemptLog: r.attemptsLog.map((a) => ({
       attempt: a.attempt,

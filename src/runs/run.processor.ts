@@ -1,10 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RUNS_QUEUE, type ExecuteRunJobData } from '../infra/queue/queue-names';
 import { providerAwareBackoff } from './provider-aware-backoff';
+import { RateLimitDeferral } from './run-errors';
 import { RunExecutor } from './run-executor.service';
 
 /** Thin: translates a job into an execution; retry policy lives in the executor and the backoff strategy. */
@@ -45,11 +46,21 @@ export class RunProcessor extends WorkerHost implements OnApplicationBootstrap, 
     await closing;
   }
 
-  async process(job: Job<ExecuteRunJobData>): Promise<string> {
-    const outcome = await this.executor.execute(job.data.runId, {
-      attemptsMade: job.attemptsMade,
-      maxAttempts: job.opts.attempts ?? 1,
-    });
+  async process(job: Job<ExecuteRunJobData>, token?: string): Promise<string> {
+    let outcome;
+    try {
+      outcome = await this.executor.execute(job.data.runId, {
+        attemptsMade: job.attemptsMade,
+        maxAttempts: job.opts.attempts ?? 1,
+      });
+    } catch (e) {
+      if (e instanceof RateLimitDeferral && token) {
+        // Waiting out a 429 does not consume one of the job's attempts (bounded by the executor).
+        await job.moveToDelayed(Date.now() + e.delayMs, token);
+        throw new DelayedError();
+      }
+      throw e;
+    }
     this.logger.log({ runId: job.data.runId, jobId: job.id, outcome }, 'run job done');
     if (outcome === 'failed') throw new UnrecoverableError(`run ${job.data.runId} failed`);
     return outcome;

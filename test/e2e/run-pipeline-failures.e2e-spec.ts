@@ -317,6 +317,8 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
       responseModel: 'gpt-fake',
       inputTokens: 1,
       outputTokens: 3,
+      citations: [],
+      estimatedCostUsd: null,
       tokenEnds: [4, 9, 10],
       tokenArrivalsUs: [2000, 2000, 2000],
       mentions: [

@@ -1,0 +1,149 @@
+import type { LookupFunction } from 'node:net';
+import { StreamingHttpClient } from '../http/streaming-http-client';
+import type { LlmProvider, LlmRequest, LlmStreamContext } from '../llm-provider';
+import { NdjsonDecoder } from '../ndjson-decoder';
+import { ProviderError } from '../provider-error';
+import type { StreamPart } from '../stream-part';
+import { OllamaChatLineParser } from './ollama-chat-line-parser';
+
+export interface OllamaNativeProviderOptions {
+  /** Server root used when the request has no `baseUrl`; defaults to `http://127.0.0.1:11434`. */
+  defaultBaseUrl?: string;
+  /** DNS hook enforcing egress rules, passed to the HTTP client. */
+  lookup?: LookupFunction;
+  idleTimeoutMs?: number;
+  deadlineMs?: number;
+}
+
+export const OLLAMA_DEFAULT_BASE_URL = 'http://127.0.0.1:11434';
+
+/**
+ * Ollama's native chat API (`POST {root}/api/chat`, NDJSON, wire-formats §6.1), used when an engine sets
+ * `parameters.ollamaNative`. Compared with Ollama's `/v1` endpoint it keeps `thinking` apart and reports exact
+ * token counts on every stream.
+ *
+ * Base URL: the server root (`http://host:11434`). Engines configured for the OpenAI-compatible endpoint
+ * carry `http://host:11434/v1`, so a trailing `/v1` (or `/api`) is stripped: the same engine URL works for
+ * both wire formats.
+ *
+ * Request: `think` is `true` when `thinkingBudgetTokens` is set (Ollama has no budget, only on/off) and
+ * `false` otherwise, so the answer never carries inline `<think>` text and runs are reproducible whatever the
+ * server's default; `extraBody` can override it (e.g. `think: "high"` for gpt-oss, which cannot turn it off).
+ * `maxTokens` is `options.num_predict`.
+ *
+ * Completion contract: only the `"done": true` object ends a stream successfully (also when it is the final
+ * bytes without its newline). A body ending without it is `truncated` (retryable); an `{"error": ...}` line is
+ * `stream_error`. Non-2xx responses (`{"error":"..."}` bodies) go through the shared HttpErrorClassifier.
+ */
+export class OllamaNativeProvider implements LlmProvider {
+  private readonly http: StreamingHttpClient;
+  private readonly defaultBaseUrl: string;
+
+  constructor(options: OllamaNativeProviderOptions = {}) {
+    const { defaultBaseUrl, lookup, idleTimeoutMs, deadlineMs } = options;
+    this.http = new StreamingHttpClient({
+      ...(lookup === undefined ? {} : { lookup }),
+      ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+      ...(deadlineMs === undefined ? {} : { deadlineMs }),
+    });
+    this.defaultBaseUrl = defaultBaseUrl ?? OLLAMA_DEFAULT_BASE_URL;
+  }
+
+  async *stream(req: LlmRequest, ctx: LlmStreamContext): AsyncGenerator<StreamPart, void, undefined> {
+    const url = ollamaChatUrl(req.baseUrl ?? this.defaultBaseUrl);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/x-ndjson',
+      'user-agent': 'streamrank',
+    };
+    // Ollama itself has no auth, but it is often put behind a proxy that checks a bearer token.
+    if (req.apiKey !== undefined && req.apiKey !== '') headers.authorization = `Bearer ${req.apiKey}`;
+
+    const decoder = new NdjsonDecoder();
+    const parser = new OllamaChatLineParser();
+    for await (const read of this.http.post({ url, headers, body: JSON.stringify(requestBody(req)) }, ctx)) {
+      if (read.type === 'response') {
+        assertStreaming(read.headers['content-type']);
+        yield { type: 'headers', atUs: read.atUs, status: read.status };
+        continue;
+      }
+      // Every part decoded from this read carries the read's arrival time.
+      for (const line of decoder.push(read.bytes)) {
+        const { parts, done } = parser.parse(line, read.atUs);
+        yield* parts;
+        if (done) return; // leaving the loop destroys the request: nothing after done counts
+      }
+    }
+
+    const { lines, incomplete } = decoder.end();
+    const endUs = ctx.clock.nowUs();
+    for (const line of lines) {
+      const { parts, done } = parser.parse(line, endUs);
+      yield* parts;
+      if (done) return;
+    }
+    if (incomplete !== null && isCompleteJson(incomplete)) {
+      // The last object arrived whole, only its newline is missing: parse it like any other line.
+      const { parts, done } = parser.parse(incomplete, endUs);
+      yield* parts;
+      if (done) return;
+    }
+    throw new ProviderError(
+      'truncated',
+      incomplete === null
+        ? 'stream ended without a "done": true object'
+        : 'stream ended mid-line without a "done": true object (partial line discarded)',
+      { retryable: true },
+    );
+  }
+}
+
+/** `{root}/api/chat`, the root being the configured URL minus a trailing `/v1` or `/api`. */
+export function ollamaChatUrl(baseUrl: string): URL {
+  const root = baseUrl.replace(/\/+$/, '').replace(/\/(v1|api)$/, '');
+  try {
+    return new URL(`${root}/api/chat`);
+  } catch {
+    throw new ProviderError('invalid_request', 'base URL is not a valid URL', { retryable: false });
+  }
+}
+
+function requestBody(req: LlmRequest): Record<string, unknown> {
+  const { temperature, maxTokens, systemPrompt, topP, seed, thinkingBudgetTokens } = req.parameters;
+  const messages: { role: string; content: string }[] = [];
+  if (systemPrompt !== undefined && systemPrompt !== '')
+    messages.push({ role: 'system', content: systemPrompt });
+  messages.push({ role: 'user', content: req.prompt });
+  const options = {
+    ...(temperature === undefined ? {} : { temperature }),
+    ...(maxTokens === undefined ? {} : { num_predict: maxTokens }),
+    ...(topP === undefined ? {} : { top_p: topP }),
+    ...(seed === undefined ? {} : { seed }),
+  };
+  return {
+    model: req.model,
+    messages,
+    stream: true,
+    think: thinkingBudgetTokens !== undefined && thinkingBudgetTokens > 0,
+    ...(Object.keys(options).length === 0 ? {} : { options }),
+    ...req.extraBody,
+  };
+}
+
+function isCompleteJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function assertStreaming(contentType: string | undefined): void {
+  // `stream: false` answers are `application/json`; a server ignoring `stream: true` would give us one burst.
+  if (contentType !== undefined && contentType.toLowerCase().startsWith('application/json')) {
+    throw new ProviderError('invalid_request', 'server answered without streaming (application/json)', {
+      retryable: false,
+    });
+  }
+}

@@ -1,5 +1,33 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
+
+export interface ReportFilter {
+  projectId: string;
+  from: Date;
+  to: Date;
+  brandIds: string[];
+  engineIds: string[];
+  promptIds: string[];
+  tags: string[];
+}
+
+/**
+ * Run-level filters on score rows aliased `alias`: engines, prompts, and prompts carrying any of the tags.
+ * An empty list means no filter. Brand filters are applied after per-run figures (order, brands named) so
+ * they do not change what a run measured.
+ */
+function runFilter(alias: string, f: ReportFilter): Prisma.Sql {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`${a}."projectId" = ${f.projectId}::uuid AND ${a}."observedAt" >= ${f.from} AND ${a}."observedAt" < ${f.to}
+    AND (cardinality(${f.engineIds}::uuid[]) = 0 OR ${a}."engineId" = ANY(${f.engineIds}::uuid[]))
+    AND (cardinality(${f.promptIds}::uuid[]) = 0 OR ${a}."promptId" = ANY(${f.promptIds}::uuid[]))
+    AND (cardinality(${f.tags}::text[]) = 0 OR ${a}."promptId" IN (SELECT id FROM tracked_prompts WHERE tags && ${f.tags}::text[]))`;
+}
+
+function brandFilter(column: string, f: ReportFilter): Prisma.Sql {
+  return Prisma.sql`(cardinality(${f.brandIds}::uuid[]) = 0 OR ${Prisma.raw(column)} = ANY(${f.brandIds}::uuid[]))`;
+}
 
 export interface BrandAggregateRow {
   brandId: string;
@@ -45,12 +73,12 @@ export interface PairAggregateRow {
 export class MentionReportRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async brandAggregates(projectId: string, from: Date, to: Date): Promise<BrandAggregateRow[]> {
+  async brandAggregates(f: ReportFilter): Promise<BrandAggregateRow[]> {
     return this.prisma.$queryRaw<BrandAggregateRow[]>`
       WITH s AS (
         SELECT sc.*, count(*) FILTER (WHERE sc.mentioned) OVER (PARTITION BY sc."runId") AS named
         FROM run_brand_scores sc
-        WHERE sc."projectId" = ${projectId}::uuid AND sc."observedAt" >= ${from} AND sc."observedAt" < ${to}
+        WHERE ${runFilter('sc', f)}
       )
       SELECT s."brandId", s.synthetic,
         count(*)::int AS n,
@@ -75,6 +103,7 @@ export class MentionReportRepository {
               ELSE greatest(1, round((10 - 9 * sqrt((s."order" - 1)::float8 / (s.named - 1)))::numeric))
             END)::float8 AS "meanTrakkrPoints"
       FROM s
+      WHERE ${brandFilter('s."brandId"', f)}
       GROUP BY s."brandId", s.synthetic`;
   }
 
@@ -82,7 +111,7 @@ export class MentionReportRepository {
    * Head to head for every pair of brands: runs where both appear, who came first (by order, i.e. the first
    * mention's position in the text), and the median lead (B minus A) in microseconds and tokens.
    */
-  async pairAggregates(projectId: string, from: Date, to: Date): Promise<PairAggregateRow[]> {
+  async pairAggregates(f: ReportFilter): Promise<PairAggregateRow[]> {
     return this.prisma.$queryRaw<PairAggregateRow[]>`
       SELECT a."brandId" AS "brandA", b."brandId" AS "brandB", a.synthetic,
         count(*)::int AS runs,
@@ -96,18 +125,42 @@ export class MentionReportRepository {
           FILTER (WHERE a.mentioned AND b.mentioned))::float8 AS "medianLeadTokens"
       FROM run_brand_scores a
       JOIN run_brand_scores b ON b."runId" = a."runId" AND b."brandId" <> a."brandId"
-      WHERE a."projectId" = ${projectId}::uuid AND a."observedAt" >= ${from} AND a."observedAt" < ${to}
+      WHERE ${runFilter('a', f)} AND ${brandFilter('a."brandId"', f)} AND ${brandFilter('b."brandId"', f)}
       GROUP BY a."brandId", b."brandId", a.synthetic`;
   }
 
-  async failedRuns(
-    projectId: string,
-    from: Date,
-    to: Date,
-  ): Promise<{ synthetic: boolean; failed: number }[]> {
+  /** Failed runs in the range (by slot time), with the same engine/prompt/tag filters. */
+  async failedRuns(f: ReportFilter): Promise<{ synthetic: boolean; failed: number }[]> {
     return this.prisma.$queryRaw<{ synthetic: boolean; failed: number }[]>`
-      SELECT synthetic, count(*)::int AS failed FROM runs
-      WHERE "projectId" = ${projectId}::uuid AND status = 'failed' AND "slotAt" >= ${from} AND "slotAt" < ${to}
+      SELECT synthetic, count(*)::int AS failed FROM runs r
+      WHERE r."projectId" = ${f.projectId}::uuid AND r.status = 'failed' AND r."slotAt" >= ${f.from} AND r."slotAt" < ${f.to}
+        AND (cardinality(${f.engineIds}::uuid[]) = 0 OR r."engineId" = ANY(${f.engineIds}::uuid[]))
+        AND (cardinality(${f.promptIds}::uuid[]) = 0 OR r."promptId" = ANY(${f.promptIds}::uuid[]))
+        AND (cardinality(${f.tags}::text[]) = 0 OR r."promptId" IN (SELECT id FROM tracked_prompts WHERE tags && ${f.tags}::text[]))
       GROUP BY synthetic`;
   }
+
+  /** Per time bucket (UTC day or ISO week) and brand: n, mentioned runs, mentions, mean stream score. */
+  async trend(f: ReportFilter, bucket: 'day' | 'week'): Promise<TrendRow[]> {
+    return this.prisma.$queryRaw<TrendRow[]>`
+      SELECT date_trunc(${bucket}, s."observedAt" AT TIME ZONE 'UTC') AS bucket, s."brandId", s.synthetic,
+        count(*)::int AS n,
+        count(*) FILTER (WHERE s.mentioned)::int AS mentioned,
+        coalesce(sum(s."mentionCount"), 0)::int AS "mentionCount",
+        avg(s."streamScore")::float8 AS "meanStreamScore"
+      FROM run_brand_scores s
+      WHERE ${runFilter('s', f)} AND ${brandFilter('s."brandId"', f)}
+      GROUP BY 1, s."brandId", s.synthetic
+      ORDER BY 1`;
+  }
+}
+
+export interface TrendRow {
+  bucket: Date;
+  brandId: string;
+  synthetic: boolean;
+  n: number;
+  mentioned: number;
+  mentionCount: number;
+  meanStreamScore: number | null;
 }

@@ -8,7 +8,18 @@ import {
   MentionReportRepository,
   type BrandAggregateRow,
   type PairAggregateRow,
+  type ReportFilter,
 } from './mention-report.repository';
+
+export interface ReportQuery {
+  projectId: string;
+  from?: string;
+  to?: string;
+  brandIds?: string[];
+  engineIds?: string[];
+  promptIds?: string[];
+  tags?: string[];
+}
 
 const DEFAULT_RANGE_MS = 30 * 24 * 3600_000;
 const MAX_RANGE_MS = 400 * 24 * 3600_000;
@@ -25,20 +36,29 @@ export class MentionReportService {
     private readonly clock: Clock,
   ) {}
 
-  private range(fromIso?: string, toIso?: string): { from: Date; to: Date } {
-    const to = toIso ? new Date(toIso) : this.clock.now();
-    const from = fromIso ? new Date(fromIso) : new Date(to.getTime() - DEFAULT_RANGE_MS);
+  private filter(q: ReportQuery): ReportFilter {
+    const to = q.to ? new Date(q.to) : this.clock.now();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - DEFAULT_RANGE_MS);
     if (from >= to) throw ApiError.validation('from must be before to');
     if (to.getTime() - from.getTime() > MAX_RANGE_MS)
       throw ApiError.validation('the range may span at most 400 days');
-    return { from, to };
+    return {
+      projectId: q.projectId,
+      from,
+      to,
+      brandIds: q.brandIds ?? [],
+      engineIds: q.engineIds ?? [],
+      promptIds: q.promptIds ?? [],
+      tags: q.tags ?? [],
+    };
   }
 
-  async headToHead(workspaceId: string, projectId: string, fromIso?: string, toIso?: string) {
-    await this.projects.require(workspaceId, projectId);
-    const { from, to } = this.range(fromIso, toIso);
+  async headToHead(workspaceId: string, q: ReportQuery) {
+    await this.projects.require(workspaceId, q.projectId);
+    const f = this.filter(q);
+    const { projectId, from, to } = f;
     const [pairs, brands] = await Promise.all([
-      this.reports.pairAggregates(projectId, from, to),
+      this.reports.pairAggregates(f),
       this.brands.listForProject(projectId),
     ]);
     const names = new Map(brands.map((b) => [b.id, b.name]));
@@ -53,14 +73,43 @@ export class MentionReportService {
     };
   }
 
-  async mentions(workspaceId: string, projectId: string, fromIso?: string, toIso?: string) {
-    const project = await this.projects.require(workspaceId, projectId);
-    const { from, to } = this.range(fromIso, toIso);
-    const [rows, failed, brands] = await Promise.all([
-      this.reports.brandAggregates(projectId, from, to),
-      this.reports.failedRuns(projectId, from, to),
+  async trend(workspaceId: string, q: ReportQuery, bucket: 'day' | 'week') {
+    await this.projects.require(workspaceId, q.projectId);
+    const f = this.filter(q);
+    const rows = await this.reports.trend(f, bucket);
+    const view = (synthetic: boolean) =>
+      rows
+        .filter((r) => r.synthetic === synthetic)
+        .map((r) => ({
+          bucket: r.bucket.toISOString(),
+          brandId: r.brandId,
+          n: r.n,
+          mentionCount: r.mentionCount,
+          mentionRate: rate(r.mentioned, r.n),
+          meanStreamScore: round(r.meanStreamScore, 4),
+        }));
+    return {
+      projectId: f.projectId,
+      bucket,
+      from: f.from.toISOString(),
+      to: f.to.toISOString(),
+      measured: view(false),
+      synthetic: view(true),
+    };
+  }
+
+  async mentions(workspaceId: string, q: ReportQuery) {
+    const project = await this.projects.require(workspaceId, q.projectId);
+    const f = this.filter(q);
+    const { projectId, from, to } = f;
+    // Shares are over all tracked brands; the brand filter only selects which rows are shown.
+    const [allRows, failed, brands] = await Promise.all([
+      this.reports.brandAggregates({ ...f, brandIds: [] }),
+      this.reports.failedRuns(f),
       this.brands.listForProject(projectId),
     ]);
+    const shown = new Set(f.brandIds);
+    const rows = allRows;
     const names = new Map(brands.map((b) => [b.id, b]));
     const section = (synthetic: boolean) => {
       const own = rows.filter((r) => r.synthetic === synthetic);
@@ -73,6 +122,7 @@ export class MentionReportService {
         successfulRuns: Math.max(0, ...own.map((r) => r.n)),
         failedRuns: failed.find((f) => f.synthetic === synthetic)?.failed ?? 0,
         brands: own
+          .filter((r) => shown.size === 0 || shown.has(r.brandId))
           .map((r) => brandView(r, names.get(r.brandId), totals))
           .sort((a, b) => (b.mentionRate.rate ?? 0) - (a.mentionRate.rate ?? 0)),
       };

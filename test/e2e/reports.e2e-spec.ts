@@ -202,4 +202,45 @@ describe('mention and head-to-head reports', () => {
       .set(ws.auth())
       .expect(400);
   });
+  it('filters by brand without changing shares, by engine and tag, and buckets a trend', async () => {
+    const get = async (query: Record<string, string>) =>
+      (
+        await t
+          .http()
+          .get('/v1/reports/mentions')
+          .query({ projectId, ...query })
+          .set(ws.auth('read'))
+          .expect(200)
+      ).body;
+    const onlyA = await get({ brandIds: a });
+    expect(onlyA.measured.brands.map((x: { brandId: string }) => x.brandId)).toEqual([a]);
+    expect(onlyA.measured.brands[0].shareOfVoice).toBe(0.666667);
+    const noEngine = await get({ engineIds: '00000000-0000-4000-8000-000000000001' });
+    expect(noEngine.measured.brands).toEqual([]);
+    const noTag = await get({ tags: 'no-such-tag' });
+    expect(noTag.measured.brands).toEqual([]);
+    await t
+      .http()
+      .get('/v1/reports/mentions')
+      .query({ projectId, brandIds: 'not-a-uuid' })
+      .set(ws.auth())
+      .expect(400);
+
+    const trend = (
+      await t
+        .http()
+        .get('/v1/reports/trend')
+        .query({ projectId, bucket: 'day' })
+        .set(ws.auth('read'))
+        .expect(200)
+    ).body;
+    const aDays = trend.measured.filter((r: { brandId: string }) => r.brandId === a);
+    expect(aDays).toHaveLength(1);
+    expect(aDays[0]).toMatchObject({
+      n: 4,
+      mentionCount: 4,
+      mentionRate: { rate: 0.75, low: 0.300642, high: 0.954413, n: 4 },
+    });
+    expect(new Date(aDays[0].bucket).getUTCHours()).toBe(0);
+  });
 });

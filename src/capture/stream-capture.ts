@@ -37,7 +37,14 @@ export class StreamCapture {
     const recorder = new StreamRecorder(ctx.clock.startedAt);
     if (onText !== undefined) recorder.onText(onText);
     if (options.contentIdleMs !== undefined)
-      return StreamCapture.runWatched(provider, request, ctx, recorder, options.contentIdleMs, options.timers);
+      return StreamCapture.runWatched(
+        provider,
+        request,
+        ctx,
+        recorder,
+        options.contentIdleMs,
+        options.timers,
+      );
     try {
       for await (const part of provider.stream(request, ctx)) recorder.record(part);
     } catch (error) {

@@ -29,6 +29,7 @@ describe('StreamRecorder', () => {
         { atUs: 470_250, text: 'me Caf\u00e9' },
       ],
       reasoningText: 'Think about Acme.',
+      citations: [],
       finishReason: 'stop',
       usage: { inputTokens: 12, outputTokens: 4 },
       responseModel: 'deepseek-reasoner',

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { type AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { assertPublicUrl, EgressBlockedError } from '../llm/http/egress-guard';
 import { ApiError } from '../infra/http/api-error';
 import { CredentialCipher } from '../infra/crypto/credential-cipher';
 import { decodeCursor, toPage, type Page, type PageQuery } from '../infra/http/pagination';
@@ -11,9 +14,24 @@ export class EngineService {
   constructor(
     private readonly engines: EngineRepository,
     private readonly cipher: CredentialCipher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Refuses base URLs that point at private, loopback, link-local or metadata addresses (SSRF). */
+  private async requirePublicBaseUrl(baseUrl: string | null | undefined): Promise<void> {
+    if (!baseUrl) return;
+    try {
+      await assertPublicUrl(baseUrl, this.config.EGRESS_ALLOW_PRIVATE);
+    } catch (e) {
+      if (!(e instanceof EgressBlockedError)) throw e;
+      throw ApiError.validation(`Invalid body: body.baseUrl: ${e.message}`, [
+        { path: 'body.baseUrl', message: e.message },
+      ]);
+    }
+  }
+
   async create(workspaceId: string, input: CreateEngineInput): Promise<EngineView> {
+    await this.requirePublicBaseUrl(input.baseUrl);
     const id = randomUUID();
     const { credential, ...rest } = input;
     const record = await this.engines.create(id, workspaceId, {
@@ -55,6 +73,7 @@ export class EngineService {
     if (current.provider === 'demo' && (rest.baseUrl || credential)) {
       throw ApiError.validation('demo engines take no baseUrl or credential');
     }
+    if (baseUrlChanges) await this.requirePublicBaseUrl(rest.baseUrl);
     const data: EngineWrite = { ...rest };
     if (credential !== undefined) Object.assign(data, this.credentialFields(workspaceId, id, credential));
     const updated = await this.engines.update(workspaceId, id, data);

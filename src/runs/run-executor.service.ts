@@ -105,6 +105,8 @@ export class RunExecutor implements OnApplicationShutdown {
         (chunk) => {
           for (const m of matcher.push(chunk.text, chunk.atUs)) mentions.push(m);
         },
+        // No answer or reasoning text for this long is a stall, even while keep-alive pings arrive.
+        { contentIdleMs: this.config.STREAM_IDLE_TIMEOUT_MS },
       );
       if (error && controller.signal.reason instanceof WorkerShutdown) {
         return await this.interrupted(attempt);

@@ -122,13 +122,13 @@ describe('configuration API', () => {
           name: 'Local llama',
           provider: 'openai-compatible',
           model: 'llama3.1',
-          baseUrl: 'http://127.0.0.1:11434/v1/',
+          baseUrl: 'https://llm.example.com/v1/',
           credential: 'sk-test-1234567890abcdef',
           parameters: { temperature: 0.2, maxTokens: 800 },
         })
         .expect(201);
       expect(e.body.credential).toEqual({ set: true, last4: 'cdef' });
-      expect(e.body.baseUrl).toBe('http://127.0.0.1:11434/v1');
+      expect(e.body.baseUrl).toBe('https://llm.example.com/v1');
       expect(JSON.stringify(e.body)).not.toContain('sk-test');
       const moved = await http()
         .patch(`/v1/engines/${e.body.id}`)
@@ -175,7 +175,7 @@ describe('configuration API', () => {
           name: 'enc',
           provider: 'openai-compatible',
           model: 'm',
-          baseUrl: 'http://127.0.0.1:1/v1',
+          baseUrl: 'https://llm.example.com/v1',
           credential: 'sk-secret-value-123456',
         })
         .expect(201);
@@ -189,6 +189,7 @@ describe('configuration API', () => {
     let engineId: string;
     let brandId: string;
     let promptId: string;
+    let publicEngineId: string;
 
     beforeAll(async () => {
       projectId = (await t.http().post('/v1/projects').set(ws.auth()).send({ name: 'bad-input' }).expect(201))
@@ -199,6 +200,19 @@ describe('configuration API', () => {
           .post('/v1/engines')
           .set(ws.auth())
           .send({ name: 'bi', provider: 'demo', model: 'demo' })
+          .expect(201)
+      ).body.id;
+      publicEngineId = (
+        await t
+          .http()
+          .post('/v1/engines')
+          .set(ws.auth())
+          .send({
+            name: 'public',
+            provider: 'openai-compatible',
+            model: 'm',
+            baseUrl: 'https://llm.example.com/v1',
+          })
           .expect(201)
       ).body.id;
       brandId = (
@@ -304,6 +318,65 @@ describe('configuration API', () => {
         'post',
         () => '/v1/engines',
         () => ({ name: 'x', provider: 'openai-compatible', model: 'm', baseUrl: 'file:///etc/passwd' }),
+        400,
+      ],
+      [
+        'engine: baseUrl on a loopback (egress)',
+        'post',
+        () => '/v1/engines',
+        () => ({ name: 'x', provider: 'openai-compatible', model: 'm', baseUrl: 'http://127.0.0.1:8080/v1' }),
+        400,
+      ],
+      [
+        'engine: baseUrl on a metadata address (egress)',
+        'post',
+        () => '/v1/engines',
+        () => ({
+          name: 'x',
+          provider: 'openai-compatible',
+          model: 'm',
+          baseUrl: 'http://169.254.169.254/latest',
+        }),
+        400,
+      ],
+      [
+        'engine: baseUrl on a IPv6 loopback (egress)',
+        'post',
+        () => '/v1/engines',
+        () => ({ name: 'x', provider: 'openai-compatible', model: 'm', baseUrl: 'http://[::1]:11434/v1' }),
+        400,
+      ],
+      [
+        'engine: baseUrl on a decimal IPv4 loopback (egress)',
+        'post',
+        () => '/v1/engines',
+        () => ({ name: 'x', provider: 'openai-compatible', model: 'm', baseUrl: 'http://2130706433/v1' }),
+        400,
+      ],
+      [
+        'engine: baseUrl on a private network (egress)',
+        'post',
+        () => '/v1/engines',
+        () => ({ name: 'x', provider: 'openai-compatible', model: 'm', baseUrl: 'http://10.0.0.5/v1' }),
+        400,
+      ],
+      [
+        'engine: baseUrl on a localhost name (egress)',
+        'post',
+        () => '/v1/engines',
+        () => ({
+          name: 'x',
+          provider: 'openai-compatible',
+          model: 'm',
+          baseUrl: 'http://localhost:11434/v1',
+        }),
+        400,
+      ],
+      [
+        'engine: baseUrl moved to a private address',
+        'patch',
+        () => `/v1/engines/${publicEngineId}`,
+        () => ({ baseUrl: 'http://192.168.1.10/v1', credential: 'sk-new-0123456789ab' }),
         400,
       ],
       [

@@ -21,6 +21,10 @@ export const engineParametersSchema = z
     api: z.enum(['chat', 'responses']),
     /** demo: seed for reproducible synthetic answers. */
     seed: z.string().max(200),
+    /** openai-compatible: speak Ollama's native /api/chat (NDJSON) instead of Chat Completions. */
+    ollamaNative: z.boolean(),
+    /** anthropic, gemini, ollama: thinking budget in tokens (thinking is kept apart from the answer). */
+    thinkingBudgetTokens: z.number().int().min(0).max(64_000),
   })
   .partial()
   .strict();

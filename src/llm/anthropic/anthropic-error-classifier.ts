@@ -51,12 +51,7 @@ export function classifyAnthropicHttpError(
     if (envelope.detailCode === 'enforced_spend_limit_reached') return make('quota_exhausted', false);
     return make('rate_limited', true);
   }
-  if (
-    status === 401 ||
-    status === 403 ||
-    type === 'authentication_error' ||
-    type === 'permission_error'
-  ) {
+  if (status === 401 || status === 403 || type === 'authentication_error' || type === 'permission_error') {
     return make('auth_failed', false);
   }
   // An empty prepaid balance comes back as 400 invalid_request_error, not 402.

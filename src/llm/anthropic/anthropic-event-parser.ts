@@ -199,7 +199,11 @@ export class AnthropicEventParser {
     const parts: StreamPart[] = [];
     const delta = isRecord(payload.delta) ? payload.delta : {};
     if (typeof delta.stop_reason === 'string' && delta.stop_reason !== '') {
-      parts.push({ type: 'finish', atUs, finishReason: STOP_REASONS[delta.stop_reason] ?? delta.stop_reason });
+      parts.push({
+        type: 'finish',
+        atUs,
+        finishReason: STOP_REASONS[delta.stop_reason] ?? delta.stop_reason,
+      });
     }
     if (isRecord(payload.usage)) {
       // Counts here are cumulative totals. With server tools, input_tokens is repeated here and includes the

@@ -47,7 +47,10 @@ export class GeminiProvider implements LlmProvider {
 
   constructor(options: GeminiProviderOptions = {}) {
     const { defaultBaseUrl, ...httpOptions } = options;
-    this.http = new StreamingHttpClient({ ...httpOptions, classifyError: GeminiErrorClassifier.classify });
+    this.http = new StreamingHttpClient({
+      ...httpOptions,
+      classifyError: (status, headers, body) => GeminiErrorClassifier.classify(status, headers, body),
+    });
     this.defaultBaseUrl = defaultBaseUrl ?? GEMINI_DEFAULT_BASE_URL;
   }
 
@@ -139,7 +142,10 @@ export function geminiRequestBody(req: LlmRequest): Record<string, unknown> {
     ...(thinkingBudgetTokens === undefined
       ? {}
       : {
-          thinkingConfig: { includeThoughts: thinkingBudgetTokens !== 0, thinkingBudget: thinkingBudgetTokens },
+          thinkingConfig: {
+            includeThoughts: thinkingBudgetTokens !== 0,
+            thinkingBudget: thinkingBudgetTokens,
+          },
         }),
   };
   const { generationConfig: extraGeneration, ...extra } = req.extraBody ?? {};

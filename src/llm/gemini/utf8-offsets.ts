@@ -50,11 +50,6 @@ export function utf8ToUtf16Offsets(text: string, byteOffsets: readonly number[])
   return result;
 }
 
-/** UTF-8 length of `text` as TextEncoder would write it (lone surrogates become U+FFFD). */
-export function utf8ByteLength(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
-}
-
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }

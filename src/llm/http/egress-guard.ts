@@ -187,7 +187,11 @@ export function egressLookup(options: EgressOptions): LookupFunction {
   const lookup = (
     hostname: string,
     lookupOptions: LookupOptions | number | undefined,
-    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+    callback: (
+      error: NodeJS.ErrnoException | null,
+      address: string | LookupAddress[],
+      family?: number,
+    ) => void,
   ): void => {
     const opts: LookupOptions =
       typeof lookupOptions === 'number' ? { family: lookupOptions } : { ...lookupOptions };
@@ -219,14 +223,18 @@ export function egressLookup(options: EgressOptions): LookupFunction {
           }
         }
         // Pinned: node connects only to addresses from this checked answer; it never resolves again.
-        if (wantsAll) return callback(null, addresses.map((a) => ({ address: a.address, family: a.family })));
+        if (wantsAll)
+          return callback(
+            null,
+            addresses.map((a) => ({ address: a.address, family: a.family })),
+          );
         const [first] = addresses as [LookupAddress];
         return callback(null, first.address, first.family);
       },
       (error: NodeJS.ErrnoException) => callback(error, ''),
     );
   };
-  return lookup as LookupFunction;
+  return lookup;
 }
 
 /**
@@ -239,7 +247,8 @@ export function assertPublicHost(url: URL, allowPrivate: boolean): void {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) !== 0) {
     const reason = blockedAddressReason(host);
-    if (reason !== null) throw new EgressBlockedError(`egress blocked: ${host} is a ${reason} address`, host, host);
+    if (reason !== null)
+      throw new EgressBlockedError(`egress blocked: ${host} is a ${reason} address`, host, host);
     return;
   }
   const nameReason = blockedHostnameReason(host);

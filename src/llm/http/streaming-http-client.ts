@@ -3,11 +3,17 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { MonotonicClock } from '../monotonic-clock';
 import { ProviderError } from '../provider-error';
+import { assertPublicHost } from './egress-guard';
 import { HttpErrorClassifier } from './http-error-classifier';
 
 export interface StreamingHttpClientOptions {
   /** DNS hook: where egress rules (no private or metadata addresses) are enforced before connecting. */
   lookup?: LookupFunction;
+  /**
+   * When false, a URL whose host is a literal IP is checked against the egress rules too (node skips the
+   * `lookup` hook for literal IPs). Leave undefined for trusted local endpoints (the demo engine).
+   */
+  allowPrivate?: boolean;
   /** No bytes (headers or body) for this long: `stalled`. Reasoning models can think silently for minutes. */
   idleTimeoutMs?: number;
   /** Whole exchange, request to last byte: `deadline_exceeded`. */
@@ -55,6 +61,7 @@ export class StreamingHttpClient {
       });
     }
     if (ctx.signal.aborted) throw abortError(ctx.signal);
+    if (this.options.allowPrivate === false) assertPublicHost(url, false);
 
     const queue: HttpStreamEvent[] = [];
     // Assigned from callbacks; the casts stop TS narrowing them to `null` for good.

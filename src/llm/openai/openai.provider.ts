@@ -57,7 +57,10 @@ export class OpenAiProvider implements LlmProvider {
       ...(rest.deadlineMs === undefined ? {} : { deadlineMs: rest.deadlineMs }),
     };
     // OpenAI's non-2xx bodies are the JSON envelope the classifier reads (429 insufficient_quota → quota).
-    this.http = new StreamingHttpClient({ ...httpOptions, classifyError: HttpErrorClassifier.classify });
+    this.http = new StreamingHttpClient({
+      ...httpOptions,
+      classifyError: (status, headers, body) => HttpErrorClassifier.classify(status, headers, body),
+    });
     this.chat = new OpenAiCompatibleProvider({ ...httpOptions, defaultBaseUrl: this.defaultBaseUrl });
   }
 

@@ -32,7 +32,9 @@ export class PerplexityChunkParser {
 
   parse(payload: unknown, atUs: number): StreamPart[] {
     // Throws stream_error for a non-object or an in-band `{"error": ...}`.
-    const parts = this.base.parse(payload, atUs).filter((part) => part.type !== 'usage' || this.usageChanged(part));
+    const parts = this.base
+      .parse(payload, atUs)
+      .filter((part) => part.type !== 'usage' || this.usageChanged(part));
     if (!isRecord(payload)) return parts;
     parts.push(...this.newCitations(payload, atUs));
     return parts;

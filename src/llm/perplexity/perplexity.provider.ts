@@ -123,7 +123,9 @@ function requestBody(req: LlmRequest): Record<string, unknown> {
     ...(temperature === undefined ? {} : { temperature }),
     ...(topP === undefined ? {} : { top_p: topP }),
     // Sonar always searches; the region only localises it. Perplexity expects an ISO 3166-1 alpha-2 code.
-    ...(region === undefined || region === '' ? {} : { web_search_options: { user_location: { country: region } } }),
+    ...(region === undefined || region === ''
+      ? {}
+      : { web_search_options: { user_location: { country: region } } }),
     ...req.extraBody,
   };
 }
@@ -148,7 +150,10 @@ function decodeEvent(event: SseEvent): unknown {
     });
   }
   // The perplexity-node SDK throws on an SSE event named `error` whatever its payload (§7.4).
-  if (event.event === 'error' && !(isRecord(payload) && payload.error !== undefined && payload.error !== null)) {
+  if (
+    event.event === 'error' &&
+    !(isRecord(payload) && payload.error !== undefined && payload.error !== null)
+  ) {
     return { error: payload };
   }
   return payload;

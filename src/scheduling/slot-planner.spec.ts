@@ -1,0 +1,26 @@
+import { planSlots } from './slot-planner';
+
+describe('planSlots (missed-slot policy)', () => {
+  const schedule = { cron: '*/10 * * * *', timezone: 'UTC', nextSlotAt: new Date('2026-01-01T00:00:00Z') };
+
+  it('runs recent due slots and records older ones as missed', () => {
+    const plan = planSlots(schedule, new Date('2026-01-01T00:35:00Z'), 15 * 60_000, 100);
+    expect(plan.slots.map((s) => [s.slotAt.toISOString().slice(11, 16), s.missed])).toEqual([
+      ['00:00', true],
+      ['00:10', true],
+      ['00:20', false],
+      ['00:30', false],
+    ]);
+    expect(plan.nextSlotAt.toISOString()).toBe('2026-01-01T00:40:00.000Z');
+  });
+
+  it('plans at most maxSlots per claim and resumes from there', () => {
+    const plan = planSlots(schedule, new Date('2026-01-02T00:00:00Z'), 60_000, 5);
+    expect(plan.slots).toHaveLength(5);
+    expect(plan.nextSlotAt.toISOString()).toBe('2026-01-01T00:50:00.000Z');
+  });
+
+  it('plans nothing before the slot is due', () => {
+    expect(planSlots(schedule, new Date('2025-12-31T23:59:59Z'), 60_000, 5).slots).toEqual([]);
+  });
+});

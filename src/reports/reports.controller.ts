@@ -1,7 +1,18 @@
-import { applyDecorators, Controller, Get, Query } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { type Request } from 'express';
 import { z } from 'zod';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
+import { BrandRepository } from '../brands/brand.repository';
+import { ApiCsvFormat, csvFile, takeFormat, wantsCsv } from '../infra/http/csv/csv-response';
+import {
+  HEAD_TO_HEAD_CSV,
+  headToHeadCsvRows,
+  MENTIONS_CSV,
+  mentionCsvRows,
+  TREND_CSV,
+  trendCsvRows,
+} from '../infra/http/csv/report-csv';
 import { parseInput } from '../infra/http/zod-body';
 import { MentionReportService } from './mention-report.service';
 
@@ -41,34 +52,51 @@ const ApiReportQuery = () =>
     ApiQuery({ name: 'engineIds', required: false, description: 'comma-separated engine ids' }),
     ApiQuery({ name: 'promptIds', required: false, description: 'comma-separated prompt ids' }),
     ApiQuery({ name: 'tags', required: false, description: 'comma-separated prompt tags (any of)' }),
+    ApiCsvFormat(),
   );
 
 @ApiTags('reports')
 @ApiBearerAuth()
 @Controller('v1/reports')
 export class ReportsController {
-  constructor(private readonly mentionReport: MentionReportService) {}
+  constructor(
+    private readonly mentionReport: MentionReportService,
+    private readonly brands: BrandRepository,
+  ) {}
 
   @Get('mentions')
   @ReadAccess()
   @ApiReportQuery()
-  mentions(@WorkspaceId() ws: string, @Query() query: unknown) {
-    return this.mentionReport.mentions(ws, parseInput(reportQuery, query, 'query'));
+  async mentions(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
+    const { format, rest } = takeFormat(query);
+    const q = parseInput(reportQuery, rest, 'query');
+    const report = await this.mentionReport.mentions(ws, q);
+    if (!wantsCsv(format, req)) return report;
+    return csvFile(`mentions-${q.projectId}.csv`, MENTIONS_CSV.document(mentionCsvRows(report)));
   }
 
   @Get('head-to-head')
   @ReadAccess()
   @ApiReportQuery()
-  headToHead(@WorkspaceId() ws: string, @Query() query: unknown) {
-    return this.mentionReport.headToHead(ws, parseInput(reportQuery, query, 'query'));
+  async headToHead(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
+    const { format, rest } = takeFormat(query);
+    const q = parseInput(reportQuery, rest, 'query');
+    const report = await this.mentionReport.headToHead(ws, q);
+    if (!wantsCsv(format, req)) return report;
+    return csvFile(`head-to-head-${q.projectId}.csv`, HEAD_TO_HEAD_CSV.document(headToHeadCsvRows(report)));
   }
 
   @Get('trend')
   @ReadAccess()
   @ApiReportQuery()
   @ApiQuery({ name: 'bucket', required: false, enum: ['day', 'week'] })
-  trend(@WorkspaceId() ws: string, @Query() query: unknown) {
-    const { bucket, ...q } = parseInput(trendQuery, query, 'query');
-    return this.mentionReport.trend(ws, q, bucket);
+  async trend(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
+    const { format, rest } = takeFormat(query);
+    const { bucket, ...q } = parseInput(trendQuery, rest, 'query');
+    const report = await this.mentionReport.trend(ws, q, bucket);
+    if (!wantsCsv(format, req)) return report;
+    // The trend rows carry no names; the project was checked by the report above.
+    const names = new Map((await this.brands.listForProject(q.projectId)).map((b) => [b.id, b.name]));
+    return csvFile(`trend-${q.projectId}.csv`, TREND_CSV.document(trendCsvRows(report, names)));
   }
 }

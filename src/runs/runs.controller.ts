@@ -1,8 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { type Response } from 'express';
+import { type Request, type Response } from 'express';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
+import { ApiCsvFormat, csvStream, pagedCsv, takeFormat, wantsCsv } from '../infra/http/csv/csv-response';
+import { RUNS_CSV } from '../infra/http/csv/report-csv';
 import { openApiSchema } from '../infra/http/openapi-schema';
+import { MAX_PAGE_SIZE } from '../infra/http/pagination';
 import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
 import { RUN_STATUSES, runListQuerySchema, runNowSchema } from './dto/run.dto';
@@ -44,8 +47,17 @@ export class RunsController {
   @ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
-  list(@WorkspaceId() ws: string, @Query() query: unknown) {
-    return this.runs.list(ws, parseInput(runListQuerySchema, query, 'query'));
+  @ApiCsvFormat()
+  async list(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
+    const { format, rest } = takeFormat(query);
+    const q = parseInput(runListQuerySchema, rest, 'query');
+    if (!wantsCsv(format, req)) return this.runs.list(ws, q);
+    // CSV: every matching run (from `cursor`, if given), page by page, up to MAX_CSV_ROWS; `limit` is ignored.
+    // The first page is read before answering, so a bad cursor is still a JSON 400.
+    const pageQuery = { ...q, limit: MAX_PAGE_SIZE };
+    const first = await this.runs.list(ws, pageQuery);
+    const next = (cursor: string) => this.runs.list(ws, { ...pageQuery, cursor });
+    return csvStream(`runs-${q.projectId ?? 'all'}.csv`, pagedCsv(RUNS_CSV, first, next));
   }
 
   @Get('runs/:id')

@@ -61,6 +61,18 @@ export const configSchema = z.object({
     ),
   /** Extra provider calls a run may spend waiting out rate limits (429 with retry-after), beyond RUN_MAX_ATTEMPTS. */
   RUN_MAX_RATE_LIMIT_DEFERRALS: z.coerce.number().int().min(0).default(5),
+  /** How often the run reconciler re-checks the ledger against the queue. */
+  RECONCILE_INTERVAL_MS: positiveInt(30_000),
+  /** A run `queued` for longer than this is re-enqueued (a no-op while its job is alive). */
+  RECONCILE_QUEUED_STALE_MS: positiveInt(360_000),
+  /** A run `running` for longer than RUN_DEADLINE_MS plus this margin, with no live job, is re-queued. */
+  RECONCILE_RUNNING_MARGIN_MS: positiveInt(60_000),
+  /** BullMQ job lock of the runs worker: a killed worker's job is redelivered after about this long. */
+  WORKER_LOCK_DURATION_MS: positiveInt(30_000),
+  /** How often the runs worker looks for stalled jobs (jobs whose lock expired). */
+  WORKER_STALLED_INTERVAL_MS: positiveInt(30_000),
+  /** Requests per API key per minute (fixed window, counted in Redis across replicas); 0 disables. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -89,6 +101,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     return `${name} ${message}`;
   });
   throw new ConfigError(problems);
+}
+
+/**
+ * The runs worker's lock settings. BullMQ takes them when the worker is constructed, from the static @Processor
+ * options (before any provider can inject AppConfig), so they are read from the environment at load time and
+ * validated with the same schema as the rest of the configuration.
+ */
+export function workerLockOptions(env: NodeJS.ProcessEnv = process.env): {
+  lockDuration: number;
+  stalledInterval: number;
+} {
+  const schema = configSchema.pick({ WORKER_LOCK_DURATION_MS: true, WORKER_STALLED_INTERVAL_MS: true });
+  const parsed = schema.safeParse({
+    WORKER_LOCK_DURATION_MS: env.WORKER_LOCK_DURATION_MS || undefined,
+    WORKER_STALLED_INTERVAL_MS: env.WORKER_STALLED_INTERVAL_MS || undefined,
+  });
+  // An invalid value is reported by loadConfig at boot; BullMQ's defaults apply meanwhile.
+  const data = parsed.success
+    ? parsed.data
+    : { WORKER_LOCK_DURATION_MS: 30_000, WORKER_STALLED_INTERVAL_MS: 30_000 };
+  return { lockDuration: data.WORKER_LOCK_DURATION_MS, stalledInterval: data.WORKER_STALLED_INTERVAL_MS };
 }
 
 export function runsApi(role: Role): boolean {

@@ -24,6 +24,7 @@ import { ProviderRegistry } from './provider-registry';
 import { estimateCostUsd } from './cost-estimator';
 import { analyzeAnswer, citationRows } from './run-analysis';
 import { RateLimitDeferral, RetryableRunError } from './run-errors';
+import { RunEventPublisher } from './live/run-event-publisher';
 
 export interface AttemptBudget {
   /** Attempts already made by the queue before this one. */
@@ -64,11 +65,13 @@ export class RunExecutor implements OnApplicationShutdown {
     private readonly registry: ProviderRegistry,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly live: RunEventPublisher,
   ) {}
 
   async execute(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
     const attempt = await this.ledger.startAttempt(runId, this.clock.now());
     if (!attempt) return 'already-terminal';
+    this.live.status(attempt, 'running');
     const isFinal = (retryable: boolean) => !retryable || budget.attemptsMade + 1 >= budget.maxAttempts;
 
     const [engine, prompt, project] = await Promise.all([
@@ -103,7 +106,12 @@ export class RunExecutor implements OnApplicationShutdown {
         resolved.request,
         { signal: controller.signal, clock },
         (chunk) => {
-          for (const m of matcher.push(chunk.text, chunk.atUs)) mentions.push(m);
+          // Live events are fire-and-forget: they never wait for Redis nor throw into the capture.
+          this.live.chunk(attempt, chunk);
+          for (const m of matcher.push(chunk.text, chunk.atUs)) {
+            mentions.push(m);
+            this.live.mention(attempt, m);
+          }
         },
         // No answer or reasoning text for this long is a stall, even while keep-alive pings arrive.
         { contentIdleMs: this.config.STREAM_IDLE_TIMEOUT_MS },
@@ -124,7 +132,10 @@ export class RunExecutor implements OnApplicationShutdown {
         if (!final) throw new RetryableRunError(failure.message, failure.reasonCode, failure.retryAfterMs);
         return outcome;
       }
-      for (const m of matcher.end()) mentions.push(m);
+      for (const m of matcher.end()) {
+        mentions.push(m);
+        this.live.mention(attempt, m);
+      }
       await this.persist(attempt, engine, capture, mentions, brands, project);
       return 'succeeded';
     } catch (e) {
@@ -180,6 +191,7 @@ export class RunExecutor implements OnApplicationShutdown {
       },
       this.clock.now(),
     );
+    this.live.succeeded(attempt, analysis.scores);
   }
 
   private async fail(
@@ -196,6 +208,7 @@ export class RunExecutor implements OnApplicationShutdown {
       partial,
       this.clock.now(),
     );
+    this.live.status(attempt, final ? 'failed' : 'queued', failure);
     return 'failed';
   }
 
@@ -236,6 +249,7 @@ export class RunExecutor implements OnApplicationShutdown {
       null,
       this.clock.now(),
     );
+    this.live.status(attempt, 'queued', failure);
     throw new RetryableRunError(failure.message, failure.reasonCode, 0);
   }
 }

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { EnginesModule } from '../engines/engines.module';
+import { ProjectsModule } from '../projects/projects.module';
 import { PromptsModule } from '../prompts/prompts.module';
+import { RunEventHub } from './live/run-event-hub';
+import { RunEventsController } from './live/run-events.controller';
 import { RunLedgerRepository } from './run-ledger.repository';
 import { RunNowService } from './run-now.service';
 import { RunQueryRepository } from './run-query.repository';
@@ -8,10 +11,10 @@ import { RunQueryService } from './run-query.service';
 import { RunQueue } from './run-queue.service';
 import { RunsController } from './runs.controller';
 
-/** The runs API: run now, list, detail, per-token timeline. */
+/** The runs API: run now, list, detail, per-token timeline, live events (SSE). */
 @Module({
-  imports: [PromptsModule, EnginesModule],
-  controllers: [RunsController],
-  providers: [RunLedgerRepository, RunQueue, RunNowService, RunQueryRepository, RunQueryService],
+  imports: [PromptsModule, EnginesModule, ProjectsModule],
+  controllers: [RunsController, RunEventsController],
+  providers: [RunLedgerRepository, RunQueue, RunNowService, RunQueryRepository, RunQueryService, RunEventHub],
 })
 export class RunsModule {}

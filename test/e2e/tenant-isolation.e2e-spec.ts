@@ -43,6 +43,8 @@ const MATRIX: Record<string, (ids: Ids) => { path: string } & Call> = {
   'POST /v1/prompts/{id}/run': (i) => ({ path: `/v1/prompts/${i.promptId}/run`, body: {} }),
   'GET /v1/runs/{id}': (i) => ({ path: `/v1/runs/${i.runId}` }),
   'GET /v1/runs/{id}/tokens': (i) => ({ path: `/v1/runs/${i.runId}/tokens` }),
+  'GET /v1/runs/{id}/events': (i) => ({ path: `/v1/runs/${i.runId}/events` }),
+  'GET /v1/projects/{projectId}/events': (i) => ({ path: `/v1/projects/${i.projectId}/events` }),
   'DELETE /v1/api-keys/{id}': (i) => ({ path: `/v1/api-keys/${i.apiKeyId}` }),
   'POST /v1/projects/{projectId}/backfills': (i) => ({ path: `/v1/projects/${i.projectId}/backfills` }),
   'GET /v1/projects/{projectId}/backfills': (i) => ({ path: `/v1/projects/${i.projectId}/backfills` }),

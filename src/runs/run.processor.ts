@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { type AppConfig } from '../config/app-config';
+import { workerLockOptions, type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RUNS_QUEUE, type ExecuteRunJobData } from '../infra/queue/queue-names';
 import { providerAwareBackoff } from './provider-aware-backoff';
@@ -9,7 +9,7 @@ import { RateLimitDeferral } from './run-errors';
 import { RunExecutor } from './run-executor.service';
 
 /** Thin: translates a job into an execution; retry policy lives in the executor and the backoff strategy. */
-@Processor(RUNS_QUEUE, { settings: { backoffStrategy: providerAwareBackoff } })
+@Processor(RUNS_QUEUE, { settings: { backoffStrategy: providerAwareBackoff }, ...workerLockOptions() })
 export class RunProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RunProcessor.name);
 

@@ -71,6 +71,14 @@ export class RunExecutor implements OnApplicationShutdown {
   async execute(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
     const attempt = await this.ledger.startAttempt(runId, this.clock.now());
     if (!attempt) return 'already-terminal';
+    if (attempt.attempt > this.maxProviderCalls()) {
+      // A redelivered job (stalled worker, reconciler) must not push a run past its documented call bound.
+      const failure = {
+        reasonCode: 'attempts_exhausted',
+        message: 'provider call budget for this run is spent',
+      };
+      return this.fail(attempt, failure, true, null);
+    }
     this.live.status(attempt, 'running');
     const isFinal = (retryable: boolean) => !retryable || budget.attemptsMade + 1 >= budget.maxAttempts;
 

@@ -147,8 +147,10 @@ async function check(client: Client, options: LedgerCheckOptions): Promise<Ledge
   // 4. Provider calls per run are bounded.
   const maxCalls = options.maxProviderCalls ?? defaultMaxProviderCalls();
   const tooMany = await q<{ id: string; n: string }>(
+    // An attempt refused before calling the provider (attempts_exhausted) is bookkeeping, not a call.
     `SELECT r.id, count(a.id) AS n FROM runs r JOIN run_attempts a ON a."runId" = r.id
-     WHERE ${scope} GROUP BY r.id HAVING count(a.id) > $2`,
+     WHERE ${scope} AND a."reasonCode" IS DISTINCT FROM 'attempts_exhausted'
+     GROUP BY r.id HAVING count(a.id) > $2`,
     [maxCalls],
   );
   report(violations, `more than ${maxCalls} provider calls`, tooMany, (r) => `${r.id} calls=${r.n}`);

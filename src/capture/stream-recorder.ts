@@ -1,3 +1,4 @@
+import { citationDomain } from '../llm/citation-domain';
 import type { StreamPart } from '../llm/stream-part';
 import type { CapturedCitation, CapturedStream, CapturedChunk, LiveTextChunk } from './captured-stream';
 
@@ -61,7 +62,7 @@ export class StreamRecorder {
       case 'citation':
         this.citations.push({
           url: part.url,
-          domain: part.domain ?? domainOf(part.url),
+          domain: part.domain ?? citationDomain(part.url) ?? '',
           title: part.title ?? null,
           charStart: part.startIndex ?? null,
           charEnd: part.endIndex ?? null,
@@ -121,13 +122,4 @@ function definedOnly(
     ...(inputTokens === undefined ? {} : { inputTokens }),
     ...(outputTokens === undefined ? {} : { outputTokens }),
   };
-}
-
-/** Lower-case host without `www.`; empty when the URL does not parse. */
-export function domainOf(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
-  } catch {
-    return '';
-  }
 }

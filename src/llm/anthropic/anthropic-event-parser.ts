@@ -1,4 +1,5 @@
 import { isRecord } from '../json-record';
+import { citationDomain } from '../citation-domain';
 import { ProviderError } from '../provider-error';
 import type { SseEvent } from '../sse-decoder';
 import type { CitationPart, StreamPart } from '../stream-part';
@@ -234,7 +235,7 @@ export class AnthropicEventParser {
     if (url === undefined) return;
     if (open.citations.some((known) => known.url === url)) return;
     const title = typeof citation.title === 'string' && citation.title !== '' ? citation.title : undefined;
-    const domain = domainOf(url);
+    const domain = citationDomain(url);
     open.citations.push({
       atUs,
       url,
@@ -254,16 +255,6 @@ function citationUrl(citation: Record<string, unknown>): string | undefined {
     if (typeof candidate === 'string' && /^https?:\/\//i.test(candidate)) return candidate;
   }
   return undefined;
-}
-
-/** Host of `url`, lower-case, without a leading `www.`. */
-export function domainOf(url: string): string | undefined {
-  try {
-    const host = new URL(url).hostname.toLowerCase();
-    return host.startsWith('www.') ? host.slice(4) : host;
-  } catch {
-    return undefined;
-  }
 }
 
 /** `event: error` after HTTP 200, e.g. `{"type":"error","error":{"type":"overloaded_error",...}}` (§3.3). */

@@ -1,4 +1,5 @@
 import { isRecord } from '../json-record';
+import { citationDomain } from '../citation-domain';
 import { ProviderError } from '../provider-error';
 import type { CitationPart, StreamPart } from '../stream-part';
 
@@ -149,7 +150,7 @@ function urlCitation(annotation: unknown, atUs: number): CitationPart | undefine
   if (!isRecord(annotation) || annotation.type !== 'url_citation') return undefined;
   const { url, title, start_index: start, end_index: end } = annotation;
   if (typeof url !== 'string' || url === '') return undefined;
-  const domain = domainOf(url);
+  const domain = citationDomain(url);
   return {
     type: 'citation',
     atUs,
@@ -162,18 +163,6 @@ function urlCitation(annotation: unknown, atUs: number): CitationPart | undefine
 
 function isIndex(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-
-/** Host of the URL, lower-case, without a leading `www.`; undefined when the URL does not parse. */
-export function domainOf(url: string): string | undefined {
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return undefined;
-  }
-  if (host.startsWith('www.')) host = host.slice(4);
-  return host === '' ? undefined : host;
 }
 
 /** Reads both the flat `{type:'error',code,message}` and the nested `{error:{code,message}}` shapes (§2.5). */

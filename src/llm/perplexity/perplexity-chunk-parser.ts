@@ -1,7 +1,7 @@
 import { isRecord } from '../json-record';
 import { OpenAiChatChunkParser } from '../openai-compatible/openai-chat-chunk-parser';
 import type { CitationPart, StreamPart, UsagePart } from '../stream-part';
-import { citationDomain } from './citation-domain';
+import { citationDomain } from '../citation-domain';
 
 /** `object` of Perplexity's last chunk in a `stream_mode: "full"` stream (wire-formats §5.1). */
 export const PERPLEXITY_DONE_OBJECT = 'chat.completion.done';

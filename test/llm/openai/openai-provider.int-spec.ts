@@ -1,6 +1,6 @@
 import type { LlmRequest } from '../../../src/llm/llm-provider';
 import { SystemMonotonicClock } from '../../../src/llm/monotonic-clock';
-import { domainOf } from '../../../src/llm/openai/openai-responses-event-parser';
+import { citationDomain as domainOf } from '../../../src/llm/citation-domain';
 import { OpenAiProvider, userLocationOf } from '../../../src/llm/openai/openai.provider';
 import { ProviderError } from '../../../src/llm/provider-error';
 import type { CitationPart, StreamPart } from '../../../src/llm/stream-part';

@@ -3,6 +3,15 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
 import { manualSlotKey, scheduledSlotKey, type SlotPlan } from '../scheduling/slot-planner';
+import {
+  BudgetExceededError,
+  BudgetLedger,
+  budgetsEnabled,
+  lockWorkspaceBudgets,
+  nextUtcDayStart,
+  readDayUsage,
+  type BudgetCaps,
+} from '../usage/usage-budget';
 
 export interface DuePrompt {
   id: string;
@@ -75,6 +84,7 @@ export class StaleAttemptError extends Error {
 }
 
 const MAX_SLOTS_PER_PROMPT_PER_CLAIM = 100;
+const UNLIMITED: BudgetCaps = { maxRunsPerDay: 0, maxSpendUsdPerDay: 0 };
 
 /** The run ledger: every state change of a run goes through here, fenced by its attempt token. */
 @Injectable()
@@ -86,11 +96,15 @@ export class RunLedgerRepository {
    * their runs (a duplicate slot key is a no-op), advances nextSlotAt. Returns how many prompts were claimed
    * (callers loop until none are) and the ids of new queued runs (a batch of only missed or already-inserted
    * slots has none, yet more prompts may be due).
+   *
+   * Daily workspace budgets: a slot run that would exceed its workspace's runs or spend cap for the UTC day is
+   * still inserted, as `skipped` (budget_runs_per_day / budget_spend_per_day), so no slot is ever lost.
    */
   async claimDueSlots(
     now: Date,
     batch: number,
     plan: (p: DuePrompt, maxSlots: number) => SlotPlan,
+    caps: BudgetCaps = UNLIMITED,
   ): Promise<{ promptsClaimed: number; runIds: string[] }> {
     return this.prisma.$transaction(async (tx) => {
       const due = await tx.$queryRaw<DuePrompt[]>`
@@ -133,6 +147,7 @@ export class RunLedgerRepository {
         }
         await tx.trackedPrompt.update({ where: { id: prompt.id }, data: { nextSlotAt } });
       }
+      if (budgetsEnabled(caps)) await this.applyBudgets(tx, rows, caps, now);
       const created = await tx.run.createManyAndReturn({
         data: rows,
         skipDuplicates: true,
@@ -143,6 +158,33 @@ export class RunLedgerRepository {
         runIds: created.filter((r) => r.status === 'queued').map((r) => r.id),
       };
     });
+  }
+
+  /**
+   * Marks the would-be-queued rows over their workspace's daily budget as skipped, in insertion order. Rows
+   * whose slot key already exists (a re-claim) are left alone and not counted: the insert skips them.
+   */
+  private async applyBudgets(
+    tx: Prisma.TransactionClient,
+    rows: Prisma.RunCreateManyInput[],
+    caps: BudgetCaps,
+    now: Date,
+  ): Promise<void> {
+    const candidates = rows.filter((r) => r.status === 'queued');
+    if (candidates.length === 0) return;
+    const existing = await tx.run.findMany({
+      where: { slotKey: { in: candidates.map((r) => r.slotKey) } },
+      select: { slotKey: true },
+    });
+    const inserted = new Set(existing.map((r) => r.slotKey));
+    const fresh = candidates.filter((r) => !inserted.has(r.slotKey));
+    const workspaceIds = fresh.map((r) => r.workspaceId);
+    await lockWorkspaceBudgets(tx, workspaceIds);
+    const budget = new BudgetLedger(caps, await readDayUsage(tx, workspaceIds, now));
+    for (const row of fresh) {
+      const reason = budget.admit(row.workspaceId);
+      if (reason) Object.assign(row, { status: 'skipped', skipReason: reason, finishedAt: now });
+    }
   }
 
   /**
@@ -158,6 +200,8 @@ export class RunLedgerRepository {
     idempotencyKey: string | null;
     requestHash: string;
     now: Date;
+    /** Daily workspace budgets: past one, nothing is created and BudgetExceededError is thrown. */
+    caps?: BudgetCaps;
   }): Promise<{ requestId: string; runIds: string[]; replayed: boolean; requestHash: string }> {
     if (input.idempotencyKey) {
       const existing = await this.findManualRequest(input.workspaceId, input.idempotencyKey);
@@ -165,6 +209,13 @@ export class RunLedgerRepository {
     }
     try {
       return await this.prisma.$transaction(async (tx) => {
+        const caps = input.caps ?? UNLIMITED;
+        if (budgetsEnabled(caps)) {
+          await lockWorkspaceBudgets(tx, [input.workspaceId]);
+          const budget = new BudgetLedger(caps, await readDayUsage(tx, [input.workspaceId], input.now));
+          const reason = budget.admit(input.workspaceId, input.engines.length * input.samples);
+          if (reason) throw new BudgetExceededError(reason, nextUtcDayStart(input.now));
+        }
         const request = await tx.manualRunRequest.create({
           data: {
             workspaceId: input.workspaceId,
@@ -196,8 +247,13 @@ export class RunLedgerRepository {
         return { requestId: request.id, runIds, replayed: false, requestHash: input.requestHash };
       });
     } catch (e) {
-      // Two concurrent requests with one key: the loser returns the winner's runs.
-      if (input.idempotencyKey && e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') {
+      // Two concurrent requests with one key: the loser returns the winner's runs (also when the winner's runs
+      // used up the budget the loser then saw).
+      if (
+        input.idempotencyKey &&
+        ((e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') ||
+          e instanceof BudgetExceededError)
+      ) {
         const existing = await this.findManualRequest(input.workspaceId, input.idempotencyKey);
         if (existing) return { ...existing, replayed: true };
       }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type AppConfig } from '../config/app-config';
+import { budgetCaps, type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { EngineRepository } from '../engines/engine.repository';
 import { ApiError } from '../infra/http/api-error';
 import { Clock } from '../infra/clock/clock';
 import { PromptService } from '../prompts/prompt.service';
+import { BudgetExceededError } from '../usage/usage-budget';
 import { type RunNowInput } from './dto/run.dto';
 import { RunLedgerRepository } from './run-ledger.repository';
 import { RunQueue } from './run-queue.service';
@@ -52,16 +53,28 @@ export class RunNowService {
     const requestHash = createHash('sha256')
       .update(JSON.stringify({ promptId, engineIds: [...wanted].sort(), samples }))
       .digest('hex');
-    const created = await this.ledger.createManualRuns({
-      workspaceId,
-      projectId: prompt.projectId,
-      promptId,
-      engines: records.flatMap((e) => (e ? [{ id: e.id, synthetic: e.provider === 'demo' }] : [])),
-      samples,
-      idempotencyKey: idempotencyKey ?? null,
-      requestHash,
-      now: this.clock.now(),
-    });
+    const created = await this.ledger
+      .createManualRuns({
+        workspaceId,
+        projectId: prompt.projectId,
+        promptId,
+        engines: records.flatMap((e) => (e ? [{ id: e.id, synthetic: e.provider === 'demo' }] : [])),
+        samples,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash,
+        now: this.clock.now(),
+        caps: budgetCaps(this.config),
+      })
+      .catch((e: unknown) => {
+        // Over a daily budget: refused outright (nothing created), so the client knows at once.
+        if (e instanceof BudgetExceededError) {
+          throw new ApiError(429, 'budget_exceeded', e.message, {
+            reason: e.reason,
+            resetAt: e.resetAt.toISOString(),
+          });
+        }
+        throw e;
+      });
     if (created.replayed && created.requestHash !== requestHash) {
       throw new ApiError(
         422,

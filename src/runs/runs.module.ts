@@ -10,11 +10,21 @@ import { RunQueryRepository } from './run-query.repository';
 import { RunQueryService } from './run-query.service';
 import { RunQueue } from './run-queue.service';
 import { RunsController } from './runs.controller';
+import { UsageController } from '../usage/usage.controller';
+import { UsageService } from '../usage/usage.service';
 
-/** The runs API: run now, list, detail, per-token timeline, live events (SSE). */
+/** The runs API: run now, list, detail, per-token timeline, live events (SSE), and usage against budgets. */
 @Module({
   imports: [PromptsModule, EnginesModule, ProjectsModule],
-  controllers: [RunsController, RunEventsController],
-  providers: [RunLedgerRepository, RunQueue, RunNowService, RunQueryRepository, RunQueryService, RunEventHub],
+  controllers: [RunsController, RunEventsController, UsageController],
+  providers: [
+    RunLedgerRepository,
+    RunQueue,
+    RunNowService,
+    RunQueryRepository,
+    RunQueryService,
+    RunEventHub,
+    UsageService,
+  ],
 })
 export class RunsModule {}

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { type AppConfig } from '../config/app-config';
+import { budgetCaps, type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../infra/clock/clock';
 import { RunLedgerRepository } from '../runs/run-ledger.repository';
@@ -56,6 +56,7 @@ export class SlotClaimer implements OnApplicationBootstrap, OnApplicationShutdow
           now,
           this.config.CLAIM_BATCH_SIZE,
           (p, max) => planSlots(p, now, this.config.MISSED_SLOT_GRACE_MS, max),
+          budgetCaps(this.config),
         );
         enqueued += await this.queue.enqueue(runIds);
         // Not `runIds.length === 0`: a batch of skipped or already-inserted slots enqueues nothing, yet more

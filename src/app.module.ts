@@ -19,6 +19,7 @@ import { ReportsModule } from './reports/reports.module';
 import { RunsWorkerModule } from './runs/runs-worker.module';
 import { RunsModule } from './runs/runs.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
+import { WebhookNotifyModule, WebhooksModule, WebhooksWorkerModule } from './webhooks/webhooks.module';
 
 type Imports = NonNullable<ModuleMetadata['imports']>;
 
@@ -35,6 +36,7 @@ export class AppModule {
       ClockModule,
       QueueModule,
       SchedulingModule,
+      WebhookNotifyModule,
     ];
     const api: Imports = runsApi(config.ROLE)
       ? [
@@ -46,9 +48,12 @@ export class AppModule {
           PromptsModule,
           RunsModule,
           ReportsModule,
+          WebhooksModule,
         ]
       : [];
-    const worker: Imports = runsWorker(config.ROLE) ? [RunsWorkerModule, BackfillWorkerModule] : [];
+    const worker: Imports = runsWorker(config.ROLE)
+      ? [RunsWorkerModule, BackfillWorkerModule, WebhooksWorkerModule]
+      : [];
     return { module: AppModule, imports: [...infra, ...api, ...worker] };
   }
 }

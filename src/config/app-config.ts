@@ -73,6 +73,14 @@ export const configSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: positiveInt(30_000),
   /** Requests per API key per minute (fixed window, counted in Redis across replicas); 0 disables. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Runs per workspace per UTC day (skipped runs not counted); past it slots are skipped, run now is 429. 0 = unlimited. */
+  WORKSPACE_MAX_RUNS_PER_DAY: z.coerce.number().int().min(0).default(5000),
+  /** Estimated USD spend per workspace per UTC day (from PRICE_TABLE); decimal; 0 = unlimited. */
+  WORKSPACE_MAX_SPEND_USD_PER_DAY: z.coerce.number().min(0).max(1_000_000_000).default(0),
+  /** Base of the exponential, jittered backoff between webhook delivery attempts (ms). */
+  WEBHOOK_BACKOFF_MS: positiveInt(10_000),
+  /** A webhook delivery attempt that has no complete response after this long fails (ms). */
+  WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -122,6 +130,14 @@ export function workerLockOptions(env: NodeJS.ProcessEnv = process.env): {
     ? parsed.data
     : { WORKER_LOCK_DURATION_MS: 30_000, WORKER_STALLED_INTERVAL_MS: 30_000 };
   return { lockDuration: data.WORKER_LOCK_DURATION_MS, stalledInterval: data.WORKER_STALLED_INTERVAL_MS };
+}
+
+/** The daily workspace budgets of this configuration. */
+export function budgetCaps(config: AppConfig): { maxRunsPerDay: number; maxSpendUsdPerDay: number } {
+  return {
+    maxRunsPerDay: config.WORKSPACE_MAX_RUNS_PER_DAY,
+    maxSpendUsdPerDay: config.WORKSPACE_MAX_SPEND_USD_PER_DAY,
+  };
 }
 
 export function runsApi(role: Role): boolean {

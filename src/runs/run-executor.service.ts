@@ -25,6 +25,7 @@ import { estimateCostUsd } from './cost-estimator';
 import { analyzeAnswer, citationRows } from './run-analysis';
 import { RateLimitDeferral, RetryableRunError } from './run-errors';
 import { RunEventPublisher } from './live/run-event-publisher';
+import { WebhookNotifier } from '../webhooks/webhook-notifier.service';
 
 export interface AttemptBudget {
   /** Attempts already made by the queue before this one. */
@@ -66,6 +67,7 @@ export class RunExecutor implements OnApplicationShutdown {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly live: RunEventPublisher,
+    private readonly webhooks: WebhookNotifier,
   ) {}
 
   async execute(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
@@ -200,6 +202,8 @@ export class RunExecutor implements OnApplicationShutdown {
       this.clock.now(),
     );
     this.live.succeeded(attempt, analysis.scores);
+    // Fire-and-forget: never throws, never waits; enqueueing can not fail the run.
+    this.webhooks.runCompleted(attempt, analysis.scores);
   }
 
   private async fail(
@@ -217,6 +221,8 @@ export class RunExecutor implements OnApplicationShutdown {
       this.clock.now(),
     );
     this.live.status(attempt, final ? 'failed' : 'queued', failure);
+    // Fire-and-forget: never throws, never waits; enqueueing can not fail the run.
+    if (final) this.webhooks.runFailed(attempt, failure);
     return 'failed';
   }
 

@@ -12,6 +12,7 @@ interface Ids {
   runId: string;
   apiKeyId: string;
   backfillId: string;
+  webhookId: string;
 }
 
 type Call = { body?: unknown; query?: Record<string, string> };
@@ -49,6 +50,10 @@ const MATRIX: Record<string, (ids: Ids) => { path: string } & Call> = {
   'POST /v1/projects/{projectId}/backfills': (i) => ({ path: `/v1/projects/${i.projectId}/backfills` }),
   'GET /v1/projects/{projectId}/backfills': (i) => ({ path: `/v1/projects/${i.projectId}/backfills` }),
   'GET /v1/backfills/{id}': (i) => ({ path: `/v1/backfills/${i.backfillId}` }),
+  'GET /v1/webhooks/{id}': (i) => ({ path: `/v1/webhooks/${i.webhookId}` }),
+  'PATCH /v1/webhooks/{id}': (i) => ({ path: `/v1/webhooks/${i.webhookId}`, body: { active: false } }),
+  'DELETE /v1/webhooks/{id}': (i) => ({ path: `/v1/webhooks/${i.webhookId}` }),
+  'GET /v1/webhooks/{id}/deliveries': (i) => ({ path: `/v1/webhooks/${i.webhookId}/deliveries` }),
 };
 
 /** Routes whose id arrives in the query string. */
@@ -95,6 +100,12 @@ describe('tenant isolation', () => {
       .send({ name: 'extra', role: 'read' })
       .expect(201);
     const backfills = await http().get(`/v1/projects/${project.body.id}/backfills`).set(a.auth()).expect(200);
+    // A literal public IP: no DNS needed for the create-time egress check.
+    const webhook = await http()
+      .post('/v1/webhooks')
+      .set(a.auth())
+      .send({ url: 'https://93.184.215.14/hook', events: ['run.completed'] })
+      .expect(201);
     ids = {
       projectId: project.body.id,
       brandId: brand.body.id,
@@ -103,6 +114,7 @@ describe('tenant isolation', () => {
       runId: run.body.runIds[0],
       apiKeyId: key.body.id,
       backfillId: backfills.body.data[0].id,
+      webhookId: webhook.body.id,
     };
   });
 
@@ -169,6 +181,8 @@ describe('tenant isolation', () => {
       run: await get(`/v1/runs/${ids.runId}`),
       keys: await get('/v1/api-keys'),
       backfills: await get(`/v1/projects/${ids.projectId}/backfills`),
+      webhook: await get(`/v1/webhooks/${ids.webhookId}`),
+      webhookDeliveries: await get(`/v1/webhooks/${ids.webhookId}/deliveries`),
     };
   }
 });

@@ -42,3 +42,27 @@ export function backfillJobOptions(): JobsOptions {
     removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
   };
 }
+
+export const WEBHOOKS_QUEUE = 'webhooks';
+export const DELIVER_WEBHOOK_JOB = 'deliver-webhook';
+/** Delivery attempts per webhook event (the first try included). */
+export const WEBHOOK_MAX_ATTEMPTS = 8;
+
+export interface DeliverWebhookJobData {
+  deliveryId: string;
+}
+
+/** Deterministic job id: enqueueing one delivery twice is a no-op while the job exists. */
+export function webhookJobId(deliveryId: string): string {
+  return `wh-${deliveryId}`;
+}
+
+export function deliverWebhookJobOptions(backoffMs: number): JobsOptions {
+  return {
+    attempts: WEBHOOK_MAX_ATTEMPTS,
+    // 'webhook' is resolved by the webhook worker's backoffStrategy (src/webhooks/webhook-backoff.ts).
+    backoff: { type: 'webhook', delay: backoffMs },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 24 * 3600, count: 10_000 },
+  };
+}

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type Queue } from 'bullmq';
+import { type AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Clock } from '../infra/clock/clock';
+import {
+  DELIVER_WEBHOOK_JOB,
+  deliverWebhookJobOptions,
+  WEBHOOKS_QUEUE,
+  webhookJobId,
+  type DeliverWebhookJobData,
+} from '../infra/queue/queue-names';
+import { usToMs } from '../runs/dto/run.dto';
+import { type ScoreLike } from '../runs/live/run-event-publisher';
+import { type WebhookEvent } from './dto/webhook.dto';
+import { WebhookRepository } from './webhook.repository';
+
+/** The run a notice is about (a StartedAttempt satisfies it). */
+export interface RunOutcomeRef {
+  runId: string;
+  workspaceId: string;
+  projectId: string;
+  promptId: string;
+  engineId: string;
+}
+
+/**
+ * One delivery id per (run, event, webhook), derived rather than random: notifying the same outcome twice
+ * (a redelivered job) inserts nothing new and enqueues a job id that already exists. Formatted as a UUIDv8.
+ */
+export function deliveryIdFor(runId: string, event: string, webhookId: string): string {
+  const h = createHash('sha256').update(`${runId}|${event}|${webhookId}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x80;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const decimal = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * Turns run outcomes into webhook deliveries: one `webhook_deliveries` row and one BullMQ job per subscribed
+ * webhook. Fire-and-forget: the public methods return at once and never throw, so a database or Redis
+ * problem here can never fail or delay the run (it is logged; the rows stay `pending`).
+ */
+@Injectable()
+export class WebhookNotifier {
+  private readonly logger = new Logger(WebhookNotifier.name);
+
+  constructor(
+    private readonly webhooks: WebhookRepository,
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<DeliverWebhookJobData>,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  runCompleted(run: RunOutcomeRef, scores: ScoreLike[]): void {
+    this.notify(run, 'run.completed', {
+      status: 'succeeded',
+      failureReason: null,
+      scores: scores.map((s) => ({
+        brandId: s.brandId,
+        mentioned: s.mentioned,
+        mentionCount: s.mentionCount,
+        firstVisibleAtMs: usToMs(s.firstVisibleAtUs),
+        sinceFirstTokenMs: usToMs(s.sinceFirstTokenUs),
+        firstTokenIndex: s.firstTokenIndex ?? null,
+        relPosition: decimal(s.relPosition),
+        order: s.order ?? null,
+        aboveFold: s.aboveFold,
+        attention: decimal(s.attention),
+        streamScore: decimal(s.streamScore),
+      })),
+    });
+  }
+
+  runFailed(run: RunOutcomeRef, failure: { reasonCode: string }): void {
+    this.notify(run, 'run.failed', { status: 'failed', failureReason: failure.reasonCode });
+  }
+
+  private notify(run: RunOutcomeRef, event: WebhookEvent, outcome: Record<string, unknown>): void {
+    try {
+      this.enqueue(run, event, outcome).catch((err: unknown) => this.report(run, event, err));
+    } catch (err) {
+      this.report(run, event, err);
+    }
+  }
+
+  private report(run: RunOutcomeRef, event: string, err: unknown): void {
+    this.logger.error(
+      { runId: run.runId, event, err },
+      'webhook notification failed (the run is unaffected)',
+    );
+  }
+
+  /** Awaitable form (tests, tools): creates the deliveries and enqueues their jobs. */
+  async enqueue(run: RunOutcomeRef, event: WebhookEvent, outcome: Record<string, unknown>): Promise<void> {
+    const hooks = await this.webhooks.subscribers(run.workspaceId, event);
+    if (hooks.length === 0) return;
+    const synthetic = await this.webhooks.runSynthetic(run.runId);
+    const createdAt = this.clock.now();
+    const rows = hooks.map((hook) => {
+      const id = deliveryIdFor(run.runId, event, hook.id);
+      const data = {
+        runId: run.runId,
+        projectId: run.projectId,
+        promptId: run.promptId,
+        engineId: run.engineId,
+        ...outcome,
+        synthetic,
+      };
+      return {
+        id,
+        webhookId: hook.id,
+        workspaceId: run.workspaceId,
+        event,
+        payload: { id, type: event, createdAt: createdAt.toISOString(), data },
+        createdAt,
+      };
+    });
+    await this.webhooks.createDeliveries(rows);
+    const options = deliverWebhookJobOptions(this.config.WEBHOOK_BACKOFF_MS);
+    await this.queue.addBulk(
+      rows.map((r) => ({
+        name: DELIVER_WEBHOOK_JOB,
+        data: { deliveryId: r.id },
+        opts: { ...options, jobId: webhookJobId(r.id) },
+      })),
+    );
+  }
+}

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, type WebhookDeliveryStatus } from '../generated/prisma/client';
+import { PrismaService } from '../infra/prisma/prisma.service';
+import { afterCursor, type Cursor } from '../infra/http/pagination';
+
+export interface WebhookRecord {
+  id: string;
+  workspaceId: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  secretCiphertext: Uint8Array;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WebhookDeliveryRecord {
+  id: string;
+  webhookId: string;
+  workspaceId: string;
+  event: string;
+  payload: unknown;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: Date | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+export interface NewDelivery {
+  id: string;
+  webhookId: string;
+  workspaceId: string;
+  event: string;
+  payload: Prisma.InputJsonValue;
+  createdAt: Date;
+}
+
+export interface AttemptOutcome {
+  status: WebhookDeliveryStatus;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: Date | null;
+  deliveredAt: Date | null;
+}
+
+/** Every lookup is scoped by workspace, except the worker's by-id reads of a delivery it was handed. */
+@Injectable()
+export class WebhookRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(
+    id: string,
+    workspaceId: string,
+    data: { url: string; events: string[]; active: boolean; secretCiphertext: Uint8Array<ArrayBuffer> },
+  ): Promise<WebhookRecord> {
+    return this.prisma.webhook.create({ data: { id, workspaceId, ...data } });
+  }
+
+  find(workspaceId: string, id: string): Promise<WebhookRecord | null> {
+    return this.prisma.webhook.findFirst({ where: { id, workspaceId } });
+  }
+
+  list(workspaceId: string, take: number, cursor?: Cursor): Promise<WebhookRecord[]> {
+    return this.prisma.webhook.findMany({
+      where: { workspaceId, ...afterCursor(cursor) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+    });
+  }
+
+  async update(
+    workspaceId: string,
+    id: string,
+    data: { url?: string; events?: string[]; active?: boolean },
+  ): Promise<WebhookRecord | null> {
+    const { count } = await this.prisma.webhook.updateMany({ where: { id, workspaceId }, data });
+    return count === 0 ? null : this.find(workspaceId, id);
+  }
+
+  async delete(workspaceId: string, id: string): Promise<boolean> {
+    const { count } = await this.prisma.webhook.deleteMany({ where: { id, workspaceId } });
+    return count > 0;
+  }
+
+  /** Active webhooks of the workspace subscribed to the event. */
+  subscribers(workspaceId: string, event: string): Promise<WebhookRecord[]> {
+    return this.prisma.webhook.findMany({
+      where: { workspaceId, active: true, events: { has: event } },
+    });
+  }
+
+  /** Whether the run is synthetic (demo engine); false when the run is unknown. */
+  async runSynthetic(runId: string): Promise<boolean> {
+    const run = await this.prisma.run.findUnique({ where: { id: runId }, select: { synthetic: true } });
+    return run?.synthetic ?? false;
+  }
+
+  /** Inserts the deliveries; ids already present are skipped (notifying twice is a no-op). */
+  async createDeliveries(rows: NewDelivery[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.prisma.webhookDelivery.createMany({ data: rows, skipDuplicates: true });
+  }
+
+  findDelivery(id: string): Promise<WebhookDeliveryRecord | null> {
+    return this.prisma.webhookDelivery.findUnique({ where: { id } });
+  }
+
+  /** Counts one attempt and records its outcome; a delivery already terminal is left alone. */
+  async recordAttempt(id: string, outcome: AttemptOutcome): Promise<void> {
+    await this.prisma.webhookDelivery.updateMany({
+      where: { id, status: 'pending' },
+      data: { ...outcome, attempts: { increment: 1 } },
+    });
+  }
+
+  /** Ends a pending delivery without an attempt (webhook disabled). */
+  async abandon(id: string, reason: string): Promise<void> {
+    await this.prisma.webhookDelivery.updateMany({
+      where: { id, status: 'pending' },
+      data: { status: 'failed', lastError: reason, nextAttemptAt: null },
+    });
+  }
+
+  listDeliveries(
+    workspaceId: string,
+    webhookId: string,
+    take: number,
+    cursor?: Cursor,
+  ): Promise<WebhookDeliveryRecord[]> {
+    return this.prisma.webhookDelivery.findMany({
+      where: { workspaceId, webhookId, ...afterCursor(cursor) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+    });
+  }
+}

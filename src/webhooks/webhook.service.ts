@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { type AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ApiError } from '../infra/http/api-error';
+import { CredentialCipher } from '../infra/crypto/credential-cipher';
+import { decodeCursor, toPage, type Page, type PageQuery } from '../infra/http/pagination';
+import { assertPublicUrl, EgressBlockedError } from '../llm/http/egress-guard';
+import {
+  type CreatedWebhookView,
+  type CreateWebhookInput,
+  type UpdateWebhookInput,
+  type WebhookDeliveryView,
+  type WebhookEvent,
+  type WebhookView,
+} from './dto/webhook.dto';
+import { encryptWebhookSecret, generateWebhookSecret } from './webhook-secret';
+import { WebhookRepository, type WebhookDeliveryRecord, type WebhookRecord } from './webhook.repository';
+
+@Injectable()
+export class WebhookService {
+  constructor(
+    private readonly webhooks: WebhookRepository,
+    private readonly cipher: CredentialCipher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The same SSRF rule as engine base URLs: no private, loopback, link-local or metadata destinations. */
+  private async requirePublicUrl(url: string): Promise<void> {
+    try {
+      await assertPublicUrl(url, this.config.EGRESS_ALLOW_PRIVATE);
+    } catch (e) {
+      if (!(e instanceof EgressBlockedError)) throw e;
+      throw ApiError.validation(`Invalid body: body.url: ${e.message}`, [
+        { path: 'body.url', message: e.message },
+      ]);
+    }
+  }
+
+  async create(workspaceId: string, input: CreateWebhookInput): Promise<CreatedWebhookView> {
+    await this.requirePublicUrl(input.url);
+    const id = randomUUID();
+    const secret = generateWebhookSecret();
+    const record = await this.webhooks.create(id, workspaceId, {
+      url: input.url,
+      events: input.events,
+      active: input.active,
+      secretCiphertext: encryptWebhookSecret(this.cipher, secret, workspaceId, id),
+    });
+    return { ...toView(record), secret };
+  }
+
+  async get(workspaceId: string, id: string): Promise<WebhookView> {
+    return toView(await this.require(workspaceId, id));
+  }
+
+  private async require(workspaceId: string, id: string): Promise<WebhookRecord> {
+    const w = await this.webhooks.find(workspaceId, id);
+    if (!w) throw ApiError.notFound('Webhook');
+    return w;
+  }
+
+  async list(workspaceId: string, q: PageQuery): Promise<Page<WebhookView>> {
+    const rows = await this.webhooks.list(workspaceId, q.limit + 1, decodeCursor(q.cursor));
+    return toPage(rows, q.limit, toView);
+  }
+
+  async update(workspaceId: string, id: string, input: UpdateWebhookInput): Promise<WebhookView> {
+    const current = await this.require(workspaceId, id);
+    if (input.url !== undefined && input.url !== current.url) await this.requirePublicUrl(input.url);
+    const updated = await this.webhooks.update(workspaceId, id, input);
+    if (!updated) throw ApiError.notFound('Webhook');
+    return toView(updated);
+  }
+
+  async delete(workspaceId: string, id: string): Promise<void> {
+    if (!(await this.webhooks.delete(workspaceId, id))) throw ApiError.notFound('Webhook');
+  }
+
+  async deliveries(workspaceId: string, id: string, q: PageQuery): Promise<Page<WebhookDeliveryView>> {
+    await this.require(workspaceId, id);
+    const rows = await this.webhooks.listDeliveries(workspaceId, id, q.limit + 1, decodeCursor(q.cursor));
+    return toPage(rows, q.limit, toDeliveryView);
+  }
+}
+
+export function toView(w: WebhookRecord): WebhookView {
+  return {
+    id: w.id,
+    url: w.url,
+    events: w.events as WebhookEvent[],
+    active: w.active,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+  };
+}
+
+function toDeliveryView(d: WebhookDeliveryRecord): WebhookDeliveryView {
+  return {
+    id: d.id,
+    webhookId: d.webhookId,
+    event: d.event,
+    payload: d.payload,
+    status: d.status,
+    attempts: d.attempts,
+    lastStatusCode: d.lastStatusCode,
+    lastError: d.lastError,
+    nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
+    createdAt: d.createdAt.toISOString(),
+    deliveredAt: d.deliveredAt?.toISOString() ?? null,
+  };
+}

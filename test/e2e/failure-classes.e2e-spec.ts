@@ -1,15 +1,9 @@
 // Every failure class ends in a correct, recorded outcome: final status, reason code, flags and the number
 // of upstream calls (RUN_MAX_ATTEMPTS = 2 here).
-import { FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
+import { type FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
-import {
-  createPipelineFixture,
-  deleteQueueKeys,
-  isolatedQueuePrefix,
-  runNow,
-  waitForRun,
-} from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { createPipelineFixture, runNow, startPipelineHarness, waitForRun } from '../support/pipeline';
+import { type TestApp, type TestWorkspace } from '../support/test-app';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): FakeScript => ({
   status,
@@ -123,31 +117,21 @@ const CASES: Case[] = [
 ];
 
 describe('failure classes through the pipeline', () => {
-  const prefix = isolatedQueuePrefix('failclass');
   let fake: FakeOpenAiServer;
   let baseUrl: string;
   let t: TestApp;
   let ws: TestWorkspace;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    baseUrl = (await fake.start()).baseUrl;
-    t = await startTestApp({
-      ROLE: 'all',
-      QUEUE_PREFIX: prefix,
-      EGRESS_ALLOW_PRIVATE: 'true',
+    ({ fake, baseUrl, t, ws, stop } = await startPipelineHarness('failclass', {
       RUN_MAX_ATTEMPTS: '2',
-      RUN_BACKOFF_MS: '20',
+
       STREAM_IDLE_TIMEOUT_MS: '300',
       RUN_DEADLINE_MS: '1200',
-    });
-    ws = await createWorkspace(t);
+    }));
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.stop();
-    await deleteQueueKeys(prefix);
-  });
+  afterAll(() => stop());
 
   it.each(CASES)('$name', async (c) => {
     const f = await createPipelineFixture(t, ws, { baseUrl, brands: [{ name: 'Acme', kind: 'own' }] });

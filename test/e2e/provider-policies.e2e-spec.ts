@@ -1,44 +1,28 @@
 // Rate limits wait without spending attempts (bounded), cost is estimated from the price table, and an
 // engine whose credential was rejected stops being called.
-import { FakeOpenAiServer } from '../fakes/fake-openai-server';
+import { type FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
-import {
-  createPipelineFixture,
-  deleteQueueKeys,
-  isolatedQueuePrefix,
-  runNow,
-  waitForRun,
-} from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { createPipelineFixture, runNow, startPipelineHarness, waitForRun } from '../support/pipeline';
+import { type TestApp, type TestWorkspace } from '../support/test-app';
 
 describe('provider policies', () => {
-  const prefix = isolatedQueuePrefix('policies');
   let fake: FakeOpenAiServer;
   let baseUrl: string;
   let t: TestApp;
   let ws: TestWorkspace;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    baseUrl = (await fake.start()).baseUrl;
-    t = await startTestApp({
-      ROLE: 'all',
-      QUEUE_PREFIX: prefix,
-      EGRESS_ALLOW_PRIVATE: 'true',
+    ({ fake, baseUrl, t, ws, stop } = await startPipelineHarness('policies', {
       RUN_MAX_ATTEMPTS: '1',
       RUN_MAX_RATE_LIMIT_DEFERRALS: '2',
-      RUN_BACKOFF_MS: '20',
+
       PRICE_TABLE: JSON.stringify({
         'openai-compatible:gpt-fake': { inputPerMillion: 2.5, outputPerMillion: 10 },
       }),
-    });
-    ws = await createWorkspace(t);
+    }));
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.stop();
-    await deleteQueueKeys(prefix);
-  });
+  afterAll(() => stop());
 
   const rateLimited = {
     status: 429,

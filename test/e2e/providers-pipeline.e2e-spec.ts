@@ -1,11 +1,11 @@
 // Every provider kind through the whole pipeline (HTTP API → queue → worker → capture → detection →
 // Postgres), replaying real recorded streams from a fake server: answers, reasoning kept apart, citations
 // stored in order and matched to brands by domain.
-import { FakeOpenAiServer } from '../fakes/fake-openai-server';
+import { type FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { replayGeminiRecorded } from '../fakes/gemini-sse-script';
 import { replayRecorded } from '../fakes/openai-sse-script';
-import { deleteQueueKeys, isolatedQueuePrefix, runNow, waitForRun } from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { runNow, startPipelineHarness, waitForRun } from '../support/pipeline';
+import { type TestApp, type TestWorkspace } from '../support/test-app';
 
 interface Citation {
   position: number;
@@ -17,28 +17,16 @@ interface Citation {
 }
 
 describe('every provider kind through the pipeline', () => {
-  const prefix = isolatedQueuePrefix('providers');
   let fake: FakeOpenAiServer;
   let baseUrl: string;
   let t: TestApp;
   let ws: TestWorkspace;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    baseUrl = (await fake.start()).baseUrl;
-    t = await startTestApp({
-      ROLE: 'all',
-      QUEUE_PREFIX: prefix,
-      EGRESS_ALLOW_PRIVATE: 'true',
-      RUN_BACKOFF_MS: '20',
-    });
-    ws = await createWorkspace(t);
+    ({ fake, baseUrl, t, ws, stop } = await startPipelineHarness('providers'));
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.stop();
-    await deleteQueueKeys(prefix);
-  });
+  afterAll(() => stop());
 
   async function setUp(
     provider: string,

@@ -1,7 +1,8 @@
 // Helpers for the run pipeline e2e specs: a per-file queue prefix, HTTP fixtures (project, brands, engine,
 // prompt), "run now" and polling a run until it is terminal.
 import Redis from 'ioredis';
-import { type TestApp, type TestWorkspace } from './test-app';
+import { FakeOpenAiServer } from '../fakes/fake-openai-server';
+import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from './test-app';
 
 export const TERMINAL_STATUSES = ['succeeded', 'failed', 'skipped'];
 
@@ -221,4 +222,39 @@ export function percentile(values: number[], p: number): number {
   const sorted = values.map(Math.abs).sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export interface PipelineHarness {
+  fake: FakeOpenAiServer;
+  baseUrl: string;
+  t: TestApp;
+  ws: TestWorkspace;
+  stop: () => Promise<void>;
+}
+
+/**
+ * A fake provider server, a ROLE=all app on its own queue prefix (private addresses allowed, short backoff)
+ * and one workspace: the setup every pipeline spec shares. `stop()` closes all of it and deletes the keys.
+ */
+export async function startPipelineHarness(
+  tag: string,
+  overrides: Record<string, string> = {},
+): Promise<PipelineHarness> {
+  const prefix = isolatedQueuePrefix(tag);
+  const fake = new FakeOpenAiServer();
+  const { baseUrl } = await fake.start();
+  const t = await startTestApp({
+    ROLE: 'all',
+    QUEUE_PREFIX: prefix,
+    EGRESS_ALLOW_PRIVATE: 'true',
+    RUN_BACKOFF_MS: '20',
+    ...overrides,
+  });
+  const ws = await createWorkspace(t);
+  const stop = async (): Promise<void> => {
+    await t.close();
+    await fake.stop();
+    await deleteQueueKeys(prefix);
+  };
+  return { fake, baseUrl, t, ws, stop };
 }

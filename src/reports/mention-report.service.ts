@@ -103,8 +103,11 @@ export class MentionReportService {
     const f = this.filter(q);
     const { projectId, from, to } = f;
     // Shares are over all tracked brands; the brand filter only selects which rows are shown.
-    const [allRows, failed, brands] = await Promise.all([
+    // The previous period has the same length and ends where this one starts: headline figures carry their change.
+    const previous = { from: new Date(2 * from.getTime() - to.getTime()), to: from };
+    const [allRows, prevRows, failed, brands] = await Promise.all([
       this.reports.brandAggregates({ ...f, brandIds: [] }),
+      this.reports.brandAggregates({ ...f, ...previous, brandIds: [] }),
       this.reports.failedRuns(f),
       this.brands.listForProject(projectId),
     ]);
@@ -113,17 +116,20 @@ export class MentionReportService {
     const names = new Map(brands.map((b) => [b.id, b]));
     const section = (synthetic: boolean) => {
       const own = rows.filter((r) => r.synthetic === synthetic);
-      const totals = {
-        mentions: own.reduce((acc, r) => acc + r.mentionCount, 0),
-        attention: own.reduce((acc, r) => acc + r.attentionSum, 0),
-      };
+      const totals = totalsOf(own);
+      const prevOwn = prevRows.filter((r) => r.synthetic === synthetic);
+      const prevTotals = totalsOf(prevOwn);
+      const prevByBrand = new Map(prevOwn.map((r) => [r.brandId, r]));
       return {
         synthetic,
         successfulRuns: Math.max(0, ...own.map((r) => r.n)),
         failedRuns: failed.find((f) => f.synthetic === synthetic)?.failed ?? 0,
         brands: own
           .filter((r) => shown.size === 0 || shown.has(r.brandId))
-          .map((r) => brandView(r, names.get(r.brandId), totals))
+          .map((r) => ({
+            ...brandView(r, names.get(r.brandId), totals),
+            ...periodChange(headline(r, totals), prevByBrand.get(r.brandId), prevTotals),
+          }))
           .sort((a, b) => (b.mentionRate.rate ?? 0) - (a.mentionRate.rate ?? 0)),
       };
     };
@@ -132,11 +138,62 @@ export class MentionReportService {
       from: from.toISOString(),
       to: to.toISOString(),
       settings: { foldTokens: project.foldTokens, halfLifeMs: project.halfLifeMs },
+      previousPeriod: { from: previous.from.toISOString(), to: previous.to.toISOString() },
       // Measured runs and synthetic (demo engine) runs are never mixed.
       measured: section(false),
       synthetic: section(true),
     };
   }
+}
+
+type Totals = { mentions: number; attention: number };
+
+function totalsOf(rows: BrandAggregateRow[]): Totals {
+  return {
+    mentions: rows.reduce((acc, r) => acc + r.mentionCount, 0),
+    attention: rows.reduce((acc, r) => acc + r.attentionSum, 0),
+  };
+}
+
+interface Headline {
+  n: number;
+  mentionRate: number | null;
+  meanStreamScore: number | null;
+  shareOfVoice: number | null;
+}
+
+function headline(r: BrandAggregateRow, totals: Totals): Headline {
+  return {
+    n: r.n,
+    mentionRate: r.n === 0 ? null : r.mentioned / r.n,
+    meanStreamScore: r.meanStreamScore,
+    shareOfVoice: totals.mentions === 0 ? null : r.mentionCount / totals.mentions,
+  };
+}
+
+/**
+ * Period-over-period for the headline figures: the previous period's values and the change (this minus
+ * previous; the mention rate and share of voice in percentage points). Null where either side has no data.
+ */
+function periodChange(current: Headline, prev: BrandAggregateRow | undefined, prevTotals: Totals) {
+  const p = prev ? headline(prev, prevTotals) : null;
+  const diff = (a: number | null, b: number | null | undefined, scale: number, digits: number) =>
+    a === null || b === null || b === undefined ? null : round((a - b) * scale, digits);
+  return {
+    previous: p
+      ? {
+          n: p.n,
+          mentionRate: round(p.mentionRate, 6),
+          meanStreamScore: round(p.meanStreamScore, 4),
+          shareOfVoice: round(p.shareOfVoice, 6),
+        }
+      : null,
+    change: {
+      mentionRatePoints: diff(current.mentionRate, p?.mentionRate, 100, 4),
+      meanStreamScore: diff(current.meanStreamScore, p?.meanStreamScore, 1, 4),
+      shareOfVoicePoints: diff(current.shareOfVoice, p?.shareOfVoice, 100, 4),
+    },
+  };
 }
 
 function rate(successes: number, n: number) {

@@ -243,4 +243,61 @@ describe('mention and head-to-head reports', () => {
     });
     expect(new Date(aDays[0].bucket).getUTCHours()).toBe(0);
   });
+  it('compares headline figures with the previous period of the same length', async () => {
+    const prisma = t.app.get(PrismaService);
+    const now = Date.now();
+    const day = 24 * 3600_000;
+    // Previous period (45 days ago): A mentioned in 1 of 2 runs at the first token (stream score 100), B absent.
+    const at = new Date(now - 45 * day);
+    for (const mentioned of [true, false]) {
+      const run = await insertRun(prisma, 'succeeded', false, at);
+      for (const brandId of [a, b]) {
+        const seen = mentioned && brandId === a;
+        await prisma.runBrandScore.create({
+          data: {
+            runId: run,
+            brandId,
+            projectId,
+            promptId: randomUUID(),
+            engineId: randomUUID(),
+            observedAt: at,
+            synthetic: false,
+            mentioned: seen,
+            mentionCount: seen ? 1 : 0,
+            firstVisibleAtUs: seen ? 400_000 : null,
+            sinceFirstTokenUs: seen ? 0 : null,
+            firstTokenIndex: seen ? 0 : null,
+            relPosition: seen ? '0.00000000' : null,
+            order: seen ? 1 : null,
+            aboveFold: seen,
+            attention: seen ? '1.0000000000' : '0.0000000000',
+            streamScore: seen ? '100.00000000' : '0.00000000',
+          },
+        });
+      }
+    }
+    const res = await t
+      .http()
+      .get('/v1/reports/mentions')
+      .query({ projectId, from: new Date(now - 30 * day).toISOString(), to: new Date(now).toISOString() })
+      .set(ws.auth('read'))
+      .expect(200);
+    expect(res.body.previousPeriod).toEqual({
+      from: new Date(now - 60 * day).toISOString(),
+      to: new Date(now - 30 * day).toISOString(),
+    });
+    const ra = res.body.measured.brands.find((x: { brandId: string }) => x.brandId === a);
+    // This period: rate 3/4, mean stream score 100·(2^-0.1 + 2^-0.5 + 1 + 0)/4 = 66.0035, share 4/6.
+    // Previous: rate 1/2, mean stream score 50, share 1/1.
+    expect(ra.previous).toEqual({ n: 2, mentionRate: 0.5, meanStreamScore: 50, shareOfVoice: 1 });
+    expect(ra.change).toEqual({
+      mentionRatePoints: 25,
+      meanStreamScore: 16.0035,
+      shareOfVoicePoints: -33.3333,
+    });
+    const rb = res.body.measured.brands.find((x: { brandId: string }) => x.brandId === b);
+    // B had no mentions before: its previous share is 0 of 1 mention, its rate 0 of 2 runs.
+    expect(rb.previous).toEqual({ n: 2, mentionRate: 0, meanStreamScore: 0, shareOfVoice: 0 });
+    expect(rb.change.mentionRatePoints).toBe(50);
+  });
 });

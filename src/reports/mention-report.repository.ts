@@ -1,33 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
+import { brandFilter, runFilter, type ReportFilter } from './report-filter';
 
-export interface ReportFilter {
-  projectId: string;
-  from: Date;
-  to: Date;
-  brandIds: string[];
-  engineIds: string[];
-  promptIds: string[];
-  tags: string[];
-}
-
-/**
- * Run-level filters on score rows aliased `alias`: engines, prompts, and prompts carrying any of the tags.
- * An empty list means no filter. Brand filters are applied after per-run figures (order, brands named) so
- * they do not change what a run measured.
- */
-function runFilter(alias: string, f: ReportFilter): Prisma.Sql {
-  const a = Prisma.raw(alias);
-  return Prisma.sql`${a}."projectId" = ${f.projectId}::uuid AND ${a}."observedAt" >= ${f.from} AND ${a}."observedAt" < ${f.to}
-    AND (cardinality(${f.engineIds}::uuid[]) = 0 OR ${a}."engineId" = ANY(${f.engineIds}::uuid[]))
-    AND (cardinality(${f.promptIds}::uuid[]) = 0 OR ${a}."promptId" = ANY(${f.promptIds}::uuid[]))
-    AND (cardinality(${f.tags}::text[]) = 0 OR ${a}."promptId" IN (SELECT id FROM tracked_prompts WHERE tags && ${f.tags}::text[]))`;
-}
-
-function brandFilter(column: string, f: ReportFilter): Prisma.Sql {
-  return Prisma.sql`(cardinality(${f.brandIds}::uuid[]) = 0 OR ${Prisma.raw(column)} = ANY(${f.brandIds}::uuid[]))`;
-}
+export { type ReportFilter } from './report-filter';
 
 export interface BrandAggregateRow {
   brandId: string;

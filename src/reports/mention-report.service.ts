@@ -1,31 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { BrandRepository } from '../brands/brand.repository';
-import { ApiError } from '../infra/http/api-error';
 import { Clock } from '../infra/clock/clock';
 import { ProjectService } from '../projects/project.service';
 import { wilsonInterval } from '../scoring/statistics';
+import { ms, rate, reportFilter, round, type ReportQuery } from './report-filter';
+
 import {
   MentionReportRepository,
   type BrandAggregateRow,
   type PairAggregateRow,
-  type ReportFilter,
 } from './mention-report.repository';
 
-export interface ReportQuery {
-  projectId: string;
-  from?: string;
-  to?: string;
-  brandIds?: string[];
-  engineIds?: string[];
-  promptIds?: string[];
-  tags?: string[];
-}
-
-const DEFAULT_RANGE_MS = 30 * 24 * 3600_000;
-const MAX_RANGE_MS = 400 * 24 * 3600_000;
-
-const ms = (us: number | null) => (us === null ? null : Math.round(us) / 1000);
-const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
+export { type ReportQuery } from './report-filter';
 
 @Injectable()
 export class MentionReportService {
@@ -36,26 +22,9 @@ export class MentionReportService {
     private readonly clock: Clock,
   ) {}
 
-  private filter(q: ReportQuery): ReportFilter {
-    const to = q.to ? new Date(q.to) : this.clock.now();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - DEFAULT_RANGE_MS);
-    if (from >= to) throw ApiError.validation('from must be before to');
-    if (to.getTime() - from.getTime() > MAX_RANGE_MS)
-      throw ApiError.validation('the range may span at most 400 days');
-    return {
-      projectId: q.projectId,
-      from,
-      to,
-      brandIds: q.brandIds ?? [],
-      engineIds: q.engineIds ?? [],
-      promptIds: q.promptIds ?? [],
-      tags: q.tags ?? [],
-    };
-  }
-
   async headToHead(workspaceId: string, q: ReportQuery) {
     await this.projects.require(workspaceId, q.projectId);
-    const f = this.filter(q);
+    const f = reportFilter(q, this.clock.now());
     const { projectId, from, to } = f;
     const [pairs, brands] = await Promise.all([
       this.reports.pairAggregates(f),
@@ -75,7 +44,7 @@ export class MentionReportService {
 
   async trend(workspaceId: string, q: ReportQuery, bucket: 'day' | 'week') {
     await this.projects.require(workspaceId, q.projectId);
-    const f = this.filter(q);
+    const f = reportFilter(q, this.clock.now());
     const rows = await this.reports.trend(f, bucket);
     const view = (synthetic: boolean) =>
       rows
@@ -100,7 +69,7 @@ export class MentionReportService {
 
   async mentions(workspaceId: string, q: ReportQuery) {
     const project = await this.projects.require(workspaceId, q.projectId);
-    const f = this.filter(q);
+    const f = reportFilter(q, this.clock.now());
     const { projectId, from, to } = f;
     // Shares are over all tracked brands; the brand filter only selects which rows are shown.
     // The previous period has the same length and ends where this one starts: headline figures carry their change.
@@ -193,16 +162,6 @@ function periodChange(current: Headline, prev: BrandAggregateRow | undefined, pr
       meanStreamScore: diff(current.meanStreamScore, p?.meanStreamScore, 1, 4),
       shareOfVoicePoints: diff(current.shareOfVoice, p?.shareOfVoice, 100, 4),
     },
-  };
-}
-
-function rate(successes: number, n: number) {
-  const i = wilsonInterval(successes, n);
-  return {
-    rate: round(i?.rate ?? null, 6),
-    low: round(i?.low ?? null, 6),
-    high: round(i?.high ?? null, 6),
-    n,
   };
 }
 

@@ -4,6 +4,7 @@ import { type Request } from 'express';
 import { z } from 'zod';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
 import { BrandRepository } from '../brands/brand.repository';
+import { CITATIONS_CSV, citationCsvRows } from '../infra/http/csv/citation-csv';
 import { ApiCsvFormat, csvFile, takeFormat, wantsCsv } from '../infra/http/csv/csv-response';
 import {
   HEAD_TO_HEAD_CSV,
@@ -14,6 +15,7 @@ import {
   trendCsvRows,
 } from '../infra/http/csv/report-csv';
 import { parseInput } from '../infra/http/zod-body';
+import { CitationReportService } from './citation-report.service';
 import { MentionReportService } from './mention-report.service';
 
 /** `a,b,c` or repeated parameters → a bounded list. */
@@ -62,6 +64,7 @@ export class ReportsController {
   constructor(
     private readonly mentionReport: MentionReportService,
     private readonly brands: BrandRepository,
+    private readonly citationReport: CitationReportService,
   ) {}
 
   @Get('mentions')
@@ -98,5 +101,16 @@ export class ReportsController {
     // The trend rows carry no names; the project was checked by the report above.
     const names = new Map((await this.brands.listForProject(q.projectId)).map((b) => [b.id, b.name]));
     return csvFile(`trend-${q.projectId}.csv`, TREND_CSV.document(trendCsvRows(report, names)));
+  }
+
+  @Get('citations')
+  @ReadAccess()
+  @ApiReportQuery()
+  async citations(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
+    const { format, rest } = takeFormat(query);
+    const q = parseInput(reportQuery, rest, 'query');
+    const report = await this.citationReport.citations(ws, q);
+    if (!wantsCsv(format, req)) return report;
+    return csvFile(`citations-${q.projectId}.csv`, CITATIONS_CSV.document(citationCsvRows(report)));
   }
 }

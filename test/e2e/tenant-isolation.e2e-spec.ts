@@ -60,6 +60,7 @@ const MATRIX: Record<string, (ids: Ids) => { path: string } & Call> = {
 const QUERY_MATRIX: Record<string, (ids: Ids) => { path: string; query: Record<string, string> }> = {
   'GET /v1/reports/mentions': (i) => ({ path: '/v1/reports/mentions', query: { projectId: i.projectId } }),
   'GET /v1/reports/trend': (i) => ({ path: '/v1/reports/trend', query: { projectId: i.projectId } }),
+  'GET /v1/reports/citations': (i) => ({ path: '/v1/reports/citations', query: { projectId: i.projectId } }),
   'GET /v1/reports/head-to-head': (i) => ({
     path: '/v1/reports/head-to-head',
     query: { projectId: i.projectId },

@@ -130,4 +130,24 @@ export class WebhookNotifier {
       })),
     );
   }
+
+  /**
+   * Re-enqueues deliveries whose job is gone (enqueue failed, Redis lost it). A live job with the same id is
+   * left alone; a finished one is replaced, so the delivery is attempted again.
+   */
+  async requeue(deliveryIds: string[]): Promise<number> {
+    const options = deliverWebhookJobOptions(this.config.WEBHOOK_BACKOFF_MS);
+    for (const id of deliveryIds) {
+      const job = await this.queue.getJob(webhookJobId(id));
+      if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
+    }
+    await this.queue.addBulk(
+      deliveryIds.map((id) => ({
+        name: DELIVER_WEBHOOK_JOB,
+        data: { deliveryId: id },
+        opts: { ...options, jobId: webhookJobId(id) },
+      })),
+    );
+    return deliveryIds.length;
+  }
 }

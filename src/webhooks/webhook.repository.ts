@@ -104,6 +104,23 @@ export class WebhookRepository {
     await this.prisma.webhookDelivery.createMany({ data: rows, skipDuplicates: true });
   }
 
+  /**
+   * Pending deliveries that should have been attempted by now: never attempted and older than `before`
+   * (their enqueue failed), or whose next attempt is overdue since `before` (their job was lost).
+   */
+  async overduePending(before: Date, take: number): Promise<string[]> {
+    const rows = await this.prisma.webhookDelivery.findMany({
+      where: {
+        status: 'pending',
+        OR: [{ attempts: 0, createdAt: { lt: before } }, { nextAttemptAt: { lt: before } }],
+      },
+      select: { id: true },
+      orderBy: { createdAt: 'asc' },
+      take,
+    });
+    return rows.map((r) => r.id);
+  }
+
   findDelivery(id: string): Promise<WebhookDeliveryRecord | null> {
     return this.prisma.webhookDelivery.findUnique({ where: { id } });
   }

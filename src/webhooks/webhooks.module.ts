@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { WebhookNotifier } from './webhook-notifier.service';
+import { WebhookReconciler } from './webhook-reconciler.service';
 import { WebhookRepository } from './webhook.repository';
 import { WebhookService } from './webhook.service';
 import { WebhooksController } from './webhooks.controller';
@@ -11,8 +12,8 @@ import { WebhooksController } from './webhooks.controller';
  */
 @Global()
 @Module({
-  providers: [WebhookRepository, WebhookNotifier],
-  exports: [WebhookRepository, WebhookNotifier],
+  providers: [WebhookRepository, WebhookNotifier, WebhookReconciler],
+  exports: [WebhookRepository, WebhookNotifier, WebhookReconciler],
 })
 export class WebhookNotifyModule {}
 

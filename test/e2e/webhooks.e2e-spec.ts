@@ -1,6 +1,8 @@
 // Webhooks: CRUD with a secret shown once, signed deliveries of run outcomes (Standard Webhooks style) with
 // retries and a delivery log, permanent 4xx, egress rules for the URL, and tenant scoping.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
+import { PrismaService } from '../../src/infra/prisma/prisma.service';
+import { WebhookReconciler } from '../../src/webhooks/webhook-reconciler.service';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { FakeOpenAiServer } from '../fakes/fake-openai-server';
@@ -208,6 +210,34 @@ describe('webhooks', () => {
     expect(delivery!.payload.data).not.toHaveProperty('scores');
     const body = JSON.parse(receiver.received.get('/failed')![0]!.raw.toString('utf8'));
     expect(body.type).toBe('run.failed');
+  });
+
+  it('re-enqueues a pending delivery whose job was never queued (the reconciler)', async () => {
+    const ws = await createWorkspace(t);
+    const hook = await createHook(ws, receiver.url('/orphan'), ['run.completed']);
+    const id = randomUUID();
+    const createdAt = new Date(Date.now() - 10 * 60_000);
+    await t.app.get(PrismaService).webhookDelivery.create({
+      data: {
+        id,
+        webhookId: hook.id,
+        workspaceId: ws.workspaceId,
+        event: 'run.completed',
+        payload: {
+          id,
+          type: 'run.completed',
+          createdAt: createdAt.toISOString(),
+          data: { runId: randomUUID() },
+        },
+        createdAt,
+      },
+    });
+    expect(await t.app.get(WebhookReconciler).reconcile()).toBeGreaterThanOrEqual(1);
+    const [delivery] = await waitForDeliveries(ws, hook.id, (d) => d[0]?.status === 'succeeded');
+    expect(delivery).toMatchObject({ id, attempts: 1, lastStatusCode: 200 });
+    expect(receiver.received.get('/orphan')).toHaveLength(1);
+    // Idempotent: a second pass finds nothing overdue.
+    expect(await t.app.get(WebhookReconciler).reconcile()).toBe(0);
   });
 
   it('another workspace’s webhook id is a 404', async () => {

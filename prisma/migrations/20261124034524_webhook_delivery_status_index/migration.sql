@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "webhook_deliveries_status_createdAt_idx" ON "webhook_deliveries"("status", "createdAt");
+

@@ -320,6 +320,28 @@ describe('configuration API', () => {
         () => ({ name: 'x', provider: 'openai-compatible', model: 'm', baseUrl: 'file:///etc/passwd' }),
         400,
       ],
+      // Found by route-fuzz: a non-URL string used to reach `new URL` in the credentials refine (500).
+      [
+        'engine: baseUrl not a URL at all',
+        'post',
+        () => '/v1/engines',
+        () => ({ name: 'x', provider: 'openai-compatible', model: 'm', baseUrl: 'not a url' }),
+        400,
+      ],
+      [
+        'engine: baseUrl patched to a non-URL',
+        'patch',
+        () => `/v1/engines/${publicEngineId}`,
+        () => ({ baseUrl: 'ünïcode', credential: 'sk-new-0123456789ab' }),
+        400,
+      ],
+      [
+        'webhook: url not a URL at all',
+        'post',
+        () => '/v1/webhooks',
+        () => ({ url: 'not a url', events: ['run.completed'] }),
+        400,
+      ],
       [
         'engine: baseUrl on a loopback (egress)',
         'post',

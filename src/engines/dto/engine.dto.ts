@@ -34,7 +34,12 @@ export type EngineParameters = z.infer<typeof engineParametersSchema>;
 const baseUrlSchema = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .max(2000)
-  .refine((u) => !new URL(u).username && !new URL(u).password, 'must not embed credentials')
+  // zod 4 still runs this refine when z.url() has already failed, and `new URL` then threw (a 500 for any
+  // non-URL string): skip unparseable input, whose error z.url() has reported.
+  .refine(
+    (u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password),
+    'must not embed credentials',
+  )
   .transform((u) => u.replace(/\/+$/, ''));
 
 const engineFields = {

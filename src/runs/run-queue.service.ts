@@ -10,6 +10,7 @@ import {
   runJobId,
   type ExecuteRunJobData,
 } from '../infra/queue/queue-names';
+import { removeFinishedJobs } from '../infra/queue/finished-jobs';
 
 /**
  * Enqueues run jobs. Postgres holds the truth: a run whose enqueue fails stays `queued` and the reconciler
@@ -30,10 +31,7 @@ export class RunQueue {
    * that exists is a no-op. Such leftovers are removed first. Live jobs are left alone.
    */
   async requeue(runIds: string[]): Promise<number> {
-    for (const runId of runIds) {
-      const job = await this.queue.getJob(runJobId(runId));
-      if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
-    }
+    await removeFinishedJobs(this.queue, runIds.map(runJobId));
     return this.enqueue(runIds);
   }
 

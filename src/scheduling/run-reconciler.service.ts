@@ -14,6 +14,7 @@ import { Clock } from '../infra/clock/clock';
 import { RUNS_QUEUE, runJobId, type ExecuteRunJobData } from '../infra/queue/queue-names';
 import { RunLedgerRepository } from '../runs/run-ledger.repository';
 import { RunQueue } from '../runs/run-queue.service';
+import { startPeriodic, stopPeriodic } from '../infra/schedule/periodic-task';
 
 const BATCH = 500;
 
@@ -58,15 +59,13 @@ export class RunReconciler implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     if (!this.config.SCHEDULER_ENABLED) return;
-    this.scheduler.addInterval(
-      'run-reconciler',
-      setInterval(() => void this.reconcile(), this.config.RECONCILE_INTERVAL_MS),
+    startPeriodic(this.scheduler, 'run-reconciler', this.config.RECONCILE_INTERVAL_MS, () =>
+      this.reconcile(),
     );
   }
 
   onApplicationShutdown(): void {
-    if (this.scheduler.doesExist('interval', 'run-reconciler'))
-      this.scheduler.deleteInterval('run-reconciler');
+    stopPeriodic(this.scheduler, 'run-reconciler');
   }
 
   /** One pass; a pass already in progress in this process is joined rather than overlapped. */

@@ -12,6 +12,7 @@ import { Clock } from '../infra/clock/clock';
 import { RunLedgerRepository } from '../runs/run-ledger.repository';
 import { RunQueue } from '../runs/run-queue.service';
 import { planSlots } from './slot-planner';
+import { startPeriodic, stopPeriodic } from '../infra/schedule/periodic-task';
 
 /**
  * Periodic slot claimer, safe on every replica: claims use FOR UPDATE SKIP LOCKED and unique slot keys, so
@@ -32,12 +33,11 @@ export class SlotClaimer implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     if (!this.config.SCHEDULER_ENABLED) return;
-    const timer = setInterval(() => void this.tick(), this.config.CLAIM_INTERVAL_MS);
-    this.scheduler.addInterval('slot-claimer', timer);
+    startPeriodic(this.scheduler, 'slot-claimer', this.config.CLAIM_INTERVAL_MS, () => this.tick());
   }
 
   onApplicationShutdown(): void {
-    if (this.scheduler.doesExist('interval', 'slot-claimer')) this.scheduler.deleteInterval('slot-claimer');
+    stopPeriodic(this.scheduler, 'slot-claimer');
   }
 
   /** One claim pass; overlapping ticks are skipped. Returns how many runs were enqueued. */

@@ -16,6 +16,7 @@ import { usToMs } from '../runs/dto/run.dto';
 import { type ScoreLike } from '../runs/live/run-event-publisher';
 import { type WebhookEvent } from './dto/webhook.dto';
 import { WebhookRepository } from './webhook.repository';
+import { removeFinishedJobs } from '../infra/queue/finished-jobs';
 
 /** The run a notice is about (a StartedAttempt satisfies it). */
 export interface RunOutcomeRef {
@@ -137,10 +138,7 @@ export class WebhookNotifier {
    */
   async requeue(deliveryIds: string[]): Promise<number> {
     const options = deliverWebhookJobOptions(this.config.WEBHOOK_BACKOFF_MS);
-    for (const id of deliveryIds) {
-      const job = await this.queue.getJob(webhookJobId(id));
-      if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
-    }
+    await removeFinishedJobs(this.queue, deliveryIds.map(webhookJobId));
     await this.queue.addBulk(
       deliveryIds.map((id) => ({
         name: DELIVER_WEBHOOK_JOB,

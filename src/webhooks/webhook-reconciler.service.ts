@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../infra/clock/clock';
 import { WebhookNotifier } from './webhook-notifier.service';
 import { WebhookRepository } from './webhook.repository';
+import { startPeriodic, stopPeriodic } from '../infra/schedule/periodic-task';
 
 /** A pending delivery is overdue this long after it should have been attempted. */
 const OVERDUE_MS = 5 * 60_000;
@@ -33,15 +34,13 @@ export class WebhookReconciler implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     if (!this.config.SCHEDULER_ENABLED) return;
-    this.scheduler.addInterval(
-      'webhook-reconciler',
-      setInterval(() => void this.reconcile(), this.config.RECONCILE_INTERVAL_MS),
+    startPeriodic(this.scheduler, 'webhook-reconciler', this.config.RECONCILE_INTERVAL_MS, () =>
+      this.reconcile(),
     );
   }
 
   onApplicationShutdown(): void {
-    if (this.scheduler.doesExist('interval', 'webhook-reconciler'))
-      this.scheduler.deleteInterval('webhook-reconciler');
+    stopPeriodic(this.scheduler, 'webhook-reconciler');
   }
 
   async reconcile(): Promise<number> {

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { runsApi, type AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './infra/http/http-exception.filter';
+import { withErrorResponses } from './infra/http/openapi-errors';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -16,7 +17,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key: sr_<prefix>_<secret>' })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return withErrorResponses(SwaggerModule.createDocument(app, config));
 }
 
 /** Creates the HTTP application (ROLE=api|all) without listening; tests use this directly. */

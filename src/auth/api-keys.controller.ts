@@ -1,10 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { openApiSchema } from '../infra/http/openapi-schema';
 import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
 import { WorkspaceId } from './access.decorator';
+import {
+  apiKeyListResponseSchema,
+  apiKeyResponseSchema,
+  createdApiKeyResponseSchema,
+} from './dto/api-key.dto';
 import { ApiKeyService, type ApiKeyView, type CreatedApiKey } from './api-key.service';
 
 const createApiKeySchema = z
@@ -18,6 +23,7 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeyService) {}
 
   @Post()
+  @ApiCreatedResponse({ schema: openApiSchema(createdApiKeyResponseSchema) })
   @ApiBody({ schema: openApiSchema(createApiKeySchema) })
   create(@WorkspaceId() workspaceId: string, @Body() body: unknown): Promise<CreatedApiKey> {
     const input = parseInput(createApiKeySchema, body);
@@ -25,12 +31,14 @@ export class ApiKeysController {
   }
 
   @Get()
+  @ApiOkResponse({ schema: openApiSchema(apiKeyListResponseSchema) })
   async list(@WorkspaceId() workspaceId: string): Promise<{ data: ApiKeyView[] }> {
     return { data: await this.keys.list(workspaceId) };
   }
 
   @Delete(':id')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The revoked key', schema: openApiSchema(apiKeyResponseSchema) })
   revoke(
     @WorkspaceId() workspaceId: string,
     @Param('id', new ParseIdPipe('API key')) id: string,

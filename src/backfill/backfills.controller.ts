@@ -1,8 +1,10 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
+import { openApiSchema } from '../infra/http/openapi-schema';
 import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { BackfillRequests, type BackfillView } from './backfill-requests.service';
+import { backfillListResponseSchema, backfillResponseSchema } from './dto/backfill.dto';
 
 @ApiTags('backfills')
 @ApiBearerAuth()
@@ -13,6 +15,7 @@ export class BackfillsController {
   /** Recomputes the project's stored mentions and scores; brand changes request this automatically. */
   @Post('projects/:projectId/backfills')
   @HttpCode(202)
+  @ApiAcceptedResponse({ schema: openApiSchema(backfillResponseSchema) })
   create(
     @WorkspaceId() ws: string,
     @Param('projectId', new ParseIdPipe('Project')) projectId: string,
@@ -21,12 +24,14 @@ export class BackfillsController {
   }
 
   @Get('projects/:projectId/backfills')
+  @ApiOkResponse({ description: 'The latest 50', schema: openApiSchema(backfillListResponseSchema) })
   @ReadAccess()
   list(@WorkspaceId() ws: string, @Param('projectId', new ParseIdPipe('Project')) projectId: string) {
     return this.backfills.list(ws, projectId);
   }
 
   @Get('backfills/:id')
+  @ApiOkResponse({ schema: openApiSchema(backfillResponseSchema) })
   @ReadAccess()
   get(
     @WorkspaceId() ws: string,

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
 import { ApiPageQuery } from '../infra/http/api-page-query.decorator';
 import { openApiSchema } from '../infra/http/openapi-schema';
@@ -7,7 +14,13 @@ import { pageQuerySchema, type Page } from '../infra/http/pagination';
 import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
 import { BrandService } from './brand.service';
-import { createBrandSchema, updateBrandSchema, type BrandView } from './dto/brand.dto';
+import {
+  brandPageResponseSchema,
+  brandResponseSchema,
+  createBrandSchema,
+  updateBrandSchema,
+  type BrandView,
+} from './dto/brand.dto';
 
 @ApiTags('brands')
 @ApiBearerAuth()
@@ -15,6 +28,7 @@ import { createBrandSchema, updateBrandSchema, type BrandView } from './dto/bran
 export class BrandsController {
   constructor(private readonly brands: BrandService) {}
 
+  @ApiCreatedResponse({ schema: openApiSchema(brandResponseSchema) })
   @Post('projects/:projectId/brands')
   @ApiBody({ schema: openApiSchema(createBrandSchema) })
   create(
@@ -28,6 +42,7 @@ export class BrandsController {
   @Get('projects/:projectId/brands')
   @ReadAccess()
   @ApiPageQuery()
+  @ApiOkResponse({ schema: openApiSchema(brandPageResponseSchema) })
   list(
     @WorkspaceId() ws: string,
     @Param('projectId', new ParseIdPipe('Project')) projectId: string,
@@ -37,12 +52,14 @@ export class BrandsController {
   }
 
   @Get('brands/:id')
+  @ApiOkResponse({ schema: openApiSchema(brandResponseSchema) })
   @ReadAccess()
   get(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Brand')) id: string): Promise<BrandView> {
     return this.brands.get(ws, id);
   }
 
   @Patch('brands/:id')
+  @ApiOkResponse({ schema: openApiSchema(brandResponseSchema) })
   @ApiBody({ schema: openApiSchema(updateBrandSchema) })
   update(
     @WorkspaceId() ws: string,
@@ -54,6 +71,7 @@ export class BrandsController {
 
   @Delete('brands/:id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
   delete(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Brand')) id: string): Promise<void> {
     return this.brands.delete(ws, id);
   }

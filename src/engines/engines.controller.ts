@@ -1,12 +1,25 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
 import { ApiPageQuery } from '../infra/http/api-page-query.decorator';
 import { openApiSchema } from '../infra/http/openapi-schema';
 import { pageQuerySchema, type Page } from '../infra/http/pagination';
 import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
-import { createEngineSchema, updateEngineSchema, type EngineView } from './dto/engine.dto';
+import {
+  createEngineSchema,
+  enginePageResponseSchema,
+  engineResponseSchema,
+  updateEngineSchema,
+  type EngineView,
+} from './dto/engine.dto';
 import { EngineService } from './engine.service';
 
 @ApiTags('engines')
@@ -15,6 +28,7 @@ import { EngineService } from './engine.service';
 export class EnginesController {
   constructor(private readonly engines: EngineService) {}
 
+  @ApiCreatedResponse({ schema: openApiSchema(engineResponseSchema) })
   @Post()
   @ApiBody({ schema: openApiSchema(createEngineSchema) })
   create(@WorkspaceId() ws: string, @Body() body: unknown): Promise<EngineView> {
@@ -24,17 +38,20 @@ export class EnginesController {
   @Get()
   @ReadAccess()
   @ApiPageQuery()
+  @ApiOkResponse({ schema: openApiSchema(enginePageResponseSchema) })
   list(@WorkspaceId() ws: string, @Query() query: unknown): Promise<Page<EngineView>> {
     return this.engines.list(ws, parseInput(pageQuerySchema, query, 'query'));
   }
 
   @Get(':id')
+  @ApiOkResponse({ schema: openApiSchema(engineResponseSchema) })
   @ReadAccess()
   get(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Engine')) id: string): Promise<EngineView> {
     return this.engines.get(ws, id);
   }
 
   @Patch(':id')
+  @ApiOkResponse({ schema: openApiSchema(engineResponseSchema) })
   @ApiBody({ schema: openApiSchema(updateEngineSchema) })
   update(
     @WorkspaceId() ws: string,
@@ -46,6 +63,7 @@ export class EnginesController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
   delete(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Engine')) id: string): Promise<void> {
     return this.engines.delete(ws, id);
   }

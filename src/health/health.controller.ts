@@ -1,7 +1,9 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { Public } from '../auth/access.decorator';
+import { openApiSchema } from '../infra/http/openapi-schema';
+import { liveResponseSchema, readyResponseSchema } from './dto/health.dto';
 import { HealthRepository, type DependencyCheck } from './health.repository';
 
 const withTimeout = (p: Promise<DependencyCheck>, ms: number): Promise<DependencyCheck> =>
@@ -17,6 +19,7 @@ export class HealthController {
 
   /** Liveness: the process answers. Never touches dependencies (a DB outage must not restart pods). */
   @Get('live')
+  @ApiOkResponse({ schema: openApiSchema(liveResponseSchema) })
   @Public()
   @HttpCode(200)
   live(): { status: 'ok' } {
@@ -25,6 +28,11 @@ export class HealthController {
 
   /** Readiness: Postgres and Redis answer, and Redis will not evict keys. */
   @Get('ready')
+  @ApiOkResponse({ description: 'Ready', schema: openApiSchema(readyResponseSchema) })
+  @ApiServiceUnavailableResponse({
+    description: 'Not ready (a dependency failed its check)',
+    schema: openApiSchema(readyResponseSchema),
+  })
   @Public()
   async ready(
     @Res({ passthrough: true }) res: Response,

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -8,7 +15,13 @@ import { openApiSchema } from '../infra/http/openapi-schema';
 import { pageQuerySchema, type Page } from '../infra/http/pagination';
 import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
-import { createPromptSchema, updatePromptSchema, type PromptView } from './dto/prompt.dto';
+import {
+  createPromptSchema,
+  promptPageResponseSchema,
+  promptResponseSchema,
+  updatePromptSchema,
+  type PromptView,
+} from './dto/prompt.dto';
 import { PromptService } from './prompt.service';
 
 // Documented with the default sample bound; the running bound is MAX_SAMPLES_PER_SLOT.
@@ -29,6 +42,7 @@ export class PromptsController {
     this.updateSchema = updatePromptSchema(config.MAX_SAMPLES_PER_SLOT);
   }
 
+  @ApiCreatedResponse({ schema: openApiSchema(promptResponseSchema) })
   @Post('projects/:projectId/prompts')
   @ApiBody({ schema: openApiSchema(createPromptSchema(DOC_MAX_SAMPLES)) })
   create(
@@ -42,6 +56,7 @@ export class PromptsController {
   @Get('projects/:projectId/prompts')
   @ReadAccess()
   @ApiPageQuery()
+  @ApiOkResponse({ schema: openApiSchema(promptPageResponseSchema) })
   list(
     @WorkspaceId() ws: string,
     @Param('projectId', new ParseIdPipe('Project')) projectId: string,
@@ -51,12 +66,14 @@ export class PromptsController {
   }
 
   @Get('prompts/:id')
+  @ApiOkResponse({ schema: openApiSchema(promptResponseSchema) })
   @ReadAccess()
   get(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Prompt')) id: string): Promise<PromptView> {
     return this.prompts.get(ws, id);
   }
 
   @Patch('prompts/:id')
+  @ApiOkResponse({ schema: openApiSchema(promptResponseSchema) })
   @ApiBody({ schema: openApiSchema(updatePromptSchema(DOC_MAX_SAMPLES)) })
   update(
     @WorkspaceId() ws: string,
@@ -68,6 +85,7 @@ export class PromptsController {
 
   @Delete('prompts/:id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
   delete(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Prompt')) id: string): Promise<void> {
     return this.prompts.delete(ws, id);
   }

@@ -16,6 +16,12 @@ import {
 } from '../infra/http/csv/report-csv';
 import { parseInput } from '../infra/http/zod-body';
 import { CitationReportService } from './citation-report.service';
+import {
+  citationReportResponseSchema,
+  headToHeadReportResponseSchema,
+  mentionReportResponseSchema,
+  trendReportResponseSchema,
+} from './dto/report.dto';
 import { MentionReportService } from './mention-report.service';
 
 /** `a,b,c` or repeated parameters → a bounded list. */
@@ -41,7 +47,7 @@ const reportQuery = z
 const trendQuery = reportQuery.extend({ bucket: z.enum(['day', 'week']).default('day') }).strict();
 
 /** The query every report takes: a project and a time range (at most 400 days). */
-const ApiReportQuery = () =>
+const ApiReportQuery = (json: z.ZodType) =>
   applyDecorators(
     ApiQuery({ name: 'projectId', required: true }),
     ApiQuery({
@@ -54,7 +60,7 @@ const ApiReportQuery = () =>
     ApiQuery({ name: 'engineIds', required: false, description: 'comma-separated engine ids' }),
     ApiQuery({ name: 'promptIds', required: false, description: 'comma-separated prompt ids' }),
     ApiQuery({ name: 'tags', required: false, description: 'comma-separated prompt tags (any of)' }),
-    ApiCsvFormat(),
+    ApiCsvFormat(json),
   );
 
 @ApiTags('reports')
@@ -69,7 +75,7 @@ export class ReportsController {
 
   @Get('mentions')
   @ReadAccess()
-  @ApiReportQuery()
+  @ApiReportQuery(mentionReportResponseSchema)
   async mentions(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
     const q = parseInput(reportQuery, rest, 'query');
@@ -80,7 +86,7 @@ export class ReportsController {
 
   @Get('head-to-head')
   @ReadAccess()
-  @ApiReportQuery()
+  @ApiReportQuery(headToHeadReportResponseSchema)
   async headToHead(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
     const q = parseInput(reportQuery, rest, 'query');
@@ -91,7 +97,7 @@ export class ReportsController {
 
   @Get('trend')
   @ReadAccess()
-  @ApiReportQuery()
+  @ApiReportQuery(trendReportResponseSchema)
   @ApiQuery({ name: 'bucket', required: false, enum: ['day', 'week'] })
   async trend(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
@@ -105,7 +111,7 @@ export class ReportsController {
 
   @Get('citations')
   @ReadAccess()
-  @ApiReportQuery()
+  @ApiReportQuery(citationReportResponseSchema)
   async citations(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
     const q = parseInput(reportQuery, rest, 'query');

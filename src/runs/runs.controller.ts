@@ -1,5 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
 import { ApiCsvFormat, csvStream, pagedCsv, takeFormat, wantsCsv } from '../infra/http/csv/csv-response';
@@ -8,7 +16,15 @@ import { openApiSchema } from '../infra/http/openapi-schema';
 import { MAX_PAGE_SIZE } from '../infra/http/pagination';
 import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
-import { RUN_STATUSES, runListQuerySchema, runNowSchema } from './dto/run.dto';
+import {
+  RUN_STATUSES,
+  runDetailResponseSchema,
+  runListQuerySchema,
+  runNowResponseSchema,
+  runNowSchema,
+  runPageResponseSchema,
+  runTokensResponseSchema,
+} from './dto/run.dto';
 import { RunNowService } from './run-now.service';
 import { RunQueryService } from './run-query.service';
 
@@ -23,6 +39,10 @@ export class RunsController {
 
   @Post('prompts/:id/run')
   @HttpCode(202)
+  @ApiAcceptedResponse({
+    description: 'Runs queued (`Idempotent-Replayed: true` when an earlier request answered)',
+    schema: openApiSchema(runNowResponseSchema),
+  })
   @ApiBody({ schema: openApiSchema(runNowSchema), required: false })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes client retries safe' })
   async run(
@@ -47,7 +67,7 @@ export class RunsController {
   @ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
-  @ApiCsvFormat()
+  @ApiCsvFormat(runPageResponseSchema)
   async list(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
     const q = parseInput(runListQuerySchema, rest, 'query');
@@ -61,12 +81,14 @@ export class RunsController {
   }
 
   @Get('runs/:id')
+  @ApiOkResponse({ schema: openApiSchema(runDetailResponseSchema) })
   @ReadAccess()
   get(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Run')) id: string) {
     return this.runs.detail(ws, id);
   }
 
   @Get('runs/:id/tokens')
+  @ApiOkResponse({ schema: openApiSchema(runTokensResponseSchema) })
   @ReadAccess()
   tokens(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Run')) id: string) {
     return this.runs.tokens(ws, id);

@@ -1,7 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
+import { openApiSchema } from '../infra/http/openapi-schema';
 import { parseInput } from '../infra/http/zod-body';
+import { usageResponseSchema } from './dto/usage-response.dto';
 import { MAX_USAGE_DAYS, usageQuerySchema } from './usage.dto';
 import { UsageService, type UsageReport } from './usage.service';
 
@@ -12,6 +14,7 @@ export class UsageController {
   constructor(private readonly usage: UsageService) {}
 
   @Get('usage')
+  @ApiOkResponse({ schema: openApiSchema(usageResponseSchema) })
   @ReadAccess()
   @ApiQuery({
     name: 'days',

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiTags,
+} from '@nestjs/swagger';
 import { WorkspaceId } from '../auth/access.decorator';
 import { ApiPageQuery } from '../infra/http/api-page-query.decorator';
 import { openApiSchema } from '../infra/http/openapi-schema';
@@ -7,7 +14,11 @@ import { pageQuerySchema, type Page } from '../infra/http/pagination';
 import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
 import {
+  createdWebhookResponseSchema,
   createWebhookSchema,
+  webhookDeliveryPageResponseSchema,
+  webhookPageResponseSchema,
+  webhookResponseSchema,
   updateWebhookSchema,
   type CreatedWebhookView,
   type WebhookDeliveryView,
@@ -23,6 +34,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhookService) {}
 
   /** The response carries the signing secret (`whsec_...`); it is never shown again. */
+  @ApiCreatedResponse({ schema: openApiSchema(createdWebhookResponseSchema) })
   @Post()
   @ApiBody({ schema: openApiSchema(createWebhookSchema) })
   create(@WorkspaceId() ws: string, @Body() body: unknown): Promise<CreatedWebhookView> {
@@ -31,16 +43,19 @@ export class WebhooksController {
 
   @Get()
   @ApiPageQuery()
+  @ApiOkResponse({ schema: openApiSchema(webhookPageResponseSchema) })
   list(@WorkspaceId() ws: string, @Query() query: unknown): Promise<Page<WebhookView>> {
     return this.webhooks.list(ws, parseInput(pageQuerySchema, query, 'query'));
   }
 
   @Get(':id')
+  @ApiOkResponse({ schema: openApiSchema(webhookResponseSchema) })
   get(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Webhook')) id: string): Promise<WebhookView> {
     return this.webhooks.get(ws, id);
   }
 
   @Patch(':id')
+  @ApiOkResponse({ schema: openApiSchema(webhookResponseSchema) })
   @ApiBody({ schema: openApiSchema(updateWebhookSchema) })
   update(
     @WorkspaceId() ws: string,
@@ -52,12 +67,14 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
   delete(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Webhook')) id: string): Promise<void> {
     return this.webhooks.delete(ws, id);
   }
 
   @Get(':id/deliveries')
   @ApiPageQuery()
+  @ApiOkResponse({ schema: openApiSchema(webhookDeliveryPageResponseSchema) })
   deliveries(
     @WorkspaceId() ws: string,
     @Param('id', new ParseIdPipe('Webhook')) id: string,

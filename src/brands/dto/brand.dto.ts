@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema, pageResponseSchema, timestampSchema } from '../../infra/http/response-schemas';
 
 const aliasSchema = z
   .object({
@@ -63,3 +64,18 @@ export interface BrandView {
   createdAt: string;
   updatedAt: string;
 }
+
+export const brandResponseSchema = z.strictObject({
+  id: idSchema,
+  projectId: idSchema,
+  name: z.string(),
+  kind: z.enum(['own', 'competitor']),
+  aliases: z.array(
+    z.strictObject({ text: z.string(), caseSensitive: z.boolean(), foldDiacritics: z.boolean() }),
+  ),
+  exclusions: z.array(z.string()),
+  domains: z.array(z.string()),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export const brandPageResponseSchema = pageResponseSchema(brandResponseSchema);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema, pageResponseSchema, timestampSchema } from '../../infra/http/response-schemas';
 
 export const PROVIDER_KINDS = [
   'openai',
@@ -107,3 +108,18 @@ export interface EngineView {
   createdAt: string;
   updatedAt: string;
 }
+
+export const engineResponseSchema = z.strictObject({
+  id: idSchema,
+  name: z.string(),
+  provider: z.enum(PROVIDER_KINDS),
+  model: z.string(),
+  parameters: engineParametersSchema,
+  baseUrl: z.string().nullable(),
+  credential: z.strictObject({ set: z.boolean(), last4: z.string().nullable() }),
+  synthetic: z.boolean(),
+  disabledReason: z.string().nullable(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export const enginePageResponseSchema = pageResponseSchema(engineResponseSchema);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema, pageResponseSchema, timestampSchema } from '../../infra/http/response-schemas';
 
 export const createProjectSchema = z
   .object({
@@ -28,3 +29,13 @@ export interface ProjectView {
   createdAt: string;
   updatedAt: string;
 }
+
+export const projectResponseSchema = z.strictObject({
+  id: idSchema,
+  name: z.string(),
+  foldTokens: z.number().int(),
+  halfLifeMs: z.number().int(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export const projectPageResponseSchema = pageResponseSchema(projectResponseSchema);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema, pageResponseSchema, timestampSchema } from '../../infra/http/response-schemas';
 
 export const promptFields = {
   text: z.string().trim().min(1).max(4000),
@@ -46,3 +47,19 @@ export interface PromptView {
   createdAt: string;
   updatedAt: string;
 }
+
+export const promptResponseSchema = z.strictObject({
+  id: idSchema,
+  projectId: idSchema,
+  text: z.string(),
+  tags: z.array(z.string()),
+  engineIds: z.array(idSchema),
+  cron: z.string(),
+  timezone: z.string(),
+  samplesPerSlot: z.number().int(),
+  active: z.boolean(),
+  nextSlotAt: timestampSchema.nullable(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export const promptPageResponseSchema = pageResponseSchema(promptResponseSchema);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../../infra/http/pagination';
+import { idSchema, pageResponseSchema, timestampSchema } from '../../infra/http/response-schemas';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'skipped'] as const;
 
@@ -32,3 +33,132 @@ export type RunNowInput = z.infer<typeof runNowSchema>;
 /** Microseconds as stored → milliseconds as presented (3 decimals: µs precision). */
 export const usToMs = (us: number | null | undefined): number | null =>
   us === null || us === undefined ? null : us / 1000;
+
+const msSchema = z.number().describe('milliseconds (µs precision)');
+
+export const runNowResponseSchema = z.strictObject({
+  runIds: z.array(idSchema),
+  replayed: z.boolean().describe('true when an earlier request with the same Idempotency-Key answered'),
+});
+
+export const runResponseSchema = z.strictObject({
+  id: idSchema,
+  projectId: idSchema,
+  promptId: idSchema,
+  engineId: idSchema,
+  slotAt: timestampSchema,
+  sample: z.number().int(),
+  trigger: z.enum(['schedule', 'manual']),
+  status: z.enum(RUN_STATUSES),
+  synthetic: z.boolean(),
+  attempts: z.number().int(),
+  failureReason: z.string().nullable(),
+  skipReason: z.string().nullable(),
+  createdAt: timestampSchema,
+  startedAt: timestampSchema.nullable(),
+  finishedAt: timestampSchema.nullable(),
+});
+export const runPageResponseSchema = pageResponseSchema(runResponseSchema);
+
+const runResultSchema = z.strictObject({
+  complete: z.boolean(),
+  answerText: z.string(),
+  reasoningText: z.string().nullable(),
+  finishReason: z.string().nullable(),
+  flags: z.array(z.string()),
+  responseModel: z.string().nullable(),
+  usage: z.strictObject({
+    inputTokens: z.number().int().nullable(),
+    outputTokens: z.number().int().nullable(),
+  }),
+  estimatedCostUsd: z.number().nullable(),
+  timings: z.strictObject({
+    requestSentAt: timestampSchema,
+    headersMs: msSchema.nullable(),
+    ttftMs: msSchema.nullable(),
+    durationMs: msSchema.nullable(),
+  }),
+  answerTokens: z.number().int(),
+  chunks: z.array(
+    z.strictObject({
+      index: z.number().int(),
+      charStart: z.number().int(),
+      charEnd: z.number().int(),
+      arrivalMs: msSchema,
+    }),
+  ),
+});
+
+export const runDetailResponseSchema = runResponseSchema.extend({
+  failureMessage: z.string().nullable(),
+  result: runResultSchema.nullable(),
+  mentions: z.array(
+    z.strictObject({
+      brandId: idSchema,
+      matched: z.string(),
+      charStart: z.number().int(),
+      charEnd: z.number().int(),
+      tokenIndex: z.number().int(),
+      visibleAtMs: msSchema,
+      sinceFirstTokenMs: msSchema,
+      relPosition: z.number(),
+      sentenceIndex: z.number().int(),
+      listRank: z.number().int().nullable(),
+      inHeading: z.boolean(),
+      inBold: z.boolean(),
+      snippet: z.string(),
+    }),
+  ),
+  scores: z.array(
+    z.strictObject({
+      brandId: idSchema,
+      mentioned: z.boolean(),
+      mentionCount: z.number().int(),
+      firstVisibleAtMs: msSchema.nullable(),
+      sinceFirstTokenMs: msSchema.nullable(),
+      firstTokenIndex: z.number().int().nullable(),
+      relPosition: z.number().nullable(),
+      order: z.number().int().nullable(),
+      aboveFold: z.boolean(),
+      attention: z.number(),
+      streamScore: z.number(),
+    }),
+  ),
+  citations: z.array(
+    z.strictObject({
+      position: z.number().int(),
+      url: z.string(),
+      domain: z.string(),
+      title: z.string().nullable(),
+      charStart: z.number().int().nullable(),
+      charEnd: z.number().int().nullable(),
+      arrivedAtMs: msSchema,
+      brandId: idSchema.nullable(),
+    }),
+  ),
+  attemptLog: z.array(
+    z.strictObject({
+      attempt: z.number().int(),
+      startedAt: timestampSchema,
+      finishedAt: timestampSchema.nullable(),
+      outcome: z.string().nullable(),
+      reasonCode: z.string().nullable(),
+      httpStatus: z.number().int().nullable(),
+      message: z.string().nullable(),
+      retryAfterMs: z.number().int().nullable(),
+    }),
+  ),
+});
+
+export const runTokensResponseSchema = z.strictObject({
+  runId: idSchema,
+  tokenizer: z.string(),
+  data: z.array(
+    z.strictObject({
+      index: z.number().int(),
+      text: z.string(),
+      charEnd: z.number().int(),
+      arrivalMs: msSchema,
+    }),
+  ),
+});

@@ -7,6 +7,7 @@ import { type AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ApiError } from '../../infra/http/api-error';
 import { ParseIdPipe } from '../../infra/http/parse-id.pipe';
+import { sseContent } from '../../infra/http/response-schemas';
 import { PrismaService } from '../../infra/prisma/prisma.service';
 import { REDIS } from '../../infra/redis/redis.module';
 import { ProjectService } from '../../projects/project.service';
@@ -66,6 +67,7 @@ export class RunEventsController {
       'Server-Sent Events: `chunk` {index,text,arrivalMs}, `mention` {brandId,matched,charStart,charEnd,' +
       'visibleAtMs}, `status` {status,attempt,reason?,message?}, `scores` {scores}. Closes after the terminal ' +
       'event (`scores` after success, `status` failed/skipped).',
+    content: sseContent,
   })
   async runEvents(
     @WorkspaceId() ws: string,
@@ -135,6 +137,7 @@ export class RunEventsController {
     description:
       'Server-Sent Events feed of every run of the project: `status` and `mention` events, each with runId. ' +
       'Stays open; `: keep-alive` comments every 15 s. Live only (no replay).',
+    content: sseContent,
   })
   async projectEvents(
     @WorkspaceId() ws: string,

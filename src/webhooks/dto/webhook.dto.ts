@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema, pageResponseSchema, timestampSchema } from '../../infra/http/response-schemas';
 
 export const WEBHOOK_EVENTS = ['run.completed', 'run.failed'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -58,3 +59,30 @@ export interface WebhookDeliveryView {
   createdAt: string;
   deliveredAt: string | null;
 }
+
+export const webhookResponseSchema = z.strictObject({
+  id: idSchema,
+  url: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENTS)),
+  active: z.boolean(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export const createdWebhookResponseSchema = webhookResponseSchema.extend({
+  secret: z.string().describe('Signing secret `whsec_...`, shown only here'),
+});
+export const webhookPageResponseSchema = pageResponseSchema(webhookResponseSchema);
+export const webhookDeliveryResponseSchema = z.strictObject({
+  id: idSchema,
+  webhookId: idSchema,
+  event: z.string(),
+  payload: z.unknown().describe('The JSON body that is (or was) POSTed'),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  attempts: z.number().int(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: timestampSchema.nullable(),
+  createdAt: timestampSchema,
+  deliveredAt: timestampSchema.nullable(),
+});
+export const webhookDeliveryPageResponseSchema = pageResponseSchema(webhookDeliveryResponseSchema);

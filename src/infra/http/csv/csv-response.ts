@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { type Page } from '../pagination';
 import { parseInput } from '../zod-body';
+import { openApiSchema } from '../openapi-schema';
 import { type CsvWriter } from './csv-writer';
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
@@ -89,8 +90,8 @@ export async function* pagedCsv<T>(
   }
 }
 
-/** OpenAPI + `Vary` for a route that also answers in CSV. */
-export const ApiCsvFormat = () =>
+/** OpenAPI (the JSON body's schema and the CSV alternative) + `Vary` for a route that also answers in CSV. */
+export const ApiCsvFormat = (json: z.ZodType) =>
   applyDecorators(
     ApiQuery({
       name: 'format',
@@ -104,7 +105,7 @@ export const ApiCsvFormat = () =>
       description:
         'JSON, or CSV (`text/csv; charset=utf-8`, RFC 4180) with `format=csv` / `Accept: text/csv`',
       content: {
-        'application/json': { schema: { type: 'object' } },
+        'application/json': { schema: openApiSchema(json) },
         'text/csv': { schema: { type: 'string' } },
       },
     }),

@@ -1,12 +1,15 @@
 // Property-based fuzz of every operation in the OpenAPI document: path params, query params, JSON bodies and
 // headers are generated from the documented schema, both valid-looking and deliberately broken, and sent with
 // an admin key, a read key, a bogus key and no key. Property: never a 5xx, and every error response is JSON
-// `{ error: { code, message } }`. The route list comes from buildOpenApiDocument, so new routes are fuzzed
+// `{ error: { code, message } }`, and every response matches the document: a documented status and content
+// type, and the JSON body valid against the operation's response schema (ajv; errors against ErrorBody).
+// The route list comes from buildOpenApiDocument, so new routes are fuzzed
 // automatically. Seeds are fixed (one per route, derived from SEED and the route) so CI is deterministic; a
 // failure prints the route's seed and counterexample path for `fc.check(..., { seed, path })` replay.
 import fc from 'fast-check';
 import type request from 'supertest';
 import { buildOpenApiDocument } from '../../src/bootstrap';
+import { OpenApiContract, type OpenApiDoc } from '../support/openapi-contract';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
 const SEED = 20261124;
@@ -477,6 +480,8 @@ describe('route fuzz', () => {
   it('no operation answers 5xx or a non-JSON error, whatever the input', async () => {
     const ops = operations();
     expect(ops.length).toBeGreaterThan(30);
+    const contract = new OpenApiContract(buildOpenApiDocument(t.app) as unknown as OpenApiDoc);
+    const statuses = new Map<string, number>();
     const failures: string[] = [];
     for (const op of ops) {
       const route = `${op.method.toUpperCase()} ${op.path}`;
@@ -493,6 +498,19 @@ describe('route fuzz', () => {
             if (typeof err?.code !== 'string' || typeof err.message !== 'string')
               throw new Error(`malformed error body: ${where}: ${res.text.slice(0, 300)}`);
           }
+          const json = /^application\/json/.test(String(res.headers['content-type']));
+          const { errors } = contract.check(
+            op.method,
+            op.path,
+            res.status,
+            res.headers['content-type'] as string | undefined,
+            json ? res.body : res.text,
+            res.text,
+          );
+          if (errors.length)
+            throw new Error(`response does not match the spec: ${where}:\n${errors.slice(0, 5).join('\n')}`);
+          const family = `${String(res.status)[0]}xx`;
+          statuses.set(family, (statuses.get(family) ?? 0) + 1);
         }),
         { seed, numRuns: RUNS_PER_ROUTE, endOnFailure: true },
       );
@@ -503,6 +521,8 @@ describe('route fuzz', () => {
     }
     if (failures.length) console.error(`route fuzz failures (base seed ${SEED}):\n${failures.join('\n')}`);
     expect(failures).toEqual([]);
+    // Enough requests got past validation for the success schemas to have been exercised.
+    expect(statuses.get('2xx') ?? 0).toBeGreaterThan(ops.length * 10);
   }, 120_000);
 });
 

@@ -8,6 +8,8 @@ import { createHttpApp } from '../../src/bootstrap';
 export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
+  /** Where the app listens (`http://127.0.0.1:<port>`), for real HTTP clients. */
+  baseUrl: string;
   http: () => ReturnType<typeof request>;
   close: () => Promise<void>;
 }
@@ -20,6 +22,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   return {
     app,
     config,
+    baseUrl: (await app.getUrl()).replace('[::1]', '127.0.0.1'),
     http: () => request(server),
     close: () => app.close(),
   };

@@ -503,7 +503,7 @@ describe('route fuzz', () => {
             op.method,
             op.path,
             res.status,
-            res.headers['content-type'] as string | undefined,
+            res.headers['content-type'],
             json ? res.body : res.text,
             res.text,
           );

@@ -96,7 +96,10 @@ export class OpenApiContract {
     if (!op) return { errors: [`${where}: operation not in the OpenAPI document`] };
     const responses = op.responses ?? {};
     const key = [String(status), `${String(status)[0]}XX`, 'default'].find((k) => responses[k]);
-    if (!key) return { errors: [`${where}: status not documented (documented: ${Object.keys(responses)})`] };
+    if (!key)
+      return {
+        errors: [`${where}: status not documented (documented: ${Object.keys(responses).join(', ')})`],
+      };
     const response = responses[key]!;
     const content = response.content ?? {};
     const mediaTypes = Object.keys(content);
@@ -109,7 +112,7 @@ export class OpenApiContract {
     const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
     if (!content[type])
       return {
-        errors: [`${where}: content type ${type || '(none)'} not documented (${mediaTypes})`],
+        errors: [`${where}: content type ${type || '(none)'} not documented (${mediaTypes.join(', ')})`],
         matched: key,
       };
     if (type !== 'application/json') return { errors: [], matched: key };
@@ -133,7 +136,7 @@ export class OpenApiContract {
       req.method,
       template,
       res.status,
-      res.headers['content-type'] as string | undefined,
+      res.headers['content-type'],
       json ? res.body : res.text,
       res.text ?? '',
     );

@@ -15,7 +15,7 @@ import { BackfillRepository, type BackfillRecord } from './backfill.repository';
 export interface BackfillView {
   id: string;
   projectId: string;
-  status: string;
+  status: BackfillRecord['status'];
   reason: string;
   progress: { processedRuns: number; totalRuns: number; fraction: number | null };
   error: string | null;

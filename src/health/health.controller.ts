@@ -36,7 +36,10 @@ export class HealthController {
   @Public()
   async ready(
     @Res({ passthrough: true }) res: Response,
-  ): Promise<{ status: string; checks: Record<string, DependencyCheck> }> {
+  ): Promise<{
+    status: 'ok' | 'unavailable';
+    checks: { postgres: DependencyCheck; redis: DependencyCheck };
+  }> {
     const [postgres, redis] = await Promise.all([
       withTimeout(this.health.postgres(), 2000),
       withTimeout(this.health.redisCheck(), 2000),

@@ -10,7 +10,7 @@ import {
 } from './citation-report.repository';
 import { rate, reportFilter, type ReportQuery } from './report-filter';
 
-type BrandInfo = { name: string; kind: string };
+type BrandInfo = { name: string; kind: 'own' | 'competitor' };
 
 @Injectable()
 export class CitationReportService {

@@ -182,7 +182,7 @@ function pairView(p: PairAggregateRow, names: Map<string, string>) {
 
 function brandView(
   r: BrandAggregateRow,
-  brand: { name: string; kind: string } | undefined,
+  brand: { name: string; kind: 'own' | 'competitor' } | undefined,
   totals: { mentions: number; attention: number },
 ) {
   const interval = wilsonInterval(r.mentioned, r.n);

@@ -34,9 +34,7 @@ export class HealthController {
     schema: openApiSchema(readyResponseSchema),
   })
   @Public()
-  async ready(
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<{
+  async ready(@Res({ passthrough: true }) res: Response): Promise<{
     status: 'ok' | 'unavailable';
     checks: { postgres: DependencyCheck; redis: DependencyCheck };
   }> {

@@ -6,6 +6,8 @@ import { log, runFault } from './fault-harness';
 runFault('claimers-race', { workers: 3, env: { CLAIM_BATCH_SIZE: '2' } }, async (h) => {
   await h.scheduledLoad(8, 2, 3); // 8 prompts × 2 engines × 2 samples × 3 due slots = 96 runs
   const manual = await h.manualLoad(2, 5);
-  log(`[claimers-race] 8 scheduled prompts (3 due slots each, 2 engines × 2 samples) + ${manual.length} manual runs`);
+  log(
+    `[claimers-race] 8 scheduled prompts (3 due slots each, 2 engines × 2 samples) + ${manual.length} manual runs`,
+  );
   return [];
 });

@@ -58,7 +58,18 @@ const BASE_ENV: Record<string, string> = {
 /** A slow answer: 50-150 content chunks ~20 ms apart (1-3 s), mentioning some brands. */
 function slowAnswer(): ReturnType<typeof writesOf> {
   const words = Math.round(rand(50, 150));
-  const vocab = ['Acme ', 'is ', 'a ', 'solid ', 'choice; ', 'Globex ', 'and ', 'Initech ', 'also ', 'exist. '];
+  const vocab = [
+    'Acme ',
+    'is ',
+    'a ',
+    'solid ',
+    'choice; ',
+    'Globex ',
+    'and ',
+    'Initech ',
+    'also ',
+    'exist. ',
+  ];
   const parts = Array.from({ length: words }, (_, i) => vocab[(i * 7 + words) % vocab.length]!);
   return writesOf(openAiChunkEvents(parts), 20);
 }
@@ -132,6 +143,7 @@ export class FaultHarness {
   readonly projectIds: string[] = [];
   readonly scheduledPromptIds: string[] = [];
   private queue: Queue | null = null;
+  readonly afterSettleHooks: (() => Promise<void>)[] = [];
 
   private constructor(
     readonly name: string,
@@ -161,7 +173,14 @@ export class FaultHarness {
     const { baseUrl } = await fake.start();
     // Every request (first attempts, retries) gets a slow answer; far more than needed.
     for (let i = 0; i < 1500; i++) fake.enqueue({ writes: slowAnswer() });
-    const api = await startTestApp({ ...env, ROLE: 'api', SCHEDULER_ENABLED: 'false', PORT: '0' });
+    // The API in-process logs only fatal errors: the 503s of a Postgres outage would drown the report.
+    const api = await startTestApp({
+      ...env,
+      ROLE: 'api',
+      SCHEDULER_ENABLED: 'false',
+      PORT: '0',
+      LOG_LEVEL: 'fatal',
+    });
     const ws = await createWorkspace(api);
     const logDir = path.join(FAULT_BASE_DIR, 'logs', name);
     mkdirSync(logDir, { recursive: true });
@@ -171,6 +190,11 @@ export class FaultHarness {
     await h.waitForWorkers(options.workers);
     log(`[${name}] ${options.workers} workers up (logs in ${logDir})`);
     return h;
+  }
+
+  /** Registers a check to run once the ledger has settled (before the verdict). */
+  afterSettle(hook: () => Promise<void>): void {
+    this.afterSettleHooks.push(hook);
   }
 
   /** One statement on a fresh connection (survives Postgres restarts between calls). */
@@ -201,7 +225,11 @@ export class FaultHarness {
 
   /** Polls BullMQ's worker registry (CLIENT LIST) until `n` run workers are connected. */
   async waitForWorkers(n: number, timeoutMs = 60_000): Promise<void> {
-    await waitFor(`${n} connected workers`, async () => (await this.runsQueue().getWorkersCount()) >= n, timeoutMs);
+    await waitFor(
+      `${n} connected workers`,
+      async () => (await this.runsQueue().getWorkersCount()) >= n,
+      timeoutMs,
+    );
   }
 
   /** Manual runs: `prompts` prompts × 2 engines × `samples` samples. */
@@ -246,14 +274,28 @@ export class FaultHarness {
         new Date(Math.floor(Date.now() / minute) * minute - (dueSlots - 1) * minute),
       ]);
     }
+    // The faults are injected once the claimers have raced over the due slots (a new minute may add more).
+    const expected = prompts * 2 * samples * dueSlots;
+    await waitFor(
+      `${expected} scheduled runs claimed`,
+      async () => {
+        const [row] = await this.sql<{ n: string }>(
+          `SELECT count(*) AS n FROM runs WHERE trigger = 'schedule' AND "promptId" = ANY($1::uuid[])`,
+          [this.scheduledPromptIds],
+        );
+        return Number(row!.n) >= expected;
+      },
+      30_000,
+    );
   }
 
   /** Stops new scheduled slots so the ledger can settle; what was claimed must still finish. */
   async stopSchedules(): Promise<void> {
     if (this.scheduledPromptIds.length === 0) return;
-    await this.sql(`UPDATE tracked_prompts SET active = false, "nextSlotAt" = NULL WHERE id = ANY($1::uuid[])`, [
-      this.scheduledPromptIds,
-    ]);
+    await this.sql(
+      `UPDATE tracked_prompts SET active = false, "nextSlotAt" = NULL WHERE id = ANY($1::uuid[])`,
+      [this.scheduledPromptIds],
+    );
   }
 
   /**
@@ -333,6 +375,7 @@ export function runFault(
     try {
       const own = await body(h);
       const ledger = await h.settleAndCheck(settleMs);
+      for (const hook of h.afterSettleHooks) await hook();
       if (own.length > 0) console.log(`${name} violations:\n  - ${own.join('\n  - ')}`);
       const ok = ledger.ok && own.length === 0;
       log(`[${name}] ${ok ? 'PASS' : 'FAIL'}`);

@@ -199,7 +199,16 @@ export class PrivatePostgres {
   /** The start command, also used after a stop. */
   startServer(): void {
     const opts = `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.dir} -c fsync=off -c max_connections=200`;
-    asPostgres('pg_ctl', ['-D', this.data, '-o', opts, '-l', path.join(this.dir, 'server.log'), '-w', 'start']);
+    asPostgres('pg_ctl', [
+      '-D',
+      this.data,
+      '-o',
+      opts,
+      '-l',
+      path.join(this.dir, 'server.log'),
+      '-w',
+      'start',
+    ]);
   }
 
   /** Stops the server; `immediate` is a crash (no checkpoint, in-flight transactions aborted). */

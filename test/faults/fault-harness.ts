@@ -76,7 +76,7 @@ function slowAnswer(): ReturnType<typeof writesOf> {
 
 export class WorkerPool {
   private readonly procs: (ChildProcess | null)[] = [];
-  private readonly exited: Promise<number | null>[] = [];
+  private readonly exited: Promise<string>[] = [];
   spawned = 0;
 
   constructor(
@@ -95,15 +95,17 @@ export class WorkerPool {
     child.stdout.pipe(out);
     child.stderr.pipe(out);
     this.procs[slot] = child;
-    this.exited[slot] = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.exited[slot] = new Promise((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`)),
+    );
   }
 
   pid(slot: number): number | undefined {
     return this.procs[slot]?.pid;
   }
 
-  /** Sends `signal`; resolves with the exit code once the process is gone. */
-  async signal(slot: number, signal: NodeJS.Signals): Promise<number | null> {
+  /** Sends `signal`; resolves with how the process ended (`code 0`, `signal SIGKILL`...) once it is gone. */
+  async signal(slot: number, signal: NodeJS.Signals): Promise<string> {
     const child = this.procs[slot];
     if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
     const code = await this.exited[slot]!;

@@ -14,7 +14,7 @@ runFault('kill-worker', { workers: 2 }, async (h) => {
   const violations: string[] = [];
   let runningAtKills = 0;
   for (let k = 0; k < KILLS; k++) {
-    await sleep(rand(1500, 4000));
+    await sleep(rand(1000, 3000));
     const slot = Math.floor(Math.random() * h.pool.size);
     const running = (await h.countByStatus()).running ?? 0;
     runningAtKills += running;
@@ -23,6 +23,8 @@ runFault('kill-worker', { workers: 2 }, async (h) => {
     log(`[kill-worker] kill -9 worker ${slot} (pid ${pid}); ${running} runs were running`);
     await sleep(rand(300, 1200));
     h.pool.start(slot);
+    // The next kill hits a worker that has booted and taken jobs, not one still starting.
+    await h.waitForWorkers(h.pool.size);
   }
   if (runningAtKills === 0) violations.push('no kill hit a running stream: the test proved nothing');
   log(`[kill-worker] ${KILLS} kills done (${runningAtKills} running runs at kill time in total)`);

@@ -82,7 +82,7 @@ export const configSchema = z.object({
    * worker's slot frees itself after at most this long.
    */
   ENGINE_SLOT_LEASE_MS: positiveInt(30_000),
-  /** How long a run waits (± 50 % jitter) before asking again when its engine has no free slot (ms). */
+  /** How long a run waits (+0-50 % jitter) before asking again when its engine has no free slot (ms). */
   ENGINE_THROTTLE_RETRY_MS: positiveInt(1000),
   /** Base of the exponential, jittered backoff between webhook delivery attempts (ms). */
   WEBHOOK_BACKOFF_MS: positiveInt(10_000),

@@ -11,6 +11,7 @@ const MINUTE_MS = 60_000;
  * One atomic admission decision for an engine, on Redis' clock (every worker sees the same time).
  * KEYS[1]: sorted set of concurrency leases (member = lease id, score = expiry ms).
  * KEYS[2]: sorted set of provider calls in the last minute (member = lease id, score = call time ms).
+ * KEYS[3]: the engine's pause (set from a provider's retry-after): while it exists, nothing is admitted.
  * ARGV: maxConcurrency (0 = unlimited), maxPerMinute (0 = unlimited), leaseMs, lease id, busyRetryMs.
  * Expired leases are dropped first, so a crashed worker's slot comes back after one lease at most.
  * Returns {1, 0} when admitted (slot taken and call counted), {0, waitMs} otherwise (nothing recorded).
@@ -18,6 +19,8 @@ const MINUTE_MS = 60_000;
 const ACQUIRE_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local paused = redis.call('PTTL', KEYS[3])
+if paused > 0 then return {0, paused} end
 local maxc = tonumber(ARGV[1])
 local maxr = tonumber(ARGV[2])
 local lease = tonumber(ARGV[3])
@@ -45,6 +48,14 @@ end
 return {1, 0}
 `;
 
+/** Pauses an engine for ARGV[1] ms unless it is already paused for longer. */
+const PAUSE_SCRIPT = `
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+end
+return 1
+`;
+
 /** Extends a lease that is still held; 0 when it already expired (and may have been given away). */
 const RENEW_SCRIPT = `
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
@@ -59,6 +70,7 @@ interface ThrottleRedis extends Redis {
   streamrankEngineAcquire(
     slots: string,
     calls: string,
+    pause: string,
     maxConcurrency: number,
     maxPerMinute: number,
     leaseMs: number,
@@ -66,6 +78,7 @@ interface ThrottleRedis extends Redis {
     busyRetryMs: number,
   ): Promise<[number, number]>;
   streamrankEngineRenew(slots: string, leaseId: string, leaseMs: number): Promise<number>;
+  streamrankEnginePause(pause: string, ms: number): Promise<number>;
 }
 
 export interface EngineLimits {
@@ -98,7 +111,8 @@ export class EngineThrottle {
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    redis.defineCommand('streamrankEngineAcquire', { numberOfKeys: 2, lua: ACQUIRE_SCRIPT });
+    redis.defineCommand('streamrankEngineAcquire', { numberOfKeys: 3, lua: ACQUIRE_SCRIPT });
+    redis.defineCommand('streamrankEnginePause', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
     redis.defineCommand('streamrankEngineRenew', { numberOfKeys: 1, lua: RENEW_SCRIPT });
     this.redis = redis as ThrottleRedis;
   }
@@ -115,28 +129,66 @@ export class EngineThrottle {
     return `${this.config.QUEUE_PREFIX}:engine-calls:${engineId}`;
   }
 
-  /** Asks for one provider call against the engine. Redis errors propagate (the caller defers). */
+  pauseKey(engineId: string): string {
+    return `${this.config.QUEUE_PREFIX}:engine-pause:${engineId}`;
+  }
+
+  /**
+   * Honours a provider's retry-after for the whole engine: no run of it is admitted for `ms`, whichever worker
+   * asks. Best effort: a failure only means other runs may meet the 429 themselves.
+   */
+  async pause(engineId: string, ms: number): Promise<void> {
+    if (ms <= 0) return;
+    await this.redis.streamrankEnginePause(this.pauseKey(engineId), Math.ceil(ms)).catch((err: unknown) => {
+      this.logger.warn({ err, engineId }, 'engine pause not recorded');
+    });
+  }
+
+  /**
+   * Asks for one provider call against the engine. Redis errors propagate for a limited engine (the caller
+   * defers rather than exceed the limit); an unlimited engine is admitted without Redis (only its pause is
+   * skipped).
+   */
   async acquire(limits: EngineLimits): Promise<Admission> {
-    if (!EngineThrottle.isLimited(limits)) return { admitted: true, lease: NO_LEASE };
+    if (!EngineThrottle.isLimited(limits)) {
+      try {
+        const [admitted, waitMs] = await this.ask(limits, '');
+        return admitted ? { admitted: true, lease: NO_LEASE } : { admitted: false, retryInMs: waitMs };
+      } catch (err) {
+        this.logger.warn({ err, engineId: limits.engineId }, 'engine pause unknown (Redis); run admitted');
+        return { admitted: true, lease: NO_LEASE };
+      }
+    }
     const leaseId = randomUUID();
+    const [admitted, retryInMs] = await this.ask(limits, leaseId);
+    if (!admitted) return { admitted: false, retryInMs };
+    if (limits.maxConcurrency === null) return { admitted: true, lease: NO_LEASE };
+    return { admitted: true, lease: this.hold(limits.engineId, leaseId) };
+  }
+
+  /** One acquire script call: [admitted, jittered wait when refused]. */
+  private async ask(limits: EngineLimits, leaseId: string): Promise<[boolean, number]> {
     const leaseMs = this.config.ENGINE_SLOT_LEASE_MS;
-    const retryMs = this.config.ENGINE_THROTTLE_RETRY_MS;
-    const slots = this.slotsKey(limits.engineId);
     const [admitted, waitMs] = await this.redis.streamrankEngineAcquire(
-      slots,
+      this.slotsKey(limits.engineId),
       this.callsKey(limits.engineId),
+      this.pauseKey(limits.engineId),
       limits.maxConcurrency ?? 0,
       limits.maxRequestsPerMinute ?? 0,
       leaseMs,
-      leaseId,
-      retryMs,
+      leaseId || 'unlimited',
+      this.config.ENGINE_THROTTLE_RETRY_MS,
     );
-    if (Number(admitted) !== 1) {
-      // Jitter: runs refused together must not all come back in the same millisecond.
-      const jittered = Math.round(Number(waitMs) * (0.5 + Math.random()));
-      return { admitted: false, retryInMs: Math.max(10, jittered) };
-    }
-    if (limits.maxConcurrency === null) return { admitted: true, lease: NO_LEASE };
+    if (Number(admitted) === 1) return [true, 0];
+    // Jitter (never early): runs refused together must not all come back in the same millisecond.
+    return [false, Math.max(10, Math.round(Number(waitMs) * (1 + Math.random() / 2)))];
+  }
+
+  /** Renews the lease in the background until released. */
+  private hold(engineId: string, leaseId: string): EngineLease {
+    const leaseMs = this.config.ENGINE_SLOT_LEASE_MS;
+    const slots = this.slotsKey(engineId);
+    const limits = { engineId };
     const renewal = setInterval(
       () => {
         this.redis.streamrankEngineRenew(slots, leaseId, leaseMs).then(
@@ -152,15 +204,12 @@ export class EngineThrottle {
     );
     renewal.unref();
     return {
-      admitted: true,
-      lease: {
-        release: async () => {
-          clearInterval(renewal);
-          // A lost release only holds the slot until the lease expires.
-          await this.redis.zrem(slots, leaseId).catch((err: unknown) => {
-            this.logger.warn({ err, engineId: limits.engineId }, 'engine slot release failed');
-          });
-        },
+      release: async () => {
+        clearInterval(renewal);
+        // A lost release only holds the slot until the lease expires.
+        await this.redis.zrem(slots, leaseId).catch((err: unknown) => {
+          this.logger.warn({ err, engineId: limits.engineId }, 'engine slot release failed');
+        });
       },
     };
   }

@@ -150,6 +150,10 @@ export class RunExecutor implements OnApplicationShutdown {
       if (error && controller.signal.reason instanceof WorkerShutdown) {
         return await this.interrupted(attempt);
       }
+      if (error?.code === 'rate_limited' && error.retryAfterMs !== undefined) {
+        // The provider asked the whole engine to wait: no worker sends it another run before then.
+        await this.throttle.pause(engine.id, error.retryAfterMs);
+      }
       if (error?.code === 'rate_limited' && attempt.attempt < this.maxProviderCalls()) {
         await this.fail(attempt, toFailure(error), false, null);
         throw new RateLimitDeferral(error.retryAfterMs ?? this.config.RUN_BACKOFF_MS);

@@ -107,6 +107,36 @@ describe('engine throttle (e2e)', () => {
     }
   }, 90_000);
 
+  it("honours a 429's retry-after for the whole engine: no other run calls it before then", async () => {
+    const { t, ws, fake, baseUrl } = h;
+    const fx = await createPipelineFixture(t, ws, { baseUrl, brands: [{ name: 'Acme' }] });
+    const retryAfterMs = 1500;
+    const limited = fake.enqueue({
+      status: 429,
+      headers: { 'content-type': 'application/json', 'retry-after-ms': String(retryAfterMs) },
+      writes: [{ delayMs: 0, bytes: JSON.stringify({ error: { message: 'slow down', type: 'requests' } }) }],
+    });
+    for (let i = 0; i < 5; i++) fake.enqueue({ writes: writesOf(openAiChunkEvents(['Acme ']), 5) });
+    const first = await t.http().post(`/v1/prompts/${fx.promptId}/run`).set(ws.auth()).send({}).expect(202);
+    const exchange = await limited.finished;
+    // Four more runs of the same engine while it is paused: all wait out the rest of the retry-after.
+    const more = await t
+      .http()
+      .post(`/v1/prompts/${fx.promptId}/run`)
+      .set(ws.auth())
+      .send({ samples: 4 })
+      .expect(202);
+    const runIds = [...(first.body.runIds as string[]), ...(more.body.runIds as string[])];
+    for (const id of runIds) expect((await waitForRun(t, ws, id, 30_000)).status).toBe('succeeded');
+    const later = fake.exchanges.filter(
+      (e) => e.requestReceivedAtMs > exchange.requestReceivedAtMs && e.request.body.includes('CRM'),
+    );
+    expect(later).toHaveLength(5);
+    for (const e of later) {
+      expect(e.requestReceivedAtMs - exchange.requestReceivedAtMs).toBeGreaterThanOrEqual(retryAfterMs - 50);
+    }
+  }, 60_000);
+
   it('counts calls per sliding minute and frees a crashed holder after its lease', async () => {
     const throttle = second.app.get(EngineThrottle);
     const perMinute = { engineId: randomUUID(), maxConcurrency: null, maxRequestsPerMinute: 3 };

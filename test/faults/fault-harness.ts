@@ -218,10 +218,14 @@ export class FaultHarness {
   }
 
   private runsQueue(): Queue {
-    this.queue ??= new Queue(RUNS_QUEUE, {
-      connection: { url: this.redis.url, maxRetriesPerRequest: null },
-      prefix: this.env.QUEUE_PREFIX!,
-    });
+    if (!this.queue) {
+      this.queue = new Queue(RUNS_QUEUE, {
+        connection: { url: this.redis.url, maxRetriesPerRequest: null },
+        prefix: this.env.QUEUE_PREFIX!,
+      });
+      // Connection errors while a script has Redis down are expected; the probe just retries.
+      this.queue.on('error', () => undefined);
+    }
     return this.queue;
   }
 

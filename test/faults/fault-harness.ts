@@ -188,9 +188,10 @@ export class FaultHarness {
     mkdirSync(logDir, { recursive: true });
     const pool = new WorkerPool(env, logDir);
     const h = new FaultHarness(name, redis, pg, databaseUrl, env, fake, baseUrl, api, ws, pool);
+    // Workers boot (slowly, on a small machine) while the script creates its load; it calls workersUp()
+    // before injecting its fault.
     for (let slot = 0; slot < options.workers; slot++) pool.start(slot);
-    await h.waitForWorkers(options.workers);
-    log(`[${name}] ${options.workers} workers up (logs in ${logDir})`);
+    log(`[${name}] ${options.workers} workers starting (logs in ${logDir})`);
     return h;
   }
 
@@ -229,6 +230,12 @@ export class FaultHarness {
     return this.queue;
   }
 
+  /** Waits until every worker of the pool is connected and consuming. */
+  async workersUp(): Promise<void> {
+    await this.waitForWorkers(this.pool.size);
+    log(`[${this.name}] ${this.pool.size} workers up`);
+  }
+
   /** Polls BullMQ's worker registry (CLIENT LIST) until `n` run workers are connected. */
   async waitForWorkers(n: number, timeoutMs = 60_000): Promise<void> {
     await waitFor(
@@ -238,8 +245,11 @@ export class FaultHarness {
     );
   }
 
-  /** Manual runs: `prompts` prompts × 2 engines × `samples` samples. */
-  async manualLoad(prompts: number, samples: number): Promise<string[]> {
+  /**
+   * Manual runs: `prompts` prompts × 2 engines × `samples` samples; `maxConcurrency` limits each engine
+   * (so faults also hit workers holding engine slots).
+   */
+  async manualLoad(prompts: number, samples: number, maxConcurrency?: number): Promise<string[]> {
     const runIds: string[] = [];
     for (let i = 0; i < prompts; i++) {
       const fx = await createPipelineFixture(this.api, this.ws, {
@@ -248,6 +258,14 @@ export class FaultHarness {
         extraEngines: 1,
       });
       this.projectIds.push(fx.projectId);
+      for (const engineId of maxConcurrency === undefined ? [] : fx.engineIds) {
+        const patched = await this.api
+          .http()
+          .patch(`/v1/engines/${engineId}`)
+          .set(this.ws.auth())
+          .send({ maxConcurrency });
+        if (patched.status !== 200) throw new Error(`engine limit: HTTP ${patched.status}`);
+      }
       const res = await this.api
         .http()
         .post(`/v1/prompts/${fx.promptId}/run`)
@@ -282,6 +300,7 @@ export class FaultHarness {
     }
     // The faults are injected once the claimers have raced over the due slots (a new minute may add more).
     const expected = prompts * 2 * samples * dueSlots;
+    await this.workersUp(); // the claimers run in the workers
     await waitFor(
       `${expected} scheduled runs claimed`,
       async () => {
@@ -291,7 +310,7 @@ export class FaultHarness {
         );
         return Number(row!.n) >= expected;
       },
-      30_000,
+      60_000,
     );
   }
 

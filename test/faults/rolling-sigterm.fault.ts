@@ -5,6 +5,7 @@
 import { log, runFault, sleep } from './fault-harness';
 
 const GRACE_MS = 1500;
+const SHUTDOWN_MARGIN_MS = 20_000;
 
 // Replacement workers boot while the others stream (CPU-heavy on a small machine): a generous deadline
 // keeps a starved stream from failing an attempt for a reason that has nothing to do with the shutdown.
@@ -24,7 +25,10 @@ runFault('rolling-sigterm', { workers: 2, env }, async (h) => {
     log(
       `[rolling-sigterm] SIGTERM worker ${slot}: exited (${exit}) after ${tookMs} ms (${running} runs were running)`,
     );
-    if (tookMs > GRACE_MS + 8000) violations.push(`worker ${slot} took ${tookMs} ms to shut down`);
+    // Grace, then aborting streams, recording `interrupted` and closing connections: seconds, but a loaded
+    // CI machine has been seen taking 10 s; the bound catches a hang, not a slow box.
+    if (tookMs > GRACE_MS + SHUTDOWN_MARGIN_MS)
+      violations.push(`worker ${slot} took ${tookMs} ms to shut down`);
     // Nest re-raises the signal once its shutdown hooks are done: `signal SIGTERM` is the graceful exit.
     if (exit !== 'code 0' && exit !== 'signal SIGTERM') violations.push(`worker ${slot} ended by ${exit}`);
     h.pool.start(slot);

@@ -19,6 +19,9 @@ RUN npm run build
 
 # ---- test: the build stage plus the test suite (`docker compose run --rm test`)
 FROM build AS test
+# The fault scripts start private Redis and Postgres servers from these binaries (see README, Fault testing).
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql redis-server \
+  && rm -rf /var/lib/apt/lists/*
 COPY jest.config.js ./
 COPY test ./test
 CMD ["npm", "test"]

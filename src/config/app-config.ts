@@ -77,6 +77,13 @@ export const configSchema = z.object({
   WORKSPACE_MAX_RUNS_PER_DAY: z.coerce.number().int().min(0).default(5000),
   /** Estimated USD spend per workspace per UTC day (from PRICE_TABLE); decimal; 0 = unlimited. */
   WORKSPACE_MAX_SPEND_USD_PER_DAY: z.coerce.number().min(0).max(1_000_000_000).default(0),
+  /**
+   * Lease of one engine concurrency slot (ms), renewed every third of it while the stream runs: a killed
+   * worker's slot frees itself after at most this long.
+   */
+  ENGINE_SLOT_LEASE_MS: positiveInt(30_000),
+  /** How long a run waits (+0-50 % jitter) before asking again when its engine has no free slot (ms). */
+  ENGINE_THROTTLE_RETRY_MS: positiveInt(1000),
   /** Base of the exponential, jittered backoff between webhook delivery attempts (ms). */
   WEBHOOK_BACKOFF_MS: positiveInt(10_000),
   /** A webhook delivery attempt that has no complete response after this long fails (ms). */

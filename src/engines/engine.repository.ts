@@ -15,6 +15,8 @@ export interface EngineRecord {
   credentialCiphertext: Uint8Array | null;
   credentialLast4: string | null;
   disabledReason: string | null;
+  maxConcurrency: number | null;
+  maxRequestsPerMinute: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -27,6 +29,8 @@ export interface EngineWrite {
   credentialCiphertext?: Uint8Array<ArrayBuffer> | null;
   credentialLast4?: string | null;
   disabledReason?: string | null;
+  maxConcurrency?: number | null;
+  maxRequestsPerMinute?: number | null;
 }
 
 const toDb = (p: ProviderKindName): ProviderKind => (p === 'openai-compatible' ? 'openai_compatible' : p);

@@ -114,6 +114,8 @@ export function toView(e: EngineRecord): EngineView {
     credential: { set: e.credentialCiphertext !== null, last4: e.credentialLast4 },
     synthetic: e.provider === 'demo',
     disabledReason: e.disabledReason,
+    maxConcurrency: e.maxConcurrency,
+    maxRequestsPerMinute: e.maxRequestsPerMinute,
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),
   };

@@ -20,3 +20,14 @@ export class RateLimitDeferral extends Error {
     super(`rate limited: retry in ${delayMs} ms`);
   }
 }
+
+/**
+ * The run's engine is at its concurrency or per-minute limit: the job waits and asks again. No attempt was
+ * started, so nothing is charged to the run.
+ */
+export class EngineBusyDeferral extends Error {
+  override readonly name = 'EngineBusyDeferral';
+  constructor(readonly delayMs: number) {
+    super(`engine busy: retry in ${delayMs} ms`);
+  }
+}

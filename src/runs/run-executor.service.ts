@@ -23,7 +23,8 @@ import {
 import { ProviderRegistry } from './provider-registry';
 import { estimateCostUsd } from './cost-estimator';
 import { analyzeAnswer, citationRows } from './run-analysis';
-import { RateLimitDeferral, RetryableRunError } from './run-errors';
+import { EngineBusyDeferral, RateLimitDeferral, RetryableRunError } from './run-errors';
+import { EngineThrottle, type Admission } from './engine-throttle';
 import { RunEventPublisher } from './live/run-event-publisher';
 import { WebhookNotifier } from '../webhooks/webhook-notifier.service';
 
@@ -68,9 +69,29 @@ export class RunExecutor implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly live: RunEventPublisher,
     private readonly webhooks: WebhookNotifier,
+    private readonly throttle: EngineThrottle,
   ) {}
 
   async execute(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
+    const limits = await this.ledger.engineLimitsOf(runId);
+    if (!limits) return 'already-terminal';
+    let admission: Admission;
+    try {
+      admission = await this.throttle.acquire(limits);
+    } catch (err) {
+      // Redis could not answer: wait rather than exceed the limit (nothing was started or charged).
+      this.logger.warn({ err, runId }, 'engine throttle unavailable; run deferred');
+      throw new EngineBusyDeferral(this.config.ENGINE_THROTTLE_RETRY_MS);
+    }
+    if (!admission.admitted) throw new EngineBusyDeferral(admission.retryInMs);
+    try {
+      return await this.executeAdmitted(runId, budget);
+    } finally {
+      await admission.lease.release();
+    }
+  }
+
+  private async executeAdmitted(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
     const attempt = await this.ledger.startAttempt(runId, this.clock.now());
     if (!attempt) return 'already-terminal';
     if (attempt.attempt > this.maxProviderCalls()) {
@@ -128,6 +149,10 @@ export class RunExecutor implements OnApplicationShutdown {
       );
       if (error && controller.signal.reason instanceof WorkerShutdown) {
         return await this.interrupted(attempt);
+      }
+      if (error?.code === 'rate_limited' && error.retryAfterMs !== undefined) {
+        // The provider asked the whole engine to wait: no worker sends it another run before then.
+        await this.throttle.pause(engine.id, error.retryAfterMs);
       }
       if (error?.code === 'rate_limited' && attempt.attempt < this.maxProviderCalls()) {
         await this.fail(attempt, toFailure(error), false, null);

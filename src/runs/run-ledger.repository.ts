@@ -1,3 +1,4 @@
+import { type EngineLimits } from './engine-throttle';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
@@ -275,6 +276,21 @@ export class RunLedgerRepository {
       orderBy: [{ engineId: 'asc' }, { sample: 'asc' }],
     });
     return { requestId: req.id, runIds: runs.map((r) => r.id), requestHash: req.requestHash };
+  }
+
+  /** The throttle limits of a non-terminal run's engine; null when the run is terminal or gone. */
+  async engineLimitsOf(runId: string): Promise<EngineLimits | null> {
+    const rows = await this.prisma.$queryRaw<EngineLimits[]>`
+      SELECT e.id AS "engineId", e."maxConcurrency", e."maxRequestsPerMinute"
+      FROM runs r JOIN engines e ON e.id = r."engineId"
+      WHERE r.id = ${runId}::uuid AND r.status IN ('queued', 'running')`;
+    if (rows[0]) return rows[0];
+    // The engine may be gone while the run is not: let the attempt record why it cannot run.
+    const run = await this.prisma.run.findFirst({
+      where: { id: runId, status: { in: ['queued', 'running'] } },
+      select: { engineId: true },
+    });
+    return run ? { engineId: run.engineId, maxConcurrency: null, maxRequestsPerMinute: null } : null;
   }
 
   /** Starts a new attempt with a fresh token; null when the run is already terminal (a duplicate job). */

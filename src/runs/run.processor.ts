@@ -5,7 +5,7 @@ import { workerLockOptions, type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RUNS_QUEUE, type ExecuteRunJobData } from '../infra/queue/queue-names';
 import { providerAwareBackoff } from './provider-aware-backoff';
-import { RateLimitDeferral } from './run-errors';
+import { EngineBusyDeferral, RateLimitDeferral } from './run-errors';
 import { RunExecutor } from './run-executor.service';
 
 /** Thin: translates a job into an execution; retry policy lives in the executor and the backoff strategy. */
@@ -56,6 +56,11 @@ export class RunProcessor extends WorkerHost implements OnApplicationBootstrap, 
     } catch (e) {
       if (e instanceof RateLimitDeferral && token) {
         // Waiting out a 429 does not consume one of the job's attempts (bounded by the executor).
+        await job.moveToDelayed(Date.now() + e.delayMs, token);
+        throw new DelayedError();
+      }
+      if (e instanceof EngineBusyDeferral && token) {
+        // The engine is at its limit: no attempt was started; the job waits without spending one.
         await job.moveToDelayed(Date.now() + e.delayMs, token);
         throw new DelayedError();
       }

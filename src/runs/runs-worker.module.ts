@@ -3,6 +3,7 @@ import { BrandsModule } from '../brands/brands.module';
 import { EnginesModule } from '../engines/engines.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { PromptsModule } from '../prompts/prompts.module';
+import { EngineThrottle } from './engine-throttle';
 import { RunEventPublisher } from './live/run-event-publisher';
 import { ProviderRegistry } from './provider-registry';
 import { RunExecutor } from './run-executor.service';
@@ -12,6 +13,13 @@ import { RunProcessor } from './run.processor';
 /** Loaded only when ROLE is worker or all: consumes the runs queue. */
 @Module({
   imports: [EnginesModule, PromptsModule, ProjectsModule, BrandsModule],
-  providers: [RunLedgerRepository, ProviderRegistry, RunEventPublisher, RunExecutor, RunProcessor],
+  providers: [
+    EngineThrottle,
+    RunLedgerRepository,
+    ProviderRegistry,
+    RunEventPublisher,
+    RunExecutor,
+    RunProcessor,
+  ],
 })
 export class RunsWorkerModule {}

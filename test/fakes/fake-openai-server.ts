@@ -47,6 +47,9 @@ const hrNowMs = (): number => performance.timeOrigin + performance.now();
 export class FakeOpenAiServer {
   readonly requests: FakeRequest[] = [];
   readonly exchanges: FakeExchange[] = [];
+  /** Scripted responses in progress right now, and the most there ever were at once. */
+  openStreams = 0;
+  maxOpenStreams = 0;
   private server: http.Server | null = null;
   private readonly scripts = new Map<
     string,
@@ -109,7 +112,12 @@ export class FakeOpenAiServer {
         closedByClient: false,
       };
       this.exchanges.push(exchange);
-      this.play(next.script, res, exchange, () => next.done(exchange));
+      this.openStreams++;
+      this.maxOpenStreams = Math.max(this.maxOpenStreams, this.openStreams);
+      this.play(next.script, res, exchange, () => {
+        this.openStreams--;
+        next.done(exchange);
+      });
     });
   }
 

@@ -50,6 +50,10 @@ const engineFields = {
   parameters: engineParametersSchema,
   baseUrl: baseUrlSchema.nullable(),
   credential: z.string().min(1).max(4000).nullable(),
+  /** Streams open at once against this engine, across every worker; null = unlimited. */
+  maxConcurrency: z.number().int().min(1).max(10_000).nullable(),
+  /** Provider calls per sliding minute against this engine, across every worker; null = unlimited. */
+  maxRequestsPerMinute: z.number().int().min(1).max(1_000_000).nullable(),
 };
 
 export const createEngineSchema = z
@@ -58,6 +62,8 @@ export const createEngineSchema = z
     parameters: engineFields.parameters.default({}),
     baseUrl: engineFields.baseUrl.optional(),
     credential: engineFields.credential.optional(),
+    maxConcurrency: engineFields.maxConcurrency.optional(),
+    maxRequestsPerMinute: engineFields.maxRequestsPerMinute.optional(),
   })
   .strict()
   .superRefine((e, ctx) => {
@@ -105,6 +111,8 @@ export interface EngineView {
   credential: { set: boolean; last4: string | null };
   synthetic: boolean;
   disabledReason: string | null;
+  maxConcurrency: number | null;
+  maxRequestsPerMinute: number | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -7,7 +7,7 @@ import { type AppConfig } from '../../config/app-config';
 export const REDIS = Symbol('REDIS');
 
 export function createRedis(config: AppConfig, purpose: string): Redis {
-  return new Redis(config.REDIS_URL, {
+  const redis = new Redis(config.REDIS_URL, {
     connectionName: `streamrank:${purpose}`,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
@@ -15,6 +15,10 @@ export function createRedis(config: AppConfig, purpose: string): Redis {
     commandTimeout: 3000,
     lazyConnect: false,
   });
+  // ioredis reconnects by itself; while Redis is down the failing commands report it (readiness 503, the
+  // rate limiter failing open). Without a listener every reconnect attempt prints "Unhandled error event".
+  redis.on('error', () => undefined);
+  return redis;
 }
 
 @Global()

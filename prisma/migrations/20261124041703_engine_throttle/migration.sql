@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "engines" ADD COLUMN     "maxConcurrency" INTEGER,
+ADD COLUMN     "maxRequestsPerMinute" INTEGER;
+

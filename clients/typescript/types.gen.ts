@@ -667,6 +667,8 @@ export type EnginesControllerListResponses = {
             };
             synthetic: boolean;
             disabledReason: string | null;
+            maxConcurrency: number | null;
+            maxRequestsPerMinute: number | null;
             createdAt: string;
             updatedAt: string;
         }>;
@@ -694,6 +696,8 @@ export type EnginesControllerCreateData = {
         };
         baseUrl?: string | null;
         credential?: string | null;
+        maxConcurrency?: number | null;
+        maxRequestsPerMinute?: number | null;
     };
     path?: never;
     query?: never;
@@ -737,6 +741,8 @@ export type EnginesControllerCreateResponses = {
         };
         synthetic: boolean;
         disabledReason: string | null;
+        maxConcurrency: number | null;
+        maxRequestsPerMinute: number | null;
         createdAt: string;
         updatedAt: string;
     };
@@ -821,6 +827,8 @@ export type EnginesControllerGetResponses = {
         };
         synthetic: boolean;
         disabledReason: string | null;
+        maxConcurrency: number | null;
+        maxRequestsPerMinute: number | null;
         createdAt: string;
         updatedAt: string;
     };
@@ -846,6 +854,8 @@ export type EnginesControllerUpdateData = {
         };
         baseUrl?: string | null;
         credential?: string | null;
+        maxConcurrency?: number | null;
+        maxRequestsPerMinute?: number | null;
     };
     path: {
         id: string;
@@ -891,6 +901,8 @@ export type EnginesControllerUpdateResponses = {
         };
         synthetic: boolean;
         disabledReason: string | null;
+        maxConcurrency: number | null;
+        maxRequestsPerMinute: number | null;
         createdAt: string;
         updatedAt: string;
     };

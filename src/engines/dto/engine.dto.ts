@@ -127,6 +127,8 @@ export const engineResponseSchema = z.strictObject({
   credential: z.strictObject({ set: z.boolean(), last4: z.string().nullable() }),
   synthetic: z.boolean(),
   disabledReason: z.string().nullable(),
+  maxConcurrency: z.number().int().nullable(),
+  maxRequestsPerMinute: z.number().int().nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });

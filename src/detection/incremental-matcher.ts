@@ -7,6 +7,9 @@ import { type MatchCandidate } from './match-candidate';
 import { MentionResolver } from './mention-resolver';
 import { BRACKET, DOT_OR_COLON, ENDS_RUN, RUN_KIND, UrlScanner } from './url-scanner';
 
+/** What push() returns for the usual chunk that confirms nothing (shared, so that costs no allocation). */
+const NO_MENTIONS: readonly DetectedMention[] = Object.freeze([]);
+
 export interface DetectedMention {
   brandId: string;
   /** The alias or domain as configured. */
@@ -69,9 +72,9 @@ export class IncrementalMatcher {
   }
 
   /** Feeds the next chunk of answer text; returns the mentions confirmed by it. */
-  push(text: string, arrivalUs: number): DetectedMention[] {
+  push(text: string, arrivalUs: number): readonly DetectedMention[] {
     if (this.ended) throw new Error('IncrementalMatcher.push() called after end()');
-    if (text.length === 0) return [];
+    if (text.length === 0) return NO_MENTIONS;
     const chunkStart = this.received;
     this.received += text.length;
     this.chunkEnds.push(this.received);
@@ -126,8 +129,8 @@ export class IncrementalMatcher {
   }
 
   /** The stream is complete: confirms everything still pending. */
-  end(): DetectedMention[] {
-    if (this.ended) return [];
+  end(): readonly DetectedMention[] {
+    if (this.ended) return NO_MENTIONS;
     if (this.heldHighSurrogate !== null) {
       for (const channel of this.channels) {
         channel.consume(this.heldHighSurrogate, this.received - 1, this.received);
@@ -259,7 +262,7 @@ export class IncrementalMatcher {
     }
   }
 
-  private settle(final: boolean): DetectedMention[] {
+  private settle(final: boolean): readonly DetectedMention[] {
     let safe = final ? Infinity : this.runStart >= 0 ? this.runStart : this.consumed;
     if (!final) {
       const channels = this.channels;
@@ -267,6 +270,7 @@ export class IncrementalMatcher {
         safe = Math.min(safe, (channels[i] as FoldChannel).horizon(this.consumed));
     }
     const accepted = this.resolver.settle(safe);
+    if (accepted.length === 0) return NO_MENTIONS;
     const mentions: DetectedMention[] = [];
     for (let i = 0; i < accepted.length; i++) mentions.push(this.toMention(accepted[i] as MatchCandidate));
     return mentions;

@@ -25,12 +25,28 @@ export interface UrlZone extends FoundUrl {
  * final (no future match can start before it, and URL-like runs around it are complete).
  */
 const NOTHING: readonly MatchCandidate[] = Object.freeze([]);
+/** Clears scratch slots so settled candidates are not kept alive. */
+const NO_CANDIDATE: MatchCandidate = Object.freeze({
+  kind: 'alias',
+  brandId: '',
+  matched: '',
+  priority: 0,
+  start: 0,
+  end: 0,
+  lastSymbol: 0,
+  nextKnown: true,
+  endOk: false,
+  linkTextStart: null,
+});
 
 export class MentionResolver {
   private readonly pending: MatchCandidate[] = [];
   private exclusions: MatchCandidate[] = [];
   private zones: UrlZone[] = [];
   private readonly lastStartByBrand = new Map<string, number>();
+  /** Scratch space of settleCluster (reused: clusters are settled after most chunks). */
+  private readonly validScratch: MatchCandidate[] = [];
+  private readonly chosenScratch: MatchCandidate[] = [];
 
   addCandidate(candidate: MatchCandidate): void {
     if (candidate.kind === 'exclusion') {
@@ -39,11 +55,16 @@ export class MentionResolver {
     }
     // Candidates arrive in order of their end, so their starts are almost sorted: inserting from the back
     // keeps the list ordered (start, then longest first) in O(1) per candidate in practice.
+    // (Shifting by hand: splice() is a runtime call, and a longer alias ending after a shorter one with the
+    // same start, "Acme Cloud" after "Acme", is common.)
     const pending = this.pending;
     let at = pending.length;
-    while (at > 0 && MentionResolver.comesAfter(pending[at - 1] as MatchCandidate, candidate)) at--;
-    if (at === pending.length) pending.push(candidate);
-    else pending.splice(at, 0, candidate);
+    pending.push(candidate);
+    while (at > 0 && MentionResolver.comesAfter(pending[at - 1] as MatchCandidate, candidate)) {
+      pending[at] = pending[at - 1] as MatchCandidate;
+      at--;
+    }
+    pending[at] = candidate;
   }
 
   /** True when nothing awaits settling, so settle() would only prune. */
@@ -84,7 +105,7 @@ export class MentionResolver {
       if (clusterEnd > safe || !known) break;
       accepted ??= [];
       if (last === index) this.settleSingle(first, accepted);
-      else this.settleCluster(pending.slice(index, last + 1), accepted);
+      else this.settleCluster(pending, index, last + 1, accepted);
       index = last + 1;
     }
     if (index === pending.length) pending.length = 0;
@@ -113,33 +134,60 @@ export class MentionResolver {
     accepted.push(candidate);
   }
 
-  private settleCluster(cluster: MatchCandidate[], accepted: MatchCandidate[]): void {
-    const valid: MatchCandidate[] = [];
-    for (const candidate of cluster) if (this.isValid(candidate)) valid.push(candidate);
-    valid.sort(MentionResolver.byPreference);
-    const chosen: MatchCandidate[] = [];
-    for (const candidate of valid) {
-      let free = true;
-      for (const other of chosen) free &&= other.end <= candidate.start || candidate.end <= other.start;
-      if (free) chosen.push(candidate);
+  /**
+   * Settles the cluster pending[from, to). Clusters are small (an alias and its longer variants), so they are
+   * ordered by insertion sort (stable, like Array.prototype.sort) in reused scratch arrays.
+   */
+  private settleCluster(
+    pending: readonly MatchCandidate[],
+    from: number,
+    to: number,
+    accepted: MatchCandidate[],
+  ): void {
+    const valid = this.validScratch;
+    let validCount = 0;
+    for (let i = from; i < to; i++) {
+      const candidate = pending[i] as MatchCandidate;
+      if (!this.isValid(candidate)) continue;
+      let at = validCount++;
+      while (at > 0 && MentionResolver.byPreference(valid[at - 1] as MatchCandidate, candidate) > 0) {
+        valid[at] = valid[at - 1] as MatchCandidate;
+        at--;
+      }
+      valid[at] = candidate;
     }
-    chosen.sort(MentionResolver.byStart);
-    for (const mention of chosen) {
+    const chosen = this.chosenScratch;
+    let chosenCount = 0;
+    for (let i = 0; i < validCount; i++) {
+      const candidate = valid[i] as MatchCandidate;
+      let free = true;
+      for (let j = 0; j < chosenCount && free; j++) {
+        const other = chosen[j] as MatchCandidate;
+        free = other.end <= candidate.start || candidate.end <= other.start;
+      }
+      if (!free) continue;
+      let at = chosenCount++;
+      while (at > 0 && (chosen[at - 1] as MatchCandidate).start > candidate.start) {
+        chosen[at] = chosen[at - 1] as MatchCandidate;
+        at--;
+      }
+      chosen[at] = candidate;
+    }
+    for (let i = 0; i < chosenCount; i++) {
+      const mention = chosen[i] as MatchCandidate;
       const previous = this.lastStartByBrand.get(mention.brandId);
       if (mention.linkTextStart !== null && previous !== undefined && previous >= mention.linkTextStart)
         continue;
       this.lastStartByBrand.set(mention.brandId, mention.start);
       accepted.push(mention);
     }
+    valid.fill(NO_CANDIDATE, 0, validCount);
+    chosen.fill(NO_CANDIDATE, 0, chosenCount);
   }
 
   /** Longest first, then earlier start, then brand and alias order. */
   private static byPreference(this: void, a: MatchCandidate, b: MatchCandidate): number {
     return b.end - b.start - (a.end - a.start) || a.start - b.start || a.priority - b.priority;
-  }
-
-  private static byStart(this: void, a: MatchCandidate, b: MatchCandidate): number {
-    return a.start - b.start;
   }
 
   private isValid(candidate: MatchCandidate): boolean {

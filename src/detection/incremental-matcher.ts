@@ -7,8 +7,12 @@ import { type MatchCandidate } from './match-candidate';
 import { MentionResolver } from './mention-resolver';
 import { BRACKET, DOT_OR_COLON, ENDS_RUN, RUN_KIND, UrlScanner } from './url-scanner';
 
-/** What push() returns for the usual chunk that confirms nothing (shared, so that costs no allocation). */
-const NO_MENTIONS: readonly DetectedMention[] = Object.freeze([]);
+/**
+ * What push() returns for the usual chunk that confirms nothing (shared, so that costs no allocation). Not
+ * frozen: a frozen array has another elements kind, which takes callers' for-of loops off V8's fast path (an
+ * iterator allocated per chunk). The readonly type keeps callers from changing it.
+ */
+const NO_MENTIONS: readonly DetectedMention[] = [];
 
 export interface DetectedMention {
   brandId: string;
@@ -37,8 +41,16 @@ export class IncrementalMatcher {
   private readonly domains: DomainIndex;
   private readonly resolver = new MentionResolver();
   private readonly links = new MarkdownLinkTracker();
-  private readonly chunkEnds: number[] = [];
-  private readonly chunkArrivalsUs: number[] = [];
+  /**
+   * End offset and arrival of the chunks that may still hold a mention's last character, as a ring: entry i
+   * (0 <= i < chunkCount) at index (chunkHead + i) & (capacity - 1). Chunks that end before every future
+   * mention can start are dropped (see settle), so the ring stays a few entries long whatever the answer's
+   * length, and pushing a chunk allocates nothing.
+   */
+  private chunkEnds = new Float64Array(16);
+  private chunkArrivalsUs = new Float64Array(16);
+  private chunkHead = 0;
+  private chunkCount = 0;
   private received = 0;
   private consumed = 0;
   private heldHighSurrogate: number | null = null;
@@ -77,8 +89,7 @@ export class IncrementalMatcher {
     if (text.length === 0) return NO_MENTIONS;
     const chunkStart = this.received;
     this.received += text.length;
-    this.chunkEnds.push(this.received);
-    this.chunkArrivalsUs.push(arrivalUs);
+    this.recordChunk(this.received, arrivalUs);
 
     let from = 0;
     let to = text.length;
@@ -270,10 +281,50 @@ export class IncrementalMatcher {
         safe = Math.min(safe, (channels[i] as FoldChannel).horizon(this.consumed));
     }
     const accepted = this.resolver.settle(safe);
-    if (accepted.length === 0) return NO_MENTIONS;
-    const mentions: DetectedMention[] = [];
-    for (let i = 0; i < accepted.length; i++) mentions.push(this.toMention(accepted[i] as MatchCandidate));
+    let mentions = NO_MENTIONS;
+    if (accepted.length > 0) {
+      const list: DetectedMention[] = [];
+      for (let i = 0; i < accepted.length; i++) list.push(this.toMention(accepted[i] as MatchCandidate));
+      mentions = list;
+    }
+    // Every mention still to come ends after its start, and starts at or after `safe` (no future match can
+    // start before a channel's horizon or the URL-like run in progress) or is pending in the resolver.
+    if (!final) this.dropChunksBefore(Math.min(safe, this.resolver.firstPendingStart));
     return mentions;
+  }
+
+  private recordChunk(end: number, arrivalUs: number): void {
+    let capacity = this.chunkEnds.length;
+    if (this.chunkCount === capacity) {
+      const ends = new Float64Array(capacity * 2);
+      const arrivals = new Float64Array(capacity * 2);
+      for (let i = 0; i < capacity; i++) {
+        const from = (this.chunkHead + i) & (capacity - 1);
+        ends[i] = this.chunkEnds[from] as number;
+        arrivals[i] = this.chunkArrivalsUs[from] as number;
+      }
+      this.chunkEnds = ends;
+      this.chunkArrivalsUs = arrivals;
+      this.chunkHead = 0;
+      capacity *= 2;
+    }
+    const at = (this.chunkHead + this.chunkCount++) & (capacity - 1);
+    this.chunkEnds[at] = end;
+    this.chunkArrivalsUs[at] = arrivalUs;
+  }
+
+  /** Forgets the chunks that end at or before `floor` (keeping the last one). */
+  private dropChunksBefore(floor: number): void {
+    const ends = this.chunkEnds;
+    const mask = ends.length - 1;
+    let head = this.chunkHead;
+    let count = this.chunkCount;
+    while (count > 1 && (ends[head] as number) <= floor) {
+      head = (head + 1) & mask;
+      count--;
+    }
+    this.chunkHead = head;
+    this.chunkCount = count;
   }
 
   private toMention(candidate: MatchCandidate): DetectedMention {
@@ -286,15 +337,18 @@ export class IncrementalMatcher {
     };
   }
 
-  /** Arrival of the chunk holding raw offset `offset` (binary search over chunk ends). */
+  /** Arrival of the chunk holding raw offset `offset` (binary search over the chunk ends kept). */
   private arrivalOf(offset: number): number {
+    const ends = this.chunkEnds;
+    const mask = ends.length - 1;
+    const head = this.chunkHead;
     let low = 0;
-    let high = this.chunkEnds.length - 1;
+    let high = this.chunkCount - 1;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if ((this.chunkEnds[mid] as number) > offset) high = mid;
+      if ((ends[(head + mid) & mask] as number) > offset) high = mid;
       else low = mid + 1;
     }
-    return this.chunkArrivalsUs[low] as number;
+    return this.chunkArrivalsUs[(head + low) & mask] as number;
   }
 }

@@ -72,6 +72,12 @@ export class MentionResolver {
     return this.pending.length === 0;
   }
 
+  /** Start of the earliest candidate still pending (Infinity: none). */
+  get firstPendingStart(): number {
+    const first = this.pending[0];
+    return first === undefined ? Infinity : first.start;
+  }
+
   private static comesAfter(a: MatchCandidate, b: MatchCandidate): boolean {
     return a.start > b.start || (a.start === b.start && a.end < b.end);
   }

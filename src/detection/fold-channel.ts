@@ -71,7 +71,7 @@ export class FoldChannel {
   private readonly ringMask: number;
   /** The last symbols and the raw offset where each starts, indexed by position & ringMask. */
   private readonly ringSymbols: Int32Array;
-  private readonly ringStarts: Float64Array;
+  private readonly ringStarts: Int32Array;
   /**
    * Matches that end at the last symbol and await the next one (their right-hand word boundary): pattern id
    * and raw start of each, and the match end shared by all of them. Kept as plain numbers and turned into
@@ -105,7 +105,7 @@ export class FoldChannel {
     while (ringSize < automaton.maxLength + 2) ringSize *= 2;
     this.ringMask = ringSize - 1;
     this.ringSymbols = new Int32Array(ringSize);
-    this.ringStarts = new Float64Array(ringSize);
+    this.ringStarts = new Int32Array(ringSize);
     this.asciiCodes = FoldChannel.codeTable(normalizer, automaton);
   }
 

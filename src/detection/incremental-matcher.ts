@@ -14,6 +14,8 @@ import { BRACKET, DOT_OR_COLON, ENDS_RUN, RUN_KIND, UrlScanner } from './url-sca
  */
 const NO_MENTIONS: readonly DetectedMention[] = [];
 
+const MAX_OFFSET = 0x7fffffff;
+
 export interface DetectedMention {
   brandId: string;
   /** The alias or domain as configured. */
@@ -88,6 +90,8 @@ export class IncrementalMatcher {
     if (this.ended) throw new Error('IncrementalMatcher.push() called after end()');
     if (text.length === 0) return NO_MENTIONS;
     const chunkStart = this.received;
+    // Offsets are kept in 32-bit integer arrays (far beyond any answer's length).
+    if (chunkStart + text.length > MAX_OFFSET) throw new Error('IncrementalMatcher: answer too long');
     this.received += text.length;
     this.recordChunk(this.received, arrivalUs);
 
@@ -273,23 +277,31 @@ export class IncrementalMatcher {
     }
   }
 
+  /**
+   * Settles what the text so far makes certain. Offsets stay small integers here (no Infinity, no
+   * Math.min over a possibly infinite value): V8 then passes them without allocating a heap number, which
+   * once per chunk would be most of the matcher's garbage.
+   */
   private settle(final: boolean): readonly DetectedMention[] {
-    let safe = final ? Infinity : this.runStart >= 0 ? this.runStart : this.consumed;
-    if (!final) {
-      const channels = this.channels;
-      for (let i = 0; i < channels.length; i++)
-        safe = Math.min(safe, (channels[i] as FoldChannel).horizon(this.consumed));
+    if (final) return this.toMentions(this.resolver.settle(Infinity));
+    let safe = this.runStart >= 0 ? this.runStart : this.consumed;
+    const channels = this.channels;
+    for (let i = 0; i < channels.length; i++) {
+      const horizon = (channels[i] as FoldChannel).horizon(this.consumed);
+      if (horizon < safe) safe = horizon;
     }
-    const accepted = this.resolver.settle(safe);
-    let mentions = NO_MENTIONS;
-    if (accepted.length > 0) {
-      const list: DetectedMention[] = [];
-      for (let i = 0; i < accepted.length; i++) list.push(this.toMention(accepted[i] as MatchCandidate));
-      mentions = list;
-    }
+    const mentions = this.toMentions(this.resolver.settle(safe));
     // Every mention still to come ends after its start, and starts at or after `safe` (no future match can
     // start before a channel's horizon or the URL-like run in progress) or is pending in the resolver.
-    if (!final) this.dropChunksBefore(Math.min(safe, this.resolver.firstPendingStart));
+    const pendingStart = this.resolver.firstPendingStart;
+    this.dropChunksBefore(pendingStart >= 0 && pendingStart < safe ? pendingStart : safe);
+    return mentions;
+  }
+
+  private toMentions(accepted: readonly MatchCandidate[]): readonly DetectedMention[] {
+    if (accepted.length === 0) return NO_MENTIONS;
+    const mentions: DetectedMention[] = [];
+    for (let i = 0; i < accepted.length; i++) mentions.push(this.toMention(accepted[i] as MatchCandidate));
     return mentions;
   }
 

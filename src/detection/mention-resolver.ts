@@ -72,10 +72,10 @@ export class MentionResolver {
     return this.pending.length === 0;
   }
 
-  /** Start of the earliest candidate still pending (Infinity: none). */
+  /** Start of the earliest candidate still pending (-1: none). */
   get firstPendingStart(): number {
     const first = this.pending[0];
-    return first === undefined ? Infinity : first.start;
+    return first === undefined ? -1 : first.start;
   }
 
   private static comesAfter(a: MatchCandidate, b: MatchCandidate): boolean {

@@ -145,7 +145,7 @@ export class FoldChannel {
     const codes = this.asciiCodes;
     const automaton = this.automaton;
     const dense16 = automaton.dense16;
-    const stride = automaton.stride;
+    const shift = automaton.strideShift;
     const firstTerminal = automaton.firstTerminal;
     const space = SPACE;
     const hasOutput = automaton.hasOutput;
@@ -208,7 +208,7 @@ export class FoldChannel {
       const cls = (code >> CLASS_SHIFT) & CLASS_MASK;
       let output: boolean;
       if (dense16 !== null) {
-        state = dense16[state * stride + cls] as number;
+        state = dense16[(state << shift) + cls] as number;
         output = state >= firstTerminal;
       } else {
         state = automaton.stepClass(state, cls);

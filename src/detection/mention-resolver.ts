@@ -40,7 +40,13 @@ const NO_CANDIDATE: MatchCandidate = Object.freeze({
 });
 
 export class MentionResolver {
+  /**
+   * Candidates awaiting settlement: pending[0, pendingCount), ordered by start, then longest first. A count
+   * rather than the array's length: emptying an array releases its storage, and the next candidate would
+   * allocate it again (once per mention).
+   */
   private readonly pending: MatchCandidate[] = [];
+  private pendingCount = 0;
   private exclusions: MatchCandidate[] = [];
   private zones: UrlZone[] = [];
   private readonly lastStartByBrand = new Map<string, number>();
@@ -58,8 +64,7 @@ export class MentionResolver {
     // (Shifting by hand: splice() is a runtime call, and a longer alias ending after a shorter one with the
     // same start, "Acme Cloud" after "Acme", is common.)
     const pending = this.pending;
-    let at = pending.length;
-    pending.push(candidate);
+    let at = this.pendingCount++;
     while (at > 0 && MentionResolver.comesAfter(pending[at - 1] as MatchCandidate, candidate)) {
       pending[at] = pending[at - 1] as MatchCandidate;
       at--;
@@ -69,13 +74,12 @@ export class MentionResolver {
 
   /** True when nothing awaits settling, so settle() would only prune. */
   get isIdle(): boolean {
-    return this.pending.length === 0;
+    return this.pendingCount === 0;
   }
 
   /** Start of the earliest candidate still pending (-1: none). */
   get firstPendingStart(): number {
-    const first = this.pending[0];
-    return first === undefined ? -1 : first.start;
+    return this.pendingCount === 0 ? -1 : (this.pending[0] as MatchCandidate).start;
   }
 
   private static comesAfter(a: MatchCandidate, b: MatchCandidate): boolean {
@@ -89,7 +93,8 @@ export class MentionResolver {
   /** Settles every cluster that ends at or before `safe` and returns the accepted mentions in text order. */
   settle(safe: number): readonly MatchCandidate[] {
     const pending = this.pending;
-    if (pending.length === 0) {
+    const count = this.pendingCount;
+    if (count === 0) {
       // The common case after a chunk: nothing pending. Drop what can no longer matter, allocation-free.
       if (this.exclusions.length > 0 || this.zones.length > 0) this.prune(safe);
       return NOTHING;
@@ -97,12 +102,12 @@ export class MentionResolver {
     // Allocated on the first accepted cluster: most calls find the first cluster still open.
     let accepted: MatchCandidate[] | null = null;
     let index = 0;
-    while (index < pending.length) {
+    while (index < count) {
       const first = pending[index] as MatchCandidate;
       let last = index;
       let clusterEnd = first.end;
       let known = first.nextKnown;
-      while (last + 1 < pending.length && (pending[last + 1] as MatchCandidate).start < clusterEnd) {
+      while (last + 1 < count && (pending[last + 1] as MatchCandidate).start < clusterEnd) {
         last++;
         const member = pending[last] as MatchCandidate;
         clusterEnd = Math.max(clusterEnd, member.end);
@@ -114,20 +119,27 @@ export class MentionResolver {
       else this.settleCluster(pending, index, last + 1, accepted);
       index = last + 1;
     }
-    if (index === pending.length) pending.length = 0;
-    else if (index > 0) pending.splice(0, index);
-    if (index > 0) this.prune(Math.min(this.pending[0]?.start ?? Infinity, safe));
+    if (index > 0) {
+      // Drop the settled prefix (slots past the new count are cleared so they keep nothing alive).
+      for (let i = index; i < count; i++) pending[i - index] = pending[i] as MatchCandidate;
+      pending.fill(NO_CANDIDATE, count - index, count);
+      this.pendingCount = count - index;
+      this.prune(this.pendingCount === 0 ? safe : Math.min((pending[0] as MatchCandidate).start, safe));
+    }
     return accepted ?? NOTHING;
   }
 
   /** Forgets exclusions and URL zones that end at or before `floor` (no candidate can overlap them). */
   private prune(floor: number): void {
+    // Indexed loops: this runs after every chunk while a URL zone or exclusion is live.
+    const exclusions = this.exclusions;
     let stale = false;
-    for (const exclusion of this.exclusions) stale ||= exclusion.end <= floor;
-    if (stale) this.exclusions = this.exclusions.filter((exclusion) => exclusion.end > floor);
+    for (let i = 0; i < exclusions.length; i++) stale ||= (exclusions[i] as MatchCandidate).end <= floor;
+    if (stale) this.exclusions = exclusions.filter((exclusion) => exclusion.end > floor);
+    const zones = this.zones;
     stale = false;
-    for (const zone of this.zones) stale ||= zone.end <= floor;
-    if (stale) this.zones = this.zones.filter((zone) => zone.end > floor);
+    for (let i = 0; i < zones.length; i++) stale ||= (zones[i] as UrlZone).end <= floor;
+    if (stale) this.zones = zones.filter((zone) => zone.end > floor);
   }
 
   /** settleCluster for a cluster of one candidate (the usual case), without the sorting. */
@@ -211,7 +223,9 @@ export class MentionResolver {
       )
         return false;
     }
-    for (const zone of this.zones) {
+    const zones = this.zones;
+    for (let i = 0; i < zones.length; i++) {
+      const zone = zones[i] as UrlZone;
       if (zone.end <= candidate.start || candidate.end <= zone.start) continue;
       if (!MentionResolver.namesHost(candidate, zone)) return false;
       candidate.linkTextStart = zone.linkTextStart;

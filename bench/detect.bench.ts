@@ -18,13 +18,18 @@
  * fails unless all implementations report identical mention spans.
  *
  * Figures: throughput in MB/s (10^6 UTF-8 bytes of answer text per second, median of REPS timed runs after
- * one verified warm-up run), compile time, and retained heap per compiled watchlist (heapUsed delta after
- * forced GC; run with --expose-gc). The last stdout line is one JSON object.
+ * one verified warm-up run; the timed runs of all implementations are interleaved round-robin so a change in
+ * the machine's load hits them alike; also per second of process CPU time), compile time, and retained heap
+ * per compiled watchlist (heapUsed delta after forced GC; run with --expose-gc). The last stdout line is one
+ * JSON object: the headline ratio is the ratio of wall-clock medians at 10,000 aliases; `pairedRatio` (median
+ * of per-round ratios) and `cpuRatio` are given next to it, with the load average.
  *
- * Environment: BENCH_MB (corpus size, default 10), BENCH_REPS (default 5), BENCH_LIBS (comma-separated
+ * Environment: BENCH_MB (corpus size, default 10), BENCH_REPS (default 5), BENCH_ALIASES (comma-separated
+ * alias counts to run; default 10,1000,10000), BENCH_LIBS (comma-separated
  * implementation name prefixes to run; default all but modern-ahocorasick, whose stream runs at ~1.3 MB/s
  * on this corpus and would triple the run time).
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { type BrandSpec } from '../src/detection/brand-watchlist';
 import { CompiledWatchlist } from '../src/detection/compiled-watchlist';
@@ -55,7 +60,11 @@ const ModernFast: ModernConstructor = 'default' in modernFast ? modernFast.defau
 
 const CORPUS_MB = Number(process.env.BENCH_MB ?? 10);
 const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 5));
-const ALIAS_COUNTS = [10, 1_000, 10_000];
+const ALL_ALIAS_COUNTS = [10, 1_000, 10_000];
+/** BENCH_ALIASES (comma-separated subset of 10,1000,10000) narrows the run, e.g. for profiling. */
+const ALIAS_COUNTS = process.env.BENCH_ALIASES
+  ? ALL_ALIAS_COUNTS.filter((count) => process.env.BENCH_ALIASES?.split(',').map(Number).includes(count))
+  : ALL_ALIAS_COUNTS;
 const TARGET_RATIO = 3;
 
 // ---------------------------------------------------------------------------------------------- corpus
@@ -117,7 +126,7 @@ function makeAliases(count: number): string[] {
   return aliases;
 }
 
-const ALL_ALIASES = makeAliases(Math.max(...ALIAS_COUNTS));
+const ALL_ALIASES = makeAliases(Math.max(...ALL_ALIAS_COUNTS));
 
 function mentionText(): string {
   // Skewed so that the 10- and 1,000-alias watchlists also see mentions.
@@ -419,16 +428,31 @@ const round = (value: number, digits: number): number => Number(value.toFixed(di
 interface Result {
   implementation: string;
   aliases: number;
+  /** Median wall-clock throughput. */
   mbPerSec: number;
   runsMbPerSec: number[];
+  /** Median throughput per second of process CPU time (less sensitive to other processes' load). */
+  cpuMbPerSec: number;
   compileMs: number;
   heapBytes: number | null;
   mentions: number;
   identical: boolean;
 }
 
+interface Prepared {
+  impl: Implementation;
+  compiled: unknown;
+  compileMs: number;
+  heapBytes: number | null;
+  mentions: number;
+  identical: boolean;
+  runs: number[];
+  cpuRuns: number[];
+}
+
 function run(): void {
   const started = performance.now();
+  const loadAtStart = os.loadavg().map((value) => round(value, 2));
   const corpus = makeCorpus(CORPUS_MB);
   const only = process.env.BENCH_LIBS?.split(',').map((name) => name.trim());
   const implementations = [
@@ -453,10 +477,11 @@ function run(): void {
   for (const count of ALIAS_COUNTS) {
     const aliases = ALL_ALIASES.slice(0, count);
     let reference: Spans[] | null = null;
+    const prepared: Prepared[] = [];
     for (const impl of implementations) {
       const before = heapUsed();
       const compileStart = performance.now();
-      let compiled: unknown = impl.compile(aliases);
+      const compiled: unknown = impl.compile(aliases);
       const compileMs = performance.now() - compileStart;
       const heapBytes = gc === undefined ? null : heapUsed() - before;
 
@@ -490,31 +515,42 @@ function run(): void {
         }
       }
       const mentions = found.reduce((sum, spans) => sum + spans.length / 2, 0);
+      prepared.push({ impl, compiled, compileMs, heapBytes, mentions, identical, runs: [], cpuRuns: [] });
+    }
 
-      const runs: number[] = [];
-      for (let rep = 0; rep < REPS; rep++) {
+    // Timed runs interleaved round-robin (starting with a different implementation each round), so that
+    // every implementation sees the same share of the machine's varying load.
+    for (let rep = 0; rep < REPS; rep++) {
+      for (let k = 0; k < prepared.length; k++) {
+        const entry = prepared[(rep + k) % prepared.length] as Prepared;
         const spans: Spans = [];
+        const cpu0 = process.cpuUsage();
         const t0 = performance.now();
-        for (const chunks of corpus.chunks) impl.scan(compiled, chunks, spans);
+        for (const chunks of corpus.chunks) entry.impl.scan(entry.compiled, chunks, spans);
         const seconds = (performance.now() - t0) / 1000;
-        runs.push(corpus.bytes / 1e6 / seconds);
+        const cpu = process.cpuUsage(cpu0);
+        entry.runs.push(corpus.bytes / 1e6 / seconds);
+        entry.cpuRuns.push(corpus.bytes / 1e6 / ((cpu.user + cpu.system) / 1e6));
       }
-      compiled = null;
+    }
+    for (const entry of prepared) {
       const result: Result = {
-        implementation: impl.name,
+        implementation: entry.impl.name,
         aliases: count,
-        mbPerSec: round(median(runs), 2),
-        runsMbPerSec: runs.map((value) => round(value, 2)),
-        compileMs: round(compileMs, 1),
-        heapBytes,
-        mentions,
-        identical,
+        mbPerSec: round(median(entry.runs), 2),
+        runsMbPerSec: entry.runs.map((value) => round(value, 2)),
+        cpuMbPerSec: round(median(entry.cpuRuns), 2),
+        compileMs: round(entry.compileMs, 1),
+        heapBytes: entry.heapBytes,
+        mentions: entry.mentions,
+        identical: entry.identical,
       };
       results.push(result);
       console.log(
-        `${String(count).padStart(6)} aliases  ${impl.name.padEnd(44)} ${result.mbPerSec.toFixed(2).padStart(8)} MB/s` +
-          `  compile ${result.compileMs.toFixed(1).padStart(8)} ms  heap ${heapBytes === null ? 'n/a' : `${(heapBytes / 1e6).toFixed(2)} MB`}` +
-          `  mentions ${mentions}${identical ? '' : '  MISMATCH'}`,
+        `${String(count).padStart(6)} aliases  ${entry.impl.name.padEnd(44)} ${result.mbPerSec.toFixed(2).padStart(8)} MB/s` +
+          ` (${result.cpuMbPerSec.toFixed(2).padStart(6)} per CPU s)` +
+          `  compile ${result.compileMs.toFixed(1).padStart(8)} ms  heap ${entry.heapBytes === null ? 'n/a' : `${(entry.heapBytes / 1e6).toFixed(2)} MB`}` +
+          `  mentions ${entry.mentions}${entry.identical ? '' : '  MISMATCH'}`,
       );
     }
   }
@@ -531,15 +567,30 @@ function run(): void {
   const ratios = ALIAS_COUNTS.map((count) => {
     const mine = ours(count);
     const library = fastestLibrary(count);
+    if (mine === undefined || library === undefined)
+      return { aliases: count, fastestLibrary: null, ratio: null, pairedRatio: null, cpuRatio: null };
     return {
       aliases: count,
-      fastestLibrary: library?.implementation ?? null,
-      ratio: mine !== undefined && library !== undefined ? round(mine.mbPerSec / library.mbPerSec, 2) : null,
+      fastestLibrary: library.implementation,
+      /** Ratio of the medians (the headline figure). */
+      ratio: round(mine.mbPerSec / library.mbPerSec, 2),
+      /** Median of the per-round ratios (each round runs both back to back). */
+      pairedRatio: round(
+        median(mine.runsMbPerSec.map((value, i) => value / (library.runsMbPerSec[i] as number))),
+        2,
+      ),
+      /** Ratio of the medians per CPU second. */
+      cpuRatio: round(mine.cpuMbPerSec / library.cpuMbPerSec, 2),
     };
   });
   const measured = ratios.find((r) => r.aliases === 10_000)?.ratio ?? null;
   const allIdentical = results.every((r) => r.identical);
-  console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `total ${((performance.now() - started) / 1000).toFixed(1)} s; load average ${loadAtStart.join(' ')} at start, ${os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')} at end`,
+  );
   console.log(
     JSON.stringify({
       target: TARGET_RATIO,
@@ -554,6 +605,7 @@ function run(): void {
         chunks: corpus.chunkCount,
       },
       reps: REPS,
+      loadAverage: { start: loadAtStart, end: os.loadavg().map((value) => round(value, 2)) },
       ratios,
       results,
     }),

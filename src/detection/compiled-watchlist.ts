@@ -12,7 +12,6 @@ export interface CompiledChannel {
 
 /** Exclusions fold as much as possible: excluding too little is the failure users notice. */
 const EXCLUSION_PROFILE: FoldProfile = { caseFold: true, diacriticFold: true };
-const PRIORITY_STRIDE = 1_000_000;
 
 /**
  * The brands of a project compiled into one automaton per fold profile plus a domain index. Immutable, so
@@ -44,17 +43,22 @@ export class CompiledWatchlist {
       group.patterns.push({ ...pattern, length: symbols.length });
       group.symbols.push(symbols);
     };
-    brands.forEach((brand, brandIndex) => {
-      BrandWatchlist.effectiveAliases(brand).forEach((alias, aliasIndex) => {
+    // Priority: brand order, then alias order, as a running rank (a small integer, which the candidates
+    // store unboxed, unlike brandIndex * 10^6 + aliasIndex beyond a thousand brands).
+    let rank = 0;
+    for (const brand of brands) {
+      const brandRank = rank;
+      for (const alias of BrandWatchlist.effectiveAliases(brand)) {
         const profile = { caseFold: !alias.caseSensitive, diacriticFold: alias.foldDiacritics };
-        const priority = brandIndex * PRIORITY_STRIDE + aliasIndex;
+        const priority = rank++;
         add(profile, { kind: 'alias', brandId: brand.id, matched: alias.text, priority }, alias.text);
-      });
+      }
       for (const phrase of brand.exclusions) {
-        const priority = brandIndex * PRIORITY_STRIDE;
+        const priority = brandRank;
         add(EXCLUSION_PROFILE, { kind: 'exclusion', brandId: brand.id, matched: phrase, priority }, phrase);
       }
-    });
+      if (rank === brandRank) rank++;
+    }
     this.channels = [...groups.values()]
       .filter((group) => group.patterns.length > 0)
       .map((group) => ({

@@ -13,11 +13,46 @@ export interface ChannelPattern {
   length: number;
 }
 
-/** ASCII table entries: a folded symbol, or one of these. */
+/**
+ * ASCII code table entries (`FoldChannel.asciiCodes`): DROPPED, SLOW_PATH, or the unit's folded symbol (an
+ * ASCII symbol, bits 0-6), its automaton class (bits 7-29) and NOTABLE_BIT for the units the matcher's run
+ * tracking must see (RUN_NOTABLE). One table read per code unit gives all three.
+ */
 const DROPPED = -1;
 const SLOW_PATH = -2;
-/** Units the matcher's run tracking must see (RUN_NOTABLE); the real symbol is in asciiPlainSymbols. */
-const NOTABLE = -3;
+const SYMBOL_MASK = 0x7f;
+const CLASS_SHIFT = 7;
+const CLASS_MASK = (1 << 23) - 1;
+const NOTABLE_BIT = 1 << 30;
+
+/**
+ * The patterns' fields as parallel arrays, cached per pattern list: a match reads a few hundred bytes of
+ * compact arrays instead of one pattern object scattered in the heap among thousands (a cache miss each).
+ */
+class PatternColumns {
+  readonly kinds: CandidateKind[];
+  readonly brandIds: string[];
+  readonly matched: string[];
+  readonly priorities: number[];
+
+  private constructor(patterns: readonly ChannelPattern[]) {
+    this.kinds = patterns.map((pattern) => pattern.kind);
+    this.brandIds = patterns.map((pattern) => pattern.brandId);
+    this.matched = patterns.map((pattern) => pattern.matched);
+    this.priorities = patterns.map((pattern) => pattern.priority);
+  }
+
+  static of(patterns: readonly ChannelPattern[]): PatternColumns {
+    let columns = PatternColumns.cache.get(patterns);
+    if (columns === undefined) {
+      columns = new PatternColumns(patterns);
+      PatternColumns.cache.set(patterns, columns);
+    }
+    return columns;
+  }
+
+  private static readonly cache = new WeakMap<readonly ChannelPattern[], PatternColumns>();
+}
 
 /**
  * Runs one automaton over the answer folded with one profile (case folding and diacritic folding are per
@@ -36,7 +71,7 @@ export class FoldChannel {
   private readonly ringMask: number;
   /** The last symbols and the raw offset where each starts, indexed by position & ringMask. */
   private readonly ringSymbols: Int32Array;
-  private readonly ringStarts: Float64Array;
+  private readonly ringStarts: Int32Array;
   /**
    * Matches that end at the last symbol and await the next one (their right-hand word boundary): pattern id
    * and raw start of each, and the match end shared by all of them. Kept as plain numbers and turned into
@@ -49,10 +84,9 @@ export class FoldChannel {
   private awaitingCount = 0;
   private awaitingEnd = 0;
   private awaitingSymbol = 0;
-  /** Folded symbol of each ASCII code unit, or DROPPED / SLOW_PATH / NOTABLE. */
-  private readonly asciiSymbols: Int32Array;
-  /** The same without NOTABLE. */
-  private readonly asciiPlainSymbols: Int32Array;
+  private readonly patterns: PatternColumns;
+  /** Code of each ASCII code unit (symbol, class and NOTABLE_BIT, or DROPPED / SLOW_PATH). */
+  private readonly asciiCodes: Int32Array;
   /**
    * Run tracking for the matcher, piggybacked on this loop so the text is read once: text index of the last
    * unit of the last consumeRange call that ends a URL-like run (whitespace or non-ASCII; -1 if none), and
@@ -60,67 +94,58 @@ export class FoldChannel {
    */
   lastRunBreak = -1;
   sawRunNotable = false;
-  /** Automaton class of each ASCII code unit's folded symbol (0 when dropped or multi-symbol). */
-  private readonly asciiUnitClasses: Int32Array;
-
   constructor(
     private readonly normalizer: TextNormalizer,
     private readonly automaton: AliasAutomaton,
-    private readonly patterns: readonly ChannelPattern[],
+    patterns: readonly ChannelPattern[],
     private readonly onCandidate: (candidate: MatchCandidate) => void,
   ) {
+    this.patterns = PatternColumns.of(patterns);
     let ringSize = 4;
     while (ringSize < automaton.maxLength + 2) ringSize *= 2;
     this.ringMask = ringSize - 1;
     this.ringSymbols = new Int32Array(ringSize);
-    this.ringStarts = new Float64Array(ringSize);
-    this.asciiPlainSymbols = FoldChannel.asciiTable(normalizer);
-    this.asciiSymbols = FoldChannel.notableTable(this.asciiPlainSymbols);
-    this.asciiUnitClasses = new Int32Array(128);
-    for (let unit = 0; unit < 128; unit++) {
-      const symbol = this.asciiPlainSymbols[unit] as number;
-      if (symbol >= 0) this.asciiUnitClasses[unit] = automaton.classOf(symbol);
-    }
+    this.ringStarts = new Int32Array(ringSize);
+    this.asciiCodes = FoldChannel.codeTable(normalizer, automaton);
   }
 
-  /** The same folding as TextNormalizer.symbolsOf for ASCII, as a table (cached per normalizer). */
-  private static asciiTable(normalizer: TextNormalizer): Int32Array {
-    const cached = FoldChannel.tables.get(normalizer);
-    if (cached !== undefined) return cached;
-    const table = new Int32Array(128);
+  /**
+   * The same folding as TextNormalizer.symbolsOf for ASCII, as a table of codes (see NOTABLE_BIT), cached
+   * per automaton: matchers are started per answer from one compiled watchlist.
+   */
+  private static codeTable(normalizer: TextNormalizer, automaton: AliasAutomaton): Int32Array {
+    const cached = FoldChannel.codeTables.get(automaton);
+    if (cached !== undefined && cached.normalizer === normalizer) return cached.codes;
+    const codes = new Int32Array(128);
     for (let unit = 0; unit < 128; unit++) {
       const symbols = normalizer.symbolsOf(unit);
-      table[unit] =
-        symbols.length === 0 ? DROPPED : symbols.length === 1 ? (symbols[0] as number) : SLOW_PATH;
+      const symbol = symbols[0];
+      if (symbol === undefined) codes[unit] = DROPPED;
+      else if (symbols.length > 1 || symbol > SYMBOL_MASK) codes[unit] = SLOW_PATH;
+      else {
+        const cls = automaton.classOf(symbol);
+        if (cls > CLASS_MASK) throw new Error(`symbol class ${cls} out of range`);
+        codes[unit] = symbol | (cls << CLASS_SHIFT) | (RUN_NOTABLE[unit] === 1 ? NOTABLE_BIT : 0);
+      }
     }
-    FoldChannel.tables.set(normalizer, table);
-    return table;
+    FoldChannel.codeTables.set(automaton, { normalizer, codes });
+    return codes;
   }
 
-  private static readonly tables = new WeakMap<TextNormalizer, Int32Array>();
-
-  /** asciiTable with RUN_NOTABLE units replaced by NOTABLE (cached per plain table). */
-  private static notableTable(plain: Int32Array): Int32Array {
-    const cached = FoldChannel.notableTables.get(plain);
-    if (cached !== undefined) return cached;
-    const table = plain.map((symbol, unit) => (RUN_NOTABLE[unit] === 1 ? NOTABLE : symbol));
-    FoldChannel.notableTables.set(plain, table);
-    return table;
-  }
-
-  private static readonly notableTables = new WeakMap<Int32Array, Int32Array>();
+  private static readonly codeTables = new WeakMap<
+    AliasAutomaton,
+    { normalizer: TextNormalizer; codes: Int32Array }
+  >();
 
   /**
    * Consumes text[from, to) whose first unit sits at raw offset `base + from`. The range must not end in
    * the middle of a surrogate pair (the matcher holds a trailing high surrogate back).
    */
   consumeRange(text: string, from: number, to: number, base: number): void {
-    const table = this.asciiSymbols;
-    const plainTable = this.asciiPlainSymbols;
-    const unitClasses = this.asciiUnitClasses;
+    const codes = this.asciiCodes;
     const automaton = this.automaton;
     const dense16 = automaton.dense16;
-    const stride = automaton.stride;
+    const shift = automaton.strideShift;
     const firstTerminal = automaton.firstTerminal;
     const space = SPACE;
     const hasOutput = automaton.hasOutput;
@@ -133,18 +158,13 @@ export class FoldChannel {
     let awaiting = this.awaitingCount > 0;
     let lastRunBreak = -1;
     let sawRunNotable = false;
+    /** OR of the codes seen (NOTABLE_BIT set when a unit was notable): no branch per unit. */
+    let seen = 0;
     for (let index = from; index < to; index++) {
       const unit = text.charCodeAt(index);
-      let symbol = unit < 0x80 ? (table[unit] as number) : SLOW_PATH;
-      if (symbol === NOTABLE) {
-        sawRunNotable = true;
-        symbol = plainTable[unit] as number;
-      }
-      if (symbol === space) {
-        lastRunBreak = index;
-        if (lastSymbol === space) continue;
-      } else if (symbol < 0) {
-        if (symbol === DROPPED) continue;
+      const code = unit < 0x80 ? (codes[unit] as number) : SLOW_PATH;
+      if (code < 0) {
+        if (code === DROPPED) continue;
         // SLOW_PATH: non-ASCII (or multi-symbol) code point through the general rules. Non-ASCII ends a
         // URL-like run; a multi-symbol ASCII unit (none today) is flagged to be safe.
         if (unit < 0x80) sawRunNotable = true;
@@ -169,6 +189,12 @@ export class FoldChannel {
         lastRunBreak = index;
         continue;
       }
+      seen |= code;
+      const symbol = code & SYMBOL_MASK;
+      if (symbol === space) {
+        lastRunBreak = index;
+        if (lastSymbol === space) continue;
+      }
       if (awaiting) {
         this.settleAwaiting(symbol);
         awaiting = false;
@@ -179,10 +205,10 @@ export class FoldChannel {
       position++;
       lastSymbol = symbol;
       // Class 0 (in no pattern) leads back to the root: the dense tables' column 0 is all zeroes.
-      const cls = unitClasses[unit] as number;
+      const cls = (code >> CLASS_SHIFT) & CLASS_MASK;
       let output: boolean;
       if (dense16 !== null) {
-        state = dense16[state * stride + cls] as number;
+        state = dense16[(state << shift) + cls] as number;
         output = state >= firstTerminal;
       } else {
         state = automaton.stepClass(state, cls);
@@ -198,7 +224,7 @@ export class FoldChannel {
     this.position = position;
     this.lastSymbol = lastSymbol;
     this.lastRunBreak = lastRunBreak;
-    this.sawRunNotable = sawRunNotable;
+    this.sawRunNotable = sawRunNotable || (seen & NOTABLE_BIT) !== 0;
   }
 
   /** One code point through the general folding rules (any script). */
@@ -251,12 +277,12 @@ export class FoldChannel {
     const patterns = this.patterns;
     const end = this.awaitingEnd;
     for (let i = 0; i < count; i++) {
-      const pattern = patterns[ids[i] as number] as ChannelPattern;
+      const id = ids[i] as number;
       this.onCandidate({
-        kind: pattern.kind,
-        brandId: pattern.brandId,
-        matched: pattern.matched,
-        priority: pattern.priority,
+        kind: patterns.kinds[id] as CandidateKind,
+        brandId: patterns.brandIds[id] as string,
+        matched: patterns.matched[id] as string,
+        priority: patterns.priorities[id] as number,
         start: starts[i] as number,
         end,
         lastSymbol,

@@ -232,6 +232,34 @@ describe('IncrementalMatcher streaming', () => {
     expect(out).toHaveLength(4 * 2000);
     expect(out.slice(0, 4).map((m) => m.brandId)).toEqual(['b42', 'b4242', 'b7', 'acme']);
   });
+
+  it('times every mention of a long answer by the chunk of its last character', () => {
+    // Thousands of chunks: the matcher keeps only the chunks a future mention can still end in, so this
+    // checks the ones it drops never are (mentions spanning chunks, long URL runs, pending longer aliases).
+    const piece =
+      'Acme Cloud and Acme, see https://www.acme.com/pricing/acme-plans and apple pie; Monday.com, ' +
+      'Zoho then Zoho CRM, HubSpot (hubspot.com), Nestlé, Яндекс, 小米 and Sony. Plain filler text here. ';
+    const text = piece.repeat(60) + 'x'.repeat(3000) + ' Acme';
+    const whole = detect(text).map(({ brandId, charStart, charEnd }) => ({ brandId, charStart, charEnd }));
+    const random = fc.sample(fc.integer({ min: 1, max: 9 }), { numRuns: text.length, seed: 7 });
+    const matcher = new IncrementalMatcher(BRANDS);
+    const chunkEnds: number[] = [];
+    const streamed: DetectedMention[] = [];
+    for (let at = 0, i = 0; at < text.length; i++) {
+      const end = Math.min(text.length, at + (random[i] as number));
+      chunkEnds.push(end);
+      streamed.push(...matcher.push(text.slice(at, end), 1_000 + i));
+      at = end;
+    }
+    streamed.push(...matcher.end());
+    expect(streamed.map(({ brandId, charStart, charEnd }) => ({ brandId, charStart, charEnd }))).toEqual(
+      whole,
+    );
+    expect(streamed.length).toBeGreaterThan(600);
+    for (const mention of streamed) {
+      expect(mention.visibleAtUs).toBe(1_000 + chunkEnds.findIndex((end) => end > mention.charEnd - 1));
+    }
+  });
 });
 
 describe('IncrementalMatcher chunking invariance (property)', () => {

@@ -7,6 +7,15 @@ import { type MatchCandidate } from './match-candidate';
 import { MentionResolver } from './mention-resolver';
 import { BRACKET, DOT_OR_COLON, ENDS_RUN, RUN_KIND, UrlScanner } from './url-scanner';
 
+/**
+ * What push() returns for the usual chunk that confirms nothing (shared, so that costs no allocation). Not
+ * frozen: a frozen array has another elements kind, which takes callers' for-of loops off V8's fast path (an
+ * iterator allocated per chunk). The readonly type keeps callers from changing it.
+ */
+const NO_MENTIONS: readonly DetectedMention[] = [];
+
+const MAX_OFFSET = 0x7fffffff;
+
 export interface DetectedMention {
   brandId: string;
   /** The alias or domain as configured. */
@@ -34,8 +43,16 @@ export class IncrementalMatcher {
   private readonly domains: DomainIndex;
   private readonly resolver = new MentionResolver();
   private readonly links = new MarkdownLinkTracker();
-  private readonly chunkEnds: number[] = [];
-  private readonly chunkArrivalsUs: number[] = [];
+  /**
+   * End offset and arrival of the chunks that may still hold a mention's last character, as a ring: entry i
+   * (0 <= i < chunkCount) at index (chunkHead + i) & (capacity - 1). Chunks that end before every future
+   * mention can start are dropped (see settle), so the ring stays a few entries long whatever the answer's
+   * length, and pushing a chunk allocates nothing.
+   */
+  private chunkEnds = new Float64Array(16);
+  private chunkArrivalsUs = new Float64Array(16);
+  private chunkHead = 0;
+  private chunkCount = 0;
   private received = 0;
   private consumed = 0;
   private heldHighSurrogate: number | null = null;
@@ -69,13 +86,14 @@ export class IncrementalMatcher {
   }
 
   /** Feeds the next chunk of answer text; returns the mentions confirmed by it. */
-  push(text: string, arrivalUs: number): DetectedMention[] {
+  push(text: string, arrivalUs: number): readonly DetectedMention[] {
     if (this.ended) throw new Error('IncrementalMatcher.push() called after end()');
-    if (text.length === 0) return [];
+    if (text.length === 0) return NO_MENTIONS;
     const chunkStart = this.received;
+    // Offsets are kept in 32-bit integer arrays (far beyond any answer's length).
+    if (chunkStart + text.length > MAX_OFFSET) throw new Error('IncrementalMatcher: answer too long');
     this.received += text.length;
-    this.chunkEnds.push(this.received);
-    this.chunkArrivalsUs.push(arrivalUs);
+    this.recordChunk(this.received, arrivalUs);
 
     let from = 0;
     let to = text.length;
@@ -126,8 +144,8 @@ export class IncrementalMatcher {
   }
 
   /** The stream is complete: confirms everything still pending. */
-  end(): DetectedMention[] {
-    if (this.ended) return [];
+  end(): readonly DetectedMention[] {
+    if (this.ended) return NO_MENTIONS;
     if (this.heldHighSurrogate !== null) {
       for (const channel of this.channels) {
         channel.consume(this.heldHighSurrogate, this.received - 1, this.received);
@@ -259,17 +277,66 @@ export class IncrementalMatcher {
     }
   }
 
-  private settle(final: boolean): DetectedMention[] {
-    let safe = final ? Infinity : this.runStart >= 0 ? this.runStart : this.consumed;
-    if (!final) {
-      const channels = this.channels;
-      for (let i = 0; i < channels.length; i++)
-        safe = Math.min(safe, (channels[i] as FoldChannel).horizon(this.consumed));
+  /**
+   * Settles what the text so far makes certain. Offsets stay small integers here (no Infinity, no
+   * Math.min over a possibly infinite value): V8 then passes them without allocating a heap number, which
+   * once per chunk would be most of the matcher's garbage.
+   */
+  private settle(final: boolean): readonly DetectedMention[] {
+    if (final) return this.toMentions(this.resolver.settle(Infinity));
+    let safe = this.runStart >= 0 ? this.runStart : this.consumed;
+    const channels = this.channels;
+    for (let i = 0; i < channels.length; i++) {
+      const horizon = (channels[i] as FoldChannel).horizon(this.consumed);
+      if (horizon < safe) safe = horizon;
     }
-    const accepted = this.resolver.settle(safe);
+    const mentions = this.toMentions(this.resolver.settle(safe));
+    // Every mention still to come ends after its start, and starts at or after `safe` (no future match can
+    // start before a channel's horizon or the URL-like run in progress) or is pending in the resolver.
+    const pendingStart = this.resolver.firstPendingStart;
+    this.dropChunksBefore(pendingStart >= 0 && pendingStart < safe ? pendingStart : safe);
+    return mentions;
+  }
+
+  private toMentions(accepted: readonly MatchCandidate[]): readonly DetectedMention[] {
+    if (accepted.length === 0) return NO_MENTIONS;
     const mentions: DetectedMention[] = [];
     for (let i = 0; i < accepted.length; i++) mentions.push(this.toMention(accepted[i] as MatchCandidate));
     return mentions;
+  }
+
+  private recordChunk(end: number, arrivalUs: number): void {
+    let capacity = this.chunkEnds.length;
+    if (this.chunkCount === capacity) {
+      const ends = new Float64Array(capacity * 2);
+      const arrivals = new Float64Array(capacity * 2);
+      for (let i = 0; i < capacity; i++) {
+        const from = (this.chunkHead + i) & (capacity - 1);
+        ends[i] = this.chunkEnds[from] as number;
+        arrivals[i] = this.chunkArrivalsUs[from] as number;
+      }
+      this.chunkEnds = ends;
+      this.chunkArrivalsUs = arrivals;
+      this.chunkHead = 0;
+      capacity *= 2;
+    }
+    const at = (this.chunkHead + this.chunkCount++) & (capacity - 1);
+    this.chunkEnds[at] = end;
+    this.chunkArrivalsUs[at] = arrivalUs;
+  }
+
+  /** Forgets the chunks that end at or before `floor` (keeping the last one). */
+  private dropChunksBefore(floor: number): void {
+    const ends = this.chunkEnds;
+    const mask = ends.length - 1;
+    let head = this.chunkHead;
+    let count = this.chunkCount;
+    while (count > 1 && (ends[head] as number) <= floor) {
+      head = (head + 1) & mask;
+      count--;
+    }
+    this.chunkHead = head;
+    this.chunkCount = count;
   }
 
   private toMention(candidate: MatchCandidate): DetectedMention {
@@ -282,15 +349,18 @@ export class IncrementalMatcher {
     };
   }
 
-  /** Arrival of the chunk holding raw offset `offset` (binary search over chunk ends). */
+  /** Arrival of the chunk holding raw offset `offset` (binary search over the chunk ends kept). */
   private arrivalOf(offset: number): number {
+    const ends = this.chunkEnds;
+    const mask = ends.length - 1;
+    const head = this.chunkHead;
     let low = 0;
-    let high = this.chunkEnds.length - 1;
+    let high = this.chunkCount - 1;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if ((this.chunkEnds[mid] as number) > offset) high = mid;
+      if ((ends[(head + mid) & mask] as number) > offset) high = mid;
       else low = mid + 1;
     }
-    return this.chunkArrivalsUs[low] as number;
+    return this.chunkArrivalsUs[(head + low) & mask] as number;
   }
 }

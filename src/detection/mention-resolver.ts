@@ -25,12 +25,34 @@ export interface UrlZone extends FoundUrl {
  * final (no future match can start before it, and URL-like runs around it are complete).
  */
 const NOTHING: readonly MatchCandidate[] = Object.freeze([]);
+/** Clears scratch slots so settled candidates are not kept alive. */
+const NO_CANDIDATE: MatchCandidate = Object.freeze({
+  kind: 'alias',
+  brandId: '',
+  matched: '',
+  priority: 0,
+  start: 0,
+  end: 0,
+  lastSymbol: 0,
+  nextKnown: true,
+  endOk: false,
+  linkTextStart: null,
+});
 
 export class MentionResolver {
+  /**
+   * Candidates awaiting settlement: pending[0, pendingCount), ordered by start, then longest first. A count
+   * rather than the array's length: emptying an array releases its storage, and the next candidate would
+   * allocate it again (once per mention).
+   */
   private readonly pending: MatchCandidate[] = [];
+  private pendingCount = 0;
   private exclusions: MatchCandidate[] = [];
   private zones: UrlZone[] = [];
   private readonly lastStartByBrand = new Map<string, number>();
+  /** Scratch space of settleCluster (reused: clusters are settled after most chunks). */
+  private readonly validScratch: MatchCandidate[] = [];
+  private readonly chosenScratch: MatchCandidate[] = [];
 
   addCandidate(candidate: MatchCandidate): void {
     if (candidate.kind === 'exclusion') {
@@ -39,16 +61,25 @@ export class MentionResolver {
     }
     // Candidates arrive in order of their end, so their starts are almost sorted: inserting from the back
     // keeps the list ordered (start, then longest first) in O(1) per candidate in practice.
+    // (Shifting by hand: splice() is a runtime call, and a longer alias ending after a shorter one with the
+    // same start, "Acme Cloud" after "Acme", is common.)
     const pending = this.pending;
-    let at = pending.length;
-    while (at > 0 && MentionResolver.comesAfter(pending[at - 1] as MatchCandidate, candidate)) at--;
-    if (at === pending.length) pending.push(candidate);
-    else pending.splice(at, 0, candidate);
+    let at = this.pendingCount++;
+    while (at > 0 && MentionResolver.comesAfter(pending[at - 1] as MatchCandidate, candidate)) {
+      pending[at] = pending[at - 1] as MatchCandidate;
+      at--;
+    }
+    pending[at] = candidate;
   }
 
   /** True when nothing awaits settling, so settle() would only prune. */
   get isIdle(): boolean {
-    return this.pending.length === 0;
+    return this.pendingCount === 0;
+  }
+
+  /** Start of the earliest candidate still pending (-1: none). */
+  get firstPendingStart(): number {
+    return this.pendingCount === 0 ? -1 : (this.pending[0] as MatchCandidate).start;
   }
 
   private static comesAfter(a: MatchCandidate, b: MatchCandidate): boolean {
@@ -62,7 +93,8 @@ export class MentionResolver {
   /** Settles every cluster that ends at or before `safe` and returns the accepted mentions in text order. */
   settle(safe: number): readonly MatchCandidate[] {
     const pending = this.pending;
-    if (pending.length === 0) {
+    const count = this.pendingCount;
+    if (count === 0) {
       // The common case after a chunk: nothing pending. Drop what can no longer matter, allocation-free.
       if (this.exclusions.length > 0 || this.zones.length > 0) this.prune(safe);
       return NOTHING;
@@ -70,12 +102,12 @@ export class MentionResolver {
     // Allocated on the first accepted cluster: most calls find the first cluster still open.
     let accepted: MatchCandidate[] | null = null;
     let index = 0;
-    while (index < pending.length) {
+    while (index < count) {
       const first = pending[index] as MatchCandidate;
       let last = index;
       let clusterEnd = first.end;
       let known = first.nextKnown;
-      while (last + 1 < pending.length && (pending[last + 1] as MatchCandidate).start < clusterEnd) {
+      while (last + 1 < count && (pending[last + 1] as MatchCandidate).start < clusterEnd) {
         last++;
         const member = pending[last] as MatchCandidate;
         clusterEnd = Math.max(clusterEnd, member.end);
@@ -84,23 +116,30 @@ export class MentionResolver {
       if (clusterEnd > safe || !known) break;
       accepted ??= [];
       if (last === index) this.settleSingle(first, accepted);
-      else this.settleCluster(pending.slice(index, last + 1), accepted);
+      else this.settleCluster(pending, index, last + 1, accepted);
       index = last + 1;
     }
-    if (index === pending.length) pending.length = 0;
-    else if (index > 0) pending.splice(0, index);
-    if (index > 0) this.prune(Math.min(this.pending[0]?.start ?? Infinity, safe));
+    if (index > 0) {
+      // Drop the settled prefix (slots past the new count are cleared so they keep nothing alive).
+      for (let i = index; i < count; i++) pending[i - index] = pending[i] as MatchCandidate;
+      pending.fill(NO_CANDIDATE, count - index, count);
+      this.pendingCount = count - index;
+      this.prune(this.pendingCount === 0 ? safe : Math.min((pending[0] as MatchCandidate).start, safe));
+    }
     return accepted ?? NOTHING;
   }
 
   /** Forgets exclusions and URL zones that end at or before `floor` (no candidate can overlap them). */
   private prune(floor: number): void {
+    // Indexed loops: this runs after every chunk while a URL zone or exclusion is live.
+    const exclusions = this.exclusions;
     let stale = false;
-    for (const exclusion of this.exclusions) stale ||= exclusion.end <= floor;
-    if (stale) this.exclusions = this.exclusions.filter((exclusion) => exclusion.end > floor);
+    for (let i = 0; i < exclusions.length; i++) stale ||= (exclusions[i] as MatchCandidate).end <= floor;
+    if (stale) this.exclusions = exclusions.filter((exclusion) => exclusion.end > floor);
+    const zones = this.zones;
     stale = false;
-    for (const zone of this.zones) stale ||= zone.end <= floor;
-    if (stale) this.zones = this.zones.filter((zone) => zone.end > floor);
+    for (let i = 0; i < zones.length; i++) stale ||= (zones[i] as UrlZone).end <= floor;
+    if (stale) this.zones = zones.filter((zone) => zone.end > floor);
   }
 
   /** settleCluster for a cluster of one candidate (the usual case), without the sorting. */
@@ -113,33 +152,60 @@ export class MentionResolver {
     accepted.push(candidate);
   }
 
-  private settleCluster(cluster: MatchCandidate[], accepted: MatchCandidate[]): void {
-    const valid: MatchCandidate[] = [];
-    for (const candidate of cluster) if (this.isValid(candidate)) valid.push(candidate);
-    valid.sort(MentionResolver.byPreference);
-    const chosen: MatchCandidate[] = [];
-    for (const candidate of valid) {
-      let free = true;
-      for (const other of chosen) free &&= other.end <= candidate.start || candidate.end <= other.start;
-      if (free) chosen.push(candidate);
+  /**
+   * Settles the cluster pending[from, to). Clusters are small (an alias and its longer variants), so they are
+   * ordered by insertion sort (stable, like Array.prototype.sort) in reused scratch arrays.
+   */
+  private settleCluster(
+    pending: readonly MatchCandidate[],
+    from: number,
+    to: number,
+    accepted: MatchCandidate[],
+  ): void {
+    const valid = this.validScratch;
+    let validCount = 0;
+    for (let i = from; i < to; i++) {
+      const candidate = pending[i] as MatchCandidate;
+      if (!this.isValid(candidate)) continue;
+      let at = validCount++;
+      while (at > 0 && MentionResolver.byPreference(valid[at - 1] as MatchCandidate, candidate) > 0) {
+        valid[at] = valid[at - 1] as MatchCandidate;
+        at--;
+      }
+      valid[at] = candidate;
     }
-    chosen.sort(MentionResolver.byStart);
-    for (const mention of chosen) {
+    const chosen = this.chosenScratch;
+    let chosenCount = 0;
+    for (let i = 0; i < validCount; i++) {
+      const candidate = valid[i] as MatchCandidate;
+      let free = true;
+      for (let j = 0; j < chosenCount && free; j++) {
+        const other = chosen[j] as MatchCandidate;
+        free = other.end <= candidate.start || candidate.end <= other.start;
+      }
+      if (!free) continue;
+      let at = chosenCount++;
+      while (at > 0 && (chosen[at - 1] as MatchCandidate).start > candidate.start) {
+        chosen[at] = chosen[at - 1] as MatchCandidate;
+        at--;
+      }
+      chosen[at] = candidate;
+    }
+    for (let i = 0; i < chosenCount; i++) {
+      const mention = chosen[i] as MatchCandidate;
       const previous = this.lastStartByBrand.get(mention.brandId);
       if (mention.linkTextStart !== null && previous !== undefined && previous >= mention.linkTextStart)
         continue;
       this.lastStartByBrand.set(mention.brandId, mention.start);
       accepted.push(mention);
     }
+    valid.fill(NO_CANDIDATE, 0, validCount);
+    chosen.fill(NO_CANDIDATE, 0, chosenCount);
   }
 
   /** Longest first, then earlier start, then brand and alias order. */
   private static byPreference(this: void, a: MatchCandidate, b: MatchCandidate): number {
     return b.end - b.start - (a.end - a.start) || a.start - b.start || a.priority - b.priority;
-  }
-
-  private static byStart(this: void, a: MatchCandidate, b: MatchCandidate): number {
-    return a.start - b.start;
   }
 
   private isValid(candidate: MatchCandidate): boolean {
@@ -157,7 +223,9 @@ export class MentionResolver {
       )
         return false;
     }
-    for (const zone of this.zones) {
+    const zones = this.zones;
+    for (let i = 0; i < zones.length; i++) {
+      const zone = zones[i] as UrlZone;
       if (zone.end <= candidate.start || candidate.end <= zone.start) continue;
       if (!MentionResolver.namesHost(candidate, zone)) return false;
       candidate.linkTextStart = zone.linkTextStart;

@@ -27,8 +27,10 @@
  * Environment: BENCH_MB (corpus size, default 10), BENCH_REPS (default 5), BENCH_ALIASES (comma-separated
  * alias counts to run; default 10,1000,10000), BENCH_LIBS (comma-separated
  * implementation name prefixes to run; default all but modern-ahocorasick, whose stream runs at ~1.3 MB/s
- * on this corpus and would triple the run time).
+ * on this corpus and would triple the run time), BENCH_IN_PROCESS=1 (all alias counts in one process; by default each
+ * count runs in its own child process on the same deterministic corpus).
  */
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { type BrandSpec } from '../src/detection/brand-watchlist';
@@ -66,6 +68,7 @@ const ALIAS_COUNTS = process.env.BENCH_ALIASES
   ? ALL_ALIAS_COUNTS.filter((count) => process.env.BENCH_ALIASES?.split(',').map(Number).includes(count))
   : ALL_ALIAS_COUNTS;
 const TARGET_RATIO = 3;
+const ISOLATED = process.env.BENCH_IN_PROCESS !== '1' && ALIAS_COUNTS.length > 1;
 
 // ---------------------------------------------------------------------------------------------- corpus
 
@@ -555,6 +558,25 @@ function run(): void {
     }
   }
 
+  summarize(results, corpusInfo(corpus), started, loadAtStart);
+}
+
+interface CorpusInfo {
+  megabytes: number;
+  answers: number;
+  chunks: number;
+}
+
+function corpusInfo(corpus: ReturnType<typeof makeCorpus>): CorpusInfo {
+  return {
+    megabytes: round(corpus.bytes / 1e6, 2),
+    answers: corpus.answers.length,
+    chunks: corpus.chunkCount,
+  };
+}
+
+/** Ratios against the fastest library per size, and the last stdout line (one JSON object). */
+function summarize(results: Result[], corpus: CorpusInfo, started: number, loadAtStart: number[]): void {
   const ours = (count: number) =>
     results.find((r) => r.implementation === 'streamrank' && r.aliases === count);
   const fastestLibrary = (count: number) =>
@@ -599,11 +621,8 @@ function run(): void {
       metric:
         'throughput ratio streamrank / fastest npm Aho-Corasick library at 10,000 aliases (MB/s medians)',
       identicalMatches: allIdentical,
-      corpus: {
-        megabytes: round(corpus.bytes / 1e6, 2),
-        answers: corpus.answers.length,
-        chunks: corpus.chunkCount,
-      },
+      corpus,
+      isolation: ISOLATED ? 'one process per alias count' : 'one process for all alias counts',
       reps: REPS,
       loadAverage: { start: loadAtStart, end: os.loadavg().map((value) => round(value, 2)) },
       ratios,
@@ -613,4 +632,36 @@ function run(): void {
   if (!allIdentical) process.exitCode = 1;
 }
 
-run();
+/**
+ * Each alias count in a fresh process (same deterministic corpus), like JMH forks: measured here, running the
+ * 10-alias watchlist first in the same process costs the 10,000-alias walk 15-25% (V8 type feedback and GC
+ * state carried over), which would make the figure depend on the order of the sizes. `BENCH_IN_PROCESS=1` runs
+ * all sizes in one process instead.
+ */
+function runIsolated(): void {
+  const started = performance.now();
+  const loadAtStart = os.loadavg().map((value) => round(value, 2));
+  const results: Result[] = [];
+  let corpus: CorpusInfo | null = null;
+  for (const count of ALIAS_COUNTS) {
+    const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+      env: { ...process.env, BENCH_ALIASES: String(count), BENCH_IN_PROCESS: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    const lines = child.stdout.trimEnd().split('\n');
+    const last = lines.pop();
+    for (const line of lines) console.log(line);
+    if (child.status !== 0 || last === undefined) process.exitCode = 1;
+    if (last === undefined) continue;
+    const childSummary = JSON.parse(last) as { results: Result[]; corpus: CorpusInfo };
+    results.push(...childSummary.results);
+    corpus = childSummary.corpus;
+  }
+  if (corpus === null) throw new Error('no alias count was measured');
+  summarize(results, corpus, started, loadAtStart);
+}
+
+if (ISOLATED) runIsolated();
+else run();

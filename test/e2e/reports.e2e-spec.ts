@@ -168,10 +168,20 @@ describe('mention and head-to-head reports', () => {
     expect(ra.attentionShareOfVoice).toBeCloseTo(attA / (attA + attB), 6);
     const rb = m.brands.find((x: { brandId: string }) => x.brandId === b);
     expect(rb.mentionRate).toEqual({ rate: 0.5, low: 0.150039, high: 0.849961 });
-    expect(rb.compatibility.geo).toEqual({ n: 4, meanWeightedWords: 2, meanShareOfAnswer: 0.1, shareOfBrands: 0.4 });
+    expect(rb.compatibility.geo).toEqual({
+      n: 4,
+      meanWeightedWords: 2,
+      meanShareOfAnswer: 0.1,
+      shareOfBrands: 0.4,
+    });
     // The synthetic run was scored before GEO was stored: no GEO figure, n = 0.
     const sa = res.body.synthetic.brands.find((x: { brandId: string }) => x.brandId === a);
-    expect(sa.compatibility.geo).toEqual({ n: 0, meanWeightedWords: null, meanShareOfAnswer: null, shareOfBrands: null });
+    expect(sa.compatibility.geo).toEqual({
+      n: 0,
+      meanWeightedWords: null,
+      meanShareOfAnswer: null,
+      shareOfBrands: null,
+    });
     // The synthetic run is reported apart.
     expect(res.body.synthetic.successfulRuns).toBe(1);
     expect(res.body.synthetic.brands.find((x: { brandId: string }) => x.brandId === a).mentionCount).toBe(5);

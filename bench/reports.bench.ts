@@ -321,7 +321,7 @@ async function main(): Promise<void> {
          JOIN projects p ON p."workspaceId" = w.id WHERE w.name = $1`,
       [marker],
     )
-  ).rows[0] as Seeded | undefined;
+  ).rows[0];
   let seeding: { rows: number; seconds: number; rowsPerSecond: number } | null = null;
   if (!seeded) {
     // A half-seeded earlier attempt is dropped (cascades remove its configuration; runs are keyed by project).
@@ -396,6 +396,8 @@ async function main(): Promise<void> {
   const keys = app.get(ApiKeyService);
   const key = (await keys.create(seeded.workspaceId, `bench-${Date.now()}`, 'read')).key;
 
+  const loadAtMeasure = execSync('uptime').toString().trim();
+  log(`load when measuring: ${loadAtMeasure}`);
   const names = (process.env.BENCH_REPORTS ?? 'mentions,trend,head-to-head,citations').split(',');
   const end = seeded.end.getTime() - 3 * 3600_000;
   const results: Record<string, Record<string, unknown>> = {};
@@ -460,6 +462,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       bench: 'reports',
       load,
+      loadAtMeasure,
       dataSet: { ...counts, databaseSizeBytes: Number(counts.size), size: undefined },
       seeding,
       reports: results,

@@ -388,6 +388,8 @@ async function main(): Promise<void> {
     ROLE: 'api',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     API_RATE_LIMIT_PER_MINUTE: '0',
+    // The default statement timeout would cut the multi-second raw-row reports short (HTTP 500); measure them.
+    DATABASE_STATEMENT_TIMEOUT_MS: process.env.BENCH_STATEMENT_TIMEOUT_MS ?? '600000',
   });
   const app = await createHttpApp(config);
   await app.listen(0, '127.0.0.1');
@@ -398,7 +400,7 @@ async function main(): Promise<void> {
 
   const loadAtMeasure = execSync('uptime').toString().trim();
   log(`load when measuring: ${loadAtMeasure}`);
-  const names = (process.env.BENCH_REPORTS ?? 'mentions,trend,head-to-head,citations').split(',');
+  const names = (process.env.BENCH_REPORTS ?? 'trend,mentions,citations,head-to-head').split(',');
   const end = seeded.end.getTime() - 3 * 3600_000;
   const results: Record<string, Record<string, unknown>> = {};
   for (const name of names) {
@@ -420,7 +422,13 @@ async function main(): Promise<void> {
         await res.arrayBuffer();
       };
       const floor = () => c.query(FLOORS[name]!, [seeded.projectId, from, to]);
-      await warmUp(get);
+      try {
+        await warmUp(get);
+      } catch (err) {
+        results[name][`${days}d`] = { error: String(err) };
+        log(`${name} ${days}d: ${String(err)}`);
+        continue;
+      }
       await warmUp(floor);
       const apiTimes = await timeIt(REQUESTS, get);
       const api = stats(apiTimes);

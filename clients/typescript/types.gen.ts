@@ -1691,6 +1691,12 @@ export type ReportsControllerMentionsResponses = {
                         bottom: number | null;
                     } | null;
                     meanTrakkrPoints: number | null;
+                    geo: {
+                        n: number;
+                        meanWeightedWords: number | null;
+                        meanShareOfAnswer: number | null;
+                        shareOfBrands: number | null;
+                    };
                 };
                 /**
                  * the previous period of the same length; null when the brand had no data then
@@ -1766,6 +1772,12 @@ export type ReportsControllerMentionsResponses = {
                         bottom: number | null;
                     } | null;
                     meanTrakkrPoints: number | null;
+                    geo: {
+                        n: number;
+                        meanWeightedWords: number | null;
+                        meanShareOfAnswer: number | null;
+                        shareOfBrands: number | null;
+                    };
                 };
                 /**
                  * the previous period of the same length; null when the brand had no data then

@@ -81,22 +81,35 @@ export class CitationReportRepository {
    * [s, e) and mention [ms, me) with max(e, s + 1) > ms and s <= me + NEAR_MENTION_CHARS.
    */
   async brands(f: ReportFilter): Promise<BrandCitationRow[]> {
+    // Hash joins over the range's runs instead of one probe per score row: the (run, brand) pairs citing the
+    // brand's domains, and those with a citation next to one of the brand's mentions.
     return this.prisma.$queryRaw<BrandCitationRow[]>`
+      WITH sc AS MATERIALIZED (
+        SELECT sc."runId", sc."brandId", sc.synthetic, sc.mentioned FROM run_brand_scores sc
+        WHERE ${runFilter('sc', f)} AND ${brandFilter('sc."brandId"', f)}
+      ),
+      own AS (
+        SELECT DISTINCT c."runId", c."brandId" FROM citations c
+        WHERE c."projectId" = ${f.projectId}::uuid AND c."brandId" IS NOT NULL
+          AND c."runId" IN (SELECT "runId" FROM sc)
+      ),
+      near AS (
+        SELECT DISTINCT m."runId", m."brandId" FROM mentions m
+        JOIN citations c ON c."runId" = m."runId"
+        WHERE m."projectId" = ${f.projectId}::uuid AND c."projectId" = ${f.projectId}::uuid
+          AND m."runId" IN (SELECT "runId" FROM sc WHERE mentioned)
+          AND c."charStart" IS NOT NULL AND c."charEnd" IS NOT NULL
+          AND greatest(c."charEnd", c."charStart" + 1) > m."charStart"
+          AND c."charStart" <= m."charEnd" + ${NEAR_MENTION_CHARS}
+      )
       SELECT sc."brandId", sc.synthetic,
         count(*)::int AS n,
-        count(*) FILTER (WHERE EXISTS (
-          SELECT 1 FROM citations c WHERE c."runId" = sc."runId" AND c."brandId" = sc."brandId"
-        ))::int AS "ownCited",
+        count(own."runId")::int AS "ownCited",
         count(*) FILTER (WHERE sc.mentioned)::int AS mentioned,
-        count(*) FILTER (WHERE sc.mentioned AND EXISTS (
-          SELECT 1 FROM citations c JOIN mentions m ON m."runId" = c."runId" AND m."brandId" = sc."brandId"
-          WHERE c."runId" = sc."runId" AND c."charStart" IS NOT NULL AND c."charEnd" IS NOT NULL
-            AND greatest(c."charEnd", c."charStart" + 1) > m."charStart"
-            AND c."charStart" <= m."charEnd" + ${NEAR_MENTION_CHARS}
-        ))::int AS "citedNearMention"
-      FROM run_brand_scores sc
-      WHERE ${runFilter('sc', f)}
-        AND ${brandFilter('sc."brandId"', f)}
+        count(near."runId") FILTER (WHERE sc.mentioned)::int AS "citedNearMention"
+      FROM sc
+      LEFT JOIN own ON own."runId" = sc."runId" AND own."brandId" = sc."brandId"
+      LEFT JOIN near ON near."runId" = sc."runId" AND near."brandId" = sc."brandId"
       GROUP BY sc."brandId", sc.synthetic`;
   }
 }

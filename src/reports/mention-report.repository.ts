@@ -1,29 +1,41 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
-import { brandFilter, runFilter, type ReportFilter } from './report-filter';
+import { brandFilter, rollupFilter, runFilter, type ReportFilter } from './report-filter';
+import { splitRange, type ReportSource } from './rollup-range';
 
 export { type ReportFilter } from './report-filter';
 
-export interface BrandAggregateRow {
+/** Counts and exact sums per brand and section; the same from rollups and from raw rows. */
+export interface BrandTotalsRow {
   brandId: string;
   synthetic: boolean;
   n: number;
   mentioned: number;
   aboveFold: number;
+  mentionCount: number;
+  orderSum: number;
+  bandTop: number;
+  bandMiddle: number;
+  bandBottom: number;
+  trakkrSum: number;
+  attentionSum: number;
+  streamScoreSum: number;
+  geoN: number;
+  geoWeightedSum: number;
+  geoShareSum: number;
+}
+
+/** Percentiles of the first mention's timing and token index (runs mentioning the brand), from raw rows. */
+export interface BrandPercentileRow {
+  brandId: string;
+  synthetic: boolean;
   ttfmP50Us: number | null;
   ttfmP90Us: number | null;
   visibleP50Us: number | null;
   visibleP90Us: number | null;
   tokenIndexP50: number | null;
   tokenIndexP90: number | null;
-  meanOrder: number | null;
-  meanStreamScore: number | null;
-  mentionCount: number;
-  attentionSum: number;
-  bandTop: number;
-  bandMiddle: number;
-  bandBottom: number;
-  meanTrakkrPoints: number | null;
 }
 
 export interface PairAggregateRow {
@@ -39,46 +51,84 @@ export interface PairAggregateRow {
   medianLeadTokens: number | null;
 }
 
+/** The sums of run_brand_scores columns that brand_day_rollups keeps (same names as the rollup columns). */
+const RAW_SUMS = Prisma.sql`
+  count(*) AS n, count(*) FILTER (WHERE s.mentioned) AS mentioned, count(*) FILTER (WHERE s."aboveFold") AS "aboveFold",
+  coalesce(sum(s."mentionCount"), 0) AS "mentionCount", coalesce(sum(s."order"), 0) AS "orderSum",
+  count(*) FILTER (WHERE s."relPosition" < 0.25) AS "bandTop",
+  count(*) FILTER (WHERE s."relPosition" >= 0.25 AND s."relPosition" < 0.75) AS "bandMiddle",
+  count(*) FILTER (WHERE s."relPosition" >= 0.75) AS "bandBottom",
+  coalesce(sum(s."trakkrPoints"), 0) AS "trakkrSum", coalesce(sum(s.attention), 0) AS "attentionSum",
+  coalesce(sum(s."streamScore"), 0) AS "streamScoreSum", count(s."geoWeightedWords") AS "geoN",
+  coalesce(sum(s."geoWeightedWords"), 0) AS "geoWeightedSum", coalesce(sum(s."geoShareOfAnswer"), 0) AS "geoShareSum"`;
+
+const ROLLUP_SUMS = Prisma.sql`
+  sum(s.n) AS n, sum(s.mentioned) AS mentioned, sum(s."aboveFold") AS "aboveFold",
+  sum(s."mentionCount") AS "mentionCount", sum(s."orderSum") AS "orderSum", sum(s."bandTop") AS "bandTop",
+  sum(s."bandMiddle") AS "bandMiddle", sum(s."bandBottom") AS "bandBottom", sum(s."trakkrSum") AS "trakkrSum",
+  sum(s."attentionSum") AS "attentionSum", sum(s."streamScoreSum") AS "streamScoreSum", sum(s."geoN") AS "geoN",
+  sum(s."geoWeightedSum") AS "geoWeightedSum", sum(s."geoShareSum") AS "geoShareSum"`;
+
+/** Exact numeric sums become numbers only at the very end, identically on both paths. */
+const FINAL_SUMS = Prisma.sql`
+  sum(n)::int AS n, sum(mentioned)::int AS mentioned, sum("aboveFold")::int AS "aboveFold",
+  sum("mentionCount")::int AS "mentionCount", sum("orderSum")::int AS "orderSum", sum("bandTop")::int AS "bandTop",
+  sum("bandMiddle")::int AS "bandMiddle", sum("bandBottom")::int AS "bandBottom", sum("trakkrSum")::int AS "trakkrSum",
+  sum("attentionSum")::float8 AS "attentionSum", sum("streamScoreSum")::float8 AS "streamScoreSum",
+  sum("geoN")::int AS "geoN", sum("geoWeightedSum")::float8 AS "geoWeightedSum",
+  sum("geoShareSum")::float8 AS "geoShareSum"`;
+
 /**
- * Mention-position aggregates straight from run_brand_scores, one pass, using the
- * (projectId, observedAt, brandId) index. Percentiles are percentile_cont (linear interpolation),
- * the same definition as src/scoring's percentile(). NULLs (brand absent) are ignored by percentiles/means.
+ * Mention aggregates. Counts and sums come from brand_day_rollups for the whole UTC days of the range and from
+ * run_brand_scores for the partial days at its edges (source `rollup`), or from run_brand_scores alone (`raw`):
+ * both give identical numbers (test/integration/report-rollups.int-spec.ts). Percentiles need every value and
+ * are read from run_brand_scores: percentile_cont (linear interpolation), the same definition as src/scoring's
+ * percentile(). NULLs (brand absent) are ignored by percentiles.
  */
 @Injectable()
 export class MentionReportRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async brandAggregates(f: ReportFilter): Promise<BrandAggregateRow[]> {
-    return this.prisma.$queryRaw<BrandAggregateRow[]>`
-      WITH s AS (
-        SELECT sc.*, count(*) FILTER (WHERE sc.mentioned) OVER (PARTITION BY sc."runId") AS named
-        FROM run_brand_scores sc
-        WHERE ${runFilter('sc', f)}
-      )
+  /** Union of the rollup part and the raw parts of a range, each yielding `keys` plus the rollup columns. */
+  private parts(f: ReportFilter, source: ReportSource, keys: { raw: Prisma.Sql; rollup: Prisma.Sql }) {
+    const split = splitRange(f.from, f.to, source);
+    const parts = split.raw.map(
+      (r) => Prisma.sql`
+        SELECT ${keys.raw}, s."brandId", s.synthetic, ${RAW_SUMS}
+        FROM run_brand_scores s
+        WHERE ${runFilter('s', { ...f, ...r })} AND ${brandFilter('s."brandId"', f)}
+        GROUP BY 1, 2, 3`,
+    );
+    if (split.days) {
+      parts.push(Prisma.sql`
+        SELECT ${keys.rollup}, s."brandId", s.synthetic, ${ROLLUP_SUMS}
+        FROM brand_day_rollups s
+        WHERE ${rollupFilter(f, split.days.fromDay, split.days.toDay)} AND ${brandFilter('s."brandId"', f)}
+        GROUP BY 1, 2, 3`);
+    }
+    return Prisma.join(parts, ' UNION ALL ');
+  }
+
+  async brandTotals(f: ReportFilter, source: ReportSource = 'rollup'): Promise<BrandTotalsRow[]> {
+    const parts = this.parts(f, source, { raw: Prisma.sql`1 AS k`, rollup: Prisma.sql`1 AS k` });
+    return this.prisma.$queryRaw<BrandTotalsRow[]>`
+      SELECT "brandId", synthetic, ${FINAL_SUMS}
+      FROM (${parts}) p
+      GROUP BY "brandId", synthetic
+      HAVING sum(n) > 0`;
+  }
+
+  async brandPercentiles(f: ReportFilter): Promise<BrandPercentileRow[]> {
+    return this.prisma.$queryRaw<BrandPercentileRow[]>`
       SELECT s."brandId", s.synthetic,
-        count(*)::int AS n,
-        count(*) FILTER (WHERE s.mentioned)::int AS mentioned,
-        count(*) FILTER (WHERE s."aboveFold")::int AS "aboveFold",
-        coalesce(sum(s."mentionCount"), 0)::int AS "mentionCount",
         percentile_cont(0.5) WITHIN GROUP (ORDER BY s."sinceFirstTokenUs")::float8 AS "ttfmP50Us",
         percentile_cont(0.9) WITHIN GROUP (ORDER BY s."sinceFirstTokenUs")::float8 AS "ttfmP90Us",
         percentile_cont(0.5) WITHIN GROUP (ORDER BY s."firstVisibleAtUs")::float8 AS "visibleP50Us",
         percentile_cont(0.9) WITHIN GROUP (ORDER BY s."firstVisibleAtUs")::float8 AS "visibleP90Us",
         percentile_cont(0.5) WITHIN GROUP (ORDER BY s."firstTokenIndex")::float8 AS "tokenIndexP50",
-        percentile_cont(0.9) WITHIN GROUP (ORDER BY s."firstTokenIndex")::float8 AS "tokenIndexP90",
-        avg(s."order")::float8 AS "meanOrder",
-        avg(s."streamScore")::float8 AS "meanStreamScore",
-        coalesce(sum(s.attention), 0)::float8 AS "attentionSum",
-        count(*) FILTER (WHERE s."relPosition" < 0.25)::int AS "bandTop",
-        count(*) FILTER (WHERE s."relPosition" >= 0.25 AND s."relPosition" < 0.75)::int AS "bandMiddle",
-        count(*) FILTER (WHERE s."relPosition" >= 0.75)::int AS "bandBottom",
-        avg(CASE
-              WHEN NOT s.mentioned THEN 0
-              WHEN s.named = 1 THEN 10
-              ELSE greatest(1, round((10 - 9 * sqrt((s."order" - 1)::float8 / (s.named - 1)))::numeric))
-            END)::float8 AS "meanTrakkrPoints"
-      FROM s
-      WHERE ${brandFilter('s."brandId"', f)}
+        percentile_cont(0.9) WITHIN GROUP (ORDER BY s."firstTokenIndex")::float8 AS "tokenIndexP90"
+      FROM run_brand_scores s
+      WHERE ${runFilter('s', f)} AND s.mentioned AND ${brandFilter('s."brandId"', f)}
       GROUP BY s."brandId", s.synthetic`;
   }
 
@@ -115,18 +165,19 @@ export class MentionReportRepository {
       GROUP BY synthetic`;
   }
 
-  /** Per time bucket (UTC day or ISO week) and brand: n, mentioned runs, mentions, mean stream score. */
-  async trend(f: ReportFilter, bucket: 'day' | 'week'): Promise<TrendRow[]> {
+  /** Per time bucket (UTC day or ISO week) and brand: n, mentioned runs, mentions, stream score sum. */
+  async trend(f: ReportFilter, bucket: 'day' | 'week', source: ReportSource = 'rollup'): Promise<TrendRow[]> {
+    const parts = this.parts(f, source, {
+      raw: Prisma.sql`date_trunc(${bucket}, s."observedAt" AT TIME ZONE 'UTC') AS bucket`,
+      rollup: Prisma.sql`date_trunc(${bucket}, s.day::timestamp) AS bucket`,
+    });
     return this.prisma.$queryRaw<TrendRow[]>`
-      SELECT date_trunc(${bucket}, s."observedAt" AT TIME ZONE 'UTC') AS bucket, s."brandId", s.synthetic,
-        count(*)::int AS n,
-        count(*) FILTER (WHERE s.mentioned)::int AS mentioned,
-        coalesce(sum(s."mentionCount"), 0)::int AS "mentionCount",
-        avg(s."streamScore")::float8 AS "meanStreamScore"
-      FROM run_brand_scores s
-      WHERE ${runFilter('s', f)} AND ${brandFilter('s."brandId"', f)}
-      GROUP BY 1, s."brandId", s.synthetic
-      ORDER BY 1`;
+      SELECT bucket, "brandId", synthetic, sum(n)::int AS n, sum(mentioned)::int AS mentioned,
+        sum("mentionCount")::int AS "mentionCount", sum("streamScoreSum")::float8 AS "streamScoreSum"
+      FROM (${parts}) p
+      GROUP BY bucket, "brandId", synthetic
+      HAVING sum(n) > 0
+      ORDER BY bucket, "brandId", synthetic`;
   }
 }
 
@@ -137,5 +188,5 @@ export interface TrendRow {
   n: number;
   mentioned: number;
   mentionCount: number;
-  meanStreamScore: number | null;
+  streamScoreSum: number;
 }

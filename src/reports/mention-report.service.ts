@@ -7,7 +7,8 @@ import { ms, rate, reportFilter, round, type ReportQuery } from './report-filter
 
 import {
   MentionReportRepository,
-  type BrandAggregateRow,
+  type BrandPercentileRow,
+  type BrandTotalsRow,
   type PairAggregateRow,
 } from './mention-report.repository';
 
@@ -55,7 +56,7 @@ export class MentionReportService {
           n: r.n,
           mentionCount: r.mentionCount,
           mentionRate: rate(r.mentioned, r.n),
-          meanStreamScore: round(r.meanStreamScore, 4),
+          meanStreamScore: round(r.n === 0 ? null : r.streamScoreSum / r.n, 4),
         }));
     return {
       projectId: f.projectId,
@@ -74,12 +75,14 @@ export class MentionReportService {
     // Shares are over all tracked brands; the brand filter only selects which rows are shown.
     // The previous period has the same length and ends where this one starts: headline figures carry their change.
     const previous = { from: new Date(2 * from.getTime() - to.getTime()), to: from };
-    const [allRows, prevRows, failed, brands] = await Promise.all([
-      this.reports.brandAggregates({ ...f, brandIds: [] }),
-      this.reports.brandAggregates({ ...f, ...previous, brandIds: [] }),
+    const [allRows, prevRows, percentileRows, failed, brands] = await Promise.all([
+      this.reports.brandTotals({ ...f, brandIds: [] }),
+      this.reports.brandTotals({ ...f, ...previous, brandIds: [] }),
+      this.reports.brandPercentiles(f),
       this.reports.failedRuns(f),
       this.brands.listForProject(projectId),
     ]);
+    const percentiles = new Map(percentileRows.map((p) => [`${p.brandId}:${p.synthetic}`, p]));
     const shown = new Set(f.brandIds);
     const rows = allRows;
     const names = new Map(brands.map((b) => [b.id, b]));
@@ -96,7 +99,7 @@ export class MentionReportService {
         brands: own
           .filter((r) => shown.size === 0 || shown.has(r.brandId))
           .map((r) => ({
-            ...brandView(r, names.get(r.brandId), totals),
+            ...brandView(r, percentiles.get(`${r.brandId}:${r.synthetic}`), names.get(r.brandId), totals),
             ...periodChange(headline(r, totals), prevByBrand.get(r.brandId), prevTotals),
           }))
           .sort((a, b) => (b.mentionRate.rate ?? 0) - (a.mentionRate.rate ?? 0)),
@@ -115,12 +118,13 @@ export class MentionReportService {
   }
 }
 
-type Totals = { mentions: number; attention: number };
+type Totals = { mentions: number; attention: number; geoWeighted: number };
 
-function totalsOf(rows: BrandAggregateRow[]): Totals {
+function totalsOf(rows: BrandTotalsRow[]): Totals {
   return {
     mentions: rows.reduce((acc, r) => acc + r.mentionCount, 0),
     attention: rows.reduce((acc, r) => acc + r.attentionSum, 0),
+    geoWeighted: rows.reduce((acc, r) => acc + r.geoWeightedSum, 0),
   };
 }
 
@@ -131,11 +135,11 @@ interface Headline {
   shareOfVoice: number | null;
 }
 
-function headline(r: BrandAggregateRow, totals: Totals): Headline {
+function headline(r: BrandTotalsRow, totals: Totals): Headline {
   return {
     n: r.n,
     mentionRate: r.n === 0 ? null : r.mentioned / r.n,
-    meanStreamScore: r.meanStreamScore,
+    meanStreamScore: r.n === 0 ? null : r.streamScoreSum / r.n,
     shareOfVoice: totals.mentions === 0 ? null : r.mentionCount / totals.mentions,
   };
 }
@@ -144,7 +148,7 @@ function headline(r: BrandAggregateRow, totals: Totals): Headline {
  * Period-over-period for the headline figures: the previous period's values and the change (this minus
  * previous; the mention rate and share of voice in percentage points). Null where either side has no data.
  */
-function periodChange(current: Headline, prev: BrandAggregateRow | undefined, prevTotals: Totals) {
+function periodChange(current: Headline, prev: BrandTotalsRow | undefined, prevTotals: Totals) {
   const p = prev ? headline(prev, prevTotals) : null;
   const diff = (a: number | null, b: number | null | undefined, scale: number, digits: number) =>
     a === null || b === null || b === undefined ? null : round((a - b) * scale, digits);
@@ -181,12 +185,14 @@ function pairView(p: PairAggregateRow, names: Map<string, string>) {
 }
 
 function brandView(
-  r: BrandAggregateRow,
+  r: BrandTotalsRow,
+  p: BrandPercentileRow | undefined,
   brand: { name: string; kind: 'own' | 'competitor' } | undefined,
-  totals: { mentions: number; attention: number },
+  totals: Totals,
 ) {
   const interval = wilsonInterval(r.mentioned, r.n);
   const mentionedRuns = r.bandTop + r.bandMiddle + r.bandBottom;
+  const meanOrder = r.mentioned === 0 ? null : r.orderSum / r.mentioned;
   return {
     brandId: r.brandId,
     name: brand?.name ?? null,
@@ -199,16 +205,16 @@ function brandView(
       low: round(interval?.low ?? null, 6),
       high: round(interval?.high ?? null, 6),
     },
-    timeToFirstMentionMs: { p50: ms(r.ttfmP50Us), p90: ms(r.ttfmP90Us) },
-    firstVisibleAtMs: { p50: ms(r.visibleP50Us), p90: ms(r.visibleP90Us) },
-    firstTokenIndex: { p50: r.tokenIndexP50, p90: r.tokenIndexP90 },
-    meanOrder: round(r.meanOrder, 4),
+    timeToFirstMentionMs: { p50: ms(p?.ttfmP50Us ?? null), p90: ms(p?.ttfmP90Us ?? null) },
+    firstVisibleAtMs: { p50: ms(p?.visibleP50Us ?? null), p90: ms(p?.visibleP90Us ?? null) },
+    firstTokenIndex: { p50: p?.tokenIndexP50 ?? null, p90: p?.tokenIndexP90 ?? null },
+    meanOrder: round(meanOrder, 4),
     aboveFoldRate: rate(r.aboveFold, r.n),
-    meanStreamScore: round(r.meanStreamScore, 4),
+    meanStreamScore: round(r.n === 0 ? null : r.streamScoreSum / r.n, 4),
     shareOfVoice: totals.mentions === 0 ? null : round(r.mentionCount / totals.mentions, 6),
     attentionShareOfVoice: totals.attention === 0 ? null : round(r.attentionSum / totals.attention, 6),
     compatibility: {
-      averagePosition: round(r.meanOrder, 4),
+      averagePosition: round(meanOrder, 4),
       positionBands:
         mentionedRuns === 0
           ? null
@@ -217,7 +223,14 @@ function brandView(
               middle: round(r.bandMiddle / mentionedRuns, 6),
               bottom: round(r.bandBottom / mentionedRuns, 6),
             },
-      meanTrakkrPoints: round(r.meanTrakkrPoints, 4),
+      meanTrakkrPoints: round(r.n === 0 ? null : r.trakkrSum / r.n, 4),
+      // GEO position-adjusted word count over the runs scored with it (n = geo.n; older rows have none).
+      geo: {
+        n: r.geoN,
+        meanWeightedWords: round(r.geoN === 0 ? null : r.geoWeightedSum / r.geoN, 4),
+        meanShareOfAnswer: round(r.geoN === 0 ? null : r.geoShareSum / r.geoN, 6),
+        shareOfBrands: totals.geoWeighted === 0 ? null : round(r.geoWeightedSum / totals.geoWeighted, 6),
+      },
     },
   };
 }

@@ -58,6 +58,16 @@ export function runFilter(alias: string, f: ReportFilter): Prisma.Sql {
     AND (cardinality(${f.tags}::text[]) = 0 OR ${a}."promptId" IN (SELECT id FROM tracked_prompts WHERE tags && ${f.tags}::text[]))`;
 }
 
+/** The same run-level filters on brand_day_rollups aliased `s`, for whole UTC days [fromDay, toDay). */
+export function rollupFilter(f: ReportFilter, fromDay: Date, toDay: Date): Prisma.Sql {
+  return Prisma.sql`s."projectId" = ${f.projectId}::uuid AND s.day >= ${isoDay(fromDay)}::date AND s.day < ${isoDay(toDay)}::date
+    AND (cardinality(${f.engineIds}::uuid[]) = 0 OR s."engineId" = ANY(${f.engineIds}::uuid[]))
+    AND (cardinality(${f.promptIds}::uuid[]) = 0 OR s."promptId" = ANY(${f.promptIds}::uuid[]))
+    AND (cardinality(${f.tags}::text[]) = 0 OR s."promptId" IN (SELECT id FROM tracked_prompts WHERE tags && ${f.tags}::text[]))`;
+}
+
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
 export function brandFilter(column: string, f: ReportFilter): Prisma.Sql {
   return Prisma.sql`(cardinality(${f.brandIds}::uuid[]) = 0 OR ${Prisma.raw(column)} = ANY(${f.brandIds}::uuid[]))`;
 }

@@ -89,6 +89,9 @@ export function analyzeAnswer(
       aboveFold: s.aboveFold,
       attention: s.attentionText,
       streamScore: s.streamScoreText,
+      trakkrPoints: s.trakkrPoints,
+      geoWeightedWords: s.geoWeightedWordsText,
+      geoShareOfAnswer: s.geoShareOfAnswerText,
     })),
   };
 }

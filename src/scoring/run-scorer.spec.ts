@@ -86,6 +86,9 @@ describe('scoreRun', () => {
       attentionText: '0.0000000000',
       streamScore: 0,
       streamScoreText: '0.00000000',
+      trakkrPoints: 0,
+      geoWeightedWordsText: '0.00000000',
+      geoShareOfAnswerText: '0.0000000000',
     });
   });
 
@@ -180,5 +183,43 @@ describe('scoreRun', () => {
       inBold: true,
       tokenIndex: expect.any(Number),
     });
+  });
+});
+
+describe('scoreRun compatibility fields', () => {
+  // docs/metrics.md "Worked example: position-adjusted word count".
+  const text =
+    '## Best CRMs\n\n1. **HubSpot** is free to start.\n2. Zoho CRM is cheaper.\n\nHubSpot wins for most teams.';
+  const at = (brandId: string, charStart: number, needle: string): DetectedMention => ({
+    brandId,
+    matched: needle,
+    charStart,
+    charEnd: charStart + needle.length,
+    visibleAtUs: 1000 + charStart,
+  });
+
+  it('stores Trakkr points and the GEO position-adjusted word count per brand, as worked by hand', () => {
+    const { brandScores } = scoreRun({
+      brands: [
+        { id: 'hubspot', kind: 'own' },
+        { id: 'zoho', kind: 'competitor' },
+        { id: 'acme', kind: 'competitor' },
+      ],
+      mentions: [at('hubspot', 19, 'HubSpot'), at('zoho', 50, 'Zoho'), at('hubspot', 72, 'HubSpot')],
+      text,
+      ttftUs: 1000,
+      tokenEnds: Array.from({ length: text.length }, (_, i) => i + 1),
+      foldTokens: 150,
+      halfLifeMs: 10_000,
+    });
+    expect(
+      brandScores.map((s) => [s.brandId, s.trakkrPoints, s.geoWeightedWordsText, s.geoShareOfAnswerText]),
+    ).toEqual([
+      // 5·e^(−1/4) + 5·e^(−3/4) = 6.255837; / 16 words = 0.390990. First of two named → 10 points.
+      ['hubspot', 10, '6.25583668', '0.3909897924'],
+      // 4·e^(−2/4) = 2.426123; / 16 = 0.151633. Second of two → max(1, round(10 − 9)) = 1.
+      ['zoho', 1, '2.42612264', '0.1516326649'],
+      ['acme', 0, '0.00000000', '0.0000000000'],
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { AnswerStructure } from '../detection/answer-structure';
 import { tokenIndexAt } from '../detection/answer-tokenizer';
 import { type DetectedMention } from '../detection/incremental-matcher';
 import { contextIn } from '../detection/mention-context';
+import { positionAdjustedWordCount, trakkrPoints } from './compatibility-scores';
 import { DecimalText } from './decimal-text';
 
 export type BrandKind = 'own' | 'competitor';
@@ -56,6 +57,11 @@ export interface BrandRunScore {
   /** 100 * attention. */
   streamScore: number;
   streamScoreText: string;
+  /** Trakkr-style 10..1 points (0 when absent). */
+  trakkrPoints: number;
+  /** GEO position-adjusted word count and its share of the answer's words (0 when absent). */
+  geoWeightedWordsText: string;
+  geoShareOfAnswerText: string;
 }
 
 export interface RunScores {
@@ -66,6 +72,8 @@ export interface RunScores {
 const ATTENTION_DECIMALS = 10;
 const SCORE_DECIMALS = 8;
 const POSITION_DECIMALS = 8;
+const GEO_WORDS_DECIMALS = 8;
+const GEO_SHARE_DECIMALS = 10;
 
 export function scoreRun(input: RunScoringInput): RunScores {
   if (!(input.halfLifeMs > 0)) throw new RangeError('halfLifeMs must be positive');
@@ -99,6 +107,19 @@ export function scoreRun(input: RunScoringInput): RunScores {
     countByBrand.set(mention.brandId, (countByBrand.get(mention.brandId) ?? 0) + 1);
   }
   const orderByBrand = new Map([...firstByBrand.keys()].map((brandId, index) => [brandId, index + 1]));
+  const brandsNamed = orderByBrand.size;
+  const geo = new Map(
+    positionAdjustedWordCount(
+      structure,
+      mentions,
+      input.brands.map((brand) => brand.id),
+    ).map((g) => [g.brandId, g]),
+  );
+  const compat = (brandId: string, order: number | null) => ({
+    trakkrPoints: trakkrPoints(order, brandsNamed),
+    geoWeightedWordsText: DecimalText.ofNumber(geo.get(brandId)?.weightedWords ?? 0, GEO_WORDS_DECIMALS),
+    geoShareOfAnswerText: DecimalText.ofNumber(geo.get(brandId)?.shareOfAnswer ?? 0, GEO_SHARE_DECIMALS),
+  });
 
   const brandScores = input.brands.map((brand): BrandRunScore => {
     const first = firstByBrand.get(brand.id);
@@ -119,6 +140,7 @@ export function scoreRun(input: RunScoringInput): RunScores {
         attentionText: DecimalText.ofNumber(0, ATTENTION_DECIMALS),
         streamScore: 0,
         streamScoreText: DecimalText.ofNumber(0, SCORE_DECIMALS),
+        ...compat(brand.id, null),
       };
     }
     const attention = 2 ** (-first.sinceFirstTokenUs / (input.halfLifeMs * 1000));
@@ -140,6 +162,7 @@ export function scoreRun(input: RunScoringInput): RunScores {
       streamScore: 100 * attention,
       // Derived from the stored attention digits, so streamScore = 100 * attention holds exactly in the DB.
       streamScoreText: DecimalText.multiplyByPowerOfTen(attentionText, 2),
+      ...compat(brand.id, orderByBrand.get(brand.id) ?? null),
     };
   });
 

@@ -2,6 +2,7 @@
 // of reports.e2e-spec.ts), plus a run list longer than one page streamed in full.
 import { randomUUID } from 'node:crypto';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
+import { trakkrPoints } from '../../src/scoring/compatibility-scores';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
 interface Seen {
@@ -82,6 +83,10 @@ const MENTION_COLUMNS = [
   'band_middle',
   'band_bottom',
   'mean_trakkr_points',
+  'geo_n',
+  'geo_mean_weighted_words',
+  'geo_mean_share_of_answer',
+  'geo_share_of_brands',
 ];
 
 describe('CSV exports', () => {
@@ -131,6 +136,7 @@ describe('CSV exports', () => {
     const prisma = t.app.get(PrismaService);
     const observedAt = new Date(Date.now() - 3600_000);
     for (const [sa, sb, synthetic] of runs) {
+      const named = [sa, sb].filter((x) => x !== null).length;
       const run = randomUUID();
       await prisma.run.create({ data: runData(run, projectId, synthetic, observedAt, observedAt) });
       for (const [brandId, s] of [
@@ -157,6 +163,7 @@ describe('CSV exports', () => {
             aboveFold: s !== null && s.token < 150,
             attention: attention.toFixed(10),
             streamScore: (attention * 100).toFixed(8),
+            trakkrPoints: trakkrPoints(s?.order ?? null, named),
           },
         });
       }

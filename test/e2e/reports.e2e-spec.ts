@@ -1,6 +1,7 @@
 // Report aggregates checked against hand computations over a small, fully known set of score rows.
 import { randomUUID } from 'node:crypto';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
+import { trakkrPoints } from '../../src/scoring/compatibility-scores';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
 interface Seen {
@@ -10,6 +11,8 @@ interface Seen {
   token: number;
   rel: number;
   count: number;
+  /** GEO weighted words and share of answer, when the run was scored with them. */
+  geo?: [number, number];
 }
 
 describe('mention and head-to-head reports', () => {
@@ -44,22 +47,23 @@ describe('mention and head-to-head reports', () => {
     // one synthetic run that must not leak into the measured figures.
     const runs: [Seen | null, Seen | null, boolean][] = [
       [
-        { order: 1, visibleMs: 1500, sinceMs: 1000, token: 10, rel: 0.1, count: 1 },
-        { order: 2, visibleMs: 3500, sinceMs: 3000, token: 40, rel: 0.4, count: 1 },
+        { order: 1, visibleMs: 1500, sinceMs: 1000, token: 10, rel: 0.1, count: 1, geo: [6, 0.3] },
+        { order: 2, visibleMs: 3500, sinceMs: 3000, token: 40, rel: 0.4, count: 1, geo: [3, 0.15] },
         false,
       ],
       [
-        { order: 2, visibleMs: 5400, sinceMs: 5000, token: 60, rel: 0.6, count: 1 },
-        { order: 1, visibleMs: 2400, sinceMs: 2000, token: 20, rel: 0.2, count: 1 },
+        { order: 2, visibleMs: 5400, sinceMs: 5000, token: 60, rel: 0.6, count: 1, geo: [2, 0.1] },
+        { order: 1, visibleMs: 2400, sinceMs: 2000, token: 20, rel: 0.2, count: 1, geo: [5, 0.25] },
         false,
       ],
-      [{ order: 1, visibleMs: 300, sinceMs: 0, token: 0, rel: 0, count: 2 }, null, false],
+      [{ order: 1, visibleMs: 300, sinceMs: 0, token: 0, rel: 0, count: 2, geo: [4, 0.2] }, null, false],
       [null, null, false],
       [{ order: 1, visibleMs: 100, sinceMs: 50, token: 1, rel: 0.01, count: 5 }, null, true],
     ];
     const prisma = t.app.get(PrismaService);
     const observedAt = new Date(Date.now() - 3600_000);
     for (const [sa, sb, synthetic] of runs) {
+      const named = [sa, sb].filter((x) => x !== null).length;
       const run = await insertRun(prisma, 'succeeded', synthetic, observedAt);
       for (const [brandId, s] of [
         [a, sa],
@@ -85,6 +89,10 @@ describe('mention and head-to-head reports', () => {
             aboveFold: s !== null && s.token < 150,
             attention: attention.toFixed(10),
             streamScore: (attention * 100).toFixed(8),
+            // What the scorer stores: Trakkr points of the run (1st of 2 → 10, 2nd of 2 → 1, alone → 10).
+            trakkrPoints: trakkrPoints(s?.order ?? null, named),
+            geoWeightedWords: s?.geo?.[0].toFixed(8) ?? (synthetic ? null : '0'),
+            geoShareOfAnswer: s?.geo?.[1].toFixed(10) ?? (synthetic ? null : '0'),
           },
         });
       }
@@ -148,6 +156,9 @@ describe('mention and head-to-head reports', () => {
         positionBands: { top: 0.666667, middle: 0.333333, bottom: 0 },
         // Trakkr points per run: 10 (1st of 2), 1 (2nd of 2), 10 (only one named), 0 (absent): mean 5.25.
         meanTrakkrPoints: 5.25,
+        // GEO over the 4 measured runs: A weighted words {6, 2, 4, 0} → mean 3, shares {0.3, 0.1, 0.2, 0} →
+        // mean 0.15; B {3, 5, 0, 0}: A's share among brands 12 / (12 + 8) = 0.6.
+        geo: { n: 4, meanWeightedWords: 3, meanShareOfAnswer: 0.15, shareOfBrands: 0.6 },
       },
     });
     // Mean stream score: 100·(2^-0.1 + 2^-0.5 + 1 + 0) / 4.
@@ -157,6 +168,20 @@ describe('mention and head-to-head reports', () => {
     expect(ra.attentionShareOfVoice).toBeCloseTo(attA / (attA + attB), 6);
     const rb = m.brands.find((x: { brandId: string }) => x.brandId === b);
     expect(rb.mentionRate).toEqual({ rate: 0.5, low: 0.150039, high: 0.849961 });
+    expect(rb.compatibility.geo).toEqual({
+      n: 4,
+      meanWeightedWords: 2,
+      meanShareOfAnswer: 0.1,
+      shareOfBrands: 0.4,
+    });
+    // The synthetic run was scored before GEO was stored: no GEO figure, n = 0.
+    const sa = res.body.synthetic.brands.find((x: { brandId: string }) => x.brandId === a);
+    expect(sa.compatibility.geo).toEqual({
+      n: 0,
+      meanWeightedWords: null,
+      meanShareOfAnswer: null,
+      shareOfBrands: null,
+    });
     // The synthetic run is reported apart.
     expect(res.body.synthetic.successfulRuns).toBe(1);
     expect(res.body.synthetic.brands.find((x: { brandId: string }) => x.brandId === a).mentionCount).toBe(5);

@@ -30,6 +30,12 @@ const mentionBrandSchema = z.strictObject({
     averagePosition: num,
     positionBands: z.strictObject({ top: num, middle: num, bottom: num }).nullable(),
     meanTrakkrPoints: num,
+    geo: z.strictObject({
+      n: z.number().int(),
+      meanWeightedWords: num,
+      meanShareOfAnswer: num,
+      shareOfBrands: num,
+    }),
   }),
   previous: z
     .strictObject({ n: z.number().int(), mentionRate: num, meanStreamScore: num, shareOfVoice: num })

@@ -47,6 +47,10 @@ export const MENTIONS_CSV = new CsvWriter<MentionCsvRow>([
   { name: 'band_middle', value: (r) => r.compatibility.positionBands?.middle },
   { name: 'band_bottom', value: (r) => r.compatibility.positionBands?.bottom },
   { name: 'mean_trakkr_points', value: (r) => r.compatibility.meanTrakkrPoints },
+  { name: 'geo_n', value: (r) => r.compatibility.geo.n },
+  { name: 'geo_mean_weighted_words', value: (r) => r.compatibility.geo.meanWeightedWords },
+  { name: 'geo_mean_share_of_answer', value: (r) => r.compatibility.geo.meanShareOfAnswer },
+  { name: 'geo_share_of_brands', value: (r) => r.compatibility.geo.shareOfBrands },
 ]);
 
 export const HEAD_TO_HEAD_CSV = new CsvWriter<HeadToHeadCsvRow>([

@@ -26,6 +26,7 @@ import { analyzeAnswer, citationRows } from './run-analysis';
 import { RateLimitDeferral, RetryableRunError } from './run-errors';
 import { RunEventPublisher } from './live/run-event-publisher';
 import { WebhookNotifier } from '../webhooks/webhook-notifier.service';
+import { AlertEvaluationQueue } from '../alerts/alert-evaluation-queue.service';
 
 export interface AttemptBudget {
   /** Attempts already made by the queue before this one. */
@@ -68,6 +69,7 @@ export class RunExecutor implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly live: RunEventPublisher,
     private readonly webhooks: WebhookNotifier,
+    private readonly alerts: AlertEvaluationQueue,
   ) {}
 
   async execute(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
@@ -204,6 +206,8 @@ export class RunExecutor implements OnApplicationShutdown {
     this.live.succeeded(attempt, analysis.scores);
     // Fire-and-forget: never throws, never waits; enqueueing can not fail the run.
     this.webhooks.runCompleted(attempt, analysis.scores);
+    // Alert rules are evaluated by the alerts worker once the result is stored (fire-and-forget too).
+    this.alerts.runLanded(attempt.runId);
   }
 
   private async fail(

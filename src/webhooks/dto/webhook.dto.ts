@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const WEBHOOK_EVENTS = ['run.completed', 'run.failed'] as const;
+export const WEBHOOK_EVENTS = ['run.completed', 'run.failed', 'alert.triggered'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 const urlSchema = z

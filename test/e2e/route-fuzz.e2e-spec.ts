@@ -149,6 +149,11 @@ describe('route fuzz', () => {
       .set(ws.auth())
       .send({ url: 'https://93.184.215.14/hook', events: ['run.completed'] })
       .expect(201);
+    const alertRule = await http()
+      .post(`/v1/projects/${project.body.id}/alert-rules`)
+      .set(ws.auth())
+      .send({ name: 'cited', kind: 'first_own_domain_citation', params: {} })
+      .expect(201);
     Object.assign(ids, {
       project: project.body.id,
       brand: brand.body.id,
@@ -158,6 +163,7 @@ describe('route fuzz', () => {
       apiKey: key.body.id,
       backfill: backfills.body.data[0].id,
       webhook: webhook.body.id,
+      alertRule: alertRule.body.id,
     });
   });
 
@@ -531,6 +537,7 @@ function kindOf(name: string, path = ''): string | undefined {
     'api-keys': 'apiKey',
     webhooks: 'webhook',
     backfills: 'backfill',
+    'alert-rules': 'alertRule',
   };
   return collection ? kinds[collection] : undefined;
 }

@@ -509,7 +509,7 @@ describe('route fuzz', () => {
     }
     if (failures.length) console.error(`route fuzz failures (base seed ${SEED}):\n${failures.join('\n')}`);
     expect(failures).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
 
 /** Lone surrogates cannot be percent-encoded; replace them so the request itself is well-formed. */

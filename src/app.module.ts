@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AlertsModule, AlertsWorkerModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
 import { BackfillWorkerModule } from './backfill/backfill-worker.module';
 import { BrandsModule } from './brands/brands.module';
@@ -49,10 +50,11 @@ export class AppModule {
           RunsModule,
           ReportsModule,
           WebhooksModule,
+          AlertsModule,
         ]
       : [];
     const worker: Imports = runsWorker(config.ROLE)
-      ? [RunsWorkerModule, BackfillWorkerModule, WebhooksWorkerModule]
+      ? [RunsWorkerModule, BackfillWorkerModule, WebhooksWorkerModule, AlertsWorkerModule]
       : [];
     return { module: AppModule, imports: [...infra, ...api, ...worker] };
   }

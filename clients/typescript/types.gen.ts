@@ -2174,7 +2174,7 @@ export type WebhooksControllerListResponses = {
         data: Array<{
             id: string;
             url: string;
-            events: Array<'run.completed' | 'run.failed'>;
+            events: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
             active: boolean;
             createdAt: string;
             updatedAt: string;
@@ -2188,7 +2188,7 @@ export type WebhooksControllerListResponse = WebhooksControllerListResponses[key
 export type WebhooksControllerCreateData = {
     body: {
         url: string;
-        events: Array<'run.completed' | 'run.failed'>;
+        events: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
         active?: boolean;
     };
     path?: never;
@@ -2213,7 +2213,7 @@ export type WebhooksControllerCreateResponses = {
     201: {
         id: string;
         url: string;
-        events: Array<'run.completed' | 'run.failed'>;
+        events: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
         active: boolean;
         createdAt: string;
         updatedAt: string;
@@ -2283,7 +2283,7 @@ export type WebhooksControllerGetResponses = {
     200: {
         id: string;
         url: string;
-        events: Array<'run.completed' | 'run.failed'>;
+        events: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
         active: boolean;
         createdAt: string;
         updatedAt: string;
@@ -2295,7 +2295,7 @@ export type WebhooksControllerGetResponse = WebhooksControllerGetResponses[keyof
 export type WebhooksControllerUpdateData = {
     body: {
         url?: string;
-        events?: Array<'run.completed' | 'run.failed'>;
+        events?: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
         active?: boolean;
     };
     path: {
@@ -2322,7 +2322,7 @@ export type WebhooksControllerUpdateResponses = {
     200: {
         id: string;
         url: string;
-        events: Array<'run.completed' | 'run.failed'>;
+        events: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
         active: boolean;
         createdAt: string;
         updatedAt: string;
@@ -2379,6 +2379,326 @@ export type WebhooksControllerDeliveriesResponses = {
 };
 
 export type WebhooksControllerDeliveriesResponse = WebhooksControllerDeliveriesResponses[keyof WebhooksControllerDeliveriesResponses];
+
+export type AlertRulesControllerListData = {
+    body?: never;
+    path: {
+        projectId: string;
+    };
+    query?: {
+        limit?: number;
+        cursor?: string;
+    };
+    url: '/v1/projects/{projectId}/alert-rules';
+};
+
+export type AlertRulesControllerListErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type AlertRulesControllerListError = AlertRulesControllerListErrors[keyof AlertRulesControllerListErrors];
+
+export type AlertRulesControllerListResponses = {
+    200: {
+        data: Array<{
+            id: string;
+            projectId: string;
+            name: string;
+            kind: 'mention_rate_drop' | 'competitor_overtake' | 'above_fold_change' | 'first_own_domain_citation';
+            enabled: boolean;
+            params: {
+                [key: string]: unknown;
+            };
+            state: {
+                firing: boolean;
+                side: 'above' | 'below';
+                lastValue: number | null;
+                lastEvaluatedAt: string | null;
+                lastRunId: string | null;
+                lastTriggeredAt: string | null;
+                lastError: string | null;
+            };
+            createdAt: string;
+            updatedAt: string;
+        }>;
+        nextCursor: string | null;
+    };
+};
+
+export type AlertRulesControllerListResponse = AlertRulesControllerListResponses[keyof AlertRulesControllerListResponses];
+
+export type AlertRulesControllerCreateData = {
+    body: {
+        name: string;
+        kind: 'mention_rate_drop';
+        enabled?: boolean;
+        params: {
+            brandId?: string;
+            windowHours?: number;
+            dropPoints: number;
+            minRuns?: number;
+            hysteresisPoints?: number;
+        };
+    } | {
+        name: string;
+        kind: 'competitor_overtake';
+        enabled?: boolean;
+        params: {
+            brandId?: string;
+            competitorId: string;
+            windowHours?: number;
+            minRuns?: number;
+            hysteresisPoints?: number;
+        };
+    } | {
+        name: string;
+        kind: 'above_fold_change';
+        enabled?: boolean;
+        params: {
+            brandId?: string;
+            windowHours?: number;
+            thresholdPercent: number;
+            direction?: 'entering' | 'leaving' | 'both';
+            minRuns?: number;
+            hysteresisPoints?: number;
+        };
+    } | {
+        name: string;
+        kind: 'first_own_domain_citation';
+        enabled?: boolean;
+        params: {
+            brandId?: string;
+        };
+    };
+    path: {
+        projectId: string;
+    };
+    query?: never;
+    url: '/v1/projects/{projectId}/alert-rules';
+};
+
+export type AlertRulesControllerCreateErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type AlertRulesControllerCreateError = AlertRulesControllerCreateErrors[keyof AlertRulesControllerCreateErrors];
+
+export type AlertRulesControllerCreateResponses = {
+    201: {
+        id: string;
+        projectId: string;
+        name: string;
+        kind: 'mention_rate_drop' | 'competitor_overtake' | 'above_fold_change' | 'first_own_domain_citation';
+        enabled: boolean;
+        params: {
+            [key: string]: unknown;
+        };
+        state: {
+            firing: boolean;
+            side: 'above' | 'below';
+            lastValue: number | null;
+            lastEvaluatedAt: string | null;
+            lastRunId: string | null;
+            lastTriggeredAt: string | null;
+            lastError: string | null;
+        };
+        createdAt: string;
+        updatedAt: string;
+    };
+};
+
+export type AlertRulesControllerCreateResponse = AlertRulesControllerCreateResponses[keyof AlertRulesControllerCreateResponses];
+
+export type AlertRulesControllerDeleteData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/alert-rules/{id}';
+};
+
+export type AlertRulesControllerDeleteErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type AlertRulesControllerDeleteError = AlertRulesControllerDeleteErrors[keyof AlertRulesControllerDeleteErrors];
+
+export type AlertRulesControllerDeleteResponses = {
+    204: void;
+};
+
+export type AlertRulesControllerDeleteResponse = AlertRulesControllerDeleteResponses[keyof AlertRulesControllerDeleteResponses];
+
+export type AlertRulesControllerGetData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/alert-rules/{id}';
+};
+
+export type AlertRulesControllerGetErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type AlertRulesControllerGetError = AlertRulesControllerGetErrors[keyof AlertRulesControllerGetErrors];
+
+export type AlertRulesControllerGetResponses = {
+    200: {
+        id: string;
+        projectId: string;
+        name: string;
+        kind: 'mention_rate_drop' | 'competitor_overtake' | 'above_fold_change' | 'first_own_domain_citation';
+        enabled: boolean;
+        params: {
+            [key: string]: unknown;
+        };
+        state: {
+            firing: boolean;
+            side: 'above' | 'below';
+            lastValue: number | null;
+            lastEvaluatedAt: string | null;
+            lastRunId: string | null;
+            lastTriggeredAt: string | null;
+            lastError: string | null;
+        };
+        createdAt: string;
+        updatedAt: string;
+    };
+};
+
+export type AlertRulesControllerGetResponse = AlertRulesControllerGetResponses[keyof AlertRulesControllerGetResponses];
+
+export type AlertRulesControllerUpdateData = {
+    body: {
+        name?: string;
+        enabled?: boolean;
+        params?: {
+            [key: string]: unknown;
+        };
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/alert-rules/{id}';
+};
+
+export type AlertRulesControllerUpdateErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type AlertRulesControllerUpdateError = AlertRulesControllerUpdateErrors[keyof AlertRulesControllerUpdateErrors];
+
+export type AlertRulesControllerUpdateResponses = {
+    200: {
+        id: string;
+        projectId: string;
+        name: string;
+        kind: 'mention_rate_drop' | 'competitor_overtake' | 'above_fold_change' | 'first_own_domain_citation';
+        enabled: boolean;
+        params: {
+            [key: string]: unknown;
+        };
+        state: {
+            firing: boolean;
+            side: 'above' | 'below';
+            lastValue: number | null;
+            lastEvaluatedAt: string | null;
+            lastRunId: string | null;
+            lastTriggeredAt: string | null;
+            lastError: string | null;
+        };
+        createdAt: string;
+        updatedAt: string;
+    };
+};
+
+export type AlertRulesControllerUpdateResponse = AlertRulesControllerUpdateResponses[keyof AlertRulesControllerUpdateResponses];
+
+export type AlertRulesControllerAlertsData = {
+    body?: never;
+    path: {
+        projectId: string;
+    };
+    query?: {
+        limit?: number;
+        cursor?: string;
+    };
+    url: '/v1/projects/{projectId}/alerts';
+};
+
+export type AlertRulesControllerAlertsErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type AlertRulesControllerAlertsError = AlertRulesControllerAlertsErrors[keyof AlertRulesControllerAlertsErrors];
+
+export type AlertRulesControllerAlertsResponses = {
+    200: {
+        data: Array<{
+            id: string;
+            ruleId: string;
+            ruleName: string;
+            projectId: string;
+            kind: 'mention_rate_drop' | 'competitor_overtake' | 'above_fold_change' | 'first_own_domain_citation';
+            transition: 'fired' | 'entering' | 'leaving' | 'first_citation';
+            runId: string;
+            synthetic: boolean;
+            figures: {
+                [key: string]: number | string | Array<string> | null;
+            };
+            triggeredAt: string;
+        }>;
+        nextCursor: string | null;
+    };
+};
+
+export type AlertRulesControllerAlertsResponse = AlertRulesControllerAlertsResponses[keyof AlertRulesControllerAlertsResponses];
 
 export type BackfillsControllerListData = {
     body?: never;

@@ -27,6 +27,7 @@ import { EngineBusyDeferral, RateLimitDeferral, RetryableRunError } from './run-
 import { EngineThrottle, type Admission } from './engine-throttle';
 import { RunEventPublisher } from './live/run-event-publisher';
 import { WebhookNotifier } from '../webhooks/webhook-notifier.service';
+import { AlertEvaluationQueue } from '../alerts/alert-evaluation-queue.service';
 
 export interface AttemptBudget {
   /** Attempts already made by the queue before this one. */
@@ -70,6 +71,7 @@ export class RunExecutor implements OnApplicationShutdown {
     private readonly live: RunEventPublisher,
     private readonly webhooks: WebhookNotifier,
     private readonly throttle: EngineThrottle,
+    private readonly alerts: AlertEvaluationQueue,
   ) {}
 
   async execute(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
@@ -229,6 +231,8 @@ export class RunExecutor implements OnApplicationShutdown {
     this.live.succeeded(attempt, analysis.scores);
     // Fire-and-forget: never throws, never waits; enqueueing can not fail the run.
     this.webhooks.runCompleted(attempt, analysis.scores);
+    // Alert rules are evaluated by the alerts worker once the result is stored (fire-and-forget too).
+    this.alerts.runLanded(attempt.runId);
   }
 
   private async fail(

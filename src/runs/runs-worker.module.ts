@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertLandingModule } from '../alerts/alerts.module';
 import { BrandsModule } from '../brands/brands.module';
 import { EnginesModule } from '../engines/engines.module';
 import { ProjectsModule } from '../projects/projects.module';
@@ -12,7 +13,7 @@ import { RunProcessor } from './run.processor';
 
 /** Loaded only when ROLE is worker or all: consumes the runs queue. */
 @Module({
-  imports: [EnginesModule, PromptsModule, ProjectsModule, BrandsModule],
+  imports: [EnginesModule, PromptsModule, ProjectsModule, BrandsModule, AlertLandingModule],
   providers: [
     EngineThrottle,
     RunLedgerRepository,

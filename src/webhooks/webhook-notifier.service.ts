@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Queue } from 'bullmq';
+import { type Prisma } from '../generated/prisma/client';
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../infra/clock/clock';
@@ -28,15 +29,30 @@ export interface RunOutcomeRef {
 }
 
 /**
- * One delivery id per (run, event, webhook), derived rather than random: notifying the same outcome twice
+ * One delivery id per (run or alert, event, webhook), derived rather than random: notifying the same outcome twice
  * (a redelivered job) inserts nothing new and enqueues a job id that already exists. Formatted as a UUIDv8.
  */
-export function deliveryIdFor(runId: string, event: string, webhookId: string): string {
-  const h = createHash('sha256').update(`${runId}|${event}|${webhookId}`).digest();
+export function deliveryIdFor(key: string, event: string, webhookId: string): string {
+  const h = createHash('sha256').update(`${key}|${event}|${webhookId}`).digest();
   h[6] = (h[6]! & 0x0f) | 0x80;
   h[8] = (h[8]! & 0x3f) | 0x80;
   const hex = h.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** An alert of the alert log, as the alert evaluation hands it over. */
+export interface AlertNotice {
+  alertId: string;
+  workspaceId: string;
+  projectId: string;
+  ruleId: string;
+  ruleName: string;
+  kind: string;
+  transition: string;
+  runId: string;
+  synthetic: boolean;
+  figures: Record<string, unknown>;
+  triggeredAt: Date;
 }
 
 const decimal = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -98,26 +114,61 @@ export class WebhookNotifier {
 
   /** Awaitable form (tests, tools): creates the deliveries and enqueues their jobs. */
   async enqueue(run: RunOutcomeRef, event: WebhookEvent, outcome: Record<string, unknown>): Promise<void> {
-    const hooks = await this.webhooks.subscribers(run.workspaceId, event);
+    await this.deliver(run.workspaceId, event, run.runId, async () => ({
+      runId: run.runId,
+      projectId: run.projectId,
+      promptId: run.promptId,
+      engineId: run.engineId,
+      ...outcome,
+      synthetic: await this.webhooks.runSynthetic(run.runId),
+    }));
+  }
+
+  /**
+   * `alert.triggered` for one alert of the alert log. Awaited by the alert evaluation job (which retries on
+   * failure); the delivery id is derived from the alert id, so notifying one alert twice is a no-op.
+   */
+  async alertTriggered(alert: AlertNotice): Promise<void> {
+    await this.deliver(alert.workspaceId, 'alert.triggered', alert.alertId, () =>
+      Promise.resolve({
+        alertId: alert.alertId,
+        ruleId: alert.ruleId,
+        ruleName: alert.ruleName,
+        kind: alert.kind,
+        transition: alert.transition,
+        projectId: alert.projectId,
+        runId: alert.runId,
+        triggeredAt: alert.triggeredAt.toISOString(),
+        figures: alert.figures,
+        synthetic: alert.synthetic,
+      }),
+    );
+  }
+
+  /** One delivery row and one job per subscribed webhook; `key` names the occurrence (run or alert). */
+  private async deliver(
+    workspaceId: string,
+    event: WebhookEvent,
+    key: string,
+    data: () => Promise<Record<string, unknown>>,
+  ): Promise<void> {
+    const hooks = await this.webhooks.subscribers(workspaceId, event);
     if (hooks.length === 0) return;
-    const synthetic = await this.webhooks.runSynthetic(run.runId);
+    const body = await data();
     const createdAt = this.clock.now();
     const rows = hooks.map((hook) => {
-      const id = deliveryIdFor(run.runId, event, hook.id);
-      const data = {
-        runId: run.runId,
-        projectId: run.projectId,
-        promptId: run.promptId,
-        engineId: run.engineId,
-        ...outcome,
-        synthetic,
-      };
+      const id = deliveryIdFor(key, event, hook.id);
       return {
         id,
         webhookId: hook.id,
-        workspaceId: run.workspaceId,
+        workspaceId,
         event,
-        payload: { id, type: event, createdAt: createdAt.toISOString(), data },
+        payload: {
+          id,
+          type: event,
+          createdAt: createdAt.toISOString(),
+          data: body,
+        } as Prisma.InputJsonObject,
         createdAt,
       };
     });

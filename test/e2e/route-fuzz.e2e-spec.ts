@@ -152,6 +152,11 @@ describe('route fuzz', () => {
       .set(ws.auth())
       .send({ url: 'https://93.184.215.14/hook', events: ['run.completed'] })
       .expect(201);
+    const alertRule = await http()
+      .post(`/v1/projects/${project.body.id}/alert-rules`)
+      .set(ws.auth())
+      .send({ name: 'cited', kind: 'first_own_domain_citation', params: {} })
+      .expect(201);
     Object.assign(ids, {
       project: project.body.id,
       brand: brand.body.id,
@@ -161,6 +166,7 @@ describe('route fuzz', () => {
       apiKey: key.body.id,
       backfill: backfills.body.data[0].id,
       webhook: webhook.body.id,
+      alertRule: alertRule.body.id,
     });
   });
 
@@ -551,6 +557,7 @@ function kindOf(name: string, path = ''): string | undefined {
     'api-keys': 'apiKey',
     webhooks: 'webhook',
     backfills: 'backfill',
+    'alert-rules': 'alertRule',
   };
   return collection ? kinds[collection] : undefined;
 }

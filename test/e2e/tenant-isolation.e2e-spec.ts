@@ -13,6 +13,7 @@ interface Ids {
   apiKeyId: string;
   backfillId: string;
   webhookId: string;
+  alertRuleId: string;
 }
 
 type Call = { body?: unknown; query?: Record<string, string> };
@@ -54,6 +55,18 @@ const MATRIX: Record<string, (ids: Ids) => { path: string } & Call> = {
   'PATCH /v1/webhooks/{id}': (i) => ({ path: `/v1/webhooks/${i.webhookId}`, body: { active: false } }),
   'DELETE /v1/webhooks/{id}': (i) => ({ path: `/v1/webhooks/${i.webhookId}` }),
   'GET /v1/webhooks/{id}/deliveries': (i) => ({ path: `/v1/webhooks/${i.webhookId}/deliveries` }),
+  'POST /v1/projects/{projectId}/alert-rules': (i) => ({
+    path: `/v1/projects/${i.projectId}/alert-rules`,
+    body: { name: 'intruder', kind: 'first_own_domain_citation', params: {} },
+  }),
+  'GET /v1/projects/{projectId}/alert-rules': (i) => ({ path: `/v1/projects/${i.projectId}/alert-rules` }),
+  'GET /v1/alert-rules/{id}': (i) => ({ path: `/v1/alert-rules/${i.alertRuleId}` }),
+  'PATCH /v1/alert-rules/{id}': (i) => ({
+    path: `/v1/alert-rules/${i.alertRuleId}`,
+    body: { enabled: false },
+  }),
+  'DELETE /v1/alert-rules/{id}': (i) => ({ path: `/v1/alert-rules/${i.alertRuleId}` }),
+  'GET /v1/projects/{projectId}/alerts': (i) => ({ path: `/v1/projects/${i.projectId}/alerts` }),
 };
 
 /** Routes whose id arrives in the query string. */
@@ -74,7 +87,8 @@ describe('tenant isolation', () => {
   let ids: Ids;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Every matrix row snapshots A's resources twice: far more than the default per-key rate limit.
+    t = await startTestApp({ API_RATE_LIMIT_PER_MINUTE: '0' });
     a = await createWorkspace(t);
     b = await createWorkspace(t);
     const http = t.http;
@@ -107,6 +121,11 @@ describe('tenant isolation', () => {
       .set(a.auth())
       .send({ url: 'https://93.184.215.14/hook', events: ['run.completed'] })
       .expect(201);
+    const alertRule = await http()
+      .post(`/v1/projects/${project.body.id}/alert-rules`)
+      .set(a.auth())
+      .send({ name: 'cited', kind: 'first_own_domain_citation', params: {} })
+      .expect(201);
     ids = {
       projectId: project.body.id,
       brandId: brand.body.id,
@@ -116,6 +135,7 @@ describe('tenant isolation', () => {
       apiKeyId: key.body.id,
       backfillId: backfills.body.data[0].id,
       webhookId: webhook.body.id,
+      alertRuleId: alertRule.body.id,
     };
   });
 
@@ -184,6 +204,9 @@ describe('tenant isolation', () => {
       backfills: await get(`/v1/projects/${ids.projectId}/backfills`),
       webhook: await get(`/v1/webhooks/${ids.webhookId}`),
       webhookDeliveries: await get(`/v1/webhooks/${ids.webhookId}/deliveries`),
+      alertRule: await get(`/v1/alert-rules/${ids.alertRuleId}`),
+      alertRules: await get(`/v1/projects/${ids.projectId}/alert-rules`),
+      alerts: await get(`/v1/projects/${ids.projectId}/alerts`),
     };
   }
 });

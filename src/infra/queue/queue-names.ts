@@ -66,3 +66,24 @@ export function deliverWebhookJobOptions(backoffMs: number): JobsOptions {
     removeOnFail: { age: 24 * 3600, count: 10_000 },
   };
 }
+
+export const ALERTS_QUEUE = 'alerts';
+export const EVALUATE_ALERTS_JOB = 'evaluate-alerts';
+
+export interface EvaluateAlertsJobData {
+  runId: string;
+}
+
+/** Deterministic job id: one evaluation job per landed run while the job exists. */
+export function alertsJobId(runId: string): string {
+  return `alerts-${runId}`;
+}
+
+export function evaluateAlertsJobOptions(): JobsOptions {
+  return {
+    attempts: 6,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+  };
+}

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { type AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { BACKFILL_QUEUE, RUNS_QUEUE, WEBHOOKS_QUEUE } from './queue-names';
+import { ALERTS_QUEUE, BACKFILL_QUEUE, RUNS_QUEUE, WEBHOOKS_QUEUE } from './queue-names';
 
 /** BullMQ on the configured Redis; every queue is registered here, in one place. */
 @Global()
@@ -20,7 +20,12 @@ import { BACKFILL_QUEUE, RUNS_QUEUE, WEBHOOKS_QUEUE } from './queue-names';
         prefix: config.QUEUE_PREFIX,
       }),
     }),
-    BullModule.registerQueue({ name: RUNS_QUEUE }, { name: BACKFILL_QUEUE }, { name: WEBHOOKS_QUEUE }),
+    BullModule.registerQueue(
+      { name: RUNS_QUEUE },
+      { name: BACKFILL_QUEUE },
+      { name: WEBHOOKS_QUEUE },
+      { name: ALERTS_QUEUE },
+    ),
   ],
   exports: [BullModule],
 })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema, pageResponseSchema, timestampSchema } from '../../infra/http/response-schemas';
 
-export const WEBHOOK_EVENTS = ['run.completed', 'run.failed'] as const;
+export const WEBHOOK_EVENTS = ['run.completed', 'run.failed', 'alert.triggered'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 const urlSchema = z

@@ -346,59 +346,69 @@ export class RunLedgerRepository {
     });
   }
 
-  /** Writes the whole result in one short transaction, refused when the attempt token is stale. */
+  /**
+   * Writes the whole result in ONE statement (so one round trip and one implicit transaction): the fenced
+   * status change, the result row, mentions, score rows and citations (row sets passed as arrays and
+   * unnested), and the attempt closed. Every insert reads the run from the fenced UPDATE, so a stale token or
+   * a run no longer `running` writes nothing at all and raises StaleAttemptError. The result row's primary
+   * key (runId) keeps a result exactly-once even if two writers raced past the fence.
+   */
   async saveRunResult(runId: string, token: string, result: RunResultWrite, now: Date): Promise<void> {
-    const { mentions, scores, citations, ...capture } = result;
-    await this.prisma.$transaction(async (tx) => {
-      const run = await tx.run.findUnique({
-        where: { id: runId },
-        select: {
-          projectId: true,
-          promptId: true,
-          engineId: true,
-          synthetic: true,
-          attemptToken: true,
-          status: true,
-        },
-      });
-      if (!run || run.attemptToken !== token || run.status !== 'running') throw new StaleAttemptError(runId);
-      const { count } = await tx.run.updateMany({
-        where: { id: runId, attemptToken: token, status: 'running' },
-        data: { status: 'succeeded', finishedAt: now, failureReason: null, failureMessage: null },
-      });
-      if (count === 0) throw new StaleAttemptError(runId);
-      await tx.runResult.create({
-        data: {
-          runId,
-          attemptToken: token,
-          complete: true,
-          answerTokens: capture.tokenEnds.length,
-          ...capture,
-        },
-      });
-      if (mentions.length > 0) {
-        await tx.mention.createMany({
-          data: mentions.map((m) => ({ ...m, runId, projectId: run.projectId })),
-        });
-      }
-      await tx.runBrandScore.createMany({
-        data: scores.map((s) => ({
-          ...s,
-          runId,
-          projectId: run.projectId,
-          promptId: run.promptId,
-          engineId: run.engineId,
-          observedAt: capture.requestSentAt,
-          synthetic: run.synthetic,
-        })),
-      });
-      if (citations.length > 0) {
-        await tx.citation.createMany({
-          data: citations.map((c) => ({ ...c, runId, projectId: run.projectId })),
-        });
-      }
-      await tx.runAttempt.update({ where: { token }, data: { finishedAt: now, outcome: 'succeeded' } });
-    });
+    const { mentions: m, scores: s, citations: c, ...r } = result;
+    const rows = await this.prisma.$queryRaw<{ saved: number }[]>`
+      WITH run AS (
+        UPDATE runs SET status = 'succeeded', "finishedAt" = ${now}, "failureReason" = NULL,
+          "failureMessage" = NULL, "updatedAt" = ${now}
+        WHERE id = ${runId}::uuid AND "attemptToken" = ${token}::uuid AND status = 'running'
+        RETURNING id, "projectId", "promptId", "engineId", synthetic
+      ), result AS (
+        INSERT INTO run_results ("runId", "attemptToken", complete, "answerText", "reasoningText", "finishReason",
+          flags, "responseModel", "inputTokens", "outputTokens", "estimatedCostUsd", "requestSentAt", "headersUs",
+          "ttftUs", "durationUs", "chunkArrivalsUs", "chunkEnds", "tokenEnds", "tokenArrivalsUs", "answerTokens")
+        SELECT run.id, ${token}::uuid, true, ${r.answerText}::text, ${r.reasoningText}::text, ${r.finishReason}::text,
+          ${r.flags}::text[], ${r.responseModel}::text, ${r.inputTokens}::int, ${r.outputTokens}::int,
+          ${r.estimatedCostUsd}::numeric, ${r.requestSentAt}::timestamptz, ${r.headersUs}::int, ${r.ttftUs}::int,
+          ${r.durationUs}::int, ${r.chunkArrivalsUs}::int[], ${r.chunkEnds}::int[], ${r.tokenEnds}::int[],
+          ${r.tokenArrivalsUs}::int[], ${r.tokenEnds.length}::int
+        FROM run
+      ), mention AS (
+        INSERT INTO mentions (id, "runId", "projectId", "brandId", matched, "charStart", "charEnd", "tokenIndex",
+          "visibleAtUs", "sinceFirstTokenUs", "relPosition", "sentenceIndex", "listRank", "inHeading", "inBold",
+          snippet)
+        SELECT gen_random_uuid(), run.id, run."projectId", x.*
+        FROM run, unnest(${m.map((x) => x.brandId)}::uuid[], ${m.map((x) => x.matched)}::text[],
+          ${m.map((x) => x.charStart)}::int[], ${m.map((x) => x.charEnd)}::int[],
+          ${m.map((x) => x.tokenIndex)}::int[], ${m.map((x) => x.visibleAtUs)}::int[],
+          ${m.map((x) => x.sinceFirstTokenUs)}::int[], ${m.map((x) => decimalText(x.relPosition))}::numeric[],
+          ${m.map((x) => x.sentenceIndex)}::int[], ${m.map((x) => x.listRank ?? null)}::int[],
+          ${m.map((x) => x.inHeading)}::boolean[], ${m.map((x) => x.inBold)}::boolean[],
+          ${m.map((x) => x.snippet)}::text[]) AS x
+      ), score AS (
+        INSERT INTO run_brand_scores ("runId", "projectId", "promptId", "engineId", "observedAt", synthetic,
+          "brandId", mentioned, "mentionCount", "firstVisibleAtUs", "sinceFirstTokenUs", "firstTokenIndex",
+          "relPosition", "order", "aboveFold", attention, "streamScore")
+        SELECT run.id, run."projectId", run."promptId", run."engineId", ${r.requestSentAt}::timestamptz,
+          run.synthetic, x.*
+        FROM run, unnest(${s.map((x) => x.brandId)}::uuid[], ${s.map((x) => x.mentioned)}::boolean[],
+          ${s.map((x) => x.mentionCount)}::int[], ${s.map((x) => x.firstVisibleAtUs ?? null)}::int[],
+          ${s.map((x) => x.sinceFirstTokenUs ?? null)}::int[], ${s.map((x) => x.firstTokenIndex ?? null)}::int[],
+          ${s.map((x) => decimalText(x.relPosition))}::numeric[], ${s.map((x) => x.order ?? null)}::int[],
+          ${s.map((x) => x.aboveFold)}::boolean[], ${s.map((x) => decimalText(x.attention))}::numeric[],
+          ${s.map((x) => decimalText(x.streamScore))}::numeric[]) AS x
+      ), citation AS (
+        INSERT INTO citations (id, "runId", "projectId", position, url, domain, title, "charStart", "charEnd",
+          "arrivedAtUs", "brandId")
+        SELECT gen_random_uuid(), run.id, run."projectId", x.*
+        FROM run, unnest(${c.map((x) => x.position)}::int[], ${c.map((x) => x.url)}::text[],
+          ${c.map((x) => x.domain)}::text[], ${c.map((x) => x.title ?? null)}::text[],
+          ${c.map((x) => x.charStart ?? null)}::int[], ${c.map((x) => x.charEnd ?? null)}::int[],
+          ${c.map((x) => x.arrivedAtUs)}::int[], ${c.map((x) => x.brandId ?? null)}::uuid[]) AS x
+      ), attempt AS (
+        UPDATE run_attempts SET "finishedAt" = ${now}, outcome = 'succeeded'
+        WHERE token = ${token}::uuid AND EXISTS (SELECT 1 FROM run)
+      )
+      SELECT count(*)::int AS saved FROM run`;
+    if (rows[0]?.saved !== 1) throw new StaleAttemptError(runId);
   }
 
   /** Queued runs older than `before`: their job may have been lost with Redis; re-enqueueing is idempotent. */
@@ -484,4 +494,10 @@ export class RunLedgerRepository {
       return ids;
     });
   }
+}
+
+/** A decimal column value (Decimal, number or text) as exact text for a `::numeric` cast. */
+function decimalText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return String(v as { toString(): string });
 }

@@ -84,6 +84,19 @@ export class StaleAttemptError extends Error {
 }
 
 const MAX_SLOTS_PER_PROMPT_PER_CLAIM = 100;
+/** Result statements running at once per process (the rest queue up and go out batched). */
+const MAX_RESULT_WRITES_IN_FLIGHT = 4;
+/** Results per batched statement at most. */
+const MAX_RESULTS_PER_STATEMENT = 50;
+
+interface PendingResult {
+  runId: string;
+  token: string;
+  result: RunResultWrite;
+  now: Date;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
 const UNLIMITED: BudgetCaps = { maxRunsPerDay: 0, maxSpendUsdPerDay: 0 };
 
 /** The run ledger: every state change of a run goes through here, fenced by its attempt token. */
@@ -347,68 +360,146 @@ export class RunLedgerRepository {
   }
 
   /**
-   * Writes the whole result in ONE statement (so one round trip and one implicit transaction): the fenced
-   * status change, the result row, mentions, score rows and citations (row sets passed as arrays and
-   * unnested), and the attempt closed. Every insert reads the run from the fenced UPDATE, so a stale token or
-   * a run no longer `running` writes nothing at all and raises StaleAttemptError. The result row's primary
-   * key (runId) keeps a result exactly-once even if two writers raced past the fence.
+   * Saves a completed run's result: the fenced status change, the result row, mentions, score rows and
+   * citations, and the attempt closed, all or nothing; StaleAttemptError when the token is no longer the
+   * run's current one or the run is no longer `running`.
+   *
+   * Group commit: a save starts at once while fewer than MAX_RESULT_WRITES_IN_FLIGHT statements are running;
+   * otherwise it joins the next batch, written as one statement (one round trip, one commit) when a slot
+   * frees up. Fencing stays per run inside the batch. Should a batch statement fail, each of its runs is
+   * retried on its own so one bad row cannot fail the others.
    */
-  async saveRunResult(runId: string, token: string, result: RunResultWrite, now: Date): Promise<void> {
-    const { mentions: m, scores: s, citations: c, ...r } = result;
-    const rows = await this.prisma.$queryRaw<{ saved: number }[]>`
-      WITH run AS (
-        UPDATE runs SET status = 'succeeded', "finishedAt" = ${now}, "failureReason" = NULL,
-          "failureMessage" = NULL, "updatedAt" = ${now}
-        WHERE id = ${runId}::uuid AND "attemptToken" = ${token}::uuid AND status = 'running'
-        RETURNING id, "projectId", "promptId", "engineId", synthetic
+  saveRunResult(runId: string, token: string, result: RunResultWrite, now: Date): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.resultQueue.push({ runId, token, result, now, resolve, reject });
+      this.pumpResults();
+    });
+  }
+
+  private readonly resultQueue: PendingResult[] = [];
+  private resultWritesInFlight = 0;
+
+  private pumpResults(): void {
+    while (this.resultQueue.length > 0 && this.resultWritesInFlight < MAX_RESULT_WRITES_IN_FLIGHT) {
+      const batch = this.resultQueue.splice(0, MAX_RESULTS_PER_STATEMENT);
+      this.resultWritesInFlight++;
+      void this.writeResults(batch).finally(() => {
+        this.resultWritesInFlight--;
+        this.pumpResults();
+      });
+    }
+  }
+
+  private async writeResults(batch: PendingResult[]): Promise<void> {
+    let saved: Set<string>;
+    try {
+      saved = await this.insertResults(batch);
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      await Promise.all(batch.map((p) => this.writeResults([p])));
+      return;
+    }
+    for (const p of batch) {
+      if (saved.has(p.runId)) p.resolve();
+      else p.reject(new StaleAttemptError(p.runId));
+    }
+  }
+
+  /**
+   * One statement for a batch of results: every insert reads the runs from the fenced UPDATE, so a run with
+   * a stale token (or no longer `running`) gets no rows at all. Per-run arrays (timelines, flags) travel as
+   * array literals in a text[] because Postgres arrays cannot be ragged. Returns the ids of the saved runs.
+   */
+  private async insertResults(batch: PendingResult[]): Promise<Set<string>> {
+    const rs = batch.map((p) => p.result);
+    const ms = batch.flatMap((p) => p.result.mentions.map((m) => ({ runId: p.runId, m })));
+    const ss = batch.flatMap((p) => p.result.scores.map((s) => ({ runId: p.runId, s })));
+    const cs = batch.flatMap((p) => p.result.citations.map((c) => ({ runId: p.runId, c })));
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      WITH input AS (
+        SELECT * FROM unnest(${batch.map((p) => p.runId)}::uuid[], ${batch.map((p) => p.token)}::uuid[],
+          ${batch.map((p) => p.now)}::timestamptz[], ${rs.map((r) => r.answerText)}::text[],
+          ${rs.map((r) => r.reasoningText)}::text[], ${rs.map((r) => r.finishReason)}::text[],
+          ${rs.map((r) => arrayLiteral(r.flags))}::text[], ${rs.map((r) => r.responseModel)}::text[],
+          ${rs.map((r) => r.inputTokens)}::int[], ${rs.map((r) => r.outputTokens)}::int[],
+          ${rs.map((r) => r.estimatedCostUsd)}::numeric[], ${rs.map((r) => r.requestSentAt)}::timestamptz[],
+          ${rs.map((r) => r.headersUs)}::int[], ${rs.map((r) => r.ttftUs)}::int[],
+          ${rs.map((r) => r.durationUs)}::int[], ${rs.map((r) => arrayLiteral(r.chunkArrivalsUs))}::text[],
+          ${rs.map((r) => arrayLiteral(r.chunkEnds))}::text[], ${rs.map((r) => arrayLiteral(r.tokenEnds))}::text[],
+          ${rs.map((r) => arrayLiteral(r.tokenArrivalsUs))}::text[], ${rs.map((r) => r.tokenEnds.length)}::int[])
+          AS i("runId", token, now, "answerText", "reasoningText", "finishReason", flags, "responseModel",
+            "inputTokens", "outputTokens", cost, "requestSentAt", "headersUs", "ttftUs", "durationUs",
+            "chunkArrivalsUs", "chunkEnds", "tokenEnds", "tokenArrivalsUs", "answerTokens")
+      ), run AS (
+        UPDATE runs r SET status = 'succeeded', "finishedAt" = i.now, "failureReason" = NULL,
+          "failureMessage" = NULL, "updatedAt" = i.now
+        FROM input i
+        WHERE r.id = i."runId" AND r."attemptToken" = i.token AND r.status = 'running'
+        RETURNING r.id, r."projectId", r."promptId", r."engineId", r.synthetic, i."requestSentAt"
       ), result AS (
         INSERT INTO run_results ("runId", "attemptToken", complete, "answerText", "reasoningText", "finishReason",
           flags, "responseModel", "inputTokens", "outputTokens", "estimatedCostUsd", "requestSentAt", "headersUs",
           "ttftUs", "durationUs", "chunkArrivalsUs", "chunkEnds", "tokenEnds", "tokenArrivalsUs", "answerTokens")
-        SELECT run.id, ${token}::uuid, true, ${r.answerText}::text, ${r.reasoningText}::text, ${r.finishReason}::text,
-          ${r.flags}::text[], ${r.responseModel}::text, ${r.inputTokens}::int, ${r.outputTokens}::int,
-          ${r.estimatedCostUsd}::numeric, ${r.requestSentAt}::timestamptz, ${r.headersUs}::int, ${r.ttftUs}::int,
-          ${r.durationUs}::int, ${r.chunkArrivalsUs}::int[], ${r.chunkEnds}::int[], ${r.tokenEnds}::int[],
-          ${r.tokenArrivalsUs}::int[], ${r.tokenEnds.length}::int
-        FROM run
+        SELECT i."runId", i.token, true, i."answerText", i."reasoningText", i."finishReason", i.flags::text[],
+          i."responseModel", i."inputTokens", i."outputTokens", i.cost, i."requestSentAt", i."headersUs",
+          i."ttftUs", i."durationUs", i."chunkArrivalsUs"::int[], i."chunkEnds"::int[], i."tokenEnds"::int[],
+          i."tokenArrivalsUs"::int[], i."answerTokens"
+        FROM input i JOIN run ON run.id = i."runId"
       ), mention AS (
         INSERT INTO mentions (id, "runId", "projectId", "brandId", matched, "charStart", "charEnd", "tokenIndex",
           "visibleAtUs", "sinceFirstTokenUs", "relPosition", "sentenceIndex", "listRank", "inHeading", "inBold",
           snippet)
-        SELECT gen_random_uuid(), run.id, run."projectId", x.*
-        FROM run, unnest(${m.map((x) => x.brandId)}::uuid[], ${m.map((x) => x.matched)}::text[],
-          ${m.map((x) => x.charStart)}::int[], ${m.map((x) => x.charEnd)}::int[],
-          ${m.map((x) => x.tokenIndex)}::int[], ${m.map((x) => x.visibleAtUs)}::int[],
-          ${m.map((x) => x.sinceFirstTokenUs)}::int[], ${m.map((x) => decimalText(x.relPosition))}::numeric[],
-          ${m.map((x) => x.sentenceIndex)}::int[], ${m.map((x) => x.listRank ?? null)}::int[],
-          ${m.map((x) => x.inHeading)}::boolean[], ${m.map((x) => x.inBold)}::boolean[],
-          ${m.map((x) => x.snippet)}::text[]) AS x
+        SELECT gen_random_uuid(), run.id, run."projectId", x."brandId", x.matched, x."charStart", x."charEnd",
+          x."tokenIndex", x."visibleAtUs", x."sinceFirstTokenUs", x."relPosition", x."sentenceIndex",
+          x."listRank", x."inHeading", x."inBold", x.snippet
+        FROM unnest(${ms.map((x) => x.runId)}::uuid[], ${ms.map((x) => x.m.brandId)}::uuid[],
+          ${ms.map((x) => x.m.matched)}::text[], ${ms.map((x) => x.m.charStart)}::int[],
+          ${ms.map((x) => x.m.charEnd)}::int[], ${ms.map((x) => x.m.tokenIndex)}::int[],
+          ${ms.map((x) => x.m.visibleAtUs)}::int[], ${ms.map((x) => x.m.sinceFirstTokenUs)}::int[],
+          ${ms.map((x) => decimalText(x.m.relPosition))}::numeric[], ${ms.map((x) => x.m.sentenceIndex)}::int[],
+          ${ms.map((x) => x.m.listRank ?? null)}::int[], ${ms.map((x) => x.m.inHeading)}::boolean[],
+          ${ms.map((x) => x.m.inBold)}::boolean[], ${ms.map((x) => x.m.snippet)}::text[])
+          AS x("runId", "brandId", matched, "charStart", "charEnd", "tokenIndex", "visibleAtUs",
+            "sinceFirstTokenUs", "relPosition", "sentenceIndex", "listRank", "inHeading", "inBold", snippet)
+        JOIN run ON run.id = x."runId"
       ), score AS (
         INSERT INTO run_brand_scores ("runId", "projectId", "promptId", "engineId", "observedAt", synthetic,
           "brandId", mentioned, "mentionCount", "firstVisibleAtUs", "sinceFirstTokenUs", "firstTokenIndex",
           "relPosition", "order", "aboveFold", attention, "streamScore")
-        SELECT run.id, run."projectId", run."promptId", run."engineId", ${r.requestSentAt}::timestamptz,
-          run.synthetic, x.*
-        FROM run, unnest(${s.map((x) => x.brandId)}::uuid[], ${s.map((x) => x.mentioned)}::boolean[],
-          ${s.map((x) => x.mentionCount)}::int[], ${s.map((x) => x.firstVisibleAtUs ?? null)}::int[],
-          ${s.map((x) => x.sinceFirstTokenUs ?? null)}::int[], ${s.map((x) => x.firstTokenIndex ?? null)}::int[],
-          ${s.map((x) => decimalText(x.relPosition))}::numeric[], ${s.map((x) => x.order ?? null)}::int[],
-          ${s.map((x) => x.aboveFold)}::boolean[], ${s.map((x) => decimalText(x.attention))}::numeric[],
-          ${s.map((x) => decimalText(x.streamScore))}::numeric[]) AS x
+        SELECT run.id, run."projectId", run."promptId", run."engineId", run."requestSentAt", run.synthetic,
+          x."brandId", x.mentioned, x."mentionCount", x."firstVisibleAtUs", x."sinceFirstTokenUs",
+          x."firstTokenIndex", x."relPosition", x."order", x."aboveFold", x.attention, x."streamScore"
+        FROM unnest(${ss.map((x) => x.runId)}::uuid[], ${ss.map((x) => x.s.brandId)}::uuid[],
+          ${ss.map((x) => x.s.mentioned)}::boolean[], ${ss.map((x) => x.s.mentionCount)}::int[],
+          ${ss.map((x) => x.s.firstVisibleAtUs ?? null)}::int[], ${ss.map((x) => x.s.sinceFirstTokenUs ?? null)}::int[],
+          ${ss.map((x) => x.s.firstTokenIndex ?? null)}::int[], ${ss.map((x) => decimalText(x.s.relPosition))}::numeric[],
+          ${ss.map((x) => x.s.order ?? null)}::int[], ${ss.map((x) => x.s.aboveFold)}::boolean[],
+          ${ss.map((x) => decimalText(x.s.attention))}::numeric[], ${ss.map((x) => decimalText(x.s.streamScore))}::numeric[])
+          AS x("runId", "brandId", mentioned, "mentionCount", "firstVisibleAtUs", "sinceFirstTokenUs",
+            "firstTokenIndex", "relPosition", "order", "aboveFold", attention, "streamScore")
+        JOIN run ON run.id = x."runId"
       ), citation AS (
         INSERT INTO citations (id, "runId", "projectId", position, url, domain, title, "charStart", "charEnd",
           "arrivedAtUs", "brandId")
-        SELECT gen_random_uuid(), run.id, run."projectId", x.*
-        FROM run, unnest(${c.map((x) => x.position)}::int[], ${c.map((x) => x.url)}::text[],
-          ${c.map((x) => x.domain)}::text[], ${c.map((x) => x.title ?? null)}::text[],
-          ${c.map((x) => x.charStart ?? null)}::int[], ${c.map((x) => x.charEnd ?? null)}::int[],
-          ${c.map((x) => x.arrivedAtUs)}::int[], ${c.map((x) => x.brandId ?? null)}::uuid[]) AS x
+        SELECT gen_random_uuid(), run.id, run."projectId", x.position, x.url, x.domain, x.title, x."charStart",
+          x."charEnd", x."arrivedAtUs", x."brandId"
+        FROM unnest(${cs.map((x) => x.runId)}::uuid[], ${cs.map((x) => x.c.position)}::int[],
+          ${cs.map((x) => x.c.url)}::text[], ${cs.map((x) => x.c.domain)}::text[],
+          ${cs.map((x) => x.c.title ?? null)}::text[], ${cs.map((x) => x.c.charStart ?? null)}::int[],
+          ${cs.map((x) => x.c.charEnd ?? null)}::int[], ${cs.map((x) => x.c.arrivedAtUs)}::int[],
+          ${cs.map((x) => x.c.brandId ?? null)}::uuid[])
+          AS x("runId", position, url, domain, title, "charStart", "charEnd", "arrivedAtUs", "brandId")
+        JOIN run ON run.id = x."runId"
       ), attempt AS (
-        UPDATE run_attempts SET "finishedAt" = ${now}, outcome = 'succeeded'
-        WHERE token = ${token}::uuid AND EXISTS (SELECT 1 FROM run)
+        UPDATE run_attempts a SET "finishedAt" = i.now, outcome = 'succeeded'
+        FROM input i JOIN run ON run.id = i."runId"
+        WHERE a.token = i.token
       )
-      SELECT count(*)::int AS saved FROM run`;
-    if (rows[0]?.saved !== 1) throw new StaleAttemptError(runId);
+      SELECT id FROM run`;
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Queued runs older than `before`: their job may have been lost with Redis; re-enqueueing is idempotent. */
@@ -494,6 +585,11 @@ export class RunLedgerRepository {
       return ids;
     });
   }
+}
+
+/** A Postgres array literal (`{1,2}`, `{"a b"}`) for values passed in a text[] and cast per row. */
+function arrayLiteral(values: readonly (string | number)[]): string {
+  return `{${values.map((v) => (typeof v === 'number' ? String(v) : `"${v.replace(/["\\\\]/g, '\\\\$&')}"`)).join(',')}}`;
 }
 
 /** A decimal column value (Decimal, number or text) as exact text for a `::numeric` cast. */

@@ -58,7 +58,7 @@ function answerChunks(): { texts: string[]; atUs: number[] } {
   const texts: string[] = [];
   const atUs: number[] = [];
   let t = 400_000;
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < words.length;) {
     const n = i % 5 === 0 ? 2 : 1;
     texts.push(`${words.slice(i, i + n).join(' ')} `);
     atUs.push((t += 15_000 + ((i * 7919) % 10_000)));
@@ -67,7 +67,12 @@ function answerChunks(): { texts: string[]; atUs: number[] } {
   return { texts, atUs };
 }
 
-async function prepareRunning(pg: Client, scope: RunScope, count: number, tag: string): Promise<{ id: string; token: string }[]> {
+async function prepareRunning(
+  pg: Client,
+  scope: RunScope,
+  count: number,
+  tag: string,
+): Promise<{ id: string; token: string }[]> {
   const ids = await insertQueuedRuns(pg, scope, count, tag);
   const { rows } = await pg.query<{ id: string; token: string }>(
     `UPDATE runs SET status = 'running', attempts = 1, "attemptToken" = gen_random_uuid(), "startedAt" = now()
@@ -107,14 +112,33 @@ async function main(): Promise<void> {
     const ws = await createWorkspace(app);
     const fx = await createPipelineFixture(app, ws, {
       baseUrl: 'http://127.0.0.1:9/v1',
-      brands: [{ name: 'Acme', kind: 'own' }, { name: 'Globex' }, { name: 'Initech' }, { name: 'Umbrella' }, { name: 'Hooli' }],
+      brands: [
+        { name: 'Acme', kind: 'own' },
+        { name: 'Globex' },
+        { name: 'Initech' },
+        { name: 'Umbrella' },
+        { name: 'Hooli' },
+      ],
     });
-    const scope: RunScope = { workspaceId: ws.workspaceId, projectId: fx.projectId, promptId: fx.promptId, engineId: fx.engineId };
+    const scope: RunScope = {
+      workspaceId: ws.workspaceId,
+      projectId: fx.projectId,
+      promptId: fx.promptId,
+      engineId: fx.engineId,
+    };
     const brands = await app.app.get(BrandRepository).listForProject(fx.projectId);
 
     // One realistic completed run, through the real detection and analysis.
     const { texts, atUs } = answerChunks();
-    const matcher = new IncrementalMatcher(brands.map((b) => ({ id: b.id, name: b.name, aliases: b.aliases, exclusions: b.exclusions, domains: b.domains })));
+    const matcher = new IncrementalMatcher(
+      brands.map((b) => ({
+        id: b.id,
+        name: b.name,
+        aliases: b.aliases,
+        exclusions: b.exclusions,
+        domains: b.domains,
+      })),
+    );
     const found = texts.flatMap((t, i) => matcher.push(t, atUs[i]!));
     found.push(...matcher.end());
     let end = 0;
@@ -179,7 +203,12 @@ async function main(): Promise<void> {
         [runs.map((r) => r.id)],
       );
       const c = rows[0]!;
-      if (Number(c.ok) !== RUNS || Number(c.results) !== RUNS || Number(c.mentions) !== RUNS * shape.mentions || Number(c.scores) !== RUNS * shape.scoreRows)
+      if (
+        Number(c.ok) !== RUNS ||
+        Number(c.results) !== RUNS ||
+        Number(c.mentions) !== RUNS * shape.mentions ||
+        Number(c.scores) !== RUNS * shape.scoreRows
+      )
         throw new Error(`repository path wrote unexpected rows: ${JSON.stringify(c)}`);
     };
     const viaCopy = async (round: number): Promise<void> => {
@@ -192,13 +221,37 @@ async function main(): Promise<void> {
         const client = free.pop()!;
         try {
           const { mentions, scores, citations: _citations, ...capture } = result;
-          await copyRows(client, 'run_results', batch.map((r) => ({ runId: r.id, attemptToken: r.token, complete: true, answerTokens: capture.tokenEnds.length, ...capture })));
-          await copyRows(client, 'mentions', batch.flatMap((r) => mentions.map((m) => ({ id: newId(), ...m, runId: r.id, projectId: scope.projectId }))));
+          await copyRows(
+            client,
+            'run_results',
+            batch.map((r) => ({
+              runId: r.id,
+              attemptToken: r.token,
+              complete: true,
+              answerTokens: capture.tokenEnds.length,
+              ...capture,
+            })),
+          );
+          await copyRows(
+            client,
+            'mentions',
+            batch.flatMap((r) =>
+              mentions.map((m) => ({ id: newId(), ...m, runId: r.id, projectId: scope.projectId })),
+            ),
+          );
           await copyRows(
             client,
             'run_brand_scores',
             batch.flatMap((r) =>
-              scores.map((s) => ({ ...s, runId: r.id, projectId: scope.projectId, promptId: scope.promptId, engineId: scope.engineId, observedAt: requestSentAt, synthetic: false })),
+              scores.map((s) => ({
+                ...s,
+                runId: r.id,
+                projectId: scope.projectId,
+                promptId: scope.promptId,
+                engineId: scope.engineId,
+                observedAt: requestSentAt,
+                synthetic: false,
+              })),
             ),
           );
         } finally {
@@ -207,7 +260,9 @@ async function main(): Promise<void> {
       });
       const rate = RUNS / ((performance.now() - t0) / 1000);
       copyRates.push(rate);
-      console.log(`raw COPY (batches of ${COPY_BATCH}), round ${round + 1}: ${RUNS} runs: ${rate.toFixed(0)} runs/s`);
+      console.log(
+        `raw COPY (batches of ${COPY_BATCH}), round ${round + 1}: ${RUNS} runs: ${rate.toFixed(0)} runs/s`,
+      );
     };
     // Alternating order, so neither side always runs on the warmer (or more crowded) database.
     for (let i = 0; i < ROUNDS; i++) {
@@ -224,7 +279,9 @@ async function main(): Promise<void> {
     const copy = median(copyRates);
     const ratio = repo / copy;
     const endLoad = machineLoad();
-    console.log(`repository ${repo.toFixed(0)} runs/s = ${(ratio * 100).toFixed(1)} % of COPY ${copy.toFixed(0)} runs/s`);
+    console.log(
+      `repository ${repo.toFixed(0)} runs/s = ${(ratio * 100).toFixed(1)} % of COPY ${copy.toFixed(0)} runs/s`,
+    );
     console.log(`machine load at end: ${endLoad.uptime}`);
     console.log(
       JSON.stringify({
@@ -235,7 +292,12 @@ async function main(): Promise<void> {
         repositoryRunsPerSec: repoRates.map((r) => round(r, 0)),
         copyRunsPerSec: copyRates.map((r) => round(r, 0)),
         targets: [
-          { name: 'repository runs/s vs COPY (ratio)', target: 0.5, measured: round(ratio, 3), headroom: round(ratio / 0.5) },
+          {
+            name: 'repository runs/s vs COPY (ratio)',
+            target: 0.5,
+            measured: round(ratio, 3),
+            headroom: round(ratio / 0.5),
+          },
           { name: 'repository runs/s', target: 500, measured: round(repo, 0), headroom: round(repo / 500) },
         ],
         target: 0.5,

@@ -95,7 +95,11 @@ function installTap(): void {
     const key = `${run.runId}:${run.attempt}`;
     let r = tapped.get(key);
     if (r === undefined) {
-      r = { stream: chunk.index === 0 ? Number(/^S(\d+) /.exec(chunk.text)?.[1] ?? NaN) : NaN, zeroMs: Infinity, atUs: [] };
+      r = {
+        stream: chunk.index === 0 ? Number(/^S(\d+) /.exec(chunk.text)?.[1] ?? NaN) : NaN,
+        zeroMs: Infinity,
+        atUs: [],
+      };
       tapped.set(key, r);
     }
     r.atUs.push(chunk.atUs);
@@ -213,7 +217,12 @@ async function main(): Promise<void> {
       baseUrl: provider.baseUrl,
       brands: [{ name: 'Acme', kind: 'own' }, { name: 'Globex' }, { name: 'Initech' }],
     });
-    const scope = { workspaceId: ws.workspaceId, projectId: fx.projectId, promptId: fx.promptId, engineId: fx.engineId };
+    const scope = {
+      workspaceId: ws.workspaceId,
+      projectId: fx.projectId,
+      promptId: fx.promptId,
+      engineId: fx.engineId,
+    };
     const runQueue = app.app.get(RunQueue);
     const queue = app.app.get<Queue>(getQueueToken(RUNS_QUEUE), { strict: false });
     const processor = app.app.get(RunProcessor);
@@ -282,7 +291,13 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       bench: 'load',
-      settings: { levels: LEVELS, rampS: RAMP_S, windowS: WINDOW_S, tokensPerSec: RATE, tokens: [MIN_TOKENS, MAX_TOKENS] },
+      settings: {
+        levels: LEVELS,
+        rampS: RAMP_S,
+        windowS: WINDOW_S,
+        tokensPerSec: RATE,
+        tokens: [MIN_TOKENS, MAX_TOKENS],
+      },
       load: { start: load.loadavg, end: endLoad.loadavg },
       levels: results,
       targets: [
@@ -356,7 +371,9 @@ async function bareReader(n: number, port: number): Promise<LevelFigures> {
     const socket = net.connect(port, '127.0.0.1');
     socket.setNoDelay(true);
     socket.on('connect', () =>
-      socket.write('POST /v1/chat/completions HTTP/1.1\r\nHost: bench\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
+      socket.write(
+        'POST /v1/chat/completions HTTP/1.1\r\nHost: bench\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+      ),
     );
     socket.on('data', (b: Buffer) => {
       reads.push(process.hrtime.bigint());

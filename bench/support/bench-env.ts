@@ -65,7 +65,11 @@ export async function startLoadProvider(env: Record<string, string> = {}): Promi
     child.once('exit', (code) => reject(new Error(`load provider exited (${code})`)));
     child.on('message', (m: { type: string; port?: number; id?: number; writeNs?: string[] }) => {
       if (m.type === 'ready') resolve(m.port!);
-      else if (m.type === 'stream') streams.set(m.id!, m.writeNs!.map((s) => BigInt(s)));
+      else if (m.type === 'stream')
+        streams.set(
+          m.id!,
+          m.writeNs!.map((s) => BigInt(s)),
+        );
     });
   });
   child.removeAllListeners('exit');
@@ -90,7 +94,12 @@ export interface RunScope {
 }
 
 /** Inserts `count` queued manual runs for one prompt/engine in one statement; returns their ids. */
-export async function insertQueuedRuns(pg: Client, scope: RunScope, count: number, tag: string): Promise<string[]> {
+export async function insertQueuedRuns(
+  pg: Client,
+  scope: RunScope,
+  count: number,
+  tag: string,
+): Promise<string[]> {
   const { rows } = await pg.query<{ id: string }>(
     `INSERT INTO runs (id, "workspaceId", "projectId", "promptId", "engineId", "slotKey", "slotAt", sample,
        trigger, status, synthetic, "updatedAt")

@@ -57,7 +57,9 @@ function script(id: number, startMs: number): Stream['groups'] {
   const tokens = MIN_TOKENS + Math.floor(rand() * (MAX_TOKENS - MIN_TOKENS + 1));
   const texts = [`S${id} `];
   for (let i = 1; i < tokens; i++) texts.push(`${VOCAB[(i + id) % VOCAB.length]} `);
-  const groups: Stream['groups'] = [{ due: startMs, events: [eventJson(id, choice({ role: 'assistant', content: '' }))], content: 0 }];
+  const groups: Stream['groups'] = [
+    { due: startMs, events: [eventJson(id, choice({ role: 'assistant', content: '' }))], content: 0 },
+  ];
   let due = startMs;
   let i = 0;
   while (i < texts.length) {
@@ -74,7 +76,10 @@ function script(id: number, startMs: number): Stream['groups'] {
     due,
     events: [
       eventJson(id, choice({}, 'stop')),
-      eventJson(id, `"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":${tokens},"total_tokens":${tokens + 12}}`),
+      eventJson(
+        id,
+        `"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":${tokens},"total_tokens":${tokens + 12}}`,
+      ),
       null,
     ],
     content: 0,

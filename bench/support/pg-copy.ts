@@ -35,7 +35,11 @@ class CopyIn {
 }
 
 /** Sends `rows` (objects with the same keys) to `table` by COPY in text format. */
-export async function copyRows(client: Client, table: string, rows: Record<string, unknown>[]): Promise<void> {
+export async function copyRows(
+  client: Client,
+  table: string,
+  rows: Record<string, unknown>[],
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   const lines: string[] = [];
@@ -51,7 +55,9 @@ export async function copyRows(client: Client, table: string, rows: Record<strin
 }
 
 function escapeText(s: string): string {
-  return s.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
+  return s.replace(/[\\\n\r\t]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t',
+  );
 }
 
 function copyValue(v: unknown): string {
@@ -59,7 +65,9 @@ function copyValue(v: unknown): string {
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'boolean') return v ? 't' : 'f';
   if (Array.isArray(v))
-    return escapeText(`{${v.map((x) => (typeof x === 'string' ? `"${x.replace(/["\\]/g, '\\$&')}"` : String(x))).join(',')}}`);
+    return escapeText(
+      `{${v.map((x) => (typeof x === 'string' ? `"${x.replace(/["\\]/g, '\\$&')}"` : String(x))).join(',')}}`,
+    );
   if (typeof v === 'object') return escapeText(String(v as { toString(): string }));
   return escapeText(String(v as string | number));
 }

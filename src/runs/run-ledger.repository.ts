@@ -589,7 +589,7 @@ export class RunLedgerRepository {
 
 /** A Postgres array literal (`{1,2}`, `{"a b"}`) for values passed in a text[] and cast per row. */
 function arrayLiteral(values: readonly (string | number)[]): string {
-  return `{${values.map((v) => (typeof v === 'number' ? String(v) : `"${v.replace(/["\\\\]/g, '\\\\$&')}"`)).join(',')}}`;
+  return `{${values.map((v) => (typeof v === 'number' ? String(v) : `"${v.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
 }
 
 /** A decimal column value (Decimal, number or text) as exact text for a `::numeric` cast. */

@@ -89,6 +89,7 @@ interface TappedRun {
 const tapped = new Map<string, TappedRun>();
 
 function installTap(): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with .call below
   const original = RunEventPublisher.prototype.chunk;
   RunEventPublisher.prototype.chunk = function (this: RunEventPublisher, run, chunk) {
     const now = performance.now();

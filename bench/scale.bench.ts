@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     providerRequests: number;
     violations: string[];
   }[] = [];
-  let claimer: Record<string, unknown> = {};
+  let claimer: Record<string, unknown>;
   try {
     const ws = await createWorkspace(app);
     const fx = await createPipelineFixture(app, ws, {

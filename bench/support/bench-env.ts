@@ -126,7 +126,7 @@ export const round = (v: number, digits = 2): number => Number(v.toFixed(digits)
 
 /** `uptime` plus loadavg, recorded with every bench's figures. */
 export function machineLoad(): { uptime: string; loadavg: number[] } {
-  let uptime = '';
+  let uptime: string;
   try {
     uptime = execSync('uptime').toString().trim();
   } catch {

@@ -68,8 +68,7 @@ function copyValue(v: unknown): string {
     return escapeText(
       `{${v.map((x) => (typeof x === 'string' ? `"${x.replace(/["\\]/g, '\\$&')}"` : String(x))).join(',')}}`,
     );
-  if (typeof v === 'object') return escapeText(String(v as { toString(): string }));
-  return escapeText(String(v as string | number));
+  return escapeText((v as { toString(): string }).toString());
 }
 
 export const newId = (): string => randomUUID();

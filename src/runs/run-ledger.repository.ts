@@ -593,7 +593,7 @@ function arrayLiteral(values: readonly (string | number)[]): string {
 }
 
 /** A decimal column value (Decimal, number or text) as exact text for a `::numeric` cast. */
-function decimalText(v: unknown): string | null {
+function decimalText(v: { toString(): string } | null | undefined): string | null {
   if (v === null || v === undefined) return null;
-  return String(v as { toString(): string });
+  return v.toString();
 }

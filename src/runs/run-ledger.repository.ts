@@ -290,20 +290,25 @@ export class RunLedgerRepository {
     return { requestId: req.id, runIds: runs.map((r) => r.id), requestHash: req.requestHash };
   }
 
-  /** Starts a new attempt with a fresh token; null when the run is already terminal (a duplicate job). */
+  /**
+   * Starts a new attempt with a fresh token; null when the run is already terminal (a duplicate job). One
+   * statement: the run update and the attempt row commit together, in one round trip.
+   */
   async startAttempt(runId: string, now: Date): Promise<StartedAttempt | null> {
     const token = randomUUID();
-    return this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<Omit<StartedAttempt, 'token'>[]>`
+    const rows = await this.prisma.$queryRaw<Omit<StartedAttempt, 'token'>[]>`
+      WITH run AS (
         UPDATE runs SET status = 'running', attempts = attempts + 1, "attemptToken" = ${token}::uuid,
           "startedAt" = COALESCE("startedAt", ${now}), "updatedAt" = ${now}
         WHERE id = ${runId}::uuid AND status IN ('queued', 'running')
-        RETURNING id AS "runId", attempts AS attempt, "workspaceId", "projectId", "promptId", "engineId", "slotAt", sample`;
-      const row = rows[0];
-      if (!row) return null;
-      await tx.runAttempt.create({ data: { runId, attempt: row.attempt, token, startedAt: now } });
-      return { ...row, token };
-    });
+        RETURNING id AS "runId", attempts AS attempt, "workspaceId", "projectId", "promptId", "engineId", "slotAt", sample
+      ), attempt AS (
+        INSERT INTO run_attempts (id, "runId", attempt, token, "startedAt")
+        SELECT gen_random_uuid(), "runId", attempt, ${token}::uuid, ${now}::timestamptz FROM run
+      )
+      SELECT * FROM run`;
+    const row = rows[0];
+    return row ? { ...row, token } : null;
   }
 
   /**

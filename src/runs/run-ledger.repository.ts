@@ -133,6 +133,7 @@ export class RunLedgerRepository {
         select: { promptId: true, engine: { select: { id: true, provider: true, disabledReason: true } } },
       });
       const rows: Prisma.RunCreateManyInput[] = [];
+      const advanced: { id: string; nextSlotAt: Date }[] = [];
       for (const prompt of due) {
         const { slots, nextSlotAt } = plan(prompt, MAX_SLOTS_PER_PROMPT_PER_CLAIM);
         for (const link of links.filter((l) => l.promptId === prompt.id)) {
@@ -158,8 +159,14 @@ export class RunLedgerRepository {
             }
           }
         }
-        await tx.trackedPrompt.update({ where: { id: prompt.id }, data: { nextSlotAt } });
+        advanced.push({ id: prompt.id, nextSlotAt });
       }
+      // Every claimed prompt's next slot in one statement (not one round trip per prompt).
+      await tx.$executeRaw`
+        UPDATE tracked_prompts t SET "nextSlotAt" = a.next, "updatedAt" = ${new Date()}
+        FROM unnest(${advanced.map((a) => a.id)}::uuid[], ${advanced.map((a) => a.nextSlotAt)}::timestamptz[])
+          AS a(id, next)
+        WHERE t.id = a.id`;
       if (budgetsEnabled(caps)) await this.applyBudgets(tx, rows, caps, now);
       const created = await tx.run.createManyAndReturn({
         data: rows,

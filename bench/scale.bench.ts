@@ -13,6 +13,7 @@
  * Claimer: CLAIM_PROMPTS (default 1,000) tracked prompts x 10 samples per slot, each with one slot due now:
  * 10,000 runs. SlotClaimer.claimAll() claims them (CLAIM_BATCH_SIZE prompts per transaction) and enqueues
  * them; the figure is runs inserted and enqueued per second, checked against the database and the queue.
+ * (WORKSPACE_MAX_RUNS_PER_DAY is raised for the bench: the default 5,000 would rightly skip half of them.)
  *
  * Ends with one JSON line: `target` is zero duplicates, `measured` the violations found.
  */
@@ -23,6 +24,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { type Queue } from 'bullmq';
 import { Client } from 'pg';
 import { RUNS_QUEUE } from '../src/infra/queue/queue-names';
+import { RunLedgerRepository } from '../src/runs/run-ledger.repository';
 import { RunQueue } from '../src/runs/run-queue.service';
 import { SlotClaimer } from '../src/scheduling/slot-claimer.service';
 import { checkLedger } from '../test/support/ledger-checker';
@@ -53,7 +55,9 @@ async function main(): Promise<void> {
   const databaseUrl = benchDatabaseUrl('streamrank_bench_scale');
   const prefix = `srbscale-${Date.now().toString(36)}`;
   await resetBenchDatabase(databaseUrl);
-  const env = benchEnv(databaseUrl, prefix);
+  // Daily run budgets stay on (the claimer's budget check is part of what is measured) but far above the
+  // ~13,000 runs this bench creates in one workspace.
+  const env = { ...benchEnv(databaseUrl, prefix), WORKSPACE_MAX_RUNS_PER_DAY: '1000000' };
   Object.assign(process.env, env);
   const provider = await startLoadProvider({
     LOAD_RATE: '0',
@@ -157,6 +161,15 @@ async function main(): Promise<void> {
       fx.engineId,
     ]);
     const expected = CLAIM_PROMPTS * CLAIM_SAMPLES;
+    // The claimer swallows a failed pass (it retries on its next tick); surface why here.
+    const claimErrors: string[] = [];
+    const ledger = app.app.get(RunLedgerRepository);
+    const claim = ledger.claimDueSlots.bind(ledger);
+    ledger.claimDueSlots = (...args) =>
+      claim(...args).catch((e: unknown) => {
+        claimErrors.push(e instanceof Error ? e.message : String(e));
+        throw e;
+      });
     const t0 = performance.now();
     const enqueued = await app.app.get(SlotClaimer).claimAll();
     const seconds = (performance.now() - t0) / 1000;
@@ -173,6 +186,7 @@ async function main(): Promise<void> {
       seconds: round(seconds, 2),
       runsPerSec: round(expected / seconds, 0),
       batchSize: app.config.CLAIM_BATCH_SIZE,
+      errors: claimErrors,
     };
     log(
       `claimer: ${expected} due runs (${CLAIM_PROMPTS} prompts x ${CLAIM_SAMPLES} samples) claimed and enqueued in ` +

@@ -85,6 +85,19 @@ export class StaleAttemptError extends Error {
 }
 
 const MAX_SLOTS_PER_PROMPT_PER_CLAIM = 100;
+/** Result statements running at once per process (the rest queue up and go out batched). */
+const MAX_RESULT_WRITES_IN_FLIGHT = 4;
+/** Results per batched statement at most. */
+const MAX_RESULTS_PER_STATEMENT = 50;
+
+interface PendingResult {
+  runId: string;
+  token: string;
+  result: RunResultWrite;
+  now: Date;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
 const UNLIMITED: BudgetCaps = { maxRunsPerDay: 0, maxSpendUsdPerDay: 0 };
 
 /** The run ledger: every state change of a run goes through here, fenced by its attempt token. */
@@ -121,6 +134,7 @@ export class RunLedgerRepository {
         select: { promptId: true, engine: { select: { id: true, provider: true, disabledReason: true } } },
       });
       const rows: Prisma.RunCreateManyInput[] = [];
+      const advanced: { id: string; nextSlotAt: Date }[] = [];
       for (const prompt of due) {
         const { slots, nextSlotAt } = plan(prompt, MAX_SLOTS_PER_PROMPT_PER_CLAIM);
         for (const link of links.filter((l) => l.promptId === prompt.id)) {
@@ -146,8 +160,14 @@ export class RunLedgerRepository {
             }
           }
         }
-        await tx.trackedPrompt.update({ where: { id: prompt.id }, data: { nextSlotAt } });
+        advanced.push({ id: prompt.id, nextSlotAt });
       }
+      // Every claimed prompt's next slot in one statement (not one round trip per prompt).
+      await tx.$executeRaw`
+        UPDATE tracked_prompts t SET "nextSlotAt" = a.next, "updatedAt" = ${new Date()}
+        FROM unnest(${advanced.map((a) => a.id)}::uuid[], ${advanced.map((a) => a.nextSlotAt)}::timestamptz[])
+          AS a(id, next)
+        WHERE t.id = a.id`;
       if (budgetsEnabled(caps)) await this.applyBudgets(tx, rows, caps, now);
       const created = await tx.run.createManyAndReturn({
         data: rows,
@@ -293,20 +313,25 @@ export class RunLedgerRepository {
     return run ? { engineId: run.engineId, maxConcurrency: null, maxRequestsPerMinute: null } : null;
   }
 
-  /** Starts a new attempt with a fresh token; null when the run is already terminal (a duplicate job). */
+  /**
+   * Starts a new attempt with a fresh token; null when the run is already terminal (a duplicate job). One
+   * statement: the run update and the attempt row commit together, in one round trip.
+   */
   async startAttempt(runId: string, now: Date): Promise<StartedAttempt | null> {
     const token = randomUUID();
-    return this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<Omit<StartedAttempt, 'token'>[]>`
+    const rows = await this.prisma.$queryRaw<Omit<StartedAttempt, 'token'>[]>`
+      WITH run AS (
         UPDATE runs SET status = 'running', attempts = attempts + 1, "attemptToken" = ${token}::uuid,
           "startedAt" = COALESCE("startedAt", ${now}), "updatedAt" = ${now}
         WHERE id = ${runId}::uuid AND status IN ('queued', 'running')
-        RETURNING id AS "runId", attempts AS attempt, "workspaceId", "projectId", "promptId", "engineId", "slotAt", sample`;
-      const row = rows[0];
-      if (!row) return null;
-      await tx.runAttempt.create({ data: { runId, attempt: row.attempt, token, startedAt: now } });
-      return { ...row, token };
-    });
+        RETURNING id AS "runId", attempts AS attempt, "workspaceId", "projectId", "promptId", "engineId", "slotAt", sample
+      ), attempt AS (
+        INSERT INTO run_attempts (id, "runId", attempt, token, "startedAt")
+        SELECT gen_random_uuid(), "runId", attempt, ${token}::uuid, ${now}::timestamptz FROM run
+      )
+      SELECT * FROM run`;
+    const row = rows[0];
+    return row ? { ...row, token } : null;
   }
 
   /**
@@ -362,59 +387,147 @@ export class RunLedgerRepository {
     });
   }
 
-  /** Writes the whole result in one short transaction, refused when the attempt token is stale. */
-  async saveRunResult(runId: string, token: string, result: RunResultWrite, now: Date): Promise<void> {
-    const { mentions, scores, citations, ...capture } = result;
-    await this.prisma.$transaction(async (tx) => {
-      const run = await tx.run.findUnique({
-        where: { id: runId },
-        select: {
-          projectId: true,
-          promptId: true,
-          engineId: true,
-          synthetic: true,
-          attemptToken: true,
-          status: true,
-        },
-      });
-      if (!run || run.attemptToken !== token || run.status !== 'running') throw new StaleAttemptError(runId);
-      const { count } = await tx.run.updateMany({
-        where: { id: runId, attemptToken: token, status: 'running' },
-        data: { status: 'succeeded', finishedAt: now, failureReason: null, failureMessage: null },
-      });
-      if (count === 0) throw new StaleAttemptError(runId);
-      await tx.runResult.create({
-        data: {
-          runId,
-          attemptToken: token,
-          complete: true,
-          answerTokens: capture.tokenEnds.length,
-          ...capture,
-        },
-      });
-      if (mentions.length > 0) {
-        await tx.mention.createMany({
-          data: mentions.map((m) => ({ ...m, runId, projectId: run.projectId })),
-        });
-      }
-      await tx.runBrandScore.createMany({
-        data: scores.map((s) => ({
-          ...s,
-          runId,
-          projectId: run.projectId,
-          promptId: run.promptId,
-          engineId: run.engineId,
-          observedAt: capture.requestSentAt,
-          synthetic: run.synthetic,
-        })),
-      });
-      if (citations.length > 0) {
-        await tx.citation.createMany({
-          data: citations.map((c) => ({ ...c, runId, projectId: run.projectId })),
-        });
-      }
-      await tx.runAttempt.update({ where: { token }, data: { finishedAt: now, outcome: 'succeeded' } });
+  /**
+   * Saves a completed run's result: the fenced status change, the result row, mentions, score rows and
+   * citations, and the attempt closed, all or nothing; StaleAttemptError when the token is no longer the
+   * run's current one or the run is no longer `running`.
+   *
+   * Group commit: a save starts at once while fewer than MAX_RESULT_WRITES_IN_FLIGHT statements are running;
+   * otherwise it joins the next batch, written as one statement (one round trip, one commit) when a slot
+   * frees up. Fencing stays per run inside the batch. Should a batch statement fail, each of its runs is
+   * retried on its own so one bad row cannot fail the others.
+   */
+  saveRunResult(runId: string, token: string, result: RunResultWrite, now: Date): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.resultQueue.push({ runId, token, result, now, resolve, reject });
+      this.pumpResults();
     });
+  }
+
+  private readonly resultQueue: PendingResult[] = [];
+  private resultWritesInFlight = 0;
+
+  private pumpResults(): void {
+    while (this.resultQueue.length > 0 && this.resultWritesInFlight < MAX_RESULT_WRITES_IN_FLIGHT) {
+      const batch = this.resultQueue.splice(0, MAX_RESULTS_PER_STATEMENT);
+      this.resultWritesInFlight++;
+      void this.writeResults(batch).finally(() => {
+        this.resultWritesInFlight--;
+        this.pumpResults();
+      });
+    }
+  }
+
+  private async writeResults(batch: PendingResult[]): Promise<void> {
+    let saved: Set<string>;
+    try {
+      saved = await this.insertResults(batch);
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      await Promise.all(batch.map((p) => this.writeResults([p])));
+      return;
+    }
+    for (const p of batch) {
+      if (saved.has(p.runId)) p.resolve();
+      else p.reject(new StaleAttemptError(p.runId));
+    }
+  }
+
+  /**
+   * One statement for a batch of results: every insert reads the runs from the fenced UPDATE, so a run with
+   * a stale token (or no longer `running`) gets no rows at all. Per-run arrays (timelines, flags) travel as
+   * array literals in a text[] because Postgres arrays cannot be ragged. Returns the ids of the saved runs.
+   */
+  private async insertResults(batch: PendingResult[]): Promise<Set<string>> {
+    const rs = batch.map((p) => p.result);
+    const ms = batch.flatMap((p) => p.result.mentions.map((m) => ({ runId: p.runId, m })));
+    const ss = batch.flatMap((p) => p.result.scores.map((s) => ({ runId: p.runId, s })));
+    const cs = batch.flatMap((p) => p.result.citations.map((c) => ({ runId: p.runId, c })));
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      WITH input AS (
+        SELECT * FROM unnest(${batch.map((p) => p.runId)}::uuid[], ${batch.map((p) => p.token)}::uuid[],
+          ${batch.map((p) => p.now)}::timestamptz[], ${rs.map((r) => r.answerText)}::text[],
+          ${rs.map((r) => r.reasoningText)}::text[], ${rs.map((r) => r.finishReason)}::text[],
+          ${rs.map((r) => arrayLiteral(r.flags))}::text[], ${rs.map((r) => r.responseModel)}::text[],
+          ${rs.map((r) => r.inputTokens)}::int[], ${rs.map((r) => r.outputTokens)}::int[],
+          ${rs.map((r) => r.estimatedCostUsd)}::numeric[], ${rs.map((r) => r.requestSentAt)}::timestamptz[],
+          ${rs.map((r) => r.headersUs)}::int[], ${rs.map((r) => r.ttftUs)}::int[],
+          ${rs.map((r) => r.durationUs)}::int[], ${rs.map((r) => arrayLiteral(r.chunkArrivalsUs))}::text[],
+          ${rs.map((r) => arrayLiteral(r.chunkEnds))}::text[], ${rs.map((r) => arrayLiteral(r.tokenEnds))}::text[],
+          ${rs.map((r) => arrayLiteral(r.tokenArrivalsUs))}::text[], ${rs.map((r) => r.tokenEnds.length)}::int[])
+          AS i("runId", token, now, "answerText", "reasoningText", "finishReason", flags, "responseModel",
+            "inputTokens", "outputTokens", cost, "requestSentAt", "headersUs", "ttftUs", "durationUs",
+            "chunkArrivalsUs", "chunkEnds", "tokenEnds", "tokenArrivalsUs", "answerTokens")
+      ), run AS (
+        UPDATE runs r SET status = 'succeeded', "finishedAt" = i.now, "failureReason" = NULL,
+          "failureMessage" = NULL, "updatedAt" = i.now
+        FROM input i
+        WHERE r.id = i."runId" AND r."attemptToken" = i.token AND r.status = 'running'
+        RETURNING r.id, r."projectId", r."promptId", r."engineId", r.synthetic, i."requestSentAt"
+      ), result AS (
+        INSERT INTO run_results ("runId", "attemptToken", complete, "answerText", "reasoningText", "finishReason",
+          flags, "responseModel", "inputTokens", "outputTokens", "estimatedCostUsd", "requestSentAt", "headersUs",
+          "ttftUs", "durationUs", "chunkArrivalsUs", "chunkEnds", "tokenEnds", "tokenArrivalsUs", "answerTokens")
+        SELECT i."runId", i.token, true, i."answerText", i."reasoningText", i."finishReason", i.flags::text[],
+          i."responseModel", i."inputTokens", i."outputTokens", i.cost, i."requestSentAt", i."headersUs",
+          i."ttftUs", i."durationUs", i."chunkArrivalsUs"::int[], i."chunkEnds"::int[], i."tokenEnds"::int[],
+          i."tokenArrivalsUs"::int[], i."answerTokens"
+        FROM input i JOIN run ON run.id = i."runId"
+      ), mention AS (
+        INSERT INTO mentions (id, "runId", "projectId", "brandId", matched, "charStart", "charEnd", "tokenIndex",
+          "visibleAtUs", "sinceFirstTokenUs", "relPosition", "sentenceIndex", "listRank", "inHeading", "inBold",
+          snippet)
+        SELECT gen_random_uuid(), run.id, run."projectId", x."brandId", x.matched, x."charStart", x."charEnd",
+          x."tokenIndex", x."visibleAtUs", x."sinceFirstTokenUs", x."relPosition", x."sentenceIndex",
+          x."listRank", x."inHeading", x."inBold", x.snippet
+        FROM unnest(${ms.map((x) => x.runId)}::uuid[], ${ms.map((x) => x.m.brandId)}::uuid[],
+          ${ms.map((x) => x.m.matched)}::text[], ${ms.map((x) => x.m.charStart)}::int[],
+          ${ms.map((x) => x.m.charEnd)}::int[], ${ms.map((x) => x.m.tokenIndex)}::int[],
+          ${ms.map((x) => x.m.visibleAtUs)}::int[], ${ms.map((x) => x.m.sinceFirstTokenUs)}::int[],
+          ${ms.map((x) => decimalText(x.m.relPosition))}::numeric[], ${ms.map((x) => x.m.sentenceIndex)}::int[],
+          ${ms.map((x) => x.m.listRank ?? null)}::int[], ${ms.map((x) => x.m.inHeading)}::boolean[],
+          ${ms.map((x) => x.m.inBold)}::boolean[], ${ms.map((x) => x.m.snippet)}::text[])
+          AS x("runId", "brandId", matched, "charStart", "charEnd", "tokenIndex", "visibleAtUs",
+            "sinceFirstTokenUs", "relPosition", "sentenceIndex", "listRank", "inHeading", "inBold", snippet)
+        JOIN run ON run.id = x."runId"
+      ), score AS (
+        INSERT INTO run_brand_scores ("runId", "projectId", "promptId", "engineId", "observedAt", synthetic,
+          "brandId", mentioned, "mentionCount", "firstVisibleAtUs", "sinceFirstTokenUs", "firstTokenIndex",
+          "relPosition", "order", "aboveFold", attention, "streamScore")
+        SELECT run.id, run."projectId", run."promptId", run."engineId", run."requestSentAt", run.synthetic,
+          x."brandId", x.mentioned, x."mentionCount", x."firstVisibleAtUs", x."sinceFirstTokenUs",
+          x."firstTokenIndex", x."relPosition", x."order", x."aboveFold", x.attention, x."streamScore"
+        FROM unnest(${ss.map((x) => x.runId)}::uuid[], ${ss.map((x) => x.s.brandId)}::uuid[],
+          ${ss.map((x) => x.s.mentioned)}::boolean[], ${ss.map((x) => x.s.mentionCount)}::int[],
+          ${ss.map((x) => x.s.firstVisibleAtUs ?? null)}::int[], ${ss.map((x) => x.s.sinceFirstTokenUs ?? null)}::int[],
+          ${ss.map((x) => x.s.firstTokenIndex ?? null)}::int[], ${ss.map((x) => decimalText(x.s.relPosition))}::numeric[],
+          ${ss.map((x) => x.s.order ?? null)}::int[], ${ss.map((x) => x.s.aboveFold)}::boolean[],
+          ${ss.map((x) => decimalText(x.s.attention))}::numeric[], ${ss.map((x) => decimalText(x.s.streamScore))}::numeric[])
+          AS x("runId", "brandId", mentioned, "mentionCount", "firstVisibleAtUs", "sinceFirstTokenUs",
+            "firstTokenIndex", "relPosition", "order", "aboveFold", attention, "streamScore")
+        JOIN run ON run.id = x."runId"
+      ), citation AS (
+        INSERT INTO citations (id, "runId", "projectId", position, url, domain, title, "charStart", "charEnd",
+          "arrivedAtUs", "brandId")
+        SELECT gen_random_uuid(), run.id, run."projectId", x.position, x.url, x.domain, x.title, x."charStart",
+          x."charEnd", x."arrivedAtUs", x."brandId"
+        FROM unnest(${cs.map((x) => x.runId)}::uuid[], ${cs.map((x) => x.c.position)}::int[],
+          ${cs.map((x) => x.c.url)}::text[], ${cs.map((x) => x.c.domain)}::text[],
+          ${cs.map((x) => x.c.title ?? null)}::text[], ${cs.map((x) => x.c.charStart ?? null)}::int[],
+          ${cs.map((x) => x.c.charEnd ?? null)}::int[], ${cs.map((x) => x.c.arrivedAtUs)}::int[],
+          ${cs.map((x) => x.c.brandId ?? null)}::uuid[])
+          AS x("runId", position, url, domain, title, "charStart", "charEnd", "arrivedAtUs", "brandId")
+        JOIN run ON run.id = x."runId"
+      ), attempt AS (
+        UPDATE run_attempts a SET "finishedAt" = i.now, outcome = 'succeeded'
+        FROM input i JOIN run ON run.id = i."runId"
+        WHERE a.token = i.token
+      )
+      SELECT id FROM run`;
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Queued runs older than `before`: their job may have been lost with Redis; re-enqueueing is idempotent. */
@@ -500,4 +613,15 @@ export class RunLedgerRepository {
       return ids;
     });
   }
+}
+
+/** A Postgres array literal (`{1,2}`, `{"a b"}`) for values passed in a text[] and cast per row. */
+function arrayLiteral(values: readonly (string | number)[]): string {
+  return `{${values.map((v) => (typeof v === 'number' ? String(v) : `"${v.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
+}
+
+/** A decimal column value (Decimal, number or text) as exact text for a `::numeric` cast. */
+function decimalText(v: { toString(): string } | null | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  return v.toString();
 }

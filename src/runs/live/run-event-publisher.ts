@@ -14,32 +14,43 @@ import {
 } from './run-event-keys';
 
 /**
- * Appends the event to the run's capped stream (its id becomes the SSE event id), refreshes the TTL and
- * publishes `<id>|<type>|<json>` on the run channel and, for feed events, on the project channel. One script,
- * so the log and the live channels can never disagree about ids or order.
+ * Appends each event to its run's capped stream (its id becomes the SSE event id), refreshes the TTL and
+ * publishes `<id>|<type>|<json>` on the run channel and, for feed events, on the project channel. One script
+ * call carries a batch of events (KEYS[i] is event i's log key; ARGV[1..2] are MAXLEN and TTL, then 5 values
+ * per event: type, data, run channel, project channel, project data or ''), applied in order, so the log and
+ * the live channels can never disagree about ids or order.
  */
 const PUBLISH_SCRIPT = `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', ARGV[3], 'd', ARGV[4])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('PUBLISH', ARGV[5], id .. '|' .. ARGV[3] .. '|' .. ARGV[4])
-if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[6], id .. '|' .. ARGV[3] .. '|' .. ARGV[7]) end
-return id
+for i = 1, #KEYS do
+  local b = 2 + (i - 1) * 5
+  local id = redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[1], '*', 't', ARGV[b + 1], 'd', ARGV[b + 2])
+  redis.call('EXPIRE', KEYS[i], ARGV[2])
+  redis.call('PUBLISH', ARGV[b + 3], id .. '|' .. ARGV[b + 1] .. '|' .. ARGV[b + 2])
+  if ARGV[b + 5] ~= '' then redis.call('PUBLISH', ARGV[b + 4], id .. '|' .. ARGV[b + 1] .. '|' .. ARGV[b + 5]) end
+end
+return #KEYS
 `;
 
 interface PublisherRedis extends Redis {
-  streamrankRunEvent(
-    key: string,
-    maxLen: number,
-    ttlSeconds: number,
-    type: string,
-    data: string,
-    runChannel: string,
-    projectChannel: string,
-    projectData: string,
-  ): Promise<string>;
+  /** numKeys, the keys, MAXLEN, TTL, then 5 values per key (see PUBLISH_SCRIPT). */
+  streamrankRunEvents(...args: (string | number)[]): Promise<number>;
 }
 
-/** Commands sent but not yet answered, across all runs of this process; past it events are dropped. */
+/** One event waiting for the next flush. */
+interface PendingEvent {
+  runId: string;
+  key: string;
+  values: [type: string, data: string, runChannel: string, projectChannel: string, projectData: string];
+}
+
+/**
+ * Events published during one turn of the event loop go out together, at most this many per script call:
+ * under load a worker records thousands of chunks per second across its streams, and one command per chunk
+ * cost more CPU (command objects, socket writes) than the capture itself.
+ */
+const MAX_EVENTS_PER_CALL = 200;
+
+/** Events queued or sent but not yet answered, across all runs of this process; past it events are dropped. */
 const MAX_IN_FLIGHT = 10_000;
 const DROP_LOG_INTERVAL_MS = 10_000;
 
@@ -69,15 +80,18 @@ const decimal = (v: unknown): number | null => (v === null || v === undefined ? 
 
 /**
  * Publishes live run events (worker side). Fire-and-forget: every method returns at once, never throws and
- * never waits for Redis, so the capture hot path cannot be slowed or broken by it. ioredis sends commands in
- * call order on one connection, which keeps a run's events ordered; buffering is bounded by MAX_IN_FLIGHT
- * and events are dropped (and counted in a log line) while Redis is not connected.
+ * never waits for Redis, so the capture hot path cannot be slowed or broken by it. Events are queued in call
+ * order and flushed once per event-loop turn (setImmediate) in batched script calls on one connection, which
+ * keeps a run's events ordered; buffering is bounded by MAX_IN_FLIGHT and events are dropped (and counted in a
+ * log line) while Redis is not connected.
  */
 @Injectable()
 export class RunEventPublisher {
   private readonly logger = new Logger(RunEventPublisher.name);
   private readonly redis: PublisherRedis;
   private inFlight = 0;
+  private pending: PendingEvent[] = [];
+  private flushScheduled = false;
   private dropped = 0;
   private lastDropLog = 0;
 
@@ -85,7 +99,7 @@ export class RunEventPublisher {
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    redis.defineCommand('streamrankRunEvent', { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
+    redis.defineCommand('streamrankRunEvents', { lua: PUBLISH_SCRIPT });
     this.redis = redis as PublisherRedis;
   }
 
@@ -148,23 +162,51 @@ export class RunEventPublisher {
         return;
       }
       const prefix = this.config.QUEUE_PREFIX;
-      const json = JSON.stringify(data);
       this.inFlight++;
-      this.redis
-        .streamrankRunEvent(
-          runLogKey(prefix, run.runId),
-          RUN_LOG_MAXLEN,
-          RUN_LOG_TTL_SECONDS,
+      this.pending.push({
+        runId: run.runId,
+        key: runLogKey(prefix, run.runId),
+        values: [
           type,
-          json,
+          JSON.stringify(data),
           runChannel(prefix, run.runId),
           projectChannel(prefix, run.projectId),
           feed ? JSON.stringify({ runId: run.runId, ...data }) : '',
-        )
-        .catch((error: unknown) => this.drop(run.runId, error))
-        .finally(() => this.inFlight--);
+        ],
+      });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
     } catch (error) {
       this.drop(run.runId, error);
+    }
+  }
+
+  /** Sends the queued events in order, MAX_EVENTS_PER_CALL per script call. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const events = this.pending;
+    this.pending = [];
+    for (let start = 0; start < events.length; start += MAX_EVENTS_PER_CALL) {
+      const batch = events.slice(start, start + MAX_EVENTS_PER_CALL);
+      const args: (string | number)[] = [batch.length];
+      for (const e of batch) args.push(e.key);
+      args.push(RUN_LOG_MAXLEN, RUN_LOG_TTL_SECONDS);
+      for (const e of batch) args.push(...e.values);
+      try {
+        this.redis
+          .streamrankRunEvents(...args)
+          .catch((error: unknown) => {
+            this.dropped += batch.length - 1;
+            this.drop(batch[0]!.runId, error);
+          })
+          .finally(() => (this.inFlight -= batch.length));
+      } catch (error) {
+        this.inFlight -= batch.length;
+        this.dropped += batch.length - 1;
+        this.drop(batch[0]!.runId, error);
+      }
     }
   }
 

@@ -1,0 +1,424 @@
+/**
+ * One worker process under many concurrent streams (`npm run bench:load`).
+ *
+ * A fake OpenAI-compatible provider runs in a CHILD process (bench/support/load-provider.ts) and streams every
+ * answer at ~50 tokens/s (250-350 tokens, 1-3 events per write) with `process.hrtime.bigint()` of each write.
+ * THIS process is one real worker: the Nest app (ROLE=all, so HTTP serves the fixtures too) with its BullMQ
+ * worker at concurrency N, executing queued runs through the real path: ledger startAttempt, provider adapter
+ * and streaming HTTP client, StreamCapture/StreamRecorder, live detection, live Redis events per chunk,
+ * analysis, saveRunResult. Runs are inserted in Postgres and enqueued through RunQueue.
+ *
+ * For N in LEVELS (default 1, 100, 500, 1000) it keeps N streams in flight, waits RAMP_S, then measures over
+ * WINDOW_S:
+ *  - timestamp error: (chunk arrival as recorded, atUs, mapped to the monotonic clock) - (the fake's write time
+ *    of that content event). The capture clock's zero is not exported by the executor, so the bench recovers it
+ *    from a tap on the live-event publisher: for each chunk it notes performance.now() at the synchronous
+ *    listener call; zero = min over the run's chunks of (listener time - atUs), which overestimates the true
+ *    zero by the shortest read-to-listener delay (microseconds), i.e. the error is if anything overstated.
+ *  - event-loop delay p99 (perf_hooks.monitorEventLoopDelay, 10 ms resolution; the histogram holds whole
+ *    sampling intervals, so 10 ms is subtracted), CPU (process.cpuUsage) per
+ *    stream, RSS and heap growth over the pre-level baseline per stream, runs completed per minute.
+ * Then the same N streams from the same fake are read by a bare socket reader (net.Socket, timestamps each
+ * read with process.hrtime.bigint() and does nothing else) in this same process: the floor.
+ *
+ * Ends with one JSON line; `target`/`measured`/`headroom` are for N=500 (ts error p99 <= 5 ms, ELD p99 <= 20 ms).
+ */
+import 'reflect-metadata';
+import net from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getQueueToken } from '@nestjs/bullmq';
+import { type Queue } from 'bullmq';
+import { Client } from 'pg';
+import { RUNS_QUEUE } from '../src/infra/queue/queue-names';
+import { RunEventPublisher } from '../src/runs/live/run-event-publisher';
+import { RunExecutor } from '../src/runs/run-executor.service';
+import { RunProcessor } from '../src/runs/run.processor';
+import { RunQueue } from '../src/runs/run-queue.service';
+import { createPipelineFixture, deleteQueueKeys } from '../test/support/pipeline';
+import { createWorkspace, startTestApp } from '../test/support/test-app';
+import {
+  benchDatabaseUrl,
+  benchEnv,
+  insertQueuedRuns,
+  machineLoad,
+  pct,
+  resetBenchDatabase,
+  round,
+  sleep,
+  startLoadProvider,
+} from './support/bench-env';
+
+const LEVELS = (process.env.LOAD_LEVELS ?? '1,100,500,1000').split(',').map(Number);
+const RAMP_S = Number(process.env.LOAD_RAMP_S ?? 4);
+const WINDOW_S = Number(process.env.LOAD_WINDOW_S ?? 15);
+const BARE_WINDOW_S = Number(process.env.LOAD_BARE_WINDOW_S ?? 8);
+const RATE = Number(process.env.LOAD_RATE ?? 50);
+const MIN_TOKENS = Number(process.env.LOAD_MIN_TOKENS ?? 250);
+const MAX_TOKENS = Number(process.env.LOAD_MAX_TOKENS ?? 350);
+const TARGET_LEVEL = 500;
+const ELD_RESOLUTION_MS = 10;
+const TARGET_TS_P99_MS = 5;
+const TARGET_ELD_P99_MS = 20;
+
+const log = (msg: string): void => console.log(msg);
+
+/** performance.now() ms = hrtime ns / 1e6 - OFFSET (both read CLOCK_MONOTONIC via uv_hrtime). */
+function hrOffsetMs(): number {
+  let best = Infinity;
+  let offset = 0;
+  for (let i = 0; i < 200; i++) {
+    const a = process.hrtime.bigint();
+    const p = performance.now();
+    const b = process.hrtime.bigint();
+    const spread = Number(b - a);
+    if (spread < best) {
+      best = spread;
+      offset = Number((a + b) / 2n) / 1e6 - p;
+    }
+  }
+  return offset;
+}
+
+interface TappedRun {
+  stream: number;
+  zeroMs: number;
+  atUs: number[];
+}
+
+/** Chunks seen by the live-event publisher, per run attempt. */
+const tapped = new Map<string, TappedRun>();
+
+function installTap(): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with .call below
+  const original = RunEventPublisher.prototype.chunk;
+  RunEventPublisher.prototype.chunk = function (this: RunEventPublisher, run, chunk) {
+    const now = performance.now();
+    const key = `${run.runId}:${run.attempt}`;
+    let r = tapped.get(key);
+    if (r === undefined) {
+      r = {
+        stream: chunk.index === 0 ? Number(/^S(\d+) /.exec(chunk.text)?.[1] ?? NaN) : NaN,
+        zeroMs: Infinity,
+        atUs: [],
+      };
+      tapped.set(key, r);
+    }
+    r.atUs.push(chunk.atUs);
+    const zero = now - chunk.atUs / 1000;
+    if (zero < r.zeroMs) r.zeroMs = zero;
+    original.call(this, run, chunk);
+  };
+}
+
+interface Sampler {
+  stop: () => { rssMb: number; heapMb: number };
+}
+function sampleMemory(): Sampler {
+  const rss: number[] = [];
+  const heap: number[] = [];
+  const take = (): void => {
+    const m = process.memoryUsage();
+    rss.push(m.rss / 2 ** 20);
+    heap.push(m.heapUsed / 2 ** 20);
+  };
+  take();
+  const timer = setInterval(take, 500);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      take();
+      return { rssMb: pct(rss, 0.5), heapMb: pct(heap, 0.5) };
+    },
+  };
+}
+
+interface Window {
+  t0: number;
+  t1: number;
+  eldP99Ms: number;
+  eldP50Ms: number;
+  cpuCores: number;
+  rssMb: number;
+  heapMb: number;
+}
+
+/** Measures ELD, CPU and memory over WINDOW seconds starting now. */
+async function measureWindow(seconds: number): Promise<Window> {
+  const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
+  const mem = sampleMemory();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  eld.enable();
+  await sleep(seconds * 1000);
+  eld.disable();
+  const t1 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  const m = mem.stop();
+  return {
+    t0,
+    t1,
+    // The histogram records whole sampling intervals; the delay is what exceeds the resolution.
+    eldP99Ms: Math.max(0, eld.percentile(99) / 1e6 - ELD_RESOLUTION_MS),
+    eldP50Ms: Math.max(0, eld.percentile(50) / 1e6 - ELD_RESOLUTION_MS),
+    cpuCores: (cpu.user + cpu.system) / 1000 / (t1 - t0),
+    ...m,
+  };
+}
+
+function baselineMemory(): { rssMb: number; heapMb: number } {
+  const m = process.memoryUsage();
+  return { rssMb: m.rss / 2 ** 20, heapMb: m.heapUsed / 2 ** 20 };
+}
+
+interface LevelFigures {
+  streams: number;
+  chunks: number;
+  eventsPerSec: number;
+  tsErrP50Ms: number;
+  tsErrP99Ms: number;
+  tsErrMaxMs: number;
+  eldP50Ms: number;
+  eldP99Ms: number;
+  cpuCores: number;
+  cpuMsPerStreamPerSec: number;
+  rssMbPerStream: number;
+  heapMbPerStream: number;
+  runsPerMinute?: number;
+  failedRuns?: number;
+}
+
+async function main(): Promise<void> {
+  const load = machineLoad();
+  log(`machine load at start: ${load.uptime}`);
+  const databaseUrl = benchDatabaseUrl('streamrank_bench_load');
+  const prefix = `srbload-${Date.now().toString(36)}`;
+  await resetBenchDatabase(databaseUrl);
+  const maxLevel = Math.max(...LEVELS);
+  const env = {
+    ...benchEnv(databaseUrl, prefix),
+    WORKER_CONCURRENCY: String(maxLevel),
+    DATABASE_POOL_SIZE: process.env.LOAD_DB_POOL ?? '20',
+    RUN_DEADLINE_MS: '600000',
+  };
+  Object.assign(process.env, env);
+  const provider = await startLoadProvider({
+    LOAD_RATE: String(RATE),
+    LOAD_MIN_TOKENS: String(MIN_TOKENS),
+    LOAD_MAX_TOKENS: String(MAX_TOKENS),
+  });
+  installTap();
+  const app = await startTestApp({ ...env, ROLE: 'all', SCHEDULER_ENABLED: 'false', PORT: '0' });
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  const offsetMs = hrOffsetMs();
+  const results: { pipeline: LevelFigures; bare: LevelFigures }[] = [];
+  try {
+    const ws = await createWorkspace(app);
+    const fx = await createPipelineFixture(app, ws, {
+      baseUrl: provider.baseUrl,
+      brands: [{ name: 'Acme', kind: 'own' }, { name: 'Globex' }, { name: 'Initech' }],
+    });
+    const scope = {
+      workspaceId: ws.workspaceId,
+      projectId: fx.projectId,
+      promptId: fx.promptId,
+      engineId: fx.engineId,
+    };
+    const runQueue = app.app.get(RunQueue);
+    const queue = app.app.get<Queue>(getQueueToken(RUNS_QUEUE), { strict: false });
+    const processor = app.app.get(RunProcessor);
+    const executor = app.app.get(RunExecutor);
+    const avgRunS = (MIN_TOKENS + MAX_TOKENS) / 2 / RATE;
+
+    for (const n of LEVELS) {
+      // ---- the real pipeline ----
+      processor.worker.concurrency = n;
+      tapped.clear();
+      const rounds = Math.ceil((RAMP_S + WINDOW_S) / avgRunS) + 1;
+      const ids = await insertQueuedRuns(pg, scope, n * rounds, `n${n}`);
+      const base = baselineMemory();
+      const countDone = async (): Promise<{ ok: number; failed: number }> => {
+        const { rows } = await pg.query<{ ok: string; failed: string }>(
+          `SELECT count(*) FILTER (WHERE status = 'succeeded') AS ok, count(*) FILTER (WHERE status = 'failed') AS failed
+           FROM runs WHERE id = ANY($1::uuid[])`,
+          [ids],
+        );
+        return { ok: Number(rows[0]!.ok), failed: Number(rows[0]!.failed) };
+      };
+      await runQueue.enqueue(ids);
+      await sleep(RAMP_S * 1000);
+      const done0 = await countDone();
+      const w = await measureWindow(WINDOW_S);
+      const done1 = await countDone();
+      // Stop feeding; let in-flight runs finish so the fake reports their write times.
+      await queue.drain(true);
+      const drainDeadline = Date.now() + 120_000;
+      while (executor.inFlightCount > 0 && Date.now() < drainDeadline) await sleep(200);
+      await sleep(500);
+      const errors: number[] = [];
+      let chunks = 0;
+      for (const r of tapped.values()) {
+        const writes = provider.streams.get(r.stream);
+        if (!writes) continue;
+        for (let k = 0; k < r.atUs.length && k < writes.length; k++) {
+          const arrivalMs = r.zeroMs + r.atUs[k]! / 1000;
+          if (arrivalMs < w.t0 || arrivalMs > w.t1) continue;
+          errors.push(arrivalMs - (Number(writes[k]!) / 1e6 - offsetMs));
+          chunks++;
+        }
+      }
+      const pipeline = figures(n, errors, chunks, w, base);
+      pipeline.runsPerMinute = round(((done1.ok - done0.ok) * 60) / WINDOW_S, 1);
+      pipeline.failedRuns = done1.failed;
+      report('pipeline', pipeline);
+
+      // ---- the floor: a bare socket reader on the same fake ----
+      const bare = await bareReader(n, provider.port);
+      report('bare reader', bare);
+      results.push({ pipeline, bare });
+    }
+  } finally {
+    await pg.end();
+    await app.close();
+    await provider.stop();
+    await deleteQueueKeys(prefix);
+  }
+
+  const at = results.find((r) => r.pipeline.streams === TARGET_LEVEL);
+  const endLoad = machineLoad();
+  log(`machine load at end: ${endLoad.uptime}`);
+  const ts = at?.pipeline.tsErrP99Ms ?? NaN;
+  const eld = at?.pipeline.eldP99Ms ?? NaN;
+  console.log(
+    JSON.stringify({
+      bench: 'load',
+      settings: {
+        levels: LEVELS,
+        rampS: RAMP_S,
+        windowS: WINDOW_S,
+        tokensPerSec: RATE,
+        tokens: [MIN_TOKENS, MAX_TOKENS],
+      },
+      load: { start: load.loadavg, end: endLoad.loadavg },
+      levels: results,
+      targets: [
+        {
+          name: `timestamp error p99 at ${TARGET_LEVEL} streams (ms)`,
+          target: TARGET_TS_P99_MS,
+          measured: round(ts, 3),
+          headroom: round(TARGET_TS_P99_MS / ts),
+          floorP99Ms: at?.bare.tsErrP99Ms ?? null,
+        },
+        {
+          name: `event-loop delay p99 at ${TARGET_LEVEL} streams (ms)`,
+          target: TARGET_ELD_P99_MS,
+          measured: round(eld, 3),
+          headroom: round(TARGET_ELD_P99_MS / eld),
+          floorP99Ms: at?.bare.eldP99Ms ?? null,
+        },
+      ],
+      target: TARGET_TS_P99_MS,
+      measured: round(ts, 3),
+      headroom: round(TARGET_TS_P99_MS / ts),
+    }),
+  );
+}
+
+function figures(
+  n: number,
+  errors: number[],
+  chunks: number,
+  w: Window,
+  base: { rssMb: number; heapMb: number },
+): LevelFigures {
+  const seconds = (w.t1 - w.t0) / 1000;
+  return {
+    streams: n,
+    chunks,
+    eventsPerSec: round(chunks / seconds, 0),
+    tsErrP50Ms: round(pct(errors, 0.5), 3),
+    tsErrP99Ms: round(pct(errors, 0.99), 3),
+    tsErrMaxMs: round(pct(errors, 1), 3),
+    eldP50Ms: round(w.eldP50Ms, 2),
+    eldP99Ms: round(w.eldP99Ms, 2),
+    cpuCores: round(w.cpuCores, 3),
+    cpuMsPerStreamPerSec: round((w.cpuCores * 1000) / n, 3),
+    rssMbPerStream: round(Math.max(0, w.rssMb - base.rssMb) / n, 3),
+    heapMbPerStream: round(Math.max(0, w.heapMb - base.heapMb) / n, 3),
+  };
+}
+
+function report(what: string, f: LevelFigures): void {
+  log(
+    `${what.padEnd(12)} N=${String(f.streams).padStart(4)}: ts error p50 ${f.tsErrP50Ms} ms p99 ${f.tsErrP99Ms} ms ` +
+      `(max ${f.tsErrMaxMs}, ${f.chunks} chunks, ${f.eventsPerSec} ev/s); ELD p99 ${f.eldP99Ms} ms; ` +
+      `CPU ${f.cpuCores} cores (${f.cpuMsPerStreamPerSec} ms/s per stream); ` +
+      `RSS +${f.rssMbPerStream} MB, heap +${f.heapMbPerStream} MB per stream` +
+      (f.runsPerMinute === undefined ? '' : `; ${f.runsPerMinute} runs/min, ${f.failedRuns} failed`),
+  );
+}
+
+/** N concurrent raw HTTP streams, each read re-opened when it ends, for RAMP + BARE_WINDOW seconds. */
+async function bareReader(n: number, port: number): Promise<LevelFigures> {
+  const finished: { reads: bigint[]; bufs: Buffer[] }[] = [];
+  let stopping = false;
+  let open = 0;
+  let allClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (allClosed = resolve));
+  const connect = (): void => {
+    open++;
+    const reads: bigint[] = [];
+    const bufs: Buffer[] = [];
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setNoDelay(true);
+    socket.on('connect', () =>
+      socket.write(
+        'POST /v1/chat/completions HTTP/1.1\r\nHost: bench\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+      ),
+    );
+    socket.on('data', (b: Buffer) => {
+      reads.push(process.hrtime.bigint());
+      bufs.push(b);
+    });
+    socket.on('close', () => {
+      finished.push({ reads, bufs });
+      open--;
+      if (!stopping) connect();
+      else if (open === 0) allClosed();
+    });
+    socket.on('error', () => undefined);
+  };
+  const base = baselineMemory();
+  for (let i = 0; i < n; i++) connect();
+  await sleep(RAMP_S * 1000);
+  const w = await measureWindow(BARE_WINDOW_S);
+  stopping = true;
+  await closed;
+  const t0ns = BigInt(Math.round((w.t0 + hrOffsetMs()) * 1e6));
+  const t1ns = BigInt(Math.round((w.t1 + hrOffsetMs()) * 1e6));
+  const errors: number[] = [];
+  const tag = /"sr_write_ns":"(\d+)"\}\n\n/g;
+  for (const s of finished) {
+    const text = Buffer.concat(s.bufs).toString('latin1');
+    const ends: number[] = [];
+    let acc = 0;
+    for (const b of s.bufs) ends.push((acc += b.length));
+    let read = 0;
+    for (const m of text.matchAll(tag)) {
+      const end = m.index + m[0].length;
+      while (ends[read]! < end) read++;
+      const at = s.reads[read]!;
+      if (at < t0ns || at > t1ns) continue;
+      errors.push(Number(at - BigInt(m[1]!)) / 1e6);
+    }
+  }
+  return figures(n, errors, errors.length, w, base);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

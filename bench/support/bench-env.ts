@@ -1,0 +1,138 @@
+// Shared plumbing for the load, ingest and scale benchmarks: a dedicated database, the fake provider child
+// process, bulk run insertion and small statistics helpers.
+import { fork, type ChildProcess } from 'node:child_process';
+import { execSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { applyMigrations, ensureDatabase, withDatabase } from '../../src/infra/database/migrator';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const BASE_DB = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/streamrank';
+
+/** The URL of a dedicated bench database (recreated by `resetBenchDatabase`). */
+export function benchDatabaseUrl(name: string): string {
+  return withDatabase(BASE_DB, name);
+}
+
+export async function resetBenchDatabase(url: string): Promise<void> {
+  await ensureDatabase(url);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+  } finally {
+    await client.end();
+  }
+  await applyMigrations(url, path.join(ROOT, 'prisma/migrations'));
+}
+
+/** Environment shared by the in-process app and worker children of a bench. */
+export function benchEnv(databaseUrl: string, queuePrefix: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: queuePrefix,
+    ENCRYPTION_KEY: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
+    EGRESS_ALLOW_PRIVATE: 'true',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_GRACE_MS: '2000',
+    RUN_BACKOFF_MS: '200',
+    MIN_CRON_INTERVAL_SECONDS: '60',
+  };
+}
+
+export interface LoadProvider {
+  baseUrl: string;
+  port: number;
+  /** Content-event write times (hrtime ns) per stream id, filled as streams end. */
+  streams: Map<number, bigint[]>;
+  stop: () => Promise<void>;
+}
+
+/** Forks bench/support/load-provider.ts with the given LOAD_* settings and waits until it listens. */
+export async function startLoadProvider(env: Record<string, string> = {}): Promise<LoadProvider> {
+  const child: ChildProcess = fork(path.join(__dirname, 'load-provider.ts'), [], {
+    cwd: ROOT,
+    execArgv: ['-r', './scripts/swc-register.js'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const streams = new Map<number, bigint[]>();
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`load provider exited (${code})`)));
+    child.on('message', (m: { type: string; port?: number; id?: number; writeNs?: string[] }) => {
+      if (m.type === 'ready') resolve(m.port!);
+      else if (m.type === 'stream')
+        streams.set(
+          m.id!,
+          m.writeNs!.map((s) => BigInt(s)),
+        );
+    });
+  });
+  child.removeAllListeners('exit');
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    port,
+    streams,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export interface RunScope {
+  workspaceId: string;
+  projectId: string;
+  promptId: string;
+  engineId: string;
+}
+
+/** Inserts `count` queued manual runs for one prompt/engine in one statement; returns their ids. */
+export async function insertQueuedRuns(
+  pg: Client,
+  scope: RunScope,
+  count: number,
+  tag: string,
+): Promise<string[]> {
+  const { rows } = await pg.query<{ id: string }>(
+    `INSERT INTO runs (id, "workspaceId", "projectId", "promptId", "engineId", "slotKey", "slotAt", sample,
+       trigger, status, synthetic, "updatedAt")
+     SELECT gen_random_uuid(), $1, $2, $3, $4, 'm:bench-' || $5 || ':' || g, now(), 0, 'manual', 'queued', false, now()
+     FROM generate_series(1, $6::int) g
+     RETURNING id`,
+    [scope.workspaceId, scope.projectId, scope.promptId, scope.engineId, tag, count],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Nearest-rank percentile of a numeric array (sorts a copy). */
+export function pct(values: ArrayLike<number>, p: number): number {
+  const sorted = Float64Array.from(values).sort();
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+export function median(values: number[]): number {
+  return pct(values, 0.5);
+}
+
+export const round = (v: number, digits = 2): number => Number(v.toFixed(digits));
+
+/** `uptime` plus loadavg, recorded with every bench's figures. */
+export function machineLoad(): { uptime: string; loadavg: number[] } {
+  let uptime: string;
+  try {
+    uptime = execSync('uptime').toString().trim();
+  } catch {
+    uptime = 'n/a';
+  }
+  return { uptime, loadavg: loadavg().map((v) => round(v)) };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

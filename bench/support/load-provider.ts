@@ -1,0 +1,144 @@
+/**
+ * Fake OpenAI-compatible streaming provider for the load/scale benchmarks, run as a CHILD process (see
+ * `startLoadProvider`), so its work never shares an event loop with the process being measured.
+ *
+ * Every answer is a chat-completion SSE stream: a role chunk, TOKENS content chunks, a finish chunk, a usage
+ * chunk and `[DONE]`. Tokens are paced at ~RATE tokens/s with jitter (10-30 ms at 50/s) and realistic
+ * chunking: usually one event per write, sometimes 2-3 events coalesced into one write (as proxies and
+ * batching providers do). Just before each write the server reads `process.hrtime.bigint()` (CLOCK_MONOTONIC,
+ * the clock the reading process sees too) and embeds it in every event of that write as `sr_write_ns`, a
+ * field the adapters ignore. When a stream ends it reports the write time of each content event over IPC:
+ * `{ type: 'stream', id, writeNs: string[] }`. The first content chunk is `S<id> ` so a reader can tell
+ * which stream it got.
+ *
+ * Writes are driven by one 1 ms scheduler tick over all streams (not one timer per write), so 1,000
+ * concurrent streams at 50 tokens/s stay cheap for the server. RATE=0 writes everything at once (fast mode,
+ * for throughput benches).
+ */
+import http, { type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const RATE = Number(process.env.LOAD_RATE ?? 50);
+const MIN_TOKENS = Number(process.env.LOAD_MIN_TOKENS ?? 250);
+const MAX_TOKENS = Number(process.env.LOAD_MAX_TOKENS ?? 350);
+
+const VOCAB = (
+  'For most teams Acme is a solid choice because its pipeline views are clear and its API is well documented . ' +
+  '**Globex** offers deeper analytics , while Initech focuses on small businesses with simple pricing . ' +
+  'See https://acme.example.com/docs for details . 1 . Acme : best overall\n2 . Globex : best for reporting\n' +
+  '3 . Initech : cheapest option\n In short , pick the tool that fits your process and budget .'
+).split(' ');
+
+let seed = 12345;
+const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+
+interface Stream {
+  id: number;
+  res: ServerResponse;
+  /** Groups of SSE event bodies (JSON without `sr_write_ns`), one group per write. */
+  groups: { due: number; events: (string | null)[]; content: number }[];
+  next: number;
+  writeNs: string[];
+}
+
+const active = new Set<Stream>();
+let streamCounter = 0;
+let tickTimer: NodeJS.Timeout | null = null;
+
+const base = `"object":"chat.completion.chunk","created":1735000000,"model":"gpt-fake"`;
+function eventJson(id: number, body: string): string {
+  return `{"id":"chatcmpl-s${id}",${base},${body}}`;
+}
+function choice(delta: object, finish: string | null = null): string {
+  return `"choices":[{"index":0,"delta":${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finish)}}]`;
+}
+
+function script(id: number, startMs: number): Stream['groups'] {
+  const tokens = MIN_TOKENS + Math.floor(rand() * (MAX_TOKENS - MIN_TOKENS + 1));
+  const texts = [`S${id} `];
+  for (let i = 1; i < tokens; i++) texts.push(`${VOCAB[(i + id) % VOCAB.length]} `);
+  const groups: Stream['groups'] = [
+    { due: startMs, events: [eventJson(id, choice({ role: 'assistant', content: '' }))], content: 0 },
+  ];
+  let due = startMs;
+  let i = 0;
+  while (i < texts.length) {
+    const r = rand();
+    const size = r < 0.8 ? 1 : r < 0.95 ? 2 : 3;
+    const events: string[] = [];
+    for (let k = 0; k < size && i < texts.length; k++, i++) {
+      events.push(eventJson(id, choice({ content: texts[i] })));
+      if (RATE > 0) due += (1000 / RATE) * (0.5 + rand());
+    }
+    groups.push({ due, events, content: events.length });
+  }
+  groups.push({
+    due,
+    events: [
+      eventJson(id, choice({}, 'stop')),
+      eventJson(
+        id,
+        `"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":${tokens},"total_tokens":${tokens + 12}}`,
+      ),
+      null,
+    ],
+    content: 0,
+  });
+  return groups;
+}
+
+function writeGroup(s: Stream, group: Stream['groups'][number]): void {
+  const ns = process.hrtime.bigint().toString();
+  let bytes = '';
+  for (const e of group.events) {
+    bytes += e === null ? 'data: [DONE]\n\n' : `data: ${e.slice(0, -1)},"sr_write_ns":"${ns}"}\n\n`;
+  }
+  for (let k = 0; k < group.content; k++) s.writeNs.push(ns);
+  s.res.write(bytes);
+}
+
+function finish(s: Stream): void {
+  active.delete(s);
+  s.res.end();
+  if (process.send) process.send({ type: 'stream', id: s.id, writeNs: s.writeNs });
+}
+
+function tick(): void {
+  const now = performance.now();
+  for (const s of active) {
+    while (s.next < s.groups.length && s.groups[s.next]!.due <= now) {
+      writeGroup(s, s.groups[s.next]!);
+      s.next++;
+    }
+    if (s.next >= s.groups.length) finish(s);
+  }
+  tickTimer = active.size > 0 ? setTimeout(tick, 1) : null;
+}
+
+function handle(res: ServerResponse): void {
+  const id = ++streamCounter;
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.flushHeaders();
+  const s: Stream = { id, res, groups: script(id, performance.now()), next: 0, writeNs: [] };
+  res.on('close', () => active.delete(s));
+  if (RATE === 0) {
+    for (const g of s.groups) writeGroup(s, g);
+    s.next = s.groups.length;
+    finish(s);
+    return;
+  }
+  active.add(s);
+  if (tickTimer === null) tickTimer = setTimeout(tick, 0);
+}
+
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => handle(res));
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  if (process.send) process.send({ type: 'ready', port });
+  else console.log(`listening on ${port}`);
+});
+process.on('disconnect', () => process.exit(0));

@@ -112,6 +112,20 @@ describe('spec conformance (realistic scenario, every response validated against
     await conform(get(`/v1/webhooks/${webhookId}`, 'admin'), 200);
     await conform(patch(`/v1/webhooks/${webhookId}`, { active: true }), 200);
 
+    // Alert rules (evaluated when the runs below land) and the alert log
+    const rule = await conform(
+      post(`/v1/projects/${projectId}/alert-rules`, {
+        name: 'rival ahead',
+        kind: 'competitor_overtake',
+        params: { competitorId: globex.body.id as string, windowHours: 24, minRuns: 1 },
+      }),
+      201,
+    );
+    const ruleId = rule.body.id as string;
+    await conform(get(`/v1/projects/${projectId}/alert-rules`), 200);
+    await conform(get(`/v1/alert-rules/${ruleId}`), 200);
+    await conform(patch(`/v1/alert-rules/${ruleId}`, { enabled: true }), 200);
+
     // Prompt, then a succeeded run through the real pipeline
     const prompt = await conform(
       post(`/v1/projects/${projectId}/prompts`, {
@@ -221,7 +235,10 @@ describe('spec conformance (realistic scenario, every response validated against
     await conform(get('/v1/projects/00000000-0000-4000-8000-000000000000'), 404);
     await conform(post('/v1/projects', { name: '' }), 400);
 
+    await conform(get(`/v1/projects/${projectId}/alerts`), 200);
+
     // Deletes, children first
+    await conform(del(`/v1/alert-rules/${ruleId}`), 204);
     await conform(del(`/v1/prompts/${promptId}`), 204);
     await conform(del(`/v1/brands/${globex.body.id}`), 204);
     await conform(del(`/v1/webhooks/${webhookId}`), 204);

@@ -95,7 +95,7 @@ export type UpdateAlertRuleInput = z.infer<typeof updateAlertRuleSchema>;
 export type AlertParams = z.infer<(typeof alertParamsSchemas)[AlertRuleKindName]>;
 
 const isoTime = z.string();
-const figuresSchema = z.record(z.string(), z.union([z.number(), z.string(), z.array(z.string()), z.null()]));
+const figuresSchema = z.record(z.string(), z.union([z.number(), z.string(), z.array(z.string())]).nullable());
 
 export const alertRuleResponseSchema = z.object({
   id: z.uuid(),

@@ -199,7 +199,9 @@ export class RunEventPublisher {
     this.flushScheduled = false;
     while (this.pending.length > 0 && this.callsInFlight < MAX_CALLS_IN_FLIGHT) {
       const batch =
-        this.pending.length <= MAX_EVENTS_PER_CALL ? this.pending : this.pending.slice(0, MAX_EVENTS_PER_CALL);
+        this.pending.length <= MAX_EVENTS_PER_CALL
+          ? this.pending
+          : this.pending.slice(0, MAX_EVENTS_PER_CALL);
       this.pending = batch === this.pending ? [] : this.pending.slice(MAX_EVENTS_PER_CALL);
       const args: (string | number)[] = [batch.length];
       for (const e of batch) args.push(e.key);

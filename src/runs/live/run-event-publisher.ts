@@ -51,9 +51,10 @@ interface PendingEvent {
 const MAX_EVENTS_PER_CALL = 200;
 
 /**
- * Script calls sent and not yet answered. While this many are out, new events wait and leave together when a
- * reply comes back, so under load batches grow with the round trip instead of one call per loop turn (the
- * connection is one ordered pipeline either way; the wait is at most one Redis round trip).
+ * Script calls sent and not yet answered. While this many are out, a partial batch of new events waits and
+ * leaves when a reply comes back, so batches grow with the round trip instead of one call per loop turn (the
+ * connection is one ordered pipeline either way; the wait is at most one Redis round trip). Full batches
+ * (MAX_EVENTS_PER_CALL) are never held back, so this never caps throughput.
  */
 const MAX_CALLS_IN_FLIGHT = 2;
 
@@ -197,7 +198,11 @@ export class RunEventPublisher {
    */
   private flush(): void {
     this.flushScheduled = false;
-    while (this.pending.length > 0 && this.callsInFlight < MAX_CALLS_IN_FLIGHT) {
+    // Full batches always go out at once; only a partial batch waits for a reply while calls are out.
+    while (
+      this.pending.length >= MAX_EVENTS_PER_CALL ||
+      (this.pending.length > 0 && this.callsInFlight < MAX_CALLS_IN_FLIGHT)
+    ) {
       const batch =
         this.pending.length <= MAX_EVENTS_PER_CALL
           ? this.pending

@@ -58,7 +58,7 @@ const FLAGGED_FINISH_REASONS = new Set(['length', 'content_filter', 'refusal']);
 export class RunExecutor implements OnApplicationShutdown {
   private readonly logger = new Logger(RunExecutor.name);
   private readonly inFlight = new Set<AbortController>();
-  /** Runs finishing together are analysed one per event-loop turn (see LoopTurns). */
+  /** Runs finishing together are analysed a few milliseconds' worth per event-loop turn (see LoopTurns). */
   private readonly analysisTurns = new LoopTurns();
 
   constructor(
@@ -203,12 +203,13 @@ export class RunExecutor implements OnApplicationShutdown {
     brands: BrandRecord[],
     project: { foldTokens: number; halfLifeMs: number },
   ): Promise<void> {
-    await this.analysisTurns.next();
-    const analysis = analyzeAnswer(
-      capture,
-      mentions,
-      brands.map((b) => ({ id: b.id, kind: b.kind })),
-      project,
+    const analysis = await this.analysisTurns.run(() =>
+      analyzeAnswer(
+        capture,
+        mentions,
+        brands.map((b) => ({ id: b.id, kind: b.kind })),
+        project,
+      ),
     );
     const flags =
       capture.finishReason && FLAGGED_FINISH_REASONS.has(capture.finishReason) ? [capture.finishReason] : [];

@@ -77,6 +77,37 @@ describe('ContentIdleWatchdog', () => {
     expect(watchdog.fired).toBe(false);
   });
 
+  it('with the real timers, touch restarts the one timer in place (refresh) and it still fires once', async () => {
+    const onIdle = jest.fn();
+    const watchdog = new ContentIdleWatchdog(60, onIdle);
+    watchdog.start();
+    // Touched every 20 ms for 200 ms: more than three idle periods in total, never one without a touch.
+    for (let i = 0; i < 10; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      watchdog.touch();
+    }
+    expect(onIdle).not.toHaveBeenCalled();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(onIdle).toHaveBeenCalledTimes(1);
+    expect(watchdog.fired).toBe(true);
+    // Once fired, touching never re-arms it.
+    watchdog.touch();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(onIdle).toHaveBeenCalledTimes(1);
+    watchdog.stop();
+  });
+
+  it('with the real timers, stop() after touches leaves nothing to fire', async () => {
+    const onIdle = jest.fn();
+    const watchdog = new ContentIdleWatchdog(30, onIdle);
+    watchdog.start();
+    watchdog.touch();
+    watchdog.touch();
+    watchdog.stop();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(onIdle).not.toHaveBeenCalled();
+  });
+
   it.each([0, -1, NaN, Infinity])('rejects idleMs %p', (ms) => {
     expect(() => new ContentIdleWatchdog(ms, () => undefined)).toThrow(RangeError);
   });

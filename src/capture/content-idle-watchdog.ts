@@ -2,11 +2,14 @@
 export interface WatchdogTimers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** Restarts a pending timer in place (Node's Timeout.refresh), saving a timer allocation per touch. */
+  refresh?(handle: unknown): void;
 }
 
 const SYSTEM_TIMERS: WatchdogTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  refresh: (handle) => (handle as NodeJS.Timeout).refresh(),
 };
 
 /**
@@ -51,6 +54,11 @@ export class ContentIdleWatchdog {
   }
 
   private arm(): void {
+    // A pending timer (handle is cleared when it fires or is disarmed) is restarted in place.
+    if (this.handle !== null && this.timers.refresh !== undefined) {
+      this.timers.refresh(this.handle);
+      return;
+    }
     this.disarm();
     this.handle = this.timers.setTimeout(() => {
       this.handle = null;

@@ -76,6 +76,13 @@ export class StreamCapture {
     const stallSignal = new Promise<'stalled'>((resolve) => {
       onStall = () => resolve('stalled');
     });
+    let stallFired = false;
+    /** Resolves the step being awaited, if any (set per step). */
+    let wakeStep: ((value: 'stalled') => void) | null = null;
+    void stallSignal.then(() => {
+      stallFired = true;
+      wakeStep?.('stalled');
+    });
     const watchdog = new ContentIdleWatchdog(
       contentIdleMs,
       () => {
@@ -95,10 +102,16 @@ export class StreamCapture {
     try {
       for (;;) {
         const next = iterator.next();
-        // Once the stall has won the race, a rejection of the abandoned `next` must not go unhandled.
-        next.catch(() => undefined);
-        // Raced so that a provider that ignores its abort signal still cannot hang the capture.
-        const step = await Promise.race([next, stallSignal]);
+        // Raced against the stall so that a provider that ignores its abort signal still cannot hang the
+        // capture. Hand-rolled rather than Promise.race([next, stallSignal]): that would add a reaction to
+        // the long-lived stallSignal on every step (thousands per run) and cost twice the promises. `next`
+        // gets a rejection handler here, so once the stall has won its rejection never goes unhandled.
+        const step = await new Promise<IteratorResult<StreamPart, void> | 'stalled'>((resolve, reject) => {
+          wakeStep = resolve;
+          next.then(resolve, reject);
+          if (stallFired) void stallSignal.then(resolve);
+        });
+        wakeStep = null;
         if (step === 'stalled') {
           iterator.return?.()?.catch(() => undefined);
           return fail(stalled);

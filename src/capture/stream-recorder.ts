@@ -11,7 +11,7 @@ export type TextListener = (chunk: LiveTextChunk) => void;
  */
 export class StreamRecorder {
   private readonly citations: CapturedCitation[] = [];
-  private readonly listeners: TextListener[] = [];
+  private listeners: readonly TextListener[] = [];
   private readonly chunks: CapturedChunk[] = [];
   private readonly chunkEnds: number[] = [];
   private answerText = '';
@@ -28,10 +28,12 @@ export class StreamRecorder {
 
   /** Returns an unsubscribe function. */
   onText(listener: TextListener): () => void {
-    this.listeners.push(listener);
+    // Copy-on-write: a chunk is delivered to the list as it was when the chunk arrived, without copying the
+    // list per chunk.
+    this.listeners = [...this.listeners, listener];
     return () => {
       const index = this.listeners.indexOf(listener);
-      if (index !== -1) this.listeners.splice(index, 1);
+      if (index !== -1) this.listeners = this.listeners.filter((_, i) => i !== index);
     };
   }
 
@@ -110,7 +112,7 @@ export class StreamRecorder {
     };
     this.chunks.push({ atUs, text });
     this.chunkEnds.push(chunk.charEnd);
-    for (const listener of [...this.listeners]) listener(chunk);
+    for (const listener of this.listeners) listener(chunk);
   }
 }
 

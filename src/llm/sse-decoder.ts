@@ -71,6 +71,17 @@ export class SseDecoder {
       if (text.charCodeAt(0) === LF) start = 1;
       this.skipLeadingLf = false;
     }
+    if (text.indexOf('\r', start) === -1) {
+      // Fast path for the common case, `\n` line endings only: the native indexOf finds each line end.
+      for (let i = text.indexOf('\n', start); i !== -1; i = text.indexOf('\n', start)) {
+        const line = this.partialLine === '' ? text.slice(start, i) : this.partialLine + text.slice(start, i);
+        this.partialLine = '';
+        this.processLine(line, events);
+        start = i + 1;
+      }
+      if (start < text.length) this.partialLine += text.slice(start);
+      return;
+    }
     for (let i = start; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code !== LF && code !== CR) continue;

@@ -22,6 +22,7 @@ import {
 } from './run-ledger.repository';
 import { ProviderRegistry } from './provider-registry';
 import { estimateCostUsd } from './cost-estimator';
+import { LoopTurns } from './loop-turns';
 import { analyzeAnswer, citationRows } from './run-analysis';
 import { EngineBusyDeferral, RateLimitDeferral, RetryableRunError } from './run-errors';
 import { EngineThrottle, type Admission } from './engine-throttle';
@@ -57,6 +58,8 @@ const FLAGGED_FINISH_REASONS = new Set(['length', 'content_filter', 'refusal']);
 export class RunExecutor implements OnApplicationShutdown {
   private readonly logger = new Logger(RunExecutor.name);
   private readonly inFlight = new Set<AbortController>();
+  /** Runs finishing together are analysed a few milliseconds' worth per event-loop turn (see LoopTurns). */
+  private readonly analysisTurns = new LoopTurns();
 
   constructor(
     private readonly ledger: RunLedgerRepository,
@@ -200,11 +203,13 @@ export class RunExecutor implements OnApplicationShutdown {
     brands: BrandRecord[],
     project: { foldTokens: number; halfLifeMs: number },
   ): Promise<void> {
-    const analysis = analyzeAnswer(
-      capture,
-      mentions,
-      brands.map((b) => ({ id: b.id, kind: b.kind })),
-      project,
+    const analysis = await this.analysisTurns.run(() =>
+      analyzeAnswer(
+        capture,
+        mentions,
+        brands.map((b) => ({ id: b.id, kind: b.kind })),
+        project,
+      ),
     );
     const flags =
       capture.finishReason && FLAGGED_FINISH_REASONS.has(capture.finishReason) ? [capture.finishReason] : [];

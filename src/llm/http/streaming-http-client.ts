@@ -39,6 +39,23 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const HIGH_WATER_READS = 256;
 
 /**
+ * Consumers woken by reads during this event-loop turn. Reads are timestamped in their `data` listeners, but
+ * the consumers (parser, capture, live detection, live events) run only once the loop's I/O phase is over
+ * (setImmediate): otherwise the microtasks of one stream's read would run before the next socket's read is
+ * even timestamped, and with hundreds of streams ready in one turn the last ones would be stamped late by the
+ * processing of all the others.
+ */
+let wakesDue: (() => void)[] = [];
+function wakeAfterReads(wake: () => void): void {
+  if (wakesDue.push(wake) === 1) setImmediate(runWakes);
+}
+function runWakes(): void {
+  const due = wakesDue;
+  wakesDue = [];
+  for (const wake of due) wake();
+}
+
+/**
  * POSTs a request and yields the response as timestamped socket reads.
  *
  * Why node:http rather than fetch: the arrival time of each read is taken inside the `data` listener, the
@@ -76,6 +93,17 @@ export class StreamingHttpClient {
       wake = null;
       resolve?.();
     };
+    let wakeQueued = false;
+    const queuedWake = (): void => {
+      wakeQueued = false;
+      notify();
+    };
+    /** notify() once the event loop's I/O phase is over (see wakeAfterReads). */
+    const notifyAfterReads = (): void => {
+      if (wakeQueued) return;
+      wakeQueued = true;
+      wakeAfterReads(queuedWake);
+    };
     const fail = (error: ProviderError): void => {
       if (failure !== null || ended) return;
       failure = error;
@@ -98,8 +126,14 @@ export class StreamingHttpClient {
 
     const idleTimeoutMs = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     let idleTimer: NodeJS.Timeout | undefined;
+    let idleClosed = false;
+    // Re-armed on every read: refresh() restarts the one timer instead of allocating a new one per read.
     const armIdle = (): void => {
-      clearTimeout(idleTimer);
+      if (idleClosed) return;
+      if (idleTimer !== undefined) {
+        idleTimer.refresh();
+        return;
+      }
       idleTimer = setTimeout(() => {
         fail(new ProviderError('stalled', `no bytes received for ${idleTimeoutMs} ms`, { retryable: true }));
       }, idleTimeoutMs);
@@ -161,7 +195,7 @@ export class StreamingHttpClient {
           paused = true;
           res.pause();
         }
-        notify();
+        notifyAfterReads();
       });
       res.on('end', () => {
         ended = true;
@@ -203,6 +237,7 @@ export class StreamingHttpClient {
         });
       }
     } finally {
+      idleClosed = true;
       clearTimeout(idleTimer);
       clearTimeout(deadlineTimer);
       ctx.signal.removeEventListener('abort', onAbort);

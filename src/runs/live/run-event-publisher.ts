@@ -50,6 +50,14 @@ interface PendingEvent {
  */
 const MAX_EVENTS_PER_CALL = 200;
 
+/**
+ * Script calls sent and not yet answered. While this many are out, a partial batch of new events waits and
+ * leaves when a reply comes back, so batches grow with the round trip instead of one call per loop turn (the
+ * connection is one ordered pipeline either way; the wait is at most one Redis round trip). Full batches
+ * (MAX_EVENTS_PER_CALL) are never held back, so this never caps throughput.
+ */
+const MAX_CALLS_IN_FLIGHT = 2;
+
 /** Events queued or sent but not yet answered, across all runs of this process; past it events are dropped. */
 const MAX_IN_FLIGHT = 10_000;
 const DROP_LOG_INTERVAL_MS = 10_000;
@@ -90,6 +98,7 @@ export class RunEventPublisher {
   private readonly logger = new Logger(RunEventPublisher.name);
   private readonly redis: PublisherRedis;
   private inFlight = 0;
+  private callsInFlight = 0;
   private pending: PendingEvent[] = [];
   private flushScheduled = false;
   private dropped = 0;
@@ -183,26 +192,44 @@ export class RunEventPublisher {
     }
   }
 
-  /** Sends the queued events in order, MAX_EVENTS_PER_CALL per script call. */
+  /**
+   * Sends the queued events in order, MAX_EVENTS_PER_CALL per script call and at most MAX_CALLS_IN_FLIGHT
+   * calls awaiting a reply; what is left is sent when a reply arrives.
+   */
   private flush(): void {
     this.flushScheduled = false;
-    const events = this.pending;
-    this.pending = [];
-    for (let start = 0; start < events.length; start += MAX_EVENTS_PER_CALL) {
-      const batch = events.slice(start, start + MAX_EVENTS_PER_CALL);
+    // Full batches always go out at once; only a partial batch waits for a reply while calls are out.
+    while (
+      this.pending.length >= MAX_EVENTS_PER_CALL ||
+      (this.pending.length > 0 && this.callsInFlight < MAX_CALLS_IN_FLIGHT)
+    ) {
+      const batch =
+        this.pending.length <= MAX_EVENTS_PER_CALL
+          ? this.pending
+          : this.pending.slice(0, MAX_EVENTS_PER_CALL);
+      this.pending = batch === this.pending ? [] : this.pending.slice(MAX_EVENTS_PER_CALL);
       const args: (string | number)[] = [batch.length];
       for (const e of batch) args.push(e.key);
       args.push(RUN_LOG_MAXLEN, RUN_LOG_TTL_SECONDS);
       for (const e of batch) args.push(...e.values);
       try {
+        this.callsInFlight++;
         this.redis
           .streamrankRunEvents(...args)
           .catch((error: unknown) => {
             this.dropped += batch.length - 1;
             this.drop(batch[0]!.runId, error);
           })
-          .finally(() => (this.inFlight -= batch.length));
+          .finally(() => {
+            this.inFlight -= batch.length;
+            this.callsInFlight--;
+            if (this.pending.length > 0 && !this.flushScheduled) {
+              this.flushScheduled = true;
+              setImmediate(() => this.flush());
+            }
+          });
       } catch (error) {
+        this.callsInFlight--;
         this.inFlight -= batch.length;
         this.dropped += batch.length - 1;
         this.drop(batch[0]!.runId, error);

@@ -67,6 +67,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       if (exception.code === 'P2025')
         return [404, { error: { code: 'not_found', message: 'Resource not found' } }];
       if (PRISMA_UNAVAILABLE.has(exception.code)) return unavailable();
+      if (isStatementTimeout(exception)) return queryTimeout();
     }
     if (exception instanceof Prisma.PrismaClientInitializationError) return unavailable();
     if (isConnectionError(exception)) return unavailable();
@@ -79,6 +80,31 @@ function unavailable(): [number, ApiErrorBody] {
     503,
     { error: { code: 'service_unavailable', message: 'A backing service is unavailable; retry shortly' } },
   ];
+}
+
+function queryTimeout(): [number, ApiErrorBody] {
+  return [
+    503,
+    {
+      error: {
+        code: 'query_timeout',
+        message:
+          'The query took longer than the database statement timeout; narrow the time range or filters, or retry',
+      },
+    },
+  ];
+}
+
+/** Postgres cancelled the statement (SQLSTATE 57014: statement_timeout), as the pg driver adapter reports it. */
+function isStatementTimeout(e: Prisma.PrismaClientKnownRequestError): boolean {
+  const cause = (
+    e.meta?.driverAdapterError as { cause?: { originalCode?: unknown; code?: unknown } } | undefined
+  )?.cause;
+  return (
+    cause?.originalCode === '57014' ||
+    cause?.code === '57014' ||
+    /\b57014\b|statement timeout/.test(e.message)
+  );
 }
 
 function isConnectionError(e: unknown): boolean {

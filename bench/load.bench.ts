@@ -26,19 +26,16 @@
 import 'reflect-metadata';
 import net from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { getQueueToken } from '@nestjs/bullmq';
-import { type Queue } from 'bullmq';
 import { Client } from 'pg';
-import { RUNS_QUEUE } from '../src/infra/queue/queue-names';
 import { RunEventPublisher } from '../src/runs/live/run-event-publisher';
 import { RunExecutor } from '../src/runs/run-executor.service';
 import { RunProcessor } from '../src/runs/run.processor';
-import { RunQueue } from '../src/runs/run-queue.service';
-import { createPipelineFixture, deleteQueueKeys } from '../test/support/pipeline';
-import { createWorkspace, startTestApp } from '../test/support/test-app';
+import { deleteQueueKeys } from '../test/support/pipeline';
+import { startTestApp } from '../test/support/test-app';
 import {
   benchDatabaseUrl,
   benchEnv,
+  benchScope,
   insertQueuedRuns,
   machineLoad,
   pct,
@@ -213,19 +210,7 @@ async function main(): Promise<void> {
   const offsetMs = hrOffsetMs();
   const results: { pipeline: LevelFigures; bare: LevelFigures }[] = [];
   try {
-    const ws = await createWorkspace(app);
-    const fx = await createPipelineFixture(app, ws, {
-      baseUrl: provider.baseUrl,
-      brands: [{ name: 'Acme', kind: 'own' }, { name: 'Globex' }, { name: 'Initech' }],
-    });
-    const scope = {
-      workspaceId: ws.workspaceId,
-      projectId: fx.projectId,
-      promptId: fx.promptId,
-      engineId: fx.engineId,
-    };
-    const runQueue = app.app.get(RunQueue);
-    const queue = app.app.get<Queue>(getQueueToken(RUNS_QUEUE), { strict: false });
+    const { scope, runQueue, queue } = await benchScope(app, provider.baseUrl);
     const processor = app.app.get(RunProcessor);
     const executor = app.app.get(RunExecutor);
     const avgRunS = (MIN_TOKENS + MAX_TOKENS) / 2 / RATE;

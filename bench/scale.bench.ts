@@ -20,19 +20,16 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
-import { getQueueToken } from '@nestjs/bullmq';
-import { type Queue } from 'bullmq';
 import { Client } from 'pg';
-import { RUNS_QUEUE } from '../src/infra/queue/queue-names';
 import { RunLedgerRepository } from '../src/runs/run-ledger.repository';
-import { RunQueue } from '../src/runs/run-queue.service';
 import { SlotClaimer } from '../src/scheduling/slot-claimer.service';
 import { checkLedger } from '../test/support/ledger-checker';
-import { createPipelineFixture, deleteQueueKeys } from '../test/support/pipeline';
-import { createWorkspace, startTestApp } from '../test/support/test-app';
+import { deleteQueueKeys } from '../test/support/pipeline';
+import { startTestApp } from '../test/support/test-app';
 import {
   benchDatabaseUrl,
   benchEnv,
+  benchScope,
   insertQueuedRuns,
   machineLoad,
   resetBenchDatabase,
@@ -79,19 +76,7 @@ async function main(): Promise<void> {
   }[] = [];
   let claimer: Record<string, unknown>;
   try {
-    const ws = await createWorkspace(app);
-    const fx = await createPipelineFixture(app, ws, {
-      baseUrl: provider.baseUrl,
-      brands: [{ name: 'Acme', kind: 'own' }, { name: 'Globex' }, { name: 'Initech' }],
-    });
-    const scope = {
-      workspaceId: ws.workspaceId,
-      projectId: fx.projectId,
-      promptId: fx.promptId,
-      engineId: fx.engineId,
-    };
-    const runQueue = app.app.get(RunQueue);
-    const queue = app.app.get<Queue>(getQueueToken(RUNS_QUEUE), { strict: false });
+    const { ws, fx, scope, runQueue, queue } = await benchScope(app, provider.baseUrl);
 
     for (const w of WORKERS) {
       for (let i = 0; i < w; i++) children.push(startWorker(env));

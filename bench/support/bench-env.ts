@@ -4,7 +4,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { execSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
+import { getQueueToken } from '@nestjs/bullmq';
+import { type Queue } from 'bullmq';
 import { Client } from 'pg';
+import { RUNS_QUEUE } from '../../src/infra/queue/queue-names';
+import { RunQueue } from '../../src/runs/run-queue.service';
+import { createPipelineFixture } from '../../test/support/pipeline';
+import { createWorkspace, type TestApp } from '../../test/support/test-app';
 import { applyMigrations, ensureDatabase, withDatabase } from '../../src/infra/database/migrator';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -91,6 +97,28 @@ export interface RunScope {
   projectId: string;
   promptId: string;
   engineId: string;
+}
+
+/** A workspace with a project (three brands), an engine on the bench provider and a prompt; the app's run queue. */
+export async function benchScope(app: TestApp, providerBaseUrl: string) {
+  const ws = await createWorkspace(app);
+  const fx = await createPipelineFixture(app, ws, {
+    baseUrl: providerBaseUrl,
+    brands: [{ name: 'Acme', kind: 'own' }, { name: 'Globex' }, { name: 'Initech' }],
+  });
+  const scope: RunScope = {
+    workspaceId: ws.workspaceId,
+    projectId: fx.projectId,
+    promptId: fx.promptId,
+    engineId: fx.engineId,
+  };
+  return {
+    ws,
+    fx,
+    scope,
+    runQueue: app.app.get(RunQueue),
+    queue: app.app.get<Queue>(getQueueToken(RUNS_QUEUE), { strict: false }),
+  };
 }
 
 /** Inserts `count` queued manual runs for one prompt/engine in one statement; returns their ids. */

@@ -11,10 +11,10 @@
  * For N in LEVELS (default 1, 100, 500, 1000) it keeps N streams in flight, waits RAMP_S, then measures over
  * WINDOW_S:
  *  - timestamp error: (chunk arrival as recorded, atUs, mapped to the monotonic clock) - (the fake's write time
- *    of that content event). The capture clock's zero is not exported by the executor, so the bench recovers it
- *    from a tap on the live-event publisher: for each chunk it notes performance.now() at the synchronous
- *    listener call; zero = min over the run's chunks of (listener time - atUs), which overestimates the true
- *    zero by the shortest read-to-listener delay (microseconds), i.e. the error is if anything overstated.
+ *    of that content event). Arrivals are read from a tap on the live-event publisher; each capture clock's
+ *    zero on process.hrtime comes from the capture pool's instrumentation hook (exact: the clock's own origin,
+ *    mapped through the capture thread's performance-to-hrtime offset). With CAPTURE_THREADS >= 1 (the
+ *    default) the reads are stamped on a capture thread; CAPTURE_THREADS=0 stamps them on the main thread.
  *  - event-loop delay p99 (perf_hooks.monitorEventLoopDelay, 10 ms resolution; the histogram holds whole
  *    sampling intervals, so 10 ms is subtracted), CPU (process.cpuUsage) per
  *    stream, RSS and heap growth over the pre-level baseline per stream, runs completed per minute.
@@ -27,6 +27,7 @@ import 'reflect-metadata';
 import net from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { AnswerCapturePool } from '../src/runs/capture/answer-capture-pool';
 import { RunEventPublisher } from '../src/runs/live/run-event-publisher';
 import { RunExecutor } from '../src/runs/run-executor.service';
 import { RunProcessor } from '../src/runs/run.processor';
@@ -78,6 +79,7 @@ function hrOffsetMs(): number {
 
 interface TappedRun {
   stream: number;
+  /** The capture clock's zero in this thread's performance.now() ms. */
   zeroMs: number;
   atUs: number[];
 }
@@ -85,25 +87,32 @@ interface TappedRun {
 /** Chunks seen by the live-event publisher, per run attempt. */
 const tapped = new Map<string, TappedRun>();
 
-function installTap(): void {
+function tappedRun(key: string): TappedRun {
+  let r = tapped.get(key);
+  if (r === undefined) {
+    r = { stream: NaN, zeroMs: NaN, atUs: [] };
+    tapped.set(key, r);
+  }
+  return r;
+}
+
+/**
+ * Arrival times come from the live-event publisher (every chunk, on the main thread); each capture clock's
+ * zero comes from the capture pool's instrumentation hook, on the shared monotonic clock.
+ */
+function installTap(pool: AnswerCapturePool, offsetMs: number): void {
+  pool.onClockOrigin = (tag, originHrMs) => {
+    tappedRun(tag).zeroMs = originHrMs - offsetMs;
+  };
   // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with .call below
-  const original = RunEventPublisher.prototype.chunk;
-  RunEventPublisher.prototype.chunk = function (this: RunEventPublisher, run, chunk) {
-    const now = performance.now();
-    const key = `${run.runId}:${run.attempt}`;
-    let r = tapped.get(key);
-    if (r === undefined) {
-      r = {
-        stream: chunk.index === 0 ? Number(/^S(\d+) /.exec(chunk.text)?.[1] ?? NaN) : NaN,
-        zeroMs: Infinity,
-        atUs: [],
-      };
-      tapped.set(key, r);
+  const original = RunEventPublisher.prototype.chunks;
+  RunEventPublisher.prototype.chunks = function (this: RunEventPublisher, run, chunks) {
+    const r = tappedRun(`${run.runId}:${run.attempt}`);
+    for (const chunk of chunks) {
+      if (chunk.index === 0) r.stream = Number(/^S(\d+) /.exec(chunk.text)?.[1] ?? NaN);
+      r.atUs.push(chunk.atUs);
     }
-    r.atUs.push(chunk.atUs);
-    const zero = now - chunk.atUs / 1000;
-    if (zero < r.zeroMs) r.zeroMs = zero;
-    original.call(this, run, chunk);
+    original.call(this, run, chunks);
   };
 }
 
@@ -203,11 +212,13 @@ async function main(): Promise<void> {
     LOAD_MIN_TOKENS: String(MIN_TOKENS),
     LOAD_MAX_TOKENS: String(MAX_TOKENS),
   });
-  installTap();
   const app = await startTestApp({ ...env, ROLE: 'all', SCHEDULER_ENABLED: 'false', PORT: '0' });
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
   const offsetMs = hrOffsetMs();
+  const pool = app.app.get(AnswerCapturePool);
+  const captureThreads = pool.threadCount;
+  installTap(pool, offsetMs);
   const results: { pipeline: LevelFigures; bare: LevelFigures }[] = [];
   try {
     const { scope, runQueue, queue } = await benchScope(app, provider.baseUrl);
@@ -244,7 +255,7 @@ async function main(): Promise<void> {
       let chunks = 0;
       for (const r of tapped.values()) {
         const writes = provider.streams.get(r.stream);
-        if (!writes) continue;
+        if (!writes || Number.isNaN(r.zeroMs)) continue;
         for (let k = 0; k < r.atUs.length && k < writes.length; k++) {
           const arrivalMs = r.zeroMs + r.atUs[k]! / 1000;
           if (arrivalMs < w.t0 || arrivalMs > w.t1) continue;
@@ -283,6 +294,8 @@ async function main(): Promise<void> {
         windowS: WINDOW_S,
         tokensPerSec: RATE,
         tokens: [MIN_TOKENS, MAX_TOKENS],
+        captureThreads,
+        liveChunkBatchMs: Number(process.env.LIVE_CHUNK_BATCH_MS ?? 50),
       },
       load: { start: load.loadavg, end: endLoad.loadavg },
       levels: results,

@@ -39,6 +39,8 @@ export const configSchema = z.object({
   RUN_BACKOFF_MS: positiveInt(2000),
   RUN_DEADLINE_MS: positiveInt(180_000),
   STREAM_IDLE_TIMEOUT_MS: positiveInt(30_000),
+  CAPTURE_THREADS: z.coerce.number().int().min(0).max(64).default(2),
+  LIVE_CHUNK_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(50),
   SHUTDOWN_GRACE_MS: positiveInt(25_000),
   EGRESS_ALLOW_PRIVATE: boolish,
   /** JSON: { "<provider>:<model>" or "<model>": { "inputPerMillion": USD, "outputPerMillion": USD } }. */

@@ -1,20 +1,15 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type LookupFunction } from 'node:net';
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { type EngineParameters, type ProviderKindName } from '../engines/dto/engine.dto';
 import { type EngineRecord } from '../engines/engine.repository';
-import { AnthropicProvider } from '../llm/anthropic/anthropic.provider';
 import { DemoEngineServer, DEMO_MODEL } from '../llm/demo/demo-engine-server';
-import { GeminiProvider } from '../llm/gemini/gemini.provider';
 import { type LlmProvider, type LlmRequest, type LlmRequestParameters } from '../llm/llm-provider';
-import { OllamaNativeProvider } from '../llm/ollama/ollama-native.provider';
-import { OpenAiCompatibleProvider } from '../llm/openai-compatible/openai-compatible.provider';
-import { OpenAiProvider } from '../llm/openai/openai.provider';
-import { PerplexityProvider } from '../llm/perplexity/perplexity.provider';
-import { egressLookup } from '../llm/http/egress-guard';
+import { buildProviders, type ProviderHttpSettings, type ProviderKey } from '../llm/provider-adapters';
 
 export interface ResolvedEngine {
+  /** Names the adapter, so a capture thread holding its own adapters streams through the same one. */
+  providerKey: ProviderKey;
   provider: LlmProvider;
   request: LlmRequest;
 }
@@ -27,38 +22,26 @@ export interface EngineCallInput {
   runId: string;
 }
 
+export function providerHttpSettings(config: AppConfig): ProviderHttpSettings {
+  return {
+    allowPrivate: config.EGRESS_ALLOW_PRIVATE,
+    idleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
+    deadlineMs: config.RUN_DEADLINE_MS,
+  };
+}
+
 /**
  * Maps an engine's provider kind to the adapter that streams it, so the pipeline never branches on vendors.
- * Every adapter connects through the egress guard (no private, loopback, link-local or metadata addresses
- * unless EGRESS_ALLOW_PRIVATE) and refuses redirects. The demo engine is an embedded OpenAI-compatible
- * server on loopback, reached without the guard: demo runs travel the same HTTP capture path as real ones.
+ * Demo runs travel the same HTTP capture path as real ones.
  */
 @Injectable()
 export class ProviderRegistry implements OnApplicationShutdown {
-  private readonly providers: Record<Exclude<ProviderKindName, 'demo'>, LlmProvider> & {
-    ollamaNative: LlmProvider;
-    demo: LlmProvider;
-  };
+  private readonly providers: Record<ProviderKey, LlmProvider>;
   private demoServer: DemoEngineServer | null = null;
   private demoBaseUrl: Promise<string> | null = null;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const lookup: LookupFunction = egressLookup({ allowPrivate: config.EGRESS_ALLOW_PRIVATE });
-    const http = {
-      lookup,
-      allowPrivate: config.EGRESS_ALLOW_PRIVATE,
-      idleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
-      deadlineMs: config.RUN_DEADLINE_MS,
-    };
-    this.providers = {
-      openai: new OpenAiProvider(http),
-      anthropic: new AnthropicProvider(http),
-      gemini: new GeminiProvider(http),
-      perplexity: new PerplexityProvider(http),
-      'openai-compatible': new OpenAiCompatibleProvider(http),
-      ollamaNative: new OllamaNativeProvider(http),
-      demo: new OpenAiCompatibleProvider({ idleTimeoutMs: http.idleTimeoutMs, deadlineMs: http.deadlineMs }),
-    };
+    this.providers = buildProviders(providerHttpSettings(config));
   }
 
   async resolve(input: EngineCallInput): Promise<ResolvedEngine> {
@@ -77,31 +60,27 @@ export class ProviderRegistry implements OnApplicationShutdown {
       case 'anthropic':
       case 'gemini':
       case 'perplexity':
-        return { provider: this.providers[kind], request: base };
+        return this.adapter(kind, base);
       case 'openai-compatible':
-        return {
-          provider: parameters.ollamaNative
-            ? this.providers.ollamaNative
-            : this.providers['openai-compatible'],
-          request: base,
-        };
+        return this.adapter(parameters.ollamaNative ? 'ollamaNative' : 'openai-compatible', base);
       case 'demo':
-        return {
-          provider: this.providers.demo,
-          request: {
-            baseUrl: await this.demoUrl(),
-            model: DEMO_MODEL,
-            prompt: input.prompt,
-            parameters,
-            extraBody: {
-              streamrank_demo: {
-                brands: input.brandNames,
-                seed: `${engine.parameters.seed ?? ''}:${input.runId}`,
-              },
+        return this.adapter('demo', {
+          baseUrl: await this.demoUrl(),
+          model: DEMO_MODEL,
+          prompt: input.prompt,
+          parameters,
+          extraBody: {
+            streamrank_demo: {
+              brands: input.brandNames,
+              seed: `${engine.parameters.seed ?? ''}:${input.runId}`,
             },
           },
-        };
+        });
     }
+  }
+
+  private adapter(providerKey: ProviderKey, request: LlmRequest): ResolvedEngine {
+    return { providerKey, provider: this.providers[providerKey], request };
   }
 
   private demoUrl(): Promise<string> {

@@ -2,14 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { BrandRepository, type BrandRecord } from '../brands/brand.repository';
-import { StreamCapture } from '../capture/stream-capture';
 import { type CapturedStream } from '../capture/captured-stream';
 import { type DetectedMention } from '../detection/incremental-matcher';
-import { IncrementalMatcher } from '../detection/incremental-matcher';
 import { EngineRepository, type EngineRecord } from '../engines/engine.repository';
 import { EngineService } from '../engines/engine.service';
 import { Clock } from '../infra/clock/clock';
-import { SystemMonotonicClock } from '../llm/monotonic-clock';
 import { ProviderError } from '../llm/provider-error';
 import { ProjectService } from '../projects/project.service';
 import { PromptRepository } from '../prompts/prompt.repository';
@@ -20,10 +17,12 @@ import {
   type PartialCapture,
   type StartedAttempt,
 } from './run-ledger.repository';
+import { AnswerCapturePool } from './capture/answer-capture-pool';
 import { ProviderRegistry } from './provider-registry';
 import { estimateCostUsd } from './cost-estimator';
 import { LoopTurns } from './loop-turns';
-import { analyzeAnswer, citationRows } from './run-analysis';
+import { analyzeAnswer, citationRows, type AnswerAnalysis } from './run-analysis';
+import { type BrandKind } from '../scoring/run-scorer';
 import { EngineBusyDeferral, RateLimitDeferral, RetryableRunError } from './run-errors';
 import { EngineThrottle, type Admission } from './engine-throttle';
 import { RunEventPublisher } from './live/run-event-publisher';
@@ -75,6 +74,7 @@ export class RunExecutor implements OnApplicationShutdown {
     private readonly webhooks: WebhookNotifier,
     private readonly throttle: EngineThrottle,
     private readonly alerts: AlertEvaluationQueue,
+    private readonly captures: AnswerCapturePool,
   ) {}
 
   async execute(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
@@ -134,23 +134,28 @@ export class RunExecutor implements OnApplicationShutdown {
         brandNames: brands.map((b) => b.name),
         runId,
       });
-      const matcher = new IncrementalMatcher(brands.map(toBrandSpec));
-      const mentions: DetectedMention[] = [];
-      const clock = new SystemMonotonicClock();
-      const { capture, error } = await StreamCapture.run(
-        resolved.provider,
-        resolved.request,
-        { signal: controller.signal, clock },
-        (chunk) => {
-          // Live events are fire-and-forget: they never wait for Redis nor throw into the capture.
-          this.live.chunk(attempt, chunk);
-          for (const m of matcher.push(chunk.text, chunk.atUs)) {
-            mentions.push(m);
-            this.live.mention(attempt, m);
-          }
+      const brandKinds = brands.map((b) => ({ id: b.id, kind: b.kind }));
+      const { capture, error, mentions, analysis } = await this.captures.capture(
+        resolved,
+        {
+          request: resolved.request,
+          brands: brands.map(toBrandSpec),
+          contentIdleMs: this.config.STREAM_IDLE_TIMEOUT_MS,
+          liveBatchMs: this.config.LIVE_CHUNK_BATCH_MS,
+          analysis: {
+            brands: brandKinds,
+            settings: { foldTokens: project.foldTokens, halfLifeMs: project.halfLifeMs },
+          },
         },
-        // No answer or reasoning text for this long is a stall, even while keep-alive pings arrive.
-        { contentIdleMs: this.config.STREAM_IDLE_TIMEOUT_MS },
+        controller.signal,
+        {
+          // Live events are fire-and-forget: they never wait for Redis nor throw into the capture.
+          chunks: (chunks) => this.live.chunks(attempt, chunks),
+          mentions: (found) => {
+            for (const m of found) this.live.mention(attempt, m);
+          },
+        },
+        `${attempt.runId}:${attempt.attempt}`,
       );
       if (error && controller.signal.reason instanceof WorkerShutdown) {
         return await this.interrupted(attempt);
@@ -172,11 +177,13 @@ export class RunExecutor implements OnApplicationShutdown {
         if (!final) throw new RetryableRunError(failure.message, failure.reasonCode, failure.retryAfterMs);
         return outcome;
       }
-      for (const m of matcher.end()) {
-        mentions.push(m);
-        this.live.mention(attempt, m);
-      }
-      await this.persist(attempt, engine, capture, mentions, brands, project);
+      await this.persist(
+        attempt,
+        engine,
+        capture,
+        brands,
+        analysis ?? (await this.analyze(capture, mentions, brandKinds, project)),
+      );
       return 'succeeded';
     } catch (e) {
       if (e instanceof StaleAttemptError) {
@@ -195,22 +202,23 @@ export class RunExecutor implements OnApplicationShutdown {
     }
   }
 
+  /** On the main thread (CAPTURE_THREADS=0): a few milliseconds' worth per event-loop turn. */
+  private analyze(
+    capture: CapturedStream,
+    mentions: DetectedMention[],
+    brands: { id: string; kind: BrandKind }[],
+    project: { foldTokens: number; halfLifeMs: number },
+  ): Promise<AnswerAnalysis> {
+    return this.analysisTurns.run(() => analyzeAnswer(capture, mentions, brands, project));
+  }
+
   private async persist(
     attempt: StartedAttempt,
     engine: EngineRecord,
     capture: CapturedStream,
-    mentions: DetectedMention[],
     brands: BrandRecord[],
-    project: { foldTokens: number; halfLifeMs: number },
+    analysis: AnswerAnalysis,
   ): Promise<void> {
-    const analysis = await this.analysisTurns.run(() =>
-      analyzeAnswer(
-        capture,
-        mentions,
-        brands.map((b) => ({ id: b.id, kind: b.kind })),
-        project,
-      ),
-    );
     const flags =
       capture.finishReason && FLAGGED_FINISH_REASONS.has(capture.finishReason) ? [capture.finishReason] : [];
     await this.ledger.saveRunResult(

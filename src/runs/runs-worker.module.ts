@@ -4,6 +4,7 @@ import { BrandsModule } from '../brands/brands.module';
 import { EnginesModule } from '../engines/engines.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { PromptsModule } from '../prompts/prompts.module';
+import { AnswerCapturePool } from './capture/answer-capture-pool';
 import { EngineThrottle } from './engine-throttle';
 import { RunEventPublisher } from './live/run-event-publisher';
 import { ProviderRegistry } from './provider-registry';
@@ -18,6 +19,7 @@ import { RunProcessor } from './run.processor';
     EngineThrottle,
     RunLedgerRepository,
     ProviderRegistry,
+    AnswerCapturePool,
     RunEventPublisher,
     RunExecutor,
     RunProcessor,

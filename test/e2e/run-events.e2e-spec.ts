@@ -122,7 +122,13 @@ const dataOf = <T>(e: SseEvent) => e.data as T;
 
 describe('live run events over SSE (e2e, cross-replica)', () => {
   const prefix = isolatedQueuePrefix('live');
-  const env = { QUEUE_PREFIX: prefix, EGRESS_ALLOW_PRIVATE: 'true', RUN_BACKOFF_MS: '50' };
+  // Chunks 60 ms apart in live batches of up to 150 ms: log entries holding several chunks.
+  const env = {
+    QUEUE_PREFIX: prefix,
+    EGRESS_ALLOW_PRIVATE: 'true',
+    RUN_BACKOFF_MS: '50',
+    LIVE_CHUNK_BATCH_MS: '150',
+  };
   let fake: FakeOpenAiServer;
   let origin: string;
   let api: TestApp;
@@ -232,7 +238,7 @@ describe('live run events over SSE (e2e, cross-replica)', () => {
       expect(scores.find((s) => s.brandId === f.brands.Acme)?.mentioned).toBe(true);
       // Every event carries a Redis stream id, strictly increasing.
       const ids = live.events.map((e) => e.id!);
-      expect(ids.every((id) => /^\d+-\d+$/.test(id))).toBe(true);
+      expect(ids.every((id) => /^\d+-\d+(\.\d+)?$/.test(id))).toBe(true);
       expect([...ids].sort(compareIds)).toEqual(ids);
     });
 
@@ -246,6 +252,27 @@ describe('live run events over SSE (e2e, cross-replica)', () => {
       expect(resumed.events.map((e) => [e.id, e.event])).toEqual(
         live.events.slice(cut + 1).map((e) => [e.id, e.event]),
       );
+    });
+
+    it('resumes from the middle of a log entry holding several chunks', async () => {
+      // A chunk with id <entry>.<k>: the k-th chunk of one batched log entry.
+      const cut = live.events.findIndex((e) => /\.\d+$/.test(e.id!));
+      expect(cut).toBeGreaterThan(0);
+      const resumed = await openSse(port, `/v1/runs/${runId}/events`, {
+        ...ws.auth('read'),
+        'Last-Event-ID': live.events[cut]!.id!,
+      });
+      await withTimeout(resumed.ended, 5000, 'the end of the resumed stream');
+      expect(resumed.events.map((e) => [e.id, e.event, e.data])).toEqual(
+        live.events.slice(cut + 1).map((e) => [e.id, e.event, e.data]),
+      );
+      // And from just before it: the rest of that entry comes first.
+      const before = await openSse(port, `/v1/runs/${runId}/events`, {
+        ...ws.auth('read'),
+        'Last-Event-ID': live.events[cut - 1]!.id!,
+      });
+      await withTimeout(before.ended, 5000, 'the end of the resumed stream');
+      expect(before.events.map((e) => e.id)).toEqual(live.events.slice(cut).map((e) => e.id));
     });
 
     it('closes at once when the client already has the terminal event', async () => {
@@ -330,8 +357,13 @@ describe('live run events over SSE (e2e, cross-replica)', () => {
   });
 });
 
+/** `<ms>-<seq>[.<k>]`, compared part by part (no `.<k>` is k = 0). */
 function compareIds(a: string, b: string): number {
-  const [am, as] = a.split('-').map(BigInt) as [bigint, bigint];
-  const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
-  return am === bm ? Number(as - bs) : am < bm ? -1 : 1;
+  const pa = a.split(/[-.]/).map(BigInt);
+  const pb = b.split(/[-.]/).map(BigInt);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0n) - (pb[i] ?? 0n);
+    if (d !== 0n) return d < 0n ? -1 : 1;
+  }
+  return 0;
 }

@@ -35,20 +35,35 @@ export function decodeMessage(message: string): RunEvent | null {
   };
 }
 
-const STREAM_ID = /^(\d{1,20})-(\d{1,20})$/;
+/** An event id: the Redis stream id of its log entry (`<ms>-<seq>`), plus `.<k>` for the k-th chunk of an entry. */
+const EVENT_ID = /^(\d{1,20})-(\d{1,20})(?:\.(\d{1,9}))?$/;
 
 export function isStreamId(id: string | undefined): id is string {
-  return id !== undefined && STREAM_ID.test(id);
+  return id !== undefined && EVENT_ID.test(id);
 }
 
-/** Orders two Redis stream ids (`<ms>-<seq>`). */
+/** Orders two event ids (`<ms>-<seq>[.<k>]`; no `.<k>` is k = 0). */
 export function compareStreamIds(a: string, b: string): number {
-  const [am = '0', as = '0'] = a.split('-');
-  const [bm = '0', bs = '0'] = b.split('-');
-  const ms = BigInt(am) - BigInt(bm);
-  if (ms !== 0n) return ms < 0n ? -1 : 1;
-  const seq = BigInt(as) - BigInt(bs);
-  return seq === 0n ? 0 : seq < 0n ? -1 : 1;
+  const [am = '0', as = '0', ak = '0'] = a.split(/[-.]/);
+  const [bm = '0', bs = '0', bk = '0'] = b.split(/[-.]/);
+  for (const d of [BigInt(am) - BigInt(bm), BigInt(as) - BigInt(bs), BigInt(ak) - BigInt(bk)])
+    if (d !== 0n) return d < 0n ? -1 : 1;
+  return 0;
+}
+
+/**
+ * A `chunk` log entry holds consecutive answer chunks (a JSON array; an entry written by an older worker holds
+ * one object). Each becomes its own `chunk` event: the first keeps the entry's id, the k-th gets `<id>.<k>`,
+ * so Last-Event-ID can resume in the middle of an entry.
+ */
+export function expandEvent(event: RunEvent): RunEvent[] {
+  if (event.type !== 'chunk' || !event.data.startsWith('[')) return [event];
+  const chunks = JSON.parse(event.data) as unknown[];
+  return chunks.map((chunk, k) => ({
+    id: k === 0 ? event.id : `${event.id}.${k}`,
+    type: 'chunk',
+    data: JSON.stringify(chunk),
+  }));
 }
 
 /** Whether an event ends a run's stream. `status: succeeded` is followed by `scores`, which ends it. */

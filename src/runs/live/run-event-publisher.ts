@@ -125,8 +125,18 @@ export class RunEventPublisher {
     this.publish(run, 'status', data, true);
   }
 
-  chunk(run: RunRef, chunk: { index: number; text: string; atUs: number }): void {
-    this.publish(run, 'chunk', { index: chunk.index, text: chunk.text, arrivalMs: chunk.atUs / 1000 }, false);
+  /**
+   * Consecutive answer chunks as one log entry (type `chunk`, data a JSON array of {index,text,arrivalMs});
+   * the SSE endpoint hands each chunk to clients as its own `chunk` event (see expandChunkEntry).
+   */
+  chunks(run: RunRef, chunks: readonly { index: number; text: string; atUs: number }[]): void {
+    if (chunks.length === 0) return;
+    this.publish(
+      run,
+      'chunk',
+      chunks.map((c) => ({ index: c.index, text: c.text, arrivalMs: c.atUs / 1000 })),
+      false,
+    );
   }
 
   mention(
@@ -164,7 +174,12 @@ export class RunEventPublisher {
     this.publish(run, 'scores', data, false);
   }
 
-  private publish(run: RunRef, type: RunEventType, data: Record<string, unknown>, feed: boolean): void {
+  private publish(
+    run: RunRef,
+    type: RunEventType,
+    data: Record<string, unknown> | Record<string, unknown>[],
+    feed: boolean,
+  ): void {
     try {
       if (this.redis.status !== 'ready' || this.inFlight >= MAX_IN_FLIGHT) {
         this.drop(run.runId, `redis ${this.redis.status}, ${this.inFlight} in flight`);
@@ -180,7 +195,7 @@ export class RunEventPublisher {
           JSON.stringify(data),
           runChannel(prefix, run.runId),
           projectChannel(prefix, run.projectId),
-          feed ? JSON.stringify({ runId: run.runId, ...data }) : '',
+          feed && !Array.isArray(data) ? JSON.stringify({ runId: run.runId, ...data }) : '',
         ],
       });
       if (!this.flushScheduled) {

@@ -15,6 +15,7 @@ import { RunQueryService } from '../run-query.service';
 import { RunEventHub } from './run-event-hub';
 import {
   compareStreamIds,
+  expandEvent,
   isStreamId,
   isTerminal,
   projectChannel,
@@ -66,7 +67,9 @@ export class RunEventsController {
     description:
       'Server-Sent Events: `chunk` {index,text,arrivalMs}, `mention` {brandId,matched,charStart,charEnd,' +
       'visibleAtMs}, `status` {status,attempt,reason?,message?}, `scores` {scores}. Closes after the terminal ' +
-      'event (`scores` after success, `status` failed/skipped).',
+      "event (`scores` after success, `status` failed/skipped). Event ids are the run log's stream ids " +
+      '(`<ms>-<seq>`, with `.<k>` for the k-th chunk of a log entry holding several); send the last one back ' +
+      'as Last-Event-ID to resume.',
     content: sseContent,
   })
   async runEvents(
@@ -99,9 +102,11 @@ export class RunEventsController {
       else if (event.type === 'status' && statusOf(event) === 'succeeded')
         graceTimer ??= setTimeout(() => stream.close(), SCORES_GRACE_MS);
     };
-    const unsubscribe = await this.subscribeOr503(runChannel(prefix, runId), (event) => {
-      if (replaying) pending.push(event);
-      else deliver(event);
+    const unsubscribe = await this.subscribeOr503(runChannel(prefix, runId), (entry) => {
+      for (const event of expandEvent(entry)) {
+        if (replaying) pending.push(event);
+        else deliver(event);
+      }
     });
     stream.onClose(unsubscribe);
     stream.onClose(this.hub.track(() => stream.close()));
@@ -170,7 +175,7 @@ export class RunEventsController {
     for (const [id, fields] of entries) {
       const type = field(fields, 't');
       const data = field(fields, 'd');
-      if (type && data) events.push({ id, type: type as RunEventType, data });
+      if (type && data) events.push(...expandEvent({ id, type: type as RunEventType, data }));
     }
     return events;
   }

@@ -1,0 +1,47 @@
+import { type LookupFunction } from 'node:net';
+import { AnthropicProvider } from './anthropic/anthropic.provider';
+import { GeminiProvider } from './gemini/gemini.provider';
+import { egressLookup } from './http/egress-guard';
+import { type LlmProvider } from './llm-provider';
+import { OllamaNativeProvider } from './ollama/ollama-native.provider';
+import { OpenAiCompatibleProvider } from './openai-compatible/openai-compatible.provider';
+import { OpenAiProvider } from './openai/openai.provider';
+import { PerplexityProvider } from './perplexity/perplexity.provider';
+
+/** How adapters reach the network; plain data, so a capture thread can build the same adapters. */
+export interface ProviderHttpSettings {
+  allowPrivate: boolean;
+  idleTimeoutMs: number;
+  deadlineMs: number;
+}
+
+/** One adapter per wire protocol (an engine's provider kind, plus Ollama's native API). */
+export type ProviderKey =
+  'openai' | 'anthropic' | 'gemini' | 'perplexity' | 'openai-compatible' | 'ollamaNative' | 'demo';
+
+/**
+ * Every adapter connects through the egress guard (no private, loopback, link-local or metadata addresses
+ * unless allowPrivate) and refuses redirects. The demo engine is an embedded OpenAI-compatible server on
+ * loopback, reached without the guard: demo runs travel the same HTTP capture path as real ones.
+ */
+export function buildProviders(settings: ProviderHttpSettings): Record<ProviderKey, LlmProvider> {
+  const lookup: LookupFunction = egressLookup({ allowPrivate: settings.allowPrivate });
+  const http = {
+    lookup,
+    allowPrivate: settings.allowPrivate,
+    idleTimeoutMs: settings.idleTimeoutMs,
+    deadlineMs: settings.deadlineMs,
+  };
+  return {
+    openai: new OpenAiProvider(http),
+    anthropic: new AnthropicProvider(http),
+    gemini: new GeminiProvider(http),
+    perplexity: new PerplexityProvider(http),
+    'openai-compatible': new OpenAiCompatibleProvider(http),
+    ollamaNative: new OllamaNativeProvider(http),
+    demo: new OpenAiCompatibleProvider({
+      idleTimeoutMs: settings.idleTimeoutMs,
+      deadlineMs: settings.deadlineMs,
+    }),
+  };
+}

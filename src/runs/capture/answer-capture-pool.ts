@@ -1,0 +1,232 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { type AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { CompiledWatchlist } from '../../detection/compiled-watchlist';
+import { SystemMonotonicClock } from '../../llm/monotonic-clock';
+import { type ProviderKey } from '../../llm/provider-adapters';
+import { providerHttpSettings, type ResolvedEngine } from '../provider-registry';
+import {
+  captureAnswer,
+  type AnswerCaptureJob,
+  type AnswerCaptureResult,
+  type LiveAnswerListener,
+} from './answer-capture';
+import {
+  deserializeProviderError,
+  perfToHrOffsetMs,
+  type CaptureRecord,
+  type CaptureThreadData,
+  type FromCaptureThread,
+  type ToCaptureThread,
+} from './capture-protocol';
+
+/** How long shutdown waits for captures still in a thread before stopping the threads. */
+const SHUTDOWN_WAIT_MS = 5_000;
+
+interface PendingCapture {
+  listener: LiveAnswerListener;
+  onOrigin: (originHrMs: number) => void;
+  resolve: (result: AnswerCaptureResult) => void;
+  reject: (error: Error) => void;
+}
+
+/** One capture thread and the answers it is streaming. */
+class CaptureThread {
+  private readonly pending = new Map<number, PendingCapture>();
+  private nextId = 1;
+  private stopped = false;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly onStopped: (thread: CaptureThread, reason: Error) => void,
+  ) {
+    worker.on('message', (records: FromCaptureThread) => {
+      for (const record of records) this.dispatch(record);
+    });
+    worker.on('error', (e) => this.stop(e));
+    worker.on('exit', (code) => this.stop(new Error(`capture thread exited with code ${code}`)));
+    // Captures in flight keep the process busy anyway; an idle thread must not keep it alive.
+    worker.unref();
+  }
+
+  get load(): number {
+    return this.pending.size;
+  }
+
+  get alive(): boolean {
+    return !this.stopped;
+  }
+
+  capture(
+    providerKey: ProviderKey,
+    job: AnswerCaptureJob,
+    signal: AbortSignal,
+    listener: LiveAnswerListener,
+    onOrigin: (originHrMs: number) => void,
+  ): Promise<AnswerCaptureResult> {
+    const id = this.nextId++;
+    return new Promise<AnswerCaptureResult>((resolve, reject) => {
+      const onAbort = (): void => {
+        const reason: unknown = signal.reason;
+        this.post({ type: 'abort', id, reason: reason instanceof Error ? reason.message : String(reason) });
+      };
+      const settle = (): void => {
+        signal.removeEventListener('abort', onAbort);
+        this.pending.delete(id);
+      };
+      this.pending.set(id, {
+        listener,
+        onOrigin,
+        resolve: (result) => {
+          settle();
+          resolve(result);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
+      this.post({ type: 'start', id, providerKey, job });
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  async terminate(): Promise<void> {
+    this.stopped = true;
+    await this.worker.terminate();
+  }
+
+  private post(message: ToCaptureThread): void {
+    if (!this.stopped) this.worker.postMessage(message);
+  }
+
+  private dispatch(record: CaptureRecord): void {
+    const p = this.pending.get(record.id);
+    if (p === undefined) return;
+    switch (record.type) {
+      case 'started':
+        p.onOrigin(record.originHrMs);
+        break;
+      case 'chunks':
+        p.listener.chunks(record.chunks);
+        break;
+      case 'mentions':
+        p.listener.mentions(record.mentions);
+        break;
+      case 'done':
+        p.resolve({
+          capture: record.capture,
+          error: record.error === null ? null : deserializeProviderError(record.error),
+          mentions: record.mentions,
+          analysis: record.analysis,
+        });
+        break;
+      case 'crashed': {
+        const error = new Error(`capture thread: ${record.message}`);
+        if (record.stack !== undefined) error.stack = record.stack;
+        p.reject(error);
+        break;
+      }
+    }
+  }
+
+  private stop(reason: Error): void {
+    if (this.stopped && this.pending.size === 0) return;
+    this.stopped = true;
+    for (const p of [...this.pending.values()]) p.reject(reason);
+    this.onStopped(this, reason);
+  }
+}
+
+/**
+ * Streams answers on CAPTURE_THREADS worker threads (0: on the main thread). A capture thread owns the
+ * provider sockets: it timestamps every read, decodes, records and detects mentions, and sends chunks,
+ * mentions and the final capture back batched per event-loop turn. So arrival times do not depend on how busy
+ * the main thread is with queue traffic, database writes, analysis and live events, and the main thread's
+ * event loop stays free of per-read work. Each answer goes to the thread streaming the fewest; a thread that
+ * dies fails its answers as errors (the queue retries the runs) and is replaced on the next capture.
+ */
+@Injectable()
+export class AnswerCapturePool implements OnApplicationShutdown {
+  private readonly logger = new Logger(AnswerCapturePool.name);
+  private readonly size: number;
+  private readonly threadData: CaptureThreadData;
+  private threads: CaptureThread[] = [];
+  private readonly hrOffsetMs = perfToHrOffsetMs();
+  private closing = false;
+  /**
+   * Instrumentation (the load benchmark): each capture clock's zero on process.hrtime, in ms, so arrival
+   * times (µs since that zero) can be compared with another process's write times.
+   */
+  onClockOrigin: ((tag: string, originHrMs: number) => void) | null = null;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.size = config.CAPTURE_THREADS;
+    this.threadData = { http: providerHttpSettings(config) };
+  }
+
+  get threadCount(): number {
+    return this.size;
+  }
+
+  /** Streams one answer; `tag` names it for instrumentation only. */
+  capture(
+    resolved: ResolvedEngine,
+    job: AnswerCaptureJob,
+    signal: AbortSignal,
+    listener: LiveAnswerListener,
+    tag: string,
+  ): Promise<AnswerCaptureResult> {
+    if (this.size === 0) {
+      const watchlist = new CompiledWatchlist(job.brands);
+      const clock = new SystemMonotonicClock();
+      this.onClockOrigin?.(tag, clock.originMs + this.hrOffsetMs);
+      return captureAnswer(resolved.provider, job, signal, listener, watchlist, clock);
+    }
+    if (this.closing) return Promise.reject(new Error('capture threads are shutting down'));
+    return this.pick().capture(resolved.providerKey, job, signal, listener, (origin) =>
+      this.onClockOrigin?.(tag, origin),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    const threads = this.threads;
+    await Promise.all(threads.map((t) => t.drain(SHUTDOWN_WAIT_MS)));
+    this.threads = [];
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
+
+  private pick(): CaptureThread {
+    while (this.threads.length < this.size) this.threads.push(this.spawn());
+    let best = this.threads[0]!;
+    for (const t of this.threads) if (t.load < best.load) best = t;
+    return best;
+  }
+
+  private spawn(): CaptureThread {
+    return new CaptureThread(startCaptureWorker(this.threadData), (thread, reason) => {
+      this.threads = this.threads.filter((t) => t !== thread);
+      if (!this.closing) this.logger.error({ err: reason }, 'capture thread stopped; it is replaced');
+    });
+  }
+}
+
+/** The thread entry next to this file: compiled JavaScript, or TypeScript through the swc hook in dev/tests. */
+function startCaptureWorker(workerData: CaptureThreadData): Worker {
+  const entry = path.join(__dirname, `capture-thread${path.extname(__filename)}`);
+  if (!entry.endsWith('.ts')) return new Worker(entry, { workerData });
+  const register = path.resolve(__dirname, '../../../scripts/swc-register.js');
+  return new Worker(`require(${JSON.stringify(register)});\nrequire(${JSON.stringify(entry)});`, {
+    eval: true,
+    workerData,
+  });
+}

@@ -1,0 +1,85 @@
+import { type CapturedStream, type LiveTextChunk } from '../../capture/captured-stream';
+import { type DetectedMention } from '../../detection/incremental-matcher';
+import { ProviderError, type ProviderErrorCode } from '../../llm/provider-error';
+import { type ProviderHttpSettings, type ProviderKey } from '../../llm/provider-adapters';
+import { type AnswerAnalysis } from '../run-analysis';
+import { type AnswerCaptureJob } from './answer-capture';
+
+/** Passed to every capture thread when it starts. */
+export interface CaptureThreadData {
+  http: ProviderHttpSettings;
+}
+
+/** Main thread to capture thread. */
+export type ToCaptureThread =
+  | { type: 'start'; id: number; providerKey: ProviderKey; job: AnswerCaptureJob }
+  | { type: 'abort'; id: number; reason: string };
+
+export interface SerializedProviderError {
+  code: ProviderErrorCode;
+  message: string;
+  retryable: boolean;
+  httpStatus?: number;
+  retryAfterMs?: number;
+}
+
+/**
+ * Capture thread to main thread: one message per event-loop turn of the capture thread, holding every record
+ * of that turn in order (so a run's chunks always precede its result).
+ */
+export type FromCaptureThread = CaptureRecord[];
+
+export type CaptureRecord =
+  /** The capture clock's zero on the shared monotonic clock (process.hrtime, in ms); for instrumentation. */
+  | { id: number; type: 'started'; originHrMs: number }
+  | { id: number; type: 'chunks'; chunks: LiveTextChunk[] }
+  | { id: number; type: 'mentions'; mentions: readonly DetectedMention[] }
+  /** `capture.chunks` is empty: answerText, chunkEnds and chunkArrivalsUs hold the same. */
+  | {
+      id: number;
+      type: 'done';
+      capture: CapturedStream;
+      error: SerializedProviderError | null;
+      mentions: DetectedMention[];
+      analysis: AnswerAnalysis | null;
+    }
+  /** Something other than a provider failure went wrong: a bug, reported rather than hidden. */
+  | { id: number; type: 'crashed'; message: string; stack?: string };
+
+export function serializeProviderError(e: ProviderError): SerializedProviderError {
+  return {
+    code: e.code,
+    message: e.message,
+    retryable: e.retryable,
+    ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
+    ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
+  };
+}
+
+export function deserializeProviderError(e: SerializedProviderError): ProviderError {
+  return new ProviderError(e.code, e.message, {
+    retryable: e.retryable,
+    ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
+    ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
+  });
+}
+
+/**
+ * Offset from this thread's performance.now() to process.hrtime in ms. Each thread has its own
+ * performance.timeOrigin, but all read the same CLOCK_MONOTONIC through hrtime.
+ */
+export function perfToHrOffsetMs(): number {
+  let best = Infinity;
+  let offset = 0;
+  for (let i = 0; i < 50; i++) {
+    const a = process.hrtime.bigint();
+    const p = performance.now();
+    const b = process.hrtime.bigint();
+    const spread = Number(b - a);
+    if (spread < best) {
+      best = spread;
+      offset = Number((a + b) / 2n) / 1e6 - p;
+    }
+  }
+  return offset;
+}

@@ -1,0 +1,215 @@
+// The capture pool against real HTTP streams from a fake provider in a CHILD process, which stamps every
+// write with process.hrtime (the clock all threads and processes here share). The headline property: reads are
+// stamped on a capture thread, so a blocked main thread (queue traffic, database writes, a long analysis)
+// delays no arrival time; with CAPTURE_THREADS=0 the same blocking shows up in every arrival after it.
+import { type Worker } from 'node:worker_threads';
+import { type LiveTextChunk } from '../../src/capture/captured-stream';
+import { loadConfig } from '../../src/config/app-config';
+import { type DetectedMention } from '../../src/detection/incremental-matcher';
+import { buildProviders } from '../../src/llm/provider-adapters';
+import { AnswerCapturePool } from '../../src/runs/capture/answer-capture-pool';
+import { type AnswerCaptureJob, type AnswerCaptureResult } from '../../src/runs/capture/answer-capture';
+import { perfToHrOffsetMs } from '../../src/runs/capture/capture-protocol';
+import { type ResolvedEngine } from '../../src/runs/provider-registry';
+import { analyzeAnswer, replayMentions } from '../../src/runs/run-analysis';
+import { startLoadProvider, type LoadProvider } from '../../bench/support/bench-env';
+
+const TOKENS = 40;
+const RATE = 100; // tokens/s: a 0.4 s answer
+const BRANDS = [
+  { id: 'acme', name: 'Acme', aliases: [], exclusions: [], domains: ['acme.example.com'] },
+  { id: 'globex', name: 'Globex', aliases: [], exclusions: [], domains: [] },
+  { id: 'initech', name: 'Initech', aliases: [], exclusions: [], domains: [] },
+];
+const SETTINGS = { foldTokens: 20, halfLifeMs: 1000 };
+
+interface Captured {
+  result: AnswerCaptureResult;
+  originHrMs: number;
+  live: { chunks: LiveTextChunk[][]; order: ('chunks' | 'mentions')[]; mentions: DetectedMention[][] };
+}
+
+describe('AnswerCapturePool (capture threads)', () => {
+  let provider: LoadProvider;
+  const pools: AnswerCapturePool[] = [];
+  const hrOffsetMs = perfToHrOffsetMs();
+
+  beforeAll(async () => {
+    provider = await startLoadProvider({
+      LOAD_RATE: String(RATE),
+      LOAD_MIN_TOKENS: String(TOKENS),
+      LOAD_MAX_TOKENS: String(TOKENS),
+    });
+  });
+
+  afterAll(async () => {
+    for (const p of pools) await p.onApplicationShutdown();
+    await provider?.stop();
+  });
+
+  function pool(threads: number): AnswerCapturePool {
+    const p = new AnswerCapturePool(
+      loadConfig({ ...process.env, CAPTURE_THREADS: String(threads), EGRESS_ALLOW_PRIVATE: 'true' }),
+    );
+    pools.push(p);
+    return p;
+  }
+
+  const resolved = (): ResolvedEngine => ({
+    providerKey: 'openai-compatible',
+    provider: buildProviders({ allowPrivate: true, idleTimeoutMs: 10_000, deadlineMs: 30_000 })[
+      'openai-compatible'
+    ],
+    request: { baseUrl: provider.baseUrl, model: 'gpt-fake', prompt: 'best crm?', parameters: {} },
+  });
+
+  const job = (overrides: Partial<AnswerCaptureJob> = {}): AnswerCaptureJob => ({
+    request: resolved().request,
+    brands: BRANDS,
+    contentIdleMs: 10_000,
+    liveBatchMs: 50,
+    analysis: { brands: BRANDS.map((b) => ({ id: b.id, kind: 'competitor' as const })), settings: SETTINGS },
+    ...overrides,
+  });
+
+  async function capture(
+    p: AnswerCapturePool,
+    options: { signal?: AbortSignal; during?: () => void; job?: AnswerCaptureJob } = {},
+  ): Promise<Captured> {
+    const tag = `t${Math.random()}`;
+    let originHrMs = NaN;
+    p.onClockOrigin = (t, origin) => {
+      if (t === tag) originHrMs = origin;
+    };
+    const live: Captured['live'] = { chunks: [], order: [], mentions: [] };
+    const running = p.capture(
+      resolved(),
+      options.job ?? job(),
+      options.signal ?? new AbortController().signal,
+      {
+        chunks: (c) => {
+          live.chunks.push(c);
+          live.order.push('chunks');
+        },
+        mentions: (m) => {
+          live.mentions.push([...m]);
+          live.order.push('mentions');
+        },
+      },
+      tag,
+    );
+    options.during?.();
+    const result = await running;
+    return { result, originHrMs, live };
+  }
+
+  /** Arrival (hrtime ms) minus the fake's write time of each content event, in ms. */
+  async function arrivalErrorsMs(c: Captured): Promise<number[]> {
+    const { capture: cap } = c.result;
+    const stream = Number(/^S(\d+) /.exec(cap.answerText)?.[1]);
+    const deadline = Date.now() + 5_000;
+    while (!provider.streams.has(stream) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const writes = provider.streams.get(stream)!;
+    expect(writes).toHaveLength(TOKENS);
+    // One content event per token; every event of one write shares the write's time and its read's arrival.
+    const arrivals = eventArrivals(cap.answerText, cap.chunkEnds, cap.chunkArrivalsUs);
+    expect(arrivals).toHaveLength(TOKENS);
+    return arrivals.map((atUs, k) => c.originHrMs + atUs / 1000 - Number(writes[k]!) / 1e6);
+  }
+
+  /** Blocks this (the main) thread for `ms`, 100 ms from now. */
+  function blockMainThreadSoon(ms: number): () => void {
+    return () =>
+      void setTimeout(() => {
+        const until = performance.now() + ms;
+        while (performance.now() < until);
+      }, 100);
+  }
+
+  it('stamps reads on a capture thread: a blocked main thread delays no arrival time', async () => {
+    const threaded = await capture(pool(2), { during: blockMainThreadSoon(250) });
+    expect(threaded.result.error).toBeNull();
+    const errors = await arrivalErrorsMs(threaded);
+    // Loopback delivery plus the capture thread's own turn: well under a millisecond on a quiet machine.
+    expect(Math.max(...errors)).toBeLessThan(50);
+    expect(Math.min(...errors)).toBeGreaterThan(-1); // never before the write: the clocks line up
+
+    // The same blocking with reads on the main thread: arrivals after it are late by up to the block.
+    const inline = await capture(pool(0), { during: blockMainThreadSoon(250) });
+    expect(inline.result.error).toBeNull();
+    expect(Math.max(...(await arrivalErrorsMs(inline)))).toBeGreaterThan(150);
+  });
+
+  it('returns the capture, mentions and analysis a main-thread run would compute', async () => {
+    const { result } = await capture(pool(2));
+    expect(result.error).toBeNull();
+    expect(result.capture.complete).toBe(true);
+    expect(result.capture.answerText.split(' ').length).toBeGreaterThanOrEqual(TOKENS);
+    expect(result.mentions.length).toBeGreaterThan(0);
+    // Detection while streaming on the thread = detection replayed from the stored chunks.
+    expect(result.mentions).toEqual(replayMentions(result.capture, BRANDS));
+    expect(result.analysis).toEqual(
+      analyzeAnswer(
+        result.capture,
+        result.mentions,
+        BRANDS.map((b) => ({ id: b.id, kind: 'competitor' })),
+        SETTINGS,
+      ),
+    );
+    // On the main thread the analysis is left to the caller.
+    const inline = await capture(pool(0));
+    expect(inline.result.analysis).toBeNull();
+    expect(inline.result.mentions).toEqual(replayMentions(inline.result.capture, BRANDS));
+  });
+
+  it('hands live chunks over in order and batched, each mention after the chunk that holds it', async () => {
+    const { result, live } = await capture(pool(2));
+    const chunks = live.chunks.flat();
+    expect(chunks.map((c) => c.index)).toEqual(chunks.map((_, i) => i));
+    expect(chunks.map((c) => c.text).join('')).toBe(result.capture.answerText);
+    expect(chunks.map((c) => Math.round(c.atUs))).toEqual(result.capture.chunkArrivalsUs);
+    // 40 tokens 10 ms apart in 50 ms batches: far fewer hand-overs than chunks.
+    expect(live.chunks.length).toBeLessThan(chunks.length / 2);
+    let delivered = 0;
+    let chunkBatch = 0;
+    let mentionBatch = 0;
+    for (const kind of live.order) {
+      if (kind === 'chunks') {
+        delivered = live.chunks[chunkBatch++]!.at(-1)!.charEnd;
+        continue;
+      }
+      for (const m of live.mentions[mentionBatch++]!) expect(m.charEnd).toBeLessThanOrEqual(delivered);
+    }
+    expect(live.mentions.flat()).toEqual(result.mentions);
+  });
+
+  it('aborts an answer on request, and replaces a capture thread that dies', async () => {
+    const p = pool(1);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('worker shutting down')), 100);
+    const aborted = await capture(p, { signal: controller.signal });
+    expect(aborted.result.error?.code).toBe('aborted');
+    expect(aborted.result.capture.complete).toBe(false);
+
+    const threads = (p as unknown as { threads: { worker: Worker }[] }).threads;
+    expect(threads).toHaveLength(1);
+    const dying = capture(p, { during: () => void threads[0]!.worker.terminate() });
+    await expect(dying).rejects.toThrow(/capture thread exited/);
+    // The next answer gets a new thread.
+    const after = await capture(p);
+    expect(after.result.error).toBeNull();
+    expect((p as unknown as { threads: unknown[] }).threads).toHaveLength(1);
+  });
+});
+
+/** Arrival of each SSE content event: the chunk list groups the events of one read. */
+function eventArrivals(text: string, chunkEnds: number[], arrivalsUs: number[]): number[] {
+  // The fake writes one token per event, each ending in a space; a chunk is one event's text.
+  const out: number[] = [];
+  let start = 0;
+  chunkEnds.forEach((end, i) => {
+    if (text.slice(start, end).length > 0) out.push(arrivalsUs[i]!);
+    start = end;
+  });
+  return out;
+}

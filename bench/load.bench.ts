@@ -32,7 +32,10 @@ import { RunEventPublisher } from '../src/runs/live/run-event-publisher';
 import { RunExecutor } from '../src/runs/run-executor.service';
 import { RunProcessor } from '../src/runs/run.processor';
 import { deleteQueueKeys } from '../test/support/pipeline';
-import { startTestApp } from '../test/support/test-app';
+import { startTestApp, type TestApp } from '../test/support/test-app';
+import { getQueueToken } from '@nestjs/bullmq';
+import { type Queue } from 'bullmq';
+import { ALERTS_QUEUE, WEBHOOKS_QUEUE } from '../src/infra/queue/queue-names';
 import {
   benchDatabaseUrl,
   benchEnv,
@@ -269,6 +272,9 @@ async function main(): Promise<void> {
       report('pipeline', pipeline);
 
       // ---- the floor: a bare socket reader on the same fake ----
+      // Only once the work the landed runs left behind (alert evaluations, webhook jobs) is done: the floor
+      // is a quiet process reading the same streams.
+      await waitForIdleQueues(app, [ALERTS_QUEUE, WEBHOOKS_QUEUE]);
       const bare = await bareReader(n, provider.port);
       report('bare reader', bare);
       results.push({ pipeline, bare });
@@ -354,6 +360,17 @@ function report(what: string, f: LevelFigures): void {
       `RSS +${f.rssMbPerStream} MB, heap +${f.heapMbPerStream} MB per stream` +
       (f.runsPerMinute === undefined ? '' : `; ${f.runsPerMinute} runs/min, ${f.failedRuns} failed`),
   );
+}
+
+async function waitForIdleQueues(app: TestApp, names: string[]): Promise<void> {
+  const queues = names.map((name) => app.app.get<Queue>(getQueueToken(name), { strict: false }));
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed')));
+    if (counts.every((c) => (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0)) return;
+    await sleep(250);
+  }
+  log('queues still busy after 120 s; measuring the floor anyway');
 }
 
 /** N concurrent raw HTTP streams, each read re-opened when it ends, for RAMP + BARE_WINDOW seconds. */

@@ -9,7 +9,6 @@ import { type DetectedMention } from '../../src/detection/incremental-matcher';
 import { buildProviders } from '../../src/llm/provider-adapters';
 import { AnswerCapturePool } from '../../src/runs/capture/answer-capture-pool';
 import { type AnswerCaptureJob, type AnswerCaptureResult } from '../../src/runs/capture/answer-capture';
-import { perfToHrOffsetMs } from '../../src/runs/capture/capture-protocol';
 import { type ResolvedEngine } from '../../src/runs/provider-registry';
 import { analyzeAnswer, replayMentions } from '../../src/runs/run-analysis';
 import { startLoadProvider, type LoadProvider } from '../../bench/support/bench-env';
@@ -32,7 +31,6 @@ interface Captured {
 describe('AnswerCapturePool (capture threads)', () => {
   let provider: LoadProvider;
   const pools: AnswerCapturePool[] = [];
-  const hrOffsetMs = perfToHrOffsetMs();
 
   beforeAll(async () => {
     provider = await startLoadProvider({
@@ -108,7 +106,8 @@ describe('AnswerCapturePool (capture threads)', () => {
     const { capture: cap } = c.result;
     const stream = Number(/^S(\d+) /.exec(cap.answerText)?.[1]);
     const deadline = Date.now() + 5_000;
-    while (!provider.streams.has(stream) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!provider.streams.has(stream) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     const writes = provider.streams.get(stream)!;
     expect(writes).toHaveLength(TOKENS);
     // One content event per token; every event of one write shares the write's time and its read's arrival.

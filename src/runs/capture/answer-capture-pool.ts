@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type AppConfig } from '../../config/app-config';
@@ -37,11 +37,17 @@ class CaptureThread {
   private readonly pending = new Map<number, PendingCapture>();
   private nextId = 1;
   private stopped = false;
+  private onReady: (error?: Error) => void = () => undefined;
+  /** Resolves once the thread has loaded its adapters (rejects if it dies first). */
+  readonly ready = new Promise<void>((resolve, reject) => {
+    this.onReady = (error) => (error ? reject(error) : resolve());
+  });
 
   constructor(
     private readonly worker: Worker,
     private readonly onStopped: (thread: CaptureThread, reason: Error) => void,
   ) {
+    this.ready.catch(() => undefined); // awaited by onModuleInit only; a later death is handled in stop()
     worker.on('message', (records: FromCaptureThread) => {
       for (const record of records) this.dispatch(record);
     });
@@ -109,6 +115,7 @@ class CaptureThread {
   }
 
   private dispatch(record: CaptureRecord): void {
+    if (record.type === 'ready') return this.onReady();
     const p = this.pending.get(record.id);
     if (p === undefined) return;
     switch (record.type) {
@@ -139,6 +146,7 @@ class CaptureThread {
   }
 
   private stop(reason: Error): void {
+    this.onReady(reason);
     if (this.stopped && this.pending.size === 0) return;
     this.stopped = true;
     for (const p of [...this.pending.values()]) p.reject(reason);
@@ -155,7 +163,7 @@ class CaptureThread {
  * dies fails its answers as errors (the queue retries the runs) and is replaced on the next capture.
  */
 @Injectable()
-export class AnswerCapturePool implements OnApplicationShutdown {
+export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(AnswerCapturePool.name);
   private readonly size: number;
   private readonly threadData: CaptureThreadData;
@@ -195,6 +203,15 @@ export class AnswerCapturePool implements OnApplicationShutdown {
     return this.pick().capture(resolved.providerKey, job, signal, listener, (origin) =>
       this.onClockOrigin?.(tag, origin),
     );
+  }
+
+  /**
+   * Starts the threads before the worker takes its first job (a thread loading its modules while a run waits
+   * would delay that run's request by the load time).
+   */
+  async onModuleInit(): Promise<void> {
+    while (this.threads.length < this.size) this.threads.push(this.spawn());
+    await Promise.all(this.threads.map((t) => t.ready));
   }
 
   async onApplicationShutdown(): Promise<void> {

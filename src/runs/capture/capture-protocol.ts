@@ -30,6 +30,8 @@ export interface SerializedProviderError {
 export type FromCaptureThread = CaptureRecord[];
 
 export type CaptureRecord =
+  /** The thread has loaded its adapters and listens (id 0). */
+  | { id: number; type: 'ready' }
   /** The capture clock's zero on the shared monotonic clock (process.hrtime, in ms); for instrumentation. */
   | { id: number; type: 'started'; originHrMs: number }
   | { id: number; type: 'chunks'; chunks: LiveTextChunk[] }

@@ -109,6 +109,7 @@ async function start(msg: Extract<ToCaptureThread, { type: 'start' }>): Promise<
   }
 }
 
+port.postMessage([{ id: 0, type: 'ready' }] satisfies CaptureRecord[]);
 port.on('message', (msg: ToCaptureThread) => {
   switch (msg.type) {
     case 'start':

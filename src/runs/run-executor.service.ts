@@ -18,6 +18,7 @@ import {
   type StartedAttempt,
 } from './run-ledger.repository';
 import { AnswerCapturePool } from './capture/answer-capture-pool';
+import { CaptureThreadError } from './capture/capture-protocol';
 import { ProviderRegistry } from './provider-registry';
 import { estimateCostUsd } from './cost-estimator';
 import { LoopTurns } from './loop-turns';
@@ -194,6 +195,15 @@ export class RunExecutor implements OnApplicationShutdown {
         const final = isFinal(e.retryable);
         const outcome = await this.fail(attempt, toFailure(e), final, null);
         if (!final) throw new RetryableRunError(e.message, e.code, e.retryAfterMs);
+        return outcome;
+      }
+      if (e instanceof CaptureThreadError) {
+        // Our fault, not the engine's: recorded with its own reason, retried within the attempt budget.
+        this.logger.error({ err: e, runId }, 'capture thread failed during a run');
+        const failure = { reasonCode: 'capture_thread_failed', message: e.message };
+        const final = isFinal(true);
+        const outcome = await this.fail(attempt, failure, final, null);
+        if (!final) throw new RetryableRunError(failure.message, failure.reasonCode);
         return outcome;
       }
       throw e;

@@ -5,7 +5,9 @@ import {
   StaleAttemptError,
   type RunResultWrite,
 } from '../../src/runs/run-ledger.repository';
+import { type Worker } from 'node:worker_threads';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
+import { AnswerCapturePool } from '../../src/runs/capture/answer-capture-pool';
 import { type FakeExchange, FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {
@@ -123,6 +125,29 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
     ]);
     expect(run.attemptLog[0]!.message).toContain('server_error');
     expect(run.mentions).toHaveLength(1);
+  });
+
+  it('records a capture thread dying mid-stream as capture_thread_failed (not the engine), then re-runs', async () => {
+    const fx = await scripted([
+      // Slow enough for the thread to die mid-answer.
+      { writes: writesOf(openAiChunkEvents(['Acme ', 'is ', 'still ', 'streaming.']), 150) },
+      success(),
+    ]);
+    const firstRequest = fx.exchanges[0]!;
+    const runId = await runNow(t, ws, fx.promptId);
+    // Kill the capture thread holding the stream once the fake has started answering.
+    while (!fake.exchanges.some((e) => e.request.path === fx.route && e.writeTimesMs.length > 0))
+      await new Promise((r) => setTimeout(r, 10));
+    const pool = t.app.get(AnswerCapturePool) as unknown as { threads: { worker: Worker; load: number }[] };
+    await Promise.all(pool.threads.filter((th) => th.load > 0).map((th) => th.worker.terminate()));
+    const run = await waitForRun(t, ws, runId);
+    await firstRequest;
+    expect(run).toMatchObject({ status: 'succeeded', attempts: 2, failureReason: null });
+    expect(run.attemptLog).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'retrying', reasonCode: 'capture_thread_failed' }),
+      expect.objectContaining({ attempt: 2, outcome: 'succeeded', reasonCode: null }),
+    ]);
+    expect(run.result).toMatchObject({ complete: true, answerText: 'Acme is the answer.' });
   });
 
   it('fails at once on a non-retryable in-stream error, keeping the partial text', async () => {

@@ -14,6 +14,7 @@ import {
   type LiveAnswerListener,
 } from './answer-capture';
 import {
+  CaptureThreadError,
   deserializeProviderError,
   perfToHrOffsetMs,
   type CaptureRecord,
@@ -51,8 +52,10 @@ class CaptureThread {
     worker.on('message', (records: FromCaptureThread) => {
       for (const record of records) this.dispatch(record);
     });
-    worker.on('error', (e) => this.stop(e));
-    worker.on('exit', (code) => this.stop(new Error(`capture thread exited with code ${code}`)));
+    worker.on('error', (e) =>
+      this.stop(new CaptureThreadError(`capture thread failed: ${e.message}`, { cause: e })),
+    );
+    worker.on('exit', (code) => this.stop(new CaptureThreadError(`capture thread exited with code ${code}`)));
     // Captures in flight keep the process busy anyway; an idle thread must not keep it alive.
     worker.unref();
   }
@@ -137,7 +140,7 @@ class CaptureThread {
         });
         break;
       case 'crashed': {
-        const error = new Error(`capture thread: ${record.message}`);
+        const error = new CaptureThreadError(`capture thread: ${record.message}`);
         if (record.stack !== undefined) error.stack = record.stack;
         p.reject(error);
         break;
@@ -199,7 +202,7 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
       this.onClockOrigin?.(tag, clock.originMs + this.hrOffsetMs);
       return captureAnswer(resolved.provider, job, signal, listener, watchlist, clock);
     }
-    if (this.closing) return Promise.reject(new Error('capture threads are shutting down'));
+    if (this.closing) return Promise.reject(new CaptureThreadError('capture threads are shutting down'));
     return this.pick().capture(resolved.providerKey, job, signal, listener, (origin) =>
       this.onClockOrigin?.(tag, origin),
     );

@@ -48,6 +48,14 @@ export type CaptureRecord =
   /** Something other than a provider failure went wrong: a bug, reported rather than hidden. */
   | { id: number; type: 'crashed'; message: string; stack?: string };
 
+/**
+ * A capture thread died (or failed outside the provider's stream) while it held the answer: not the engine's
+ * failure. The run's attempt is recorded as `capture_thread_failed` and retried within its attempt budget.
+ */
+export class CaptureThreadError extends Error {
+  override readonly name = 'CaptureThreadError';
+}
+
 export function serializeProviderError(e: ProviderError): SerializedProviderError {
   return {
     code: e.code,

@@ -262,7 +262,7 @@ async function main(): Promise<void> {
         for (let k = 0; k < r.atUs.length && k < writes.length; k++) {
           const arrivalMs = r.zeroMs + r.atUs[k]! / 1000;
           if (arrivalMs < w.t0 || arrivalMs > w.t1) continue;
-          errors.push(arrivalMs - (Number(writes[k]!) / 1e6 - offsetMs));
+          errors.push(arrivalMs - (writes[k]! - offsetMs));
           chunks++;
         }
       }

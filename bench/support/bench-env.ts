@@ -53,8 +53,11 @@ export function benchEnv(databaseUrl: string, queuePrefix: string): Record<strin
 export interface LoadProvider {
   baseUrl: string;
   port: number;
-  /** Content-event write times (hrtime ns) per stream id, filled as streams end. */
-  streams: Map<number, bigint[]>;
+  /**
+   * Write time of each content event per stream id, in ms on process.hrtime, filled as streams end (a
+   * Float64Array: the bench shares the measured worker's heap, and a million BigInts would add to its GC).
+   */
+  streams: Map<number, Float64Array>;
   stop: () => Promise<void>;
 }
 
@@ -66,7 +69,7 @@ export async function startLoadProvider(env: Record<string, string> = {}): Promi
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const streams = new Map<number, bigint[]>();
+  const streams = new Map<number, Float64Array>();
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`load provider exited (${code})`)));
     child.on('message', (m: { type: string; port?: number; id?: number; writeNs?: string[] }) => {
@@ -74,7 +77,7 @@ export async function startLoadProvider(env: Record<string, string> = {}): Promi
       else if (m.type === 'stream')
         streams.set(
           m.id!,
-          m.writeNs!.map((s) => BigInt(s)),
+          Float64Array.from(m.writeNs!, (ns) => Number(BigInt(ns)) / 1e6),
         );
     });
   });

@@ -113,7 +113,7 @@ describe('AnswerCapturePool (capture threads)', () => {
     // One content event per token; every event of one write shares the write's time and its read's arrival.
     const arrivals = eventArrivals(cap.answerText, cap.chunkEnds, cap.chunkArrivalsUs);
     expect(arrivals).toHaveLength(TOKENS);
-    return arrivals.map((atUs, k) => c.originHrMs + atUs / 1000 - Number(writes[k]!) / 1e6);
+    return arrivals.map((atUs, k) => c.originHrMs + atUs / 1000 - writes[k]!);
   }
 
   /** Blocks this (the main) thread for `ms`, 100 ms from now. */

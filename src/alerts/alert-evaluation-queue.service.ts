@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { type Queue } from 'bullmq';
 import {
   ALERTS_QUEUE,
@@ -10,23 +10,13 @@ import {
 } from '../infra/queue/queue-names';
 
 /**
- * Asks for the alert evaluation of a run that just landed. Fire-and-forget like the webhook notifier: it
- * returns at once and never throws, so alerts can never fail or delay the run. A lost enqueue only delays
- * windowed rules to the next landing (which re-reads its whole window).
+ * Asks for the alert evaluation of a run that just landed. Awaited by the run executor after the result is
+ * committed: if Redis refuses, the run's job fails and its redelivery asks again (the job id derives from the
+ * run, and evaluating a run twice creates no second alert: one per rule and run).
  */
 @Injectable()
 export class AlertEvaluationQueue {
-  private readonly logger = new Logger(AlertEvaluationQueue.name);
-
   constructor(@InjectQueue(ALERTS_QUEUE) private readonly queue: Queue<EvaluateAlertsJobData>) {}
-
-  runLanded(runId: string): void {
-    try {
-      this.enqueue(runId).catch((err: unknown) => this.report(runId, err));
-    } catch (err) {
-      this.report(runId, err);
-    }
-  }
 
   async enqueue(runId: string): Promise<void> {
     await this.queue.add(
@@ -34,9 +24,5 @@ export class AlertEvaluationQueue {
       { runId },
       { ...evaluateAlertsJobOptions(), jobId: alertsJobId(runId) },
     );
-  }
-
-  private report(runId: string, err: unknown): void {
-    this.logger.error({ runId, err }, 'alert evaluation enqueue failed (the run is unaffected)');
   }
 }

@@ -80,7 +80,12 @@ export class RunExecutor implements OnApplicationShutdown {
 
   async execute(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
     const limits = await this.ledger.engineLimitsOf(runId);
-    if (!limits) return 'already-terminal';
+    if (!limits) {
+      // A redelivered job of a run that already ended (its worker died, or announcing its outcome failed):
+      // announce it again; webhook deliveries and the alert evaluation are idempotent per run.
+      await this.announceLanded(runId);
+      return 'already-terminal';
+    }
     let admission: Admission;
     try {
       admission = await this.throttle.acquire(limits);
@@ -252,10 +257,12 @@ export class RunExecutor implements OnApplicationShutdown {
       this.clock.now(),
     );
     this.live.succeeded(attempt, analysis.scores);
-    // Fire-and-forget: never throws, never waits; enqueueing can not fail the run.
-    this.webhooks.runCompleted(attempt, analysis.scores);
-    // Alert rules are evaluated by the alerts worker once the result is stored (fire-and-forget too).
-    this.alerts.runLanded(attempt.runId);
+    // Awaited: if webhooks or the alert evaluation cannot be enqueued, the job fails after the result is
+    // committed and its redelivery announces the outcome again (see announceLanded).
+    await Promise.all([
+      this.webhooks.runCompleted(attempt, analysis.scores),
+      this.alerts.enqueue(attempt.runId),
+    ]);
   }
 
   private async fail(
@@ -273,9 +280,20 @@ export class RunExecutor implements OnApplicationShutdown {
       this.clock.now(),
     );
     this.live.status(attempt, final ? 'failed' : 'queued', failure);
-    // Fire-and-forget: never throws, never waits; enqueueing can not fail the run.
-    if (final) this.webhooks.runFailed(attempt, failure);
+    // Awaited, like runCompleted: a redelivered job announces a failed run again.
+    if (final) await this.webhooks.runFailed(attempt, failure);
     return 'failed';
+  }
+
+  /** Webhooks (and, after success, the alert evaluation) of a run that already ended. */
+  private async announceLanded(runId: string): Promise<void> {
+    const landed = await this.ledger.landedOutcome(runId);
+    if (!landed) return;
+    if (landed.status === 'failed') {
+      await this.webhooks.runFailed(landed.ref, { reasonCode: landed.failureReason ?? 'unknown' });
+      return;
+    }
+    await Promise.all([this.webhooks.runCompleted(landed.ref, landed.scores), this.alerts.enqueue(runId)]);
   }
 
   /**

@@ -24,6 +24,26 @@ export interface DuePrompt {
   nextSlotAt: Date;
 }
 
+export interface LandedOutcome {
+  ref: { runId: string; workspaceId: string; projectId: string; promptId: string; engineId: string };
+  status: 'succeeded' | 'failed';
+  failureReason: string | null;
+  /** Score rows as stored (decimals as Prisma Decimals). */
+  scores: {
+    brandId: string;
+    mentioned: boolean;
+    mentionCount: number;
+    firstVisibleAtUs: number | null;
+    sinceFirstTokenUs: number | null;
+    firstTokenIndex: number | null;
+    relPosition: unknown;
+    order: number | null;
+    aboveFold: boolean;
+    attention: unknown;
+    streamScore: unknown;
+  }[];
+}
+
 export interface StartedAttempt {
   runId: string;
   attempt: number;
@@ -296,6 +316,39 @@ export class RunLedgerRepository {
       orderBy: [{ engineId: 'asc' }, { sample: 'asc' }],
     });
     return { requestId: req.id, runIds: runs.map((r) => r.id), requestHash: req.requestHash };
+  }
+
+  /** A run that ended succeeded or failed, with its scores, to announce its outcome again; null otherwise. */
+  async landedOutcome(runId: string): Promise<LandedOutcome | null> {
+    const run = await this.prisma.run.findFirst({
+      where: { id: runId, status: { in: ['succeeded', 'failed'] } },
+      select: {
+        id: true,
+        workspaceId: true,
+        projectId: true,
+        promptId: true,
+        engineId: true,
+        status: true,
+        failureReason: true,
+      },
+    });
+    if (!run) return null;
+    const scores =
+      run.status === 'succeeded'
+        ? await this.prisma.runBrandScore.findMany({ where: { runId }, orderBy: { brandId: 'asc' } })
+        : [];
+    return {
+      ref: {
+        runId: run.id,
+        workspaceId: run.workspaceId,
+        projectId: run.projectId,
+        promptId: run.promptId,
+        engineId: run.engineId,
+      },
+      status: run.status === 'succeeded' ? 'succeeded' : 'failed',
+      failureReason: run.failureReason,
+      scores,
+    };
   }
 
   /** The throttle limits of a non-terminal run's engine; null when the run is terminal or gone. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type Queue } from 'bullmq';
 import { type Prisma } from '../generated/prisma/client';
 import { type AppConfig } from '../config/app-config';
@@ -59,13 +59,12 @@ const decimal = (v: unknown): number | null => (v === null || v === undefined ? 
 
 /**
  * Turns run outcomes into webhook deliveries: one `webhook_deliveries` row and one BullMQ job per subscribed
- * webhook. Fire-and-forget: the public methods return at once and never throw, so a database or Redis
- * problem here can never fail or delay the run (it is logged; the rows stay `pending`).
+ * webhook. The run executor awaits these after the run's outcome is committed: when they throw (database or
+ * Redis trouble), the run's job fails and is redelivered, and the redelivery (the run already terminal)
+ * announces the outcome again. Announcing twice is harmless: delivery and job ids derive from the run.
  */
 @Injectable()
 export class WebhookNotifier {
-  private readonly logger = new Logger(WebhookNotifier.name);
-
   constructor(
     private readonly webhooks: WebhookRepository,
     @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<DeliverWebhookJobData>,
@@ -73,8 +72,8 @@ export class WebhookNotifier {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  runCompleted(run: RunOutcomeRef, scores: ScoreLike[]): void {
-    this.notify(run, 'run.completed', {
+  async runCompleted(run: RunOutcomeRef, scores: ScoreLike[]): Promise<void> {
+    await this.enqueue(run, 'run.completed', {
       status: 'succeeded',
       failureReason: null,
       scores: scores.map((s) => ({
@@ -93,23 +92,8 @@ export class WebhookNotifier {
     });
   }
 
-  runFailed(run: RunOutcomeRef, failure: { reasonCode: string }): void {
-    this.notify(run, 'run.failed', { status: 'failed', failureReason: failure.reasonCode });
-  }
-
-  private notify(run: RunOutcomeRef, event: WebhookEvent, outcome: Record<string, unknown>): void {
-    try {
-      this.enqueue(run, event, outcome).catch((err: unknown) => this.report(run, event, err));
-    } catch (err) {
-      this.report(run, event, err);
-    }
-  }
-
-  private report(run: RunOutcomeRef, event: string, err: unknown): void {
-    this.logger.error(
-      { runId: run.runId, event, err },
-      'webhook notification failed (the run is unaffected)',
-    );
+  async runFailed(run: RunOutcomeRef, failure: { reasonCode: string }): Promise<void> {
+    await this.enqueue(run, 'run.failed', { status: 'failed', failureReason: failure.reasonCode });
   }
 
   /** Awaitable form (tests, tools): creates the deliveries and enqueues their jobs. */

@@ -1,0 +1,119 @@
+// A landed run's announcements (webhook deliveries, the alert evaluation) are not lost when enqueueing them
+// fails: the run's job fails after its outcome is committed, is redelivered, and the redelivery announces the
+// outcome again without calling the engine a second time.
+import { getQueueToken } from '@nestjs/bullmq';
+import { type Queue } from 'bullmq';
+import { AlertEvaluationQueue } from '../../src/alerts/alert-evaluation-queue.service';
+import { ALERTS_QUEUE, alertsJobId } from '../../src/infra/queue/queue-names';
+import { WebhookNotifier } from '../../src/webhooks/webhook-notifier.service';
+import { FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
+import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
+import {
+  createPipelineFixture,
+  deleteQueueKeys,
+  isolatedQueuePrefix,
+  runNow,
+  waitForRun,
+} from '../support/pipeline';
+import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+
+async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('landing announcements survive a failed enqueue', () => {
+  const queuePrefix = isolatedQueuePrefix('landing');
+  let t: TestApp;
+  let ws: TestWorkspace;
+  let fake: FakeOpenAiServer;
+  let origin: string;
+  let routeCounter = 0;
+
+  beforeAll(async () => {
+    fake = new FakeOpenAiServer();
+    origin = `http://127.0.0.1:${(await fake.start()).port}`;
+    t = await startTestApp({
+      ROLE: 'all',
+      RUN_BACKOFF_MS: '50',
+      EGRESS_ALLOW_PRIVATE: 'true',
+      QUEUE_PREFIX: queuePrefix,
+    });
+    ws = await createWorkspace(t);
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  afterAll(async () => {
+    await t?.close();
+    await fake?.stop();
+    await deleteQueueKeys(queuePrefix);
+  });
+
+  async function scripted(script: FakeScript): Promise<{ promptId: string; route: string }> {
+    const name = `l${++routeCounter}`;
+    const fx = await createPipelineFixture(t, ws, {
+      baseUrl: `${origin}/${name}/v1`,
+      brands: [{ name: 'Acme', kind: 'own' }],
+    });
+    const route = `/${name}/v1/chat/completions`;
+    fake.enqueue(script, route);
+    return { promptId: fx.promptId, route };
+  }
+
+  it('evaluates alerts and notifies webhooks of a succeeded run whose alert enqueue failed', async () => {
+    const alerts = jest
+      .spyOn(AlertEvaluationQueue.prototype, 'enqueue')
+      .mockRejectedValueOnce(new Error('redis refused the job'));
+    const completed = jest.spyOn(WebhookNotifier.prototype, 'runCompleted');
+    const fx = await scripted({ writes: writesOf(openAiChunkEvents(['Acme ', 'is fine.']), 5) });
+    const runId = await runNow(t, ws, fx.promptId);
+    const run = await waitForRun(t, ws, runId);
+    expect(run.status).toBe('succeeded');
+
+    await eventually(() => alerts.mock.calls.length >= 2, 'the alert evaluation to be enqueued again');
+    expect(alerts.mock.calls.map(([id]) => id)).toEqual([runId, runId]);
+    await expect(alerts.mock.results[1]!.value).resolves.toBeUndefined();
+    const queue = t.app.get<Queue>(getQueueToken(ALERTS_QUEUE), { strict: false });
+    expect(await queue.getJob(alertsJobId(runId))).toBeDefined();
+    // Announced with the run's outcome both times, read back from the ledger the second time.
+    expect(completed.mock.calls.map(([ref, scores]) => [ref.runId, scores.length])).toEqual([
+      [runId, 1],
+      [runId, 1],
+    ]);
+    // One attempt, one provider request: re-announcing never re-runs the run.
+    const again = await waitForRun(t, ws, runId);
+    expect(again.attemptLog).toEqual([expect.objectContaining({ attempt: 1, outcome: 'succeeded' })]);
+    expect(fake.requests.filter((r) => r.path === fx.route)).toHaveLength(1);
+  });
+
+  it('notifies webhooks of a failed run whose webhook enqueue failed', async () => {
+    const failed = jest
+      .spyOn(WebhookNotifier.prototype, 'runFailed')
+      .mockRejectedValueOnce(new Error('database unavailable'));
+    const fx = await scripted({
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      writes: [
+        {
+          delayMs: 0,
+          bytes: JSON.stringify({ error: { message: 'bad model', type: 'invalid_request_error' } }),
+        },
+      ],
+    });
+    const runId = await runNow(t, ws, fx.promptId);
+    const run = await waitForRun(t, ws, runId);
+    expect(run).toMatchObject({ status: 'failed', failureReason: 'invalid_request' });
+
+    await eventually(() => failed.mock.calls.length >= 2, 'run.failed to be announced again');
+    expect(failed.mock.calls.map(([ref, f]) => [ref.runId, f.reasonCode])).toEqual([
+      [runId, 'invalid_request'],
+      [runId, 'invalid_request'],
+    ]);
+    await expect(failed.mock.results[1]!.value).resolves.toBeUndefined();
+    expect(fake.requests.filter((r) => r.path === fx.route)).toHaveLength(1);
+  });
+});

@@ -138,8 +138,9 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
     // Kill the capture thread holding the stream once the fake has started answering.
     while (!fake.exchanges.some((e) => e.request.path === fx.route && e.writeTimesMs.length > 0))
       await new Promise((r) => setTimeout(r, 10));
-    const pool = t.app.get(AnswerCapturePool) as unknown as { threads: { worker: Worker; load: number }[] };
-    await Promise.all(pool.threads.filter((th) => th.load > 0).map((th) => th.worker.terminate()));
+    const pool: unknown = t.app.get(AnswerCapturePool);
+    const { threads } = pool as { threads: { worker: Worker; load: number }[] };
+    await Promise.all(threads.filter((th) => th.load > 0).map((th) => th.worker.terminate()));
     const run = await waitForRun(t, ws, runId);
     await firstRequest;
     expect(run).toMatchObject({ status: 'succeeded', attempts: 2, failureReason: null });

@@ -47,10 +47,18 @@ class CaptureThread {
   constructor(
     private readonly worker: Worker,
     private readonly onStopped: (thread: CaptureThread, reason: Error) => void,
+    onListenerError: (err: unknown) => void,
   ) {
     this.ready.catch(() => undefined); // awaited by onModuleInit only; a later death is handled in stop()
     worker.on('message', (records: FromCaptureThread) => {
-      for (const record of records) this.dispatch(record);
+      for (const record of records) {
+        try {
+          this.dispatch(record);
+        } catch (err) {
+          // A listener's bug must not take the worker process down with it (this runs on the event loop).
+          onListenerError(err);
+        }
+      }
     });
     worker.on('error', (e) =>
       this.stop(new CaptureThreadError(`capture thread failed: ${e.message}`, { cause: e })),
@@ -62,10 +70,6 @@ class CaptureThread {
 
   get load(): number {
     return this.pending.size;
-  }
-
-  get alive(): boolean {
-    return !this.stopped;
   }
 
   capture(
@@ -233,10 +237,14 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
   }
 
   private spawn(): CaptureThread {
-    return new CaptureThread(startCaptureWorker(this.threadData), (thread, reason) => {
-      this.threads = this.threads.filter((t) => t !== thread);
-      if (!this.closing) this.logger.error({ err: reason }, 'capture thread stopped; it is replaced');
-    });
+    return new CaptureThread(
+      startCaptureWorker(this.threadData),
+      (thread, reason) => {
+        this.threads = this.threads.filter((t) => t !== thread);
+        if (!this.closing) this.logger.error({ err: reason }, 'capture thread stopped; it is replaced');
+      },
+      (err) => this.logger.error({ err }, 'capture listener failed'),
+    );
   }
 }
 

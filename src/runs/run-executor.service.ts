@@ -116,10 +116,12 @@ export class RunExecutor implements OnApplicationShutdown {
     this.live.status(attempt, 'running');
     const isFinal = (retryable: boolean) => !retryable || budget.attemptsMade + 1 >= budget.maxAttempts;
 
-    const [engine, prompt, project] = await Promise.all([
+    // One round trip's wait: the run already names its project, so its brands load alongside.
+    const [engine, prompt, project, brands] = await Promise.all([
       this.engines.find(attempt.workspaceId, attempt.engineId),
       this.prompts.find(attempt.workspaceId, attempt.promptId),
       this.projects.require(attempt.workspaceId, attempt.projectId).catch(() => null),
+      this.brands.listForProject(attempt.projectId),
     ]);
     if (!engine || !prompt || !project) {
       const failure = {
@@ -128,7 +130,6 @@ export class RunExecutor implements OnApplicationShutdown {
       };
       return this.fail(attempt, failure, true, null);
     }
-    const brands = await this.brands.listForProject(project.id);
 
     const controller = new AbortController();
     this.inFlight.add(controller);

@@ -8,6 +8,7 @@ import {
 import { type Worker } from 'node:worker_threads';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
 import { AnswerCapturePool } from '../../src/runs/capture/answer-capture-pool';
+import { RunExecutor } from '../../src/runs/run-executor.service';
 import { type FakeExchange, FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {
@@ -305,6 +306,31 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
       const runs = await t.app.get(PrismaService).run.count({ where: { promptId: fx.promptId } });
       expect(runs).toBe(1);
     });
+  });
+
+  it('fails a run whose prompt was deleted before it started as configuration_deleted, calling no engine', async () => {
+    const ledger = t.app.get(RunLedgerRepository);
+    // Created straight in the ledger (never enqueued) and executed here, after the prompt is gone.
+    const fx = await scripted([success()]);
+    const { runIds } = await ledger.createManualRuns({
+      workspaceId: ws.workspaceId,
+      projectId: fx.projectId,
+      promptId: fx.promptId,
+      engines: [{ id: fx.engineId, synthetic: false }],
+      samples: 1,
+      idempotencyKey: null,
+      requestHash: 'deleted-prompt-test',
+      now: new Date(),
+    });
+    await t.http().delete(`/v1/prompts/${fx.promptId}`).set(ws.auth()).expect(204);
+    const outcome = await t.app.get(RunExecutor).execute(runIds[0]!, { attemptsMade: 0, maxAttempts: 3 });
+    expect(outcome).toBe('failed');
+    const run = await waitForRun(t, ws, runIds[0]!);
+    expect(run).toMatchObject({ status: 'failed', failureReason: 'configuration_deleted' });
+    expect(run.attemptLog).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'failed', reasonCode: 'configuration_deleted' }),
+    ]);
+    expect(hits(fx.route)).toBe(0);
   });
 
   it('refuses a result written with a stale attempt token, and writes nothing', async () => {

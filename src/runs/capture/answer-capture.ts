@@ -51,8 +51,9 @@ export interface LiveAnswerListener {
 
 /**
  * Streams one answer into a capture with live detection: every answer chunk is fed to the matcher as it is
- * recorded, and the listener sees the chunk and the mentions it confirmed at once. Pure apart from the
- * provider's I/O: the same stream gives the same capture and mentions on the main thread or a capture thread.
+ * recorded, and the listener gets the chunks and the mentions they confirmed in order, batched by
+ * `job.liveBatchMs`. Pure apart from the provider's I/O: the same stream gives the same capture and mentions on
+ * the main thread or a capture thread.
  */
 export async function captureAnswer(
   provider: LlmProvider,

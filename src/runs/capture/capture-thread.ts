@@ -1,11 +1,13 @@
 /**
  * A capture thread (worker_threads): streams answers for the main thread. It owns the provider sockets, so
- * every read is timestamped by a loop that does nothing but read, decode, record and detect; the main
- * thread's queue traffic, database writes, analysis and live-event publishing never delay an arrival time.
+ * every read is timestamped by a loop that only reads, decodes, records and detects (and analyses answers as
+ * they end, in short turns); the main thread's queue traffic, database writes and live-event publishing never
+ * delay an arrival time.
  *
  * Protocol (capture-protocol.ts): `start` runs one answer through `captureAnswer` with this thread's own
- * adapters; chunks, mentions and the result go back batched, one message per event-loop turn, in order.
- * `abort` aborts one answer (the worker is shutting down). Nothing here touches Nest, Postgres or Redis.
+ * adapters; live chunks and mentions (batched by the job's liveBatchMs) and the result go back in one message
+ * per event-loop turn, in order. `abort` aborts one answer (the worker is shutting down). Nothing here touches
+ * Nest, Postgres or Redis.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type BrandSpec } from '../../detection/brand-watchlist';

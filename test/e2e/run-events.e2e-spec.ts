@@ -5,7 +5,9 @@ import { type AddressInfo } from 'node:net';
 import { type INestApplicationContext } from '@nestjs/common';
 import Redis from 'ioredis';
 import { createWorkerContext } from '../../src/bootstrap';
+import { type ZodType } from 'zod';
 import { loadConfig } from '../../src/config/app-config';
+import { projectEventDataSchemas, runEventDataSchemas } from '../../src/runs/live/run-event-schemas';
 import { FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {
@@ -40,6 +42,20 @@ interface SseSession {
 
 const hrNowMs = (): number => performance.timeOrigin + performance.now();
 
+/** Every event received by any test, checked against the schema its endpoint documents (x-sse-events). */
+const checked = { events: 0, violations: [] as string[] };
+function checkDocumented(path: string, event: string, data: unknown): void {
+  const schemas: Record<string, ZodType> = path.startsWith('/v1/projects/')
+    ? projectEventDataSchemas
+    : runEventDataSchemas;
+  const schema = schemas[event];
+  checked.events++;
+  if (!schema) return void checked.violations.push(`${path}: undocumented event type ${event}`);
+  const parsed = schema.safeParse(data);
+  if (!parsed.success)
+    checked.violations.push(`${path} ${event} ${JSON.stringify(data)}: ${parsed.error.message}`);
+}
+
 /** Opens an SSE request with node:http and parses events as they arrive. */
 function openSse(port: number, path: string, headers: Record<string, string>): Promise<SseSession> {
   return new Promise((resolve, reject) => {
@@ -65,6 +81,7 @@ function openSse(port: number, path: string, headers: Record<string, string>): P
               fields[line.slice(0, colon)] = line.slice(colon + 1).replace(/^ /, '');
             }
             if (fields.data === undefined) continue;
+            checkDocumented(path, fields.event ?? 'message', JSON.parse(fields.data));
             events.push({
               id: fields.id,
               event: fields.event ?? 'message',
@@ -354,6 +371,12 @@ describe('live run events over SSE (e2e, cross-replica)', () => {
     } finally {
       feed.abort();
     }
+  });
+
+  // Keep last: judges every event the tests above received.
+  it('sends only event types whose data matches the schema the OpenAPI document gives (x-sse-events)', () => {
+    expect(checked.events).toBeGreaterThan(20);
+    expect(checked.violations).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { openApiSchema } from './openapi-schema';
 import { z } from 'zod';
 
 // Building blocks of the response schemas (each feature's `dto/` holds its `xxxResponseSchema`). Response
@@ -20,9 +21,18 @@ export const errorBodySchema = z.strictObject({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
 
-/** OpenAPI `content` of a Server-Sent Events response (`event:`/`id:`/`data:` frames, JSON data). */
-export const sseContent = {
-  'text/event-stream': {
-    schema: { type: 'string', description: 'event: <type>\\nid: <id>\\ndata: <JSON>\\n\\n frames' },
-  },
-} as const;
+/**
+ * OpenAPI `content` of a Server-Sent Events response (`event:`/`id:`/`data:` frames, JSON data). OpenAPI 3.0
+ * cannot describe the frames themselves, so the JSON schema of each event type's `data` is listed under the
+ * `x-sse-events` extension (event name to schema).
+ */
+export function sseContent(events: Record<string, z.ZodType>) {
+  return {
+    'text/event-stream': {
+      schema: { type: 'string', description: 'event: <type>\\nid: <id>\\ndata: <JSON>\\n\\n frames' },
+      'x-sse-events': Object.fromEntries(
+        Object.entries(events).map(([name, schema]) => [name, openApiSchema(schema)]),
+      ),
+    },
+  };
+}

@@ -34,7 +34,22 @@ export type RunNowInput = z.infer<typeof runNowSchema>;
 export const usToMs = (us: number | null | undefined): number | null =>
   us === null || us === undefined ? null : us / 1000;
 
-const msSchema = z.number().describe('milliseconds (µs precision)');
+export const msSchema = z.number().describe('milliseconds (µs precision)');
+
+/** One brand's scores for one run (run detail, the live `scores` event, `run.completed` webhooks). */
+export const runScoreSchema = z.strictObject({
+  brandId: idSchema,
+  mentioned: z.boolean(),
+  mentionCount: z.number().int(),
+  firstVisibleAtMs: msSchema.nullable(),
+  sinceFirstTokenMs: msSchema.nullable(),
+  firstTokenIndex: z.number().int().nullable(),
+  relPosition: z.number().nullable(),
+  order: z.number().int().nullable(),
+  aboveFold: z.boolean(),
+  attention: z.number(),
+  streamScore: z.number(),
+});
 
 export const runNowResponseSchema = z.strictObject({
   runIds: z.array(idSchema),
@@ -109,21 +124,7 @@ export const runDetailResponseSchema = runResponseSchema.extend({
       snippet: z.string(),
     }),
   ),
-  scores: z.array(
-    z.strictObject({
-      brandId: idSchema,
-      mentioned: z.boolean(),
-      mentionCount: z.number().int(),
-      firstVisibleAtMs: msSchema.nullable(),
-      sinceFirstTokenMs: msSchema.nullable(),
-      firstTokenIndex: z.number().int().nullable(),
-      relPosition: z.number().nullable(),
-      order: z.number().int().nullable(),
-      aboveFold: z.boolean(),
-      attention: z.number(),
-      streamScore: z.number(),
-    }),
-  ),
+  scores: z.array(runScoreSchema),
   citations: z.array(
     z.strictObject({
       position: z.number().int(),

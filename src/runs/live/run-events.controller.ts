@@ -24,6 +24,7 @@ import {
   type RunEvent,
   type RunEventType,
 } from './run-event-keys';
+import { projectEventDataSchemas, runEventDataSchemas } from './run-event-schemas';
 import { SseStream } from './sse-stream';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'skipped']);
@@ -70,7 +71,7 @@ export class RunEventsController {
       "event (`scores` after success, `status` failed/skipped). Event ids are the run log's stream ids " +
       '(`<ms>-<seq>`, with `.<k>` for the k-th chunk of a log entry holding several); send the last one back ' +
       'as Last-Event-ID to resume.',
-    content: sseContent,
+    content: sseContent(runEventDataSchemas),
   })
   async runEvents(
     @WorkspaceId() ws: string,
@@ -142,7 +143,7 @@ export class RunEventsController {
     description:
       'Server-Sent Events feed of every run of the project: `status` and `mention` events, each with runId. ' +
       'Stays open; `: keep-alive` comments every 15 s. Live only (no replay).',
-    content: sseContent,
+    content: sseContent(projectEventDataSchemas),
   })
   async projectEvents(
     @WorkspaceId() ws: string,

@@ -28,6 +28,7 @@ import net from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { AnswerCapturePool } from '../src/runs/capture/answer-capture-pool';
+import { perfToHrOffsetMs } from '../src/runs/capture/capture-protocol';
 import { RunEventPublisher } from '../src/runs/live/run-event-publisher';
 import { RunExecutor } from '../src/runs/run-executor.service';
 import { RunProcessor } from '../src/runs/run.processor';
@@ -62,23 +63,6 @@ const TARGET_TS_P99_MS = 5;
 const TARGET_ELD_P99_MS = 20;
 
 const log = (msg: string): void => console.log(msg);
-
-/** performance.now() ms = hrtime ns / 1e6 - OFFSET (both read CLOCK_MONOTONIC via uv_hrtime). */
-function hrOffsetMs(): number {
-  let best = Infinity;
-  let offset = 0;
-  for (let i = 0; i < 200; i++) {
-    const a = process.hrtime.bigint();
-    const p = performance.now();
-    const b = process.hrtime.bigint();
-    const spread = Number(b - a);
-    if (spread < best) {
-      best = spread;
-      offset = Number((a + b) / 2n) / 1e6 - p;
-    }
-  }
-  return offset;
-}
 
 interface TappedRun {
   stream: number;
@@ -218,7 +202,7 @@ async function main(): Promise<void> {
   const app = await startTestApp({ ...env, ROLE: 'all', SCHEDULER_ENABLED: 'false', PORT: '0' });
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
-  const offsetMs = hrOffsetMs();
+  const offsetMs = perfToHrOffsetMs();
   const pool = app.app.get(AnswerCapturePool);
   const captureThreads = pool.threadCount;
   installTap(pool, offsetMs);
@@ -409,8 +393,8 @@ async function bareReader(n: number, port: number): Promise<LevelFigures> {
   const w = await measureWindow(BARE_WINDOW_S);
   stopping = true;
   await closed;
-  const t0ns = BigInt(Math.round((w.t0 + hrOffsetMs()) * 1e6));
-  const t1ns = BigInt(Math.round((w.t1 + hrOffsetMs()) * 1e6));
+  const t0ns = BigInt(Math.round((w.t0 + perfToHrOffsetMs()) * 1e6));
+  const t1ns = BigInt(Math.round((w.t1 + perfToHrOffsetMs()) * 1e6));
   const errors: number[] = [];
   const tag = /"sr_write_ns":"(\d+)"\}\n\n/g;
   for (const s of finished) {

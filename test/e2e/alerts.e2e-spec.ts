@@ -14,6 +14,7 @@ import {
   type PipelineFixture,
 } from '../support/pipeline';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { until } from '../support/wait';
 import { hasValidSignature, WebhookReceiver } from '../support/webhook-receiver';
 
 interface AlertView {
@@ -25,16 +26,6 @@ interface AlertView {
   runId: string;
   figures: Record<string, unknown>;
   triggeredAt: string;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('alerts', () => {

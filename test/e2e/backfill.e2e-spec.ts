@@ -1,5 +1,6 @@
 // Brand changes recompute stored history: mentions and scores of past runs are rebuilt from their stored
 // text and timeline (no engine is called again), idempotently, with progress visible through the API.
+import { until } from '../support/wait';
 import { FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
@@ -27,18 +28,8 @@ describe('backfill after brand changes', () => {
     await fake.stop();
   });
 
-  async function waitFor<T>(what: string, poll: () => Promise<T | null>, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await poll();
-      if (v !== null) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
   async function latestBackfill(projectId: string, status: string) {
-    return waitFor(`a ${status} backfill`, async () => {
+    return until(`a ${status} backfill`, async () => {
       const res = await t.http().get(`/v1/projects/${projectId}/backfills`).set(ws.auth('read')).expect(200);
       const b = res.body.data[0];
       return b && b.status === status ? b : null;
@@ -80,7 +71,7 @@ describe('backfill after brand changes', () => {
       );
     }
     for (const id of runIds) {
-      await waitFor('run to succeed', async () => {
+      await until('run to succeed', async () => {
         const r = (await http().get(`/v1/runs/${id}`).set(ws.auth())).body;
         if (r.status === 'failed') throw new Error(`run failed: ${r.failureReason}`);
         return r.status === 'succeeded' ? r : null;
@@ -118,7 +109,7 @@ describe('backfill after brand changes', () => {
     // Idempotent: a manual backfill recomputes to identical rows.
     const snapshot = (await http().get(`/v1/runs/${runIds[1]}`).set(ws.auth())).body;
     const manual = await http().post(`/v1/projects/${project.id}/backfills`).set(ws.auth()).expect(202);
-    await waitFor('manual backfill', async () => {
+    await until('manual backfill', async () => {
       const b = (await http().get(`/v1/backfills/${manual.body.id}`).set(ws.auth('read'))).body;
       return b.status === 'succeeded' ? b : null;
     });
@@ -128,7 +119,7 @@ describe('backfill after brand changes', () => {
 
     // Removing the brand removes its rows from history.
     await http().delete(`/v1/brands/${globex.id}`).set(ws.auth()).expect(204);
-    await waitFor('backfill after delete', async () => {
+    await until('backfill after delete', async () => {
       const r = (await http().get(`/v1/runs/${runIds[0]}`).set(ws.auth())).body;
       return r.scores.length === 1 ? r : null;
     });

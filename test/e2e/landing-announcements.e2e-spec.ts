@@ -15,15 +15,8 @@ import {
   runNow,
   waitForRun,
 } from '../support/pipeline';
+import { until } from '../support/wait';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('landing announcements survive a failed enqueue', () => {
   const queuePrefix = isolatedQueuePrefix('landing');
@@ -74,7 +67,9 @@ describe('landing announcements survive a failed enqueue', () => {
     const run = await waitForRun(t, ws, runId);
     expect(run.status).toBe('succeeded');
 
-    await eventually(() => alerts.mock.calls.length >= 2, 'the alert evaluation to be enqueued again');
+    await until('the alert evaluation to be enqueued again', () =>
+      Promise.resolve(alerts.mock.calls.length >= 2 ? true : null),
+    );
     expect(alerts.mock.calls.map(([id]) => id)).toEqual([runId, runId]);
     await expect(alerts.mock.results[1]!.value).resolves.toBeUndefined();
     const queue = t.app.get<Queue>(getQueueToken(ALERTS_QUEUE), { strict: false });
@@ -108,7 +103,9 @@ describe('landing announcements survive a failed enqueue', () => {
     const run = await waitForRun(t, ws, runId);
     expect(run).toMatchObject({ status: 'failed', failureReason: 'invalid_request' });
 
-    await eventually(() => failed.mock.calls.length >= 2, 'run.failed to be announced again');
+    await until('run.failed to be announced again', () =>
+      Promise.resolve(failed.mock.calls.length >= 2 ? true : null),
+    );
     expect(failed.mock.calls.map(([ref, f]) => [ref.runId, f.reasonCode])).toEqual([
       [runId, 'invalid_request'],
       [runId, 'invalid_request'],

@@ -3,8 +3,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
 import { WebhookReconciler } from '../../src/webhooks/webhook-reconciler.service';
-import http, { type IncomingHttpHeaders } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {
@@ -15,46 +13,7 @@ import {
   waitForRun,
 } from '../support/pipeline';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  raw: Buffer;
-}
-
-/** A local webhook receiver: per path, answers with the queued statuses (then 200) and records requests. */
-class Receiver {
-  readonly received = new Map<string, Received[]>();
-  private readonly statuses = new Map<string, number[]>();
-  private server: http.Server | null = null;
-  private port = 0;
-
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const path = req.url ?? '/';
-        const list = this.received.get(path) ?? [];
-        list.push({ headers: req.headers, raw: Buffer.concat(chunks) });
-        this.received.set(path, list);
-        const status = this.statuses.get(path)?.shift() ?? 200;
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(String(status));
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  url(path: string, statuses: number[] = []): string {
-    this.statuses.set(path, [...statuses]);
-    return `http://127.0.0.1:${this.port}${path}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-  }
-}
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 interface DeliveryView {
   id: string;
@@ -70,13 +29,13 @@ describe('webhooks', () => {
   const prefix = isolatedQueuePrefix('webhooks');
   let fake: FakeOpenAiServer;
   let baseUrl: string;
-  let receiver: Receiver;
+  let receiver: WebhookReceiver;
   let t: TestApp;
 
   beforeAll(async () => {
     fake = new FakeOpenAiServer();
     baseUrl = (await fake.start()).baseUrl;
-    receiver = new Receiver();
+    receiver = new WebhookReceiver();
     await receiver.start();
     t = await startTestApp({
       ROLE: 'all',

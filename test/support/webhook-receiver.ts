@@ -1,5 +1,5 @@
 // A local webhook receiver for e2e specs: records every request (headers and raw body) per path and answers
-// 200, and verifies Standard Webhooks signatures.
+// with the statuses queued for that path (then 200), and verifies Standard Webhooks signatures.
 import { createHmac } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import { type AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ export interface ReceivedWebhook {
 
 export class WebhookReceiver {
   readonly received = new Map<string, ReceivedWebhook[]>();
+  private readonly statuses = new Map<string, number[]>();
   private server: http.Server | null = null;
   private port = 0;
 
@@ -23,14 +24,17 @@ export class WebhookReceiver {
         const list = this.received.get(path) ?? [];
         list.push({ headers: req.headers, raw: Buffer.concat(chunks) });
         this.received.set(path, list);
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        const status = this.statuses.get(path)?.shift() ?? 200;
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(String(status));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
   }
 
-  url(path: string): string {
+  /** The URL of `path`; its requests are answered with `statuses` in turn, then 200. */
+  url(path: string, statuses: number[] = []): string {
+    this.statuses.set(path, [...statuses]);
     return `http://127.0.0.1:${this.port}${path}`;
   }
 

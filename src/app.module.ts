@@ -16,6 +16,7 @@ import { RedisModule } from './infra/redis/redis.module';
 import { ProjectsModule } from './projects/projects.module';
 import { PromptsModule } from './prompts/prompts.module';
 import { QueueModule } from './infra/queue/queue.module';
+import { ReportDigestModule } from './reports/digest/report-digest.module';
 import { ReportsModule } from './reports/reports.module';
 import { RunsWorkerModule } from './runs/runs-worker.module';
 import { RunsModule } from './runs/runs.module';
@@ -37,6 +38,7 @@ export class AppModule {
       ClockModule,
       QueueModule,
       SchedulingModule,
+      ReportDigestModule,
       WebhookNotifyModule,
     ];
     const api: Imports = runsApi(config.ROLE)

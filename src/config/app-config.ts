@@ -65,6 +65,8 @@ export const configSchema = z.object({
   RUN_MAX_RATE_LIMIT_DEFERRALS: z.coerce.number().int().min(0).default(5),
   /** How often the run reconciler re-checks the ledger against the queue. */
   RECONCILE_INTERVAL_MS: positiveInt(30_000),
+  /** How often the report digest builder digests dirty hours (reports read dirty hours from raw rows meanwhile). */
+  REPORT_DIGEST_INTERVAL_MS: positiveInt(10_000),
   /** A run `queued` for longer than this is re-enqueued (a no-op while its job is alive). */
   RECONCILE_QUEUED_STALE_MS: positiveInt(360_000),
   /** A run `running` for longer than RUN_DEADLINE_MS plus this margin, with no live job, is re-queued. */

@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { BrandRepository } from '../brands/brand.repository';
 import { Clock } from '../infra/clock/clock';
 import { ProjectService } from '../projects/project.service';
+import { ReportDigestService } from './digest/report-digest.service';
 import {
-  CitationReportRepository,
   NEAR_MENTION_CHARS,
-  type BrandCitationRow,
+  topDomains,
+  type BrandDigest,
   type DomainRow,
-} from './citation-report.repository';
+  type SectionDigest,
+} from './digest/report-digest';
 import { rate, reportFilter, type ReportQuery } from './report-filter';
 
 type BrandInfo = { name: string; kind: 'own' | 'competitor' };
@@ -15,7 +17,7 @@ type BrandInfo = { name: string; kind: 'own' | 'competitor' };
 @Injectable()
 export class CitationReportService {
   constructor(
-    private readonly reports: CitationReportRepository,
+    private readonly digests: ReportDigestService,
     private readonly projects: ProjectService,
     private readonly brands: BrandRepository,
     private readonly clock: Clock,
@@ -24,24 +26,23 @@ export class CitationReportService {
   async citations(workspaceId: string, q: ReportQuery) {
     await this.projects.require(workspaceId, q.projectId);
     const f = reportFilter(q, this.clock.now());
-    const [runCounts, domains, brandRows, brands] = await Promise.all([
-      this.reports.runCounts(f),
-      this.reports.domains(f),
-      this.reports.brands(f),
+    // Citations are read from the report digest (docs/reports.md "Digests"); brand filters never change which
+    // runs count, they only select the brand rows shown.
+    const [digest, brands] = await Promise.all([
+      this.digests.digestFor(f),
       this.brands.listForProject(f.projectId),
     ]);
     const names = new Map<string, BrandInfo>(brands.map((b) => [b.id, b]));
-    const section = (synthetic: boolean) => {
-      const successfulRuns = runCounts.find((r) => r.synthetic === synthetic)?.runs ?? 0;
+    const shown = new Set(f.brandIds);
+    const section = (synthetic: boolean, s: SectionDigest) => {
+      const successfulRuns = s.runs;
       return {
         synthetic,
         successfulRuns,
-        domains: domains
-          .filter((d) => d.synthetic === synthetic)
-          .map((d) => domainView(d, successfulRuns, names)),
-        brands: brandRows
-          .filter((r) => r.synthetic === synthetic)
-          .map((r) => brandView(r, names.get(r.brandId)))
+        domains: topDomains(s).map((d) => domainView(d, successfulRuns, names)),
+        brands: [...s.brands]
+          .filter(([id]) => shown.size === 0 || shown.has(id))
+          .map(([id, b]) => brandView(id, b, names.get(id)))
           .sort((a, b) => (b.ownDomainCitationRate.rate ?? 0) - (a.ownDomainCitationRate.rate ?? 0)),
       };
     };
@@ -51,8 +52,8 @@ export class CitationReportService {
       to: f.to.toISOString(),
       settings: { nearMentionChars: NEAR_MENTION_CHARS },
       // Measured runs and synthetic (demo engine) runs are never mixed.
-      measured: section(false),
-      synthetic: section(true),
+      measured: section(false, digest.measured),
+      synthetic: section(true, digest.synthetic),
     };
   }
 }
@@ -71,9 +72,9 @@ function domainView(d: DomainRow, successfulRuns: number, names: Map<string, Bra
   };
 }
 
-function brandView(r: BrandCitationRow, brand: BrandInfo | undefined) {
+function brandView(brandId: string, r: BrandDigest, brand: BrandInfo | undefined) {
   return {
-    brandId: r.brandId,
+    brandId,
     name: brand?.name ?? null,
     kind: brand?.kind ?? null,
     n: r.n,

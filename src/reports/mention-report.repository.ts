@@ -26,31 +26,6 @@ export interface BrandTotalsRow {
   geoShareSum: number;
 }
 
-/** Percentiles of the first mention's timing and token index (runs mentioning the brand), from raw rows. */
-export interface BrandPercentileRow {
-  brandId: string;
-  synthetic: boolean;
-  ttfmP50Us: number | null;
-  ttfmP90Us: number | null;
-  visibleP50Us: number | null;
-  visibleP90Us: number | null;
-  tokenIndexP50: number | null;
-  tokenIndexP90: number | null;
-}
-
-export interface PairAggregateRow {
-  brandA: string;
-  brandB: string;
-  synthetic: boolean;
-  runs: number;
-  both: number;
-  onlyA: number;
-  onlyB: number;
-  aFirst: number;
-  medianLeadUs: number | null;
-  medianLeadTokens: number | null;
-}
-
 /** The sums of run_brand_scores columns that brand_day_rollups keeps (same names as the rollup columns). */
 const RAW_SUMS = Prisma.sql`
   count(*) AS n, count(*) FILTER (WHERE s.mentioned) AS mentioned, count(*) FILTER (WHERE s."aboveFold") AS "aboveFold",
@@ -81,9 +56,8 @@ const FINAL_SUMS = Prisma.sql`
 /**
  * Mention aggregates. Counts and sums come from brand_day_rollups for the whole UTC days of the range and from
  * run_brand_scores for the partial days at its edges (source `rollup`), or from run_brand_scores alone (`raw`):
- * both give identical numbers (test/integration/report-rollups.int-spec.ts). Percentiles need every value and
- * are read from run_brand_scores: percentile_cont (linear interpolation), the same definition as src/scoring's
- * percentile(). NULLs (brand absent) are ignored by percentiles.
+ * both give identical numbers (test/e2e/report-rollups.e2e-spec.ts). Percentiles and head to head come from
+ * report digests (./digest/), not from here.
  */
 @Injectable()
 export class MentionReportRepository {
@@ -116,42 +90,6 @@ export class MentionReportRepository {
       FROM (${parts}) p
       GROUP BY "brandId", synthetic
       HAVING sum(n) > 0`;
-  }
-
-  async brandPercentiles(f: ReportFilter): Promise<BrandPercentileRow[]> {
-    return this.prisma.$queryRaw<BrandPercentileRow[]>`
-      SELECT s."brandId", s.synthetic,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY s."sinceFirstTokenUs")::float8 AS "ttfmP50Us",
-        percentile_cont(0.9) WITHIN GROUP (ORDER BY s."sinceFirstTokenUs")::float8 AS "ttfmP90Us",
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY s."firstVisibleAtUs")::float8 AS "visibleP50Us",
-        percentile_cont(0.9) WITHIN GROUP (ORDER BY s."firstVisibleAtUs")::float8 AS "visibleP90Us",
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY s."firstTokenIndex")::float8 AS "tokenIndexP50",
-        percentile_cont(0.9) WITHIN GROUP (ORDER BY s."firstTokenIndex")::float8 AS "tokenIndexP90"
-      FROM run_brand_scores s
-      WHERE ${runFilter('s', f)} AND s.mentioned AND ${brandFilter('s."brandId"', f)}
-      GROUP BY s."brandId", s.synthetic`;
-  }
-
-  /**
-   * Head to head for every pair of brands: runs where both appear, who came first (by order, i.e. the first
-   * mention's position in the text), and the median lead (B minus A) in microseconds and tokens.
-   */
-  async pairAggregates(f: ReportFilter): Promise<PairAggregateRow[]> {
-    return this.prisma.$queryRaw<PairAggregateRow[]>`
-      SELECT a."brandId" AS "brandA", b."brandId" AS "brandB", a.synthetic,
-        count(*)::int AS runs,
-        count(*) FILTER (WHERE a.mentioned AND b.mentioned)::int AS both,
-        count(*) FILTER (WHERE a.mentioned AND NOT b.mentioned)::int AS "onlyA",
-        count(*) FILTER (WHERE b.mentioned AND NOT a.mentioned)::int AS "onlyB",
-        count(*) FILTER (WHERE a.mentioned AND b.mentioned AND a."order" < b."order")::int AS "aFirst",
-        (percentile_cont(0.5) WITHIN GROUP (ORDER BY b."firstVisibleAtUs" - a."firstVisibleAtUs")
-          FILTER (WHERE a.mentioned AND b.mentioned))::float8 AS "medianLeadUs",
-        (percentile_cont(0.5) WITHIN GROUP (ORDER BY b."firstTokenIndex" - a."firstTokenIndex")
-          FILTER (WHERE a.mentioned AND b.mentioned))::float8 AS "medianLeadTokens"
-      FROM run_brand_scores a
-      JOIN run_brand_scores b ON b."runId" = a."runId" AND b."brandId" <> a."brandId"
-      WHERE ${runFilter('a', f)} AND ${brandFilter('a."brandId"', f)} AND ${brandFilter('b."brandId"', f)}
-      GROUP BY a."brandId", b."brandId", a.synthetic`;
   }
 
   /** Failed runs in the range (by slot time), with the same engine/prompt/tag filters. */

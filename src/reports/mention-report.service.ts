@@ -5,12 +5,9 @@ import { ProjectService } from '../projects/project.service';
 import { wilsonInterval } from '../scoring/statistics';
 import { ms, rate, reportFilter, round, type ReportQuery } from './report-filter';
 
-import {
-  MentionReportRepository,
-  type BrandPercentileRow,
-  type BrandTotalsRow,
-  type PairAggregateRow,
-} from './mention-report.repository';
+import { ReportDigestService } from './digest/report-digest.service';
+import { brandPercentiles, pairRows, type BrandPercentiles, type PairRow } from './digest/report-digest';
+import { MentionReportRepository, type BrandTotalsRow } from './mention-report.repository';
 
 export { type ReportQuery } from './report-filter';
 
@@ -18,6 +15,7 @@ export { type ReportQuery } from './report-filter';
 export class MentionReportService {
   constructor(
     private readonly reports: MentionReportRepository,
+    private readonly digests: ReportDigestService,
     private readonly projects: ProjectService,
     private readonly brands: BrandRepository,
     private readonly clock: Clock,
@@ -27,19 +25,25 @@ export class MentionReportService {
     await this.projects.require(workspaceId, q.projectId);
     const f = reportFilter(q, this.clock.now());
     const { projectId, from, to } = f;
-    const [pairs, brands] = await Promise.all([
-      this.reports.pairAggregates(f),
+    // Pairs come from the report digest (docs/reports.md "Digests"): counts exact, median leads from
+    // log-bucketed histograms. A brand filter keeps the pairs whose two brands are both selected.
+    const [digest, brands] = await Promise.all([
+      this.digests.digestFor(f),
       this.brands.listForProject(projectId),
     ]);
     const names = new Map(brands.map((b) => [b.id, b.name]));
-    const section = (synthetic: boolean) =>
-      pairs.filter((p) => p.synthetic === synthetic).map((p) => pairView(p, names));
+    const shown = new Set(f.brandIds);
+    const keep = (p: PairRow) => shown.size === 0 || (shown.has(p.brandA) && shown.has(p.brandB));
     return {
       projectId,
       from: from.toISOString(),
       to: to.toISOString(),
-      measured: section(false),
-      synthetic: section(true),
+      measured: pairRows(digest.measured)
+        .filter(keep)
+        .map((p) => pairView(p, names)),
+      synthetic: pairRows(digest.synthetic)
+        .filter(keep)
+        .map((p) => pairView(p, names)),
     };
   }
 
@@ -75,14 +79,17 @@ export class MentionReportService {
     // Shares are over all tracked brands; the brand filter only selects which rows are shown.
     // The previous period has the same length and ends where this one starts: headline figures carry their change.
     const previous = { from: new Date(2 * from.getTime() - to.getTime()), to: from };
-    const [allRows, prevRows, percentileRows, failed, brands] = await Promise.all([
+    const [allRows, prevRows, digest, failed, brands] = await Promise.all([
       this.reports.brandTotals({ ...f, brandIds: [] }),
       this.reports.brandTotals({ ...f, ...previous, brandIds: [] }),
-      this.reports.brandPercentiles(f),
+      this.digests.digestFor(f),
       this.reports.failedRuns(f),
       this.brands.listForProject(projectId),
     ]);
-    const percentiles = new Map(percentileRows.map((p) => [`${p.brandId}:${p.synthetic}`, p]));
+    // Percentiles come from the report digest's histograms (docs/reports.md "Digests").
+    const percentiles = new Map<string, BrandPercentiles>();
+    for (const p of brandPercentiles(digest.measured)) percentiles.set(`${p.brandId}:false`, p);
+    for (const p of brandPercentiles(digest.synthetic)) percentiles.set(`${p.brandId}:true`, p);
     const shown = new Set(f.brandIds);
     const rows = allRows;
     const names = new Map(brands.map((b) => [b.id, b]));
@@ -169,7 +176,7 @@ function periodChange(current: Headline, prev: BrandTotalsRow | undefined, prevT
   };
 }
 
-function pairView(p: PairAggregateRow, names: Map<string, string>) {
+function pairView(p: PairRow, names: Map<string, string>) {
   return {
     brandA: { id: p.brandA, name: names.get(p.brandA) ?? null },
     brandB: { id: p.brandB, name: names.get(p.brandB) ?? null },
@@ -186,7 +193,7 @@ function pairView(p: PairAggregateRow, names: Map<string, string>) {
 
 function brandView(
   r: BrandTotalsRow,
-  p: BrandPercentileRow | undefined,
+  p: BrandPercentiles | undefined,
   brand: { name: string; kind: 'own' | 'competitor' } | undefined,
   totals: Totals,
 ) {

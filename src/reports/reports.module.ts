@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
 import { BrandsModule } from '../brands/brands.module';
 import { ProjectsModule } from '../projects/projects.module';
-import { CitationReportRepository } from './citation-report.repository';
 import { CitationReportService } from './citation-report.service';
+import { ReportDigestModule } from './digest/report-digest.module';
 import { MentionReportRepository } from './mention-report.repository';
 import { MentionReportService } from './mention-report.service';
 import { ReportsController } from './reports.controller';
 
 @Module({
-  imports: [ProjectsModule, BrandsModule],
+  imports: [ProjectsModule, BrandsModule, ReportDigestModule],
   controllers: [ReportsController],
-  providers: [MentionReportRepository, MentionReportService, CitationReportRepository, CitationReportService],
+  providers: [MentionReportRepository, MentionReportService, CitationReportService],
 })
 export class ReportsModule {}

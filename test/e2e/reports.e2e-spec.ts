@@ -143,6 +143,8 @@ describe('mention and head-to-head reports', () => {
       mentionCount: 4,
       // Wilson 95% for 3/4: by hand, center (p + z²/2n)/(1 + z²/n) ± z·sqrt(p(1-p)/n + z²/4n²)/(1 + z²/n).
       mentionRate: { rate: 0.75, low: 0.300642, high: 0.954413 },
+      // Percentiles come from the report digest's histograms (docs/reports.md "Digests"): exact here, since
+      // every bin holds one distinct value; within 2 % in general (src/reports/digest/histogram.ts).
       // sinceFirstToken {1000, 5000, 0}: median 1000; p90 = 1000 + 0.8·(5000 − 1000) = 4200 (percentile_cont).
       timeToFirstMentionMs: { p50: 1000, p90: 4200 },
       firstVisibleAtMs: { p50: 1500, p90: 1500 + 0.8 * (5400 - 1500) },

@@ -1,0 +1,110 @@
+import { percentile } from '../../scoring/statistics';
+import {
+  addValue,
+  binOf,
+  binValue,
+  decodeHistogram,
+  encodeHistogram,
+  histogramCount,
+  histogramPercentile,
+  LINEAR_LIMIT,
+  MAX_RELATIVE_ERROR,
+  mergeInto,
+  negated,
+  type Histogram,
+} from './histogram';
+
+/** Deterministic pseudo-random integers (mulberry32). */
+function rng(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const histOf = (values: number[]) => {
+  const h: Histogram = new Map();
+  for (const v of values) addValue(h, v);
+  return h;
+};
+
+describe('log-bucketed histogram', () => {
+  it('keeps small integers exact and every other value within the bound of its bin', () => {
+    for (let v = -LINEAR_LIMIT + 1; v < LINEAR_LIMIT; v++) {
+      expect(histogramPercentile(histOf([v, v]), 0.5)).toBe(v);
+    }
+    const next = rng(1);
+    const bins = new Map<number, number[]>();
+    for (let i = 0; i < 20_000; i++) {
+      const v = Math.round((next() - 0.5) * 2 * 10 ** (1 + next() * 8));
+      const bin = binOf(v);
+      bins.set(bin, [...(bins.get(bin) ?? []), v]);
+    }
+    for (const values of bins.values()) {
+      const mean = binValue(histOf(values).get(binOf(values[0]!))!);
+      for (const v of values) {
+        expect(Math.abs(mean - v)).toBeLessThanOrEqual(MAX_RELATIVE_ERROR * Math.abs(v) + 1e-9);
+        expect(mean < 0).toBe(v < 0);
+      }
+    }
+  });
+
+  it('is exact while each bin holds one distinct value', () => {
+    const values = [50, 50, 1_000_000, 4_200_000, -7_777, 123_456_789];
+    const h = histOf(values);
+    for (const q of [0, 0.25, 0.5, 0.9, 1])
+      expect(histogramPercentile(h, q)).toBeCloseTo(percentile(values, q)!, 6);
+  });
+
+  it('orders bins as it orders values', () => {
+    const values = [-5_000_000, -40, -31, -1, 0, 1, 31, 32, 33, 1_000, 1_001, 70_000_000];
+    const bins = values.map(binOf);
+    for (let i = 1; i < bins.length; i++) expect(bins[i]!).toBeGreaterThanOrEqual(bins[i - 1]!);
+  });
+
+  it('follows percentile_cont and stays within the bound of the larger order statistic', () => {
+    const next = rng(7);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(next() * 300);
+      const signed = trial % 3 === 0;
+      const values = Array.from({ length: n }, () =>
+        Math.round((signed ? next() - 0.4 : next()) * 20_000_000 * next()),
+      );
+      const h = histOf(values);
+      for (const q of [0, 0.1, 0.5, 0.9, 1]) {
+        const exact = percentile(values, q)!;
+        const sorted = [...values].sort((a, b) => a - b);
+        const r = q * (n - 1);
+        const scale = Math.max(Math.abs(sorted[Math.floor(r)]!), Math.abs(sorted[Math.ceil(r)]!));
+        expect(Math.abs(histogramPercentile(h, q)! - exact)).toBeLessThanOrEqual(
+          MAX_RELATIVE_ERROR * scale + 1e-6,
+        );
+      }
+    }
+  });
+
+  it('is exact for token-sized integers', () => {
+    const values = [0, 3, 3, 7, 12, 30, 31];
+    const h = histOf(values);
+    expect(histogramPercentile(h, 0.5)).toBe(percentile(values, 0.5));
+    expect(histogramPercentile(h, 0.9)).toBeCloseTo(percentile(values, 0.9)!, 12);
+  });
+
+  it('merges, negates and round-trips its storage form', () => {
+    const a = histOf([1, 5, 5, 400, -900, 123_456]);
+    const b = histOf([5, 401, -2]);
+    const merged: Histogram = new Map();
+    mergeInto(merged, a);
+    mergeInto(merged, b);
+    expect(a).toEqual(histOf([1, 5, 5, 400, -900, 123_456]));
+    expect(merged).toEqual(histOf([1, 5, 5, 400, -900, 123_456, 5, 401, -2]));
+    expect(histogramCount(merged)).toBe(9);
+    expect(decodeHistogram(encodeHistogram(merged))).toEqual(merged);
+    expect(negated(negated(merged))).toEqual(merged);
+    expect(histogramPercentile(negated(a), 0.5)).toBeCloseTo(-histogramPercentile(a, 0.5)!, 9);
+    expect(histogramPercentile(new Map(), 0.5)).toBeNull();
+  });
+});

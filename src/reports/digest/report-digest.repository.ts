@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../../generated/prisma/client';
+import { PrismaService } from '../../infra/prisma/prisma.service';
+import { runFilter, type ReportFilter } from '../report-filter';
+import { type DigestBlock, type TimeRange } from './digest-plan';
+import { type RunFacts } from './report-digest';
+
+export type Db = Prisma.TransactionClient;
+
+export interface StoredBlock {
+  level: number;
+  start: Date;
+  digest: string;
+}
+
+interface ScoreFactRow {
+  runId: string;
+  synthetic: boolean;
+  observedAt: Date;
+  brandId: string;
+  mentioned: boolean;
+  order: number | null;
+  firstVisibleAtUs: number | null;
+  sinceFirstTokenUs: number | null;
+  firstTokenIndex: number | null;
+}
+
+interface CitationFactRow {
+  runId: string;
+  domain: string;
+  brandId: string | null;
+  createdAt: Date;
+  charStart: number | null;
+  charEnd: number | null;
+}
+
+interface MentionSpanRow {
+  runId: string;
+  brandId: string;
+  charStart: number;
+  charEnd: number;
+}
+
+/** Longest interactive transaction a report read or a digest build may hold. */
+const TRANSACTION_TIMEOUT_MS = 300_000;
+
+/** Storage of report digests (report_digests), their dirty hours, and the raw run facts digests are built from. */
+@Injectable()
+export class ReportDigestRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** One consistent snapshot (repeatable read, read only) for a report: dirty hours, blocks and raw rows agree. */
+  snapshot<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SET TRANSACTION READ ONLY`;
+        return fn(tx);
+      },
+      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: TRANSACTION_TIMEOUT_MS },
+    );
+  }
+
+  /**
+   * Runs `fn` in a transaction holding the project's digest lock, or returns null when another builder holds it
+   * (builders on every replica skip each other instead of waiting).
+   */
+  withProjectLock<T>(projectId: string, fn: (db: Db) => Promise<T>): Promise<T | null> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const [row] = await tx.$queryRaw<{ locked: boolean }[]>`
+          SELECT pg_try_advisory_xact_lock(hashtext(${`report-digest:${projectId}`})) AS locked`;
+        return row?.locked ? fn(tx) : null;
+      },
+      { timeout: TRANSACTION_TIMEOUT_MS },
+    );
+  }
+
+  /** Projects with dirty hours, the longest-waiting first. */
+  async dirtyProjects(limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ projectId: string }[]>`
+      SELECT "projectId" FROM report_dirty_hours GROUP BY "projectId" ORDER BY min(hour) LIMIT ${limit}`;
+    return rows.map((r) => r.projectId);
+  }
+
+  /** Removes and returns up to `limit` of the project's dirty hours (oldest first), within the caller's transaction. */
+  async claimDirtyHours(db: Db, projectId: string, limit: number): Promise<Date[]> {
+    const rows = await db.$queryRaw<{ hour: Date }[]>`
+      DELETE FROM report_dirty_hours d
+      WHERE d."projectId" = ${projectId}::uuid AND d.hour IN (
+        SELECT hour FROM report_dirty_hours WHERE "projectId" = ${projectId}::uuid ORDER BY hour LIMIT ${limit}
+      )
+      RETURNING d.hour`;
+    return rows.map((r) => r.hour).sort((a, b) => a.getTime() - b.getTime());
+  }
+
+  async dirtyHours(db: Db, projectId: string, from: Date, to: Date): Promise<number[]> {
+    const rows = await db.$queryRaw<{ hour: Date }[]>`
+      SELECT hour FROM report_dirty_hours
+      WHERE "projectId" = ${projectId}::uuid AND hour > ${new Date(from.getTime() - 3600_000)} AND hour < ${to}`;
+    return rows.map((r) => r.hour.getTime());
+  }
+
+  async readBlocks(db: Db, projectId: string, blocks: readonly DigestBlock[]): Promise<StoredBlock[]> {
+    if (blocks.length === 0) return [];
+    return db.$queryRaw<StoredBlock[]>`
+      SELECT d.level, d.start, d.digest FROM report_digests d
+      JOIN unnest(${blocks.map((b) => b.level)}::int[], ${blocks.map((b) => b.start)}::timestamptz[]) AS k(level, start)
+        ON d.level = k.level AND d.start = k.start
+      WHERE d."projectId" = ${projectId}::uuid`;
+  }
+
+  /** Stores a block's digest, or removes the block when it holds no run. */
+  async writeBlock(
+    db: Db,
+    projectId: string,
+    block: DigestBlock,
+    runs: number,
+    digest: string,
+  ): Promise<void> {
+    if (runs === 0) {
+      await db.$executeRaw`
+        DELETE FROM report_digests
+        WHERE "projectId" = ${projectId}::uuid AND level = ${block.level} AND start = ${block.start}`;
+      return;
+    }
+    await db.$executeRaw`
+      INSERT INTO report_digests ("projectId", level, start, runs, digest, "builtAt")
+      VALUES (${projectId}::uuid, ${block.level}, ${block.start}, ${runs}, ${digest}, now())
+      ON CONFLICT ("projectId", level, start) DO UPDATE
+        SET runs = EXCLUDED.runs, digest = EXCLUDED.digest, "builtAt" = EXCLUDED."builtAt"`;
+  }
+
+  /**
+   * The facts of the successful runs observed in `range` that pass the report's run filters (engines,
+   * prompts, tags): score rows, citations, and the mention spans of runs with a positioned citation.
+   */
+  async runFacts(db: Db, f: ReportFilter, range: TimeRange): Promise<RunFacts[]> {
+    const where = runFilter('s', { ...f, from: range.from, to: range.to });
+    const runs = Prisma.sql`SELECT s."runId" FROM run_brand_scores s WHERE ${where}`;
+    const [scores, citations, mentions] = [
+      await db.$queryRaw<ScoreFactRow[]>`
+        SELECT s."runId", s.synthetic, s."observedAt", s."brandId", s.mentioned, s."order", s."firstVisibleAtUs",
+          s."sinceFirstTokenUs", s."firstTokenIndex"
+        FROM run_brand_scores s WHERE ${where}`,
+      await db.$queryRaw<CitationFactRow[]>`
+        SELECT c."runId", c.domain, c."brandId", c."createdAt", c."charStart", c."charEnd" FROM citations c
+        WHERE c."projectId" = ${f.projectId}::uuid AND c."runId" IN (${runs})`,
+      await db.$queryRaw<MentionSpanRow[]>`
+        SELECT m."runId", m."brandId", m."charStart", m."charEnd" FROM mentions m
+        WHERE m."projectId" = ${f.projectId}::uuid AND m."runId" IN (
+          SELECT c."runId" FROM citations c
+          WHERE c."projectId" = ${f.projectId}::uuid AND c."charStart" IS NOT NULL AND c."charEnd" IS NOT NULL
+            AND c."runId" IN (${runs}))`,
+    ];
+    const byRun = new Map<string, RunFacts>();
+    for (const s of scores) {
+      let run = byRun.get(s.runId);
+      if (!run) {
+        run = {
+          runId: s.runId,
+          synthetic: s.synthetic,
+          observedAtMs: s.observedAt.getTime(),
+          scores: [],
+          citations: [],
+          mentions: [],
+        };
+        byRun.set(s.runId, run);
+      }
+      run.scores.push({
+        brandId: s.brandId,
+        mentioned: s.mentioned,
+        order: s.order,
+        firstVisibleAtUs: s.firstVisibleAtUs,
+        sinceFirstTokenUs: s.sinceFirstTokenUs,
+        firstTokenIndex: s.firstTokenIndex,
+      });
+    }
+    for (const c of citations)
+      byRun.get(c.runId)?.citations.push({
+        domain: c.domain,
+        brandId: c.brandId,
+        createdAtMs: c.createdAt.getTime(),
+        charStart: c.charStart,
+        charEnd: c.charEnd,
+      });
+    for (const m of mentions)
+      byRun.get(m.runId)?.mentions.push({ brandId: m.brandId, charStart: m.charStart, charEnd: m.charEnd });
+    return [...byRun.values()];
+  }
+}

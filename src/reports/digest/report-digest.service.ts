@@ -1,0 +1,182 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { type AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { startPeriodic, stopPeriodic } from '../../infra/schedule/periodic-task';
+import { type ReportFilter } from '../report-filter';
+import { type ReportSource } from '../rollup-range';
+import {
+  blocksContaining,
+  childrenOf,
+  DAY_MS,
+  HOUR_MS,
+  planDigest,
+  type DigestBlock,
+  type TimeRange,
+} from './digest-plan';
+import {
+  decodeDigest,
+  digestRunCount,
+  digestRuns,
+  emptyDigest,
+  encodeDigest,
+  mergeDigests,
+  type ReportDigest,
+  type RunFacts,
+} from './report-digest';
+import { ReportDigestRepository, type Db } from './report-digest.repository';
+
+/** Dirty hours digested per project per transaction. */
+const HOURS_PER_BATCH = 240;
+/** Projects visited per builder tick. */
+const PROJECTS_PER_TICK = 20;
+
+const hasRunFilters = (f: ReportFilter) =>
+  f.engineIds.length > 0 || f.promptIds.length > 0 || f.tags.length > 0;
+
+/** Raw ranges are read a day at a time, so a long filtered range never holds all its rows at once. */
+function byDay(ranges: readonly TimeRange[]): TimeRange[] {
+  const out: TimeRange[] = [];
+  for (const r of ranges) {
+    for (let at = r.from.getTime(); at < r.to.getTime(); at += DAY_MS)
+      out.push({ from: new Date(at), to: new Date(Math.min(at + DAY_MS, r.to.getTime())) });
+  }
+  return out;
+}
+
+/** Contiguous hours as ranges of at most a day. */
+function hourRuns(hours: readonly Date[]): TimeRange[] {
+  const out: TimeRange[] = [];
+  for (const h of hours) {
+    const last = out[out.length - 1];
+    const at = h.getTime();
+    if (last && last.to.getTime() === at && at + HOUR_MS - last.from.getTime() <= DAY_MS)
+      last.to = new Date(at + HOUR_MS);
+    else out.push({ from: h, to: new Date(at + HOUR_MS) });
+  }
+  return out;
+}
+
+const blockKey = (b: DigestBlock) => `${b.level}:${b.start.getTime()}`;
+
+/**
+ * Report digests (src/reports/digest/report-digest.ts): reads the digest of a report's range from stored
+ * blocks plus raw rows (dirty hours, partial edge hours, and every run when engines, prompts or tags are
+ * filtered), and builds the stored blocks from dirty hours, periodically on every replica (one builder per
+ * project at a time, by advisory lock; the others skip it).
+ */
+@Injectable()
+export class ReportDigestService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReportDigestService.name);
+  private building: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly repo: ReportDigestRepository,
+    private readonly scheduler: SchedulerRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.SCHEDULER_ENABLED) return;
+    startPeriodic(this.scheduler, 'report-digests', this.config.REPORT_DIGEST_INTERVAL_MS, () => this.tick());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    stopPeriodic(this.scheduler, 'report-digests');
+    await this.building;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.building) return;
+    this.building = this.buildPending().catch((err: unknown) => {
+      this.logger.warn({ err }, 'report digest build failed; retrying next tick');
+    });
+    try {
+      await this.building;
+    } finally {
+      this.building = null;
+    }
+  }
+
+  /** The digest of a report's range and filters; `raw` reads every run from raw rows (the reference). */
+  digestFor(f: ReportFilter, source: ReportSource = 'rollup'): Promise<ReportDigest> {
+    return this.repo.snapshot(async (db) => {
+      const plan =
+        source === 'raw' || hasRunFilters(f)
+          ? { blocks: [], raw: [{ from: f.from, to: f.to }] }
+          : planDigest(f.from, f.to, await this.repo.dirtyHours(db, f.projectId, f.from, f.to));
+      const digest = emptyDigest();
+      for (const stored of await this.repo.readBlocks(db, f.projectId, plan.blocks))
+        mergeDigests(digest, decodeDigest(stored.digest));
+      for (const range of byDay(plan.raw)) digestRuns(digest, await this.repo.runFacts(db, f, range));
+      return digest;
+    });
+  }
+
+  /** One pass over projects with dirty hours: at most HOURS_PER_BATCH hours each. Returns the hours digested. */
+  async buildPending(): Promise<number> {
+    let hours = 0;
+    for (const projectId of await this.repo.dirtyProjects(PROJECTS_PER_TICK)) {
+      hours += (await this.repo.withProjectLock(projectId, (db) => this.buildProject(db, projectId))) ?? 0;
+    }
+    return hours;
+  }
+
+  /** Builds until no dirty hour is left (benchmarks, tests, and an operator after a bulk import). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const hours = await this.buildPending();
+      if (hours === 0) return total;
+      total += hours;
+    }
+  }
+
+  private async buildProject(db: Db, projectId: string): Promise<number> {
+    const hours = await this.repo.claimDirtyHours(db, projectId, HOURS_PER_BATCH);
+    const filter: ReportFilter = {
+      projectId,
+      from: new Date(0),
+      to: new Date(0),
+      brandIds: [],
+      engineIds: [],
+      promptIds: [],
+      tags: [],
+    };
+    const byHour = new Map<number, RunFacts[]>(hours.map((h) => [h.getTime(), []]));
+    for (const range of hourRuns(hours)) {
+      for (const run of await this.repo.runFacts(db, filter, range))
+        byHour.get(Math.floor(run.observedAtMs / HOUR_MS) * HOUR_MS)?.push(run);
+    }
+    for (const [hour, runs] of byHour) {
+      const digest = emptyDigest();
+      digestRuns(digest, runs);
+      await this.repo.writeBlock(
+        db,
+        projectId,
+        { level: 0, start: new Date(hour) },
+        digestRunCount(digest),
+        encodeDigest(digest),
+      );
+    }
+    // Every ancestor of a rebuilt hour, one level at a time, each the merge of its (already rebuilt) children.
+    const ancestors = new Map<string, DigestBlock>();
+    for (const h of hours) for (const b of blocksContaining(h).slice(1)) ancestors.set(blockKey(b), b);
+    const ordered = [...ancestors.values()].sort(
+      (a, b) => a.level - b.level || a.start.getTime() - b.start.getTime(),
+    );
+    for (const block of ordered) {
+      const digest = emptyDigest();
+      for (const child of await this.repo.readBlocks(db, projectId, childrenOf(block)))
+        mergeDigests(digest, decodeDigest(child.digest));
+      await this.repo.writeBlock(db, projectId, block, digestRunCount(digest), encodeDigest(digest));
+    }
+    return hours.length;
+  }
+}

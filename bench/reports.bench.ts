@@ -234,8 +234,7 @@ async function seed(c: Client, marker: string, end: Date): Promise<{ rows: numbe
   // Triggers were off during the load: mark every loaded hour dirty, as the triggers would have.
   await c.query(
     `INSERT INTO report_dirty_hours ("projectId", hour)
-     SELECT DISTINCT "projectId", date_trunc('hour', "observedAt", 'UTC') FROM run_brand_scores WHERE "projectId" = $1
-     ON CONFLICT DO NOTHING`,
+     SELECT DISTINCT "projectId", date_trunc('hour', "observedAt", 'UTC') FROM run_brand_scores WHERE "projectId" = $1`,
     [project],
   );
   await c.query('VACUUM ANALYZE runs');

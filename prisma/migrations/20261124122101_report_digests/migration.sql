@@ -12,29 +12,37 @@ CREATE TABLE "report_digests" (
 
 -- CreateTable
 CREATE TABLE "report_dirty_hours" (
+    "id" BIGSERIAL NOT NULL,
     "projectId" UUID NOT NULL,
     "hour" TIMESTAMPTZ(3) NOT NULL,
 
-    CONSTRAINT "report_dirty_hours_pkey" PRIMARY KEY ("projectId","hour")
+    CONSTRAINT "report_dirty_hours_pkey" PRIMARY KEY ("id")
 );
+
+-- CreateIndex
+CREATE INDEX "report_dirty_hours_projectId_hour_idx" ON "report_dirty_hours"("projectId", "hour");
 
 
 -- Dirty marking: every statement that inserts, updates or deletes score rows marks the UTC hours (of
 -- observedAt, the report time axis) it touched, in the same transaction. Mentions and citations are inserted in
 -- the same transaction as their run's score rows (RunLedgerRepository.saveRunResult), so only their updates and
--- deletes mark hours themselves, through their run's score rows. Hours are inserted in sorted order so
--- concurrent writers lock them in the same order.
+-- deletes mark hours themselves, through their run's score rows.
+--
+-- Marks are appended, never upserted: a writer takes no lock on a shared row (concurrent runs in one project
+-- hour do not queue behind each other), and a mark whose transaction has not committed is invisible to the
+-- builder's claiming DELETE, so it survives the claim and the hour is digested again once the run is visible.
+-- (An upsert that found a committed mark would leave none of its own: a builder claiming that mark before
+-- the writer commits would digest the hour without the run and never return to it.) The builder collapses
+-- duplicate marks when it claims them.
 CREATE FUNCTION "report_dirty_hours_mark_scores"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
     INSERT INTO "report_dirty_hours" ("projectId", "hour")
-    SELECT DISTINCT "projectId", date_trunc('hour', "observedAt", 'UTC') FROM new_rows ORDER BY 1, 2
-    ON CONFLICT DO NOTHING;
+    SELECT DISTINCT "projectId", date_trunc('hour', "observedAt", 'UTC') FROM new_rows;
   END IF;
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
     INSERT INTO "report_dirty_hours" ("projectId", "hour")
-    SELECT DISTINCT "projectId", date_trunc('hour', "observedAt", 'UTC') FROM old_rows ORDER BY 1, 2
-    ON CONFLICT DO NOTHING;
+    SELECT DISTINCT "projectId", date_trunc('hour', "observedAt", 'UTC') FROM old_rows;
   END IF;
   RETURN NULL;
 END
@@ -45,15 +53,11 @@ BEGIN
   IF TG_OP = 'UPDATE' THEN
     INSERT INTO "report_dirty_hours" ("projectId", "hour")
     SELECT DISTINCT s."projectId", date_trunc('hour', s."observedAt", 'UTC')
-    FROM run_brand_scores s WHERE s."runId" IN (SELECT "runId" FROM new_rows UNION SELECT "runId" FROM old_rows)
-    ORDER BY 1, 2
-    ON CONFLICT DO NOTHING;
+    FROM run_brand_scores s WHERE s."runId" IN (SELECT "runId" FROM new_rows UNION SELECT "runId" FROM old_rows);
   ELSE
     INSERT INTO "report_dirty_hours" ("projectId", "hour")
     SELECT DISTINCT s."projectId", date_trunc('hour', s."observedAt", 'UTC')
-    FROM run_brand_scores s WHERE s."runId" IN (SELECT "runId" FROM old_rows)
-    ORDER BY 1, 2
-    ON CONFLICT DO NOTHING;
+    FROM run_brand_scores s WHERE s."runId" IN (SELECT "runId" FROM old_rows);
   END IF;
   RETURN NULL;
 END
@@ -77,5 +81,4 @@ CREATE TRIGGER "report_dirty_citations_delete" AFTER DELETE ON "citations"
 -- Every hour already holding rows is dirty: the builder digests them after the upgrade, and until then
 -- reports read those hours from raw rows, exactly as before.
 INSERT INTO "report_dirty_hours" ("projectId", "hour")
-SELECT DISTINCT "projectId", date_trunc('hour', "observedAt", 'UTC') FROM "run_brand_scores"
-ON CONFLICT DO NOTHING;
+SELECT DISTINCT "projectId", date_trunc('hour', "observedAt", 'UTC') FROM "run_brand_scores";

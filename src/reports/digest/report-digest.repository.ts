@@ -82,20 +82,25 @@ export class ReportDigestRepository {
     return rows.map((r) => r.projectId);
   }
 
-  /** Removes and returns up to `limit` of the project's dirty hours (oldest first), within the caller's transaction. */
+  /**
+   * Removes the marks of the project's `limit` oldest dirty hours, within the caller's transaction, and returns
+   * those hours. A mark whose writer has not committed is not visible here, so it survives and the hour is
+   * digested again later (see the migration 20261124122101_report_digests).
+   */
   async claimDirtyHours(db: Db, projectId: string, limit: number): Promise<Date[]> {
     const rows = await db.$queryRaw<{ hour: Date }[]>`
       DELETE FROM report_dirty_hours d
       WHERE d."projectId" = ${projectId}::uuid AND d.hour IN (
-        SELECT hour FROM report_dirty_hours WHERE "projectId" = ${projectId}::uuid ORDER BY hour LIMIT ${limit}
+        SELECT DISTINCT hour FROM report_dirty_hours WHERE "projectId" = ${projectId}::uuid ORDER BY hour LIMIT ${limit}
       )
       RETURNING d.hour`;
-    return rows.map((r) => r.hour).sort((a, b) => a.getTime() - b.getTime());
+    const hours = new Map(rows.map((r) => [r.hour.getTime(), r.hour]));
+    return [...hours.values()].sort((a, b) => a.getTime() - b.getTime());
   }
 
   async dirtyHours(db: Db, projectId: string, from: Date, to: Date): Promise<number[]> {
     const rows = await db.$queryRaw<{ hour: Date }[]>`
-      SELECT hour FROM report_dirty_hours
+      SELECT DISTINCT hour FROM report_dirty_hours
       WHERE "projectId" = ${projectId}::uuid AND hour > ${new Date(from.getTime() - 3600_000)} AND hour < ${to}`;
     return rows.map((r) => r.hour.getTime());
   }

@@ -1,0 +1,320 @@
+// Report digests (docs/reports.md "Digests"): the digest a report merges from stored blocks plus raw rows
+// must equal the digest of every raw row, whatever the range, after any write, and however builders race.
+// Seeded directly (like reports.e2e-spec.ts) across three days of hours, with mentions and citations.
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { PrismaService } from '../../src/infra/prisma/prisma.service';
+import { encodeDigest, type ReportDigest } from '../../src/reports/digest/report-digest';
+import { ReportDigestService } from '../../src/reports/digest/report-digest.service';
+import { type ReportFilter } from '../../src/reports/report-filter';
+import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+
+const HOUR = 3600_000;
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
+function rng(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The digest as JSON with sorted keys: two digests of the same runs are equal whatever their merge order. */
+function canonical(d: ReportDigest): string {
+  const sortKeys = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sortKeys)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([x], [y]) => (x < y ? -1 : 1))
+              .map(([k, x]) => [k, sortKeys(x)]),
+          )
+        : v;
+  return JSON.stringify(sortKeys(JSON.parse(encodeDigest(d))));
+}
+
+describe('report digests', () => {
+  let t: TestApp;
+  let ws: TestWorkspace;
+  let prisma: PrismaService;
+  let digests: ReportDigestService;
+  let projectId: string;
+  let brands: string[];
+  const engineId = randomUUID();
+  const promptId = randomUUID();
+  // Three days of hours ending two hours ago, starting mid-hour so the range has partial edge hours.
+  const end = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
+  const start = end - 72 * HOUR;
+  const next = rng(42);
+
+  const filter = (from: number, to: number): ReportFilter => ({
+    projectId,
+    from: new Date(from),
+    to: new Date(to),
+    brandIds: [],
+    engineIds: [],
+    promptIds: [],
+    tags: [],
+  });
+
+  async function expectRollupEqualsRaw(from: number, to: number): Promise<ReportDigest> {
+    const [rollup, raw] = await Promise.all([
+      digests.digestFor(filter(from, to), 'rollup'),
+      digests.digestFor(filter(from, to), 'raw'),
+    ]);
+    expect(canonical(rollup)).toBe(canonical(raw));
+    return rollup;
+  }
+
+  const dirtyHours = async () =>
+    (
+      await prisma.$queryRaw<{ hour: Date }[]>`
+        SELECT DISTINCT hour FROM report_dirty_hours WHERE "projectId" = ${projectId}::uuid ORDER BY hour`
+    ).map((r) => r.hour.getTime());
+
+  /** One succeeded run at `at`: a score row per brand (random order and timings), mentions and citations. */
+  async function seedRun(at: number, synthetic = false): Promise<string> {
+    const runId = randomUUID();
+    await prisma.run.create({
+      data: {
+        id: runId,
+        workspaceId: ws.workspaceId,
+        projectId,
+        promptId,
+        engineId,
+        slotKey: `test:${runId}`,
+        slotAt: new Date(at),
+        sample: 0,
+        trigger: 'manual',
+        status: 'succeeded',
+        synthetic,
+      },
+    });
+    const named = brands.filter(() => next() < 0.6);
+    const order = [...named].sort(() => next() - 0.5);
+    const mentions: { brandId: string; charStart: number; charEnd: number }[] = [];
+    for (const brandId of brands) {
+      const rank = order.indexOf(brandId);
+      const seen = rank >= 0;
+      const sinceUs = seen ? Math.round(next() * 20_000_000) : null;
+      const charStart = seen ? Math.round(next() * 3000) : 0;
+      if (seen) mentions.push({ brandId, charStart, charEnd: charStart + 8 });
+      await prisma.runBrandScore.create({
+        data: {
+          runId,
+          brandId,
+          projectId,
+          promptId,
+          engineId,
+          observedAt: new Date(at),
+          synthetic,
+          mentioned: seen,
+          mentionCount: seen ? 1 : 0,
+          order: seen ? rank + 1 : null,
+          sinceFirstTokenUs: sinceUs,
+          firstVisibleAtUs: sinceUs === null ? null : sinceUs + 300_000,
+          firstTokenIndex: seen ? Math.round(next() * 400) : null,
+          aboveFold: seen,
+          attention: '0',
+          streamScore: '0',
+        },
+      });
+    }
+    for (const m of mentions)
+      await prisma.mention.create({
+        data: {
+          runId,
+          projectId,
+          brandId: m.brandId,
+          matched: 'x',
+          charStart: m.charStart,
+          charEnd: m.charEnd,
+          tokenIndex: 0,
+          visibleAtUs: 0,
+          sinceFirstTokenUs: 0,
+          relPosition: '0',
+          sentenceIndex: 0,
+          inHeading: false,
+          inBold: false,
+          snippet: 'x',
+        },
+      });
+    const citations = Math.floor(next() * 4);
+    for (let position = 0; position < citations; position++) {
+      const domain = ['a.example', 'b.example', 'docs.c.example', 'd.example'][Math.floor(next() * 4)]!;
+      const charStart = Math.round(next() * 3200);
+      await prisma.citation.create({
+        data: {
+          runId,
+          projectId,
+          position,
+          url: `https://${domain}/${position}`,
+          domain,
+          charStart: next() < 0.8 ? charStart : null,
+          charEnd: charStart + 20,
+          arrivedAtUs: position * 1000,
+          brandId: domain === 'a.example' ? brands[0]! : domain === 'b.example' ? brands[1]! : null,
+        },
+      });
+    }
+    return runId;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    ws = await createWorkspace(t);
+    prisma = t.app.get(PrismaService);
+    digests = t.app.get(ReportDigestService);
+    projectId = (await t.http().post('/v1/projects').set(ws.auth()).send({ name: 'digests' }).expect(201))
+      .body.id;
+    brands = [];
+    for (const [name, kind] of [
+      ['A', 'own'],
+      ['B', 'competitor'],
+      ['C', 'competitor'],
+    ] as const) {
+      brands.push(
+        (
+          await t
+            .http()
+            .post(`/v1/projects/${projectId}/brands`)
+            .set(ws.auth())
+            .send({ name, kind })
+            .expect(201)
+        ).body.id,
+      );
+    }
+    // About 120 runs, 1–3 in two of every three hours, a few synthetic.
+    for (let hour = start; hour < end; hour += HOUR) {
+      if (next() < 0.33) continue;
+      const runs = 1 + Math.floor(next() * 3);
+      for (let i = 0; i < runs; i++) await seedRun(hour + Math.floor(next() * HOUR), next() < 0.1);
+    }
+  });
+  afterAll(() => t.close());
+
+  it('marks written hours dirty and builds blocks that merge to the raw digest over any range', async () => {
+    expect((await dirtyHours()).length).toBeGreaterThan(40);
+    // Before any build every hour is read raw, so the two agree trivially; after it, blocks carry the range.
+    await expectRollupEqualsRaw(start, end);
+    await digests.drain();
+    expect(await dirtyHours()).toEqual([]);
+    const levels = await prisma.$queryRaw<{ level: number; blocks: number }[]>`
+      SELECT level, count(*)::int AS blocks FROM report_digests WHERE "projectId" = ${projectId}::uuid
+      GROUP BY level ORDER BY level`;
+    expect(levels.map((l) => l.level)).toEqual(expect.arrayContaining([0, 1, 2]));
+    const whole = await expectRollupEqualsRaw(start - 10 * 24 * HOUR, end + HOUR);
+    expect(whole.measured.runs + whole.synthetic.runs).toBeGreaterThan(60);
+    expect(whole.measured.pairs.size).toBe(3);
+    for (const [from, to] of [
+      [start + 17 * 60_000, end - 5 * 60_000], // partial edge hours
+      [start + 7 * HOUR, start + 31 * HOUR], // hours across a day boundary
+      [start + 24 * HOUR, start + 48 * HOUR],
+      [start + 30 * HOUR + 1, start + 30 * HOUR + 2], // inside one hour
+    ] as const)
+      await expectRollupEqualsRaw(from, to);
+  });
+
+  it('reads the stored blocks: a tampered block shows, and marking its hours dirty repairs it', async () => {
+    const [hour] = await prisma.$queryRaw<{ start: Date }[]>`
+      SELECT start FROM report_digests WHERE "projectId" = ${projectId}::uuid AND level = 0 ORDER BY start LIMIT 1`;
+    const from = hour!.start.getTime();
+    const before = await digests.digestFor(filter(from, from + HOUR), 'rollup');
+    await prisma.$executeRaw`
+      UPDATE report_digests SET digest = ${'{"v":1,"m":{"r":0,"b":{},"p":{},"d":{}},"s":{"r":0,"b":{},"p":{},"d":{}}}'}
+      WHERE "projectId" = ${projectId}::uuid AND level = 0 AND start = ${hour!.start}`;
+    const tampered = await digests.digestFor(filter(from, from + HOUR), 'rollup');
+    expect(tampered.measured.runs + tampered.synthetic.runs).toBe(0);
+    expect(before.measured.runs + before.synthetic.runs).toBeGreaterThan(0);
+    await prisma.$executeRaw`
+      INSERT INTO report_dirty_hours ("projectId", hour) VALUES (${projectId}::uuid, ${hour!.start})`;
+    await expectRollupEqualsRaw(from, from + HOUR);
+    await digests.drain();
+    expect(canonical(await digests.digestFor(filter(from, from + HOUR), 'rollup'))).toBe(canonical(before));
+  });
+
+  it('shows a new run in a built hour at once, and still after the next build', async () => {
+    const at = start + 40 * HOUR + 600_000;
+    const before = await expectRollupEqualsRaw(start, end);
+    await seedRun(at);
+    expect(await dirtyHours()).toEqual([start + 40 * HOUR]);
+    const now = await expectRollupEqualsRaw(start, end);
+    expect(now.measured.runs).toBe(before.measured.runs + 1);
+    await digests.drain();
+    expect(await dirtyHours()).toEqual([]);
+    expect(canonical(await expectRollupEqualsRaw(start, end))).toBe(canonical(now));
+  });
+
+  it('marks the hour of a citation or mention that changes or goes', async () => {
+    const [c] = await prisma.$queryRaw<{ id: string; runId: string }[]>`
+      SELECT c.id, c."runId" FROM citations c WHERE c."projectId" = ${projectId}::uuid AND c."brandId" IS NULL
+      ORDER BY c.id LIMIT 1`;
+    const [{ observedAt }] = await prisma.$queryRaw<{ observedAt: Date }[]>`
+      SELECT "observedAt" FROM run_brand_scores WHERE "runId" = ${c!.runId}::uuid LIMIT 1`;
+    const hour = Math.floor(observedAt.getTime() / HOUR) * HOUR;
+    await prisma.$executeRaw`UPDATE citations SET "brandId" = ${brands[2]!}::uuid WHERE id = ${c!.id}::uuid`;
+    expect(await dirtyHours()).toEqual([hour]);
+    await expectRollupEqualsRaw(start, end);
+    await digests.drain();
+    await expectRollupEqualsRaw(start, end);
+
+    const [m] = await prisma.$queryRaw<{ id: string; runId: string }[]>`
+      SELECT id, "runId" FROM mentions WHERE "projectId" = ${projectId}::uuid ORDER BY id LIMIT 1`;
+    const [{ observedAt: mAt }] = await prisma.$queryRaw<{ observedAt: Date }[]>`
+      SELECT "observedAt" FROM run_brand_scores WHERE "runId" = ${m!.runId}::uuid LIMIT 1`;
+    await prisma.$executeRaw`DELETE FROM mentions WHERE id = ${m!.id}::uuid`;
+    expect(await dirtyHours()).toEqual([Math.floor(mAt.getTime() / HOUR) * HOUR]);
+    await digests.drain();
+    await expectRollupEqualsRaw(start, end);
+  });
+
+  it('digests a run whose writer commits after a builder claimed its hour', async () => {
+    // The hour already carries a committed mark (a run written in it) when a slower writer adds a run in its
+    // own open transaction; a builder claims the hour meanwhile and cannot see that run.
+    const hour = start + 50 * HOUR;
+    await seedRun(hour + 60_000);
+    const runId = randomUUID();
+    const writer = new Client({ connectionString: process.env.DATABASE_URL });
+    await writer.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query(
+        `INSERT INTO runs (id, "workspaceId", "projectId", "promptId", "engineId", "slotKey", "slotAt", sample,
+           trigger, status, synthetic, "updatedAt")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'manual', 'succeeded', false, now())`,
+        [runId, ws.workspaceId, projectId, promptId, engineId, `test:${runId}`, new Date(hour + 120_000)],
+      );
+      await writer.query(
+        `INSERT INTO run_brand_scores ("runId", "brandId", "projectId", "promptId", "engineId", "observedAt",
+           synthetic, mentioned, "mentionCount", "order", "sinceFirstTokenUs", "firstVisibleAtUs",
+           "firstTokenIndex", "aboveFold", attention, "streamScore")
+         VALUES ($1, $2, $3, $4, $5, $6, false, true, 1, 1, 777000, 977000, 7, true, 0, 0)`,
+        [runId, brands[0], projectId, promptId, engineId, new Date(hour + 120_000)],
+      );
+      await digests.drain();
+      await writer.query('COMMIT');
+    } finally {
+      await writer.end();
+    }
+    // The writer's own mark survived the claim: the hour is read raw until rebuilt, then the block has the run.
+    expect(await dirtyHours()).toEqual([hour]);
+    const raw = await expectRollupEqualsRaw(hour, hour + HOUR);
+    await digests.drain();
+    expect(canonical(await expectRollupEqualsRaw(hour, hour + HOUR))).toBe(canonical(raw));
+    expect(raw.measured.runs).toBeGreaterThanOrEqual(2);
+  });
+
+  it('lets builders race: one builds each project, the others skip it, and the result is the same', async () => {
+    const expected = canonical(await digests.digestFor(filter(start, end), 'raw'));
+    for (let i = 0; i < 6; i++) await seedRun(start + (3 + 11 * i) * HOUR + 1000);
+    await Promise.all([digests.drain(), digests.drain(), digests.drain()]);
+    await digests.drain();
+    expect(await dirtyHours()).toEqual([]);
+    const after = await expectRollupEqualsRaw(start, end);
+    expect(canonical(after)).not.toBe(expected);
+  });
+});

@@ -2,7 +2,8 @@
  * Aggregates of one brand over a set of successful runs, in TypeScript, with the same definitions as the
  * SQL in src/reports/mention-report.repository.ts (docs/metrics.md is the reference for both):
  * - n counts every successful run (the brand has one row per run, present or not);
- * - percentiles are percentile_cont over the runs where the brand is mentioned (absent runs are NULL);
+ * - percentiles are percentile_cont over the runs where the brand is mentioned (absent runs are NULL); reports
+ *   take them from digest histograms, exact for small samples and within 2 % otherwise (docs/reports.md);
  * - meanOrder is over mentioned runs; aboveFoldRate and meanStreamScore are over all n runs (an absent
  *   brand is not above the fold and scores 0).
  * Plus share of voice, which needs every tracked brand's counts.

@@ -253,9 +253,9 @@ describe('report digests', () => {
     const [c] = await prisma.$queryRaw<{ id: string; runId: string }[]>`
       SELECT c.id, c."runId" FROM citations c WHERE c."projectId" = ${projectId}::uuid AND c."brandId" IS NULL
       ORDER BY c.id LIMIT 1`;
-    const [{ observedAt }] = await prisma.$queryRaw<{ observedAt: Date }[]>`
+    const [cRow] = await prisma.$queryRaw<{ observedAt: Date }[]>`
       SELECT "observedAt" FROM run_brand_scores WHERE "runId" = ${c!.runId}::uuid LIMIT 1`;
-    const hour = Math.floor(observedAt.getTime() / HOUR) * HOUR;
+    const hour = Math.floor(cRow!.observedAt.getTime() / HOUR) * HOUR;
     await prisma.$executeRaw`UPDATE citations SET "brandId" = ${brands[2]!}::uuid WHERE id = ${c!.id}::uuid`;
     expect(await dirtyHours()).toEqual([hour]);
     await expectRollupEqualsRaw(start, end);
@@ -264,8 +264,9 @@ describe('report digests', () => {
 
     const [m] = await prisma.$queryRaw<{ id: string; runId: string }[]>`
       SELECT id, "runId" FROM mentions WHERE "projectId" = ${projectId}::uuid ORDER BY id LIMIT 1`;
-    const [{ observedAt: mAt }] = await prisma.$queryRaw<{ observedAt: Date }[]>`
+    const [mRow] = await prisma.$queryRaw<{ observedAt: Date }[]>`
       SELECT "observedAt" FROM run_brand_scores WHERE "runId" = ${m!.runId}::uuid LIMIT 1`;
+    const mAt = mRow!.observedAt;
     await prisma.$executeRaw`DELETE FROM mentions WHERE id = ${m!.id}::uuid`;
     expect(await dirtyHours()).toEqual([Math.floor(mAt.getTime() / HOUR) * HOUR]);
     await digests.drain();

@@ -2,12 +2,14 @@ import { percentile } from '../../scoring/statistics';
 import {
   addValue,
   binOf,
-  binValue,
   decodeHistogram,
+  emptyHistogram,
   encodeHistogram,
+  histogramBins,
   histogramCount,
   histogramPercentile,
   LINEAR_LIMIT,
+  MAX_BIN,
   MAX_RELATIVE_ERROR,
   mergeInto,
   negated,
@@ -26,7 +28,7 @@ function rng(seed: number) {
 }
 
 const histOf = (values: number[]) => {
-  const h: Histogram = new Map();
+  const h = emptyHistogram();
   for (const v of values) addValue(h, v);
   return h;
 };
@@ -44,7 +46,8 @@ describe('log-bucketed histogram', () => {
       bins.set(bin, [...(bins.get(bin) ?? []), v]);
     }
     for (const values of bins.values()) {
-      const mean = binValue(histOf(values).get(binOf(values[0]!))!);
+      const [[, count, sum]] = histogramBins(histOf(values)) as [[number, number, number]];
+      const mean = sum / count;
       for (const v of values) {
         expect(Math.abs(mean - v)).toBeLessThanOrEqual(MAX_RELATIVE_ERROR * Math.abs(v) + 1e-9);
         expect(mean < 0).toBe(v < 0);
@@ -59,10 +62,14 @@ describe('log-bucketed histogram', () => {
       expect(histogramPercentile(h, q)).toBeCloseTo(percentile(values, q)!, 6);
   });
 
-  it('orders bins as it orders values', () => {
+  it('orders bins as it orders values, and keeps values beyond the last bin in it', () => {
     const values = [-5_000_000, -40, -31, -1, 0, 1, 31, 32, 33, 1_000, 1_001, 70_000_000];
     const bins = values.map(binOf);
     for (let i = 1; i < bins.length; i++) expect(bins[i]!).toBeGreaterThanOrEqual(bins[i - 1]!);
+    expect(binOf(2 ** 40)).toBe(MAX_BIN);
+    expect(binOf(-(2 ** 40))).toBe(-MAX_BIN);
+    const huge = histOf([2 ** 40, 2 ** 40]);
+    expect(histogramPercentile(decodeHistogram(encodeHistogram(huge)), 0.5)).toBe(2 ** 40);
   });
 
   it('follows percentile_cont and stays within the bound of the larger order statistic', () => {
@@ -74,9 +81,9 @@ describe('log-bucketed histogram', () => {
         Math.round((signed ? next() - 0.4 : next()) * 20_000_000 * next()),
       );
       const h = histOf(values);
+      const sorted = [...values].sort((a, b) => a - b);
       for (const q of [0, 0.1, 0.5, 0.9, 1]) {
         const exact = percentile(values, q)!;
-        const sorted = [...values].sort((a, b) => a - b);
         const r = q * (n - 1);
         const scale = Math.max(Math.abs(sorted[Math.floor(r)]!), Math.abs(sorted[Math.ceil(r)]!));
         expect(Math.abs(histogramPercentile(h, q)! - exact)).toBeLessThanOrEqual(
@@ -86,25 +93,41 @@ describe('log-bucketed histogram', () => {
     }
   });
 
-  it('is exact for token-sized integers', () => {
-    const values = [0, 3, 3, 7, 12, 30, 31];
-    const h = histOf(values);
-    expect(histogramPercentile(h, 0.5)).toBe(percentile(values, 0.5));
-    expect(histogramPercentile(h, 0.9)).toBeCloseTo(percentile(values, 0.9)!, 12);
-  });
-
-  it('merges, negates and round-trips its storage form', () => {
-    const a = histOf([1, 5, 5, 400, -900, 123_456]);
-    const b = histOf([5, 401, -2]);
-    const merged: Histogram = new Map();
-    mergeInto(merged, a);
-    mergeInto(merged, b);
-    expect(a).toEqual(histOf([1, 5, 5, 400, -900, 123_456]));
-    expect(merged).toEqual(histOf([1, 5, 5, 400, -900, 123_456, 5, 401, -2]));
-    expect(histogramCount(merged)).toBe(9);
-    expect(decodeHistogram(encodeHistogram(merged))).toEqual(merged);
-    expect(negated(negated(merged))).toEqual(merged);
+  it('merges stored and dense forms alike, negates, and round-trips its storage form', () => {
+    const av = [1, 5, 5, 400, -900, 123_456];
+    const bv = [5, 401, -2, 2 ** 33];
+    const a = histOf(av);
+    const b = histOf(bv);
+    const all = histOf([...av, ...bv]);
+    // dense + dense, stored + stored, dense + stored: the same bins.
+    for (const [x, y] of [
+      [a, b],
+      [decodeHistogram(encodeHistogram(a)), decodeHistogram(encodeHistogram(b))],
+      [a, decodeHistogram(encodeHistogram(b))],
+    ] as const) {
+      const merged: Histogram = emptyHistogram();
+      mergeInto(merged, x);
+      mergeInto(merged, y);
+      expect(histogramBins(merged)).toEqual(histogramBins(all));
+      expect(histogramCount(merged)).toBe(10);
+    }
+    // Merging leaves the source as it was.
+    expect(histogramBins(a)).toEqual(histogramBins(histOf(av)));
+    const stored = decodeHistogram(encodeHistogram(a));
+    const twice = emptyHistogram();
+    mergeInto(twice, stored);
+    mergeInto(twice, stored);
+    expect(histogramBins(stored)).toEqual(histogramBins(a));
+    expect(histogramCount(twice)).toBe(12);
+    expect(encodeHistogram(decodeHistogram(encodeHistogram(all)))).toEqual(encodeHistogram(all));
+    // Sums above LINEAR_LIMIT are stored as small offsets from count × the bin's smallest value.
+    const [delta, count, offset] = encodeHistogram(histOf([1000, 1000]));
+    expect([delta, count]).toEqual([binOf(1000), 2]);
+    expect(offset).toBeGreaterThanOrEqual(0);
+    expect(offset).toBeLessThanOrEqual(2 * 1000 * MAX_RELATIVE_ERROR);
+    expect(histogramBins(negated(negated(all)))).toEqual(histogramBins(all));
     expect(histogramPercentile(negated(a), 0.5)).toBeCloseTo(-histogramPercentile(a, 0.5)!, 9);
-    expect(histogramPercentile(new Map(), 0.5)).toBeNull();
+    expect(histogramPercentile(emptyHistogram(), 0.5)).toBeNull();
+    expect(encodeHistogram(emptyHistogram())).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import {
   addValue,
   decodeHistogram,
+  emptyHistogram,
   encodeHistogram,
   histogramPercentile,
   mergeInto,
@@ -123,9 +124,9 @@ const emptyBrand = (): BrandDigest => ({
   mentioned: 0,
   ownCited: 0,
   citedNearMention: 0,
-  sinceFirstTokenUs: new Map(),
-  firstVisibleAtUs: new Map(),
-  firstTokenIndex: new Map(),
+  sinceFirstTokenUs: emptyHistogram(),
+  firstVisibleAtUs: emptyHistogram(),
+  firstTokenIndex: emptyHistogram(),
 });
 
 const emptyPair = (): PairDigest => ({
@@ -135,8 +136,8 @@ const emptyPair = (): PairDigest => ({
   onlyB: 0,
   aFirst: 0,
   bFirst: 0,
-  leadUs: new Map(),
-  leadTokens: new Map(),
+  leadUs: emptyHistogram(),
+  leadTokens: emptyHistogram(),
 });
 
 function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {

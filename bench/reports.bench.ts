@@ -9,6 +9,10 @@
  * with the same parameters exists, so later runs only measure. Prints the seeding rate (rows/s) and
  * pg_database_size.
  *
+ * Before measuring, builds the report digests (docs/reports.md "Digests") of every dirty hour, as the builder
+ * would after an upgrade or a bulk import, and prints the build figures (hours, seconds, blocks, stored bytes)
+ * and the median time of one steady-state builder pass (one hour re-dirtied, rebuilt with its ancestors).
+ *
  * Measures each report endpoint through real HTTP (the Nest app in-process on an ephemeral port, a read API
  * key, rate limit off) for 7-, 90- and 365-day ranges ending 3 h before the seeded end (so both partial edge
  * days are read from raw rows): BENCH_WARMUP requests, then BENCH_REQUESTS timed ones (p50/p95). The floor is
@@ -412,11 +416,26 @@ async function main(): Promise<void> {
       [seeded.projectId],
     )
   ).rows[0]!;
+  // What each builder tick costs in steady state: one hour re-dirtied (a new run), then rebuilt with its
+  // ancestors up to the 256-day block.
+  const lastHour = new Date(Math.floor((seeded.end.getTime() - 1) / 3600_000) * 3600_000);
+  const incremental: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    await c.query(`INSERT INTO report_dirty_hours ("projectId", hour) VALUES ($1, $2)`, [
+      seeded.projectId,
+      lastHour,
+    ]);
+    const t0 = performance.now();
+    await app.get(ReportDigestService).drain();
+    incremental.push(performance.now() - t0);
+  }
   const digestBuild = {
     hours: digestedHours,
     seconds: Number(digestSeconds.toFixed(1)),
+    hoursPerSecond: Number((digestedHours / digestSeconds).toFixed(1)),
     blocks: digests.blocks,
     storedBytes: Number(digests.bytes),
+    oneHourRebuildMsP50: Number(percentile(incremental, 0.5)!.toFixed(1)),
   };
   log(`digests: ${JSON.stringify(digestBuild)}`);
   const keys = app.get(ApiKeyService);

@@ -20,6 +20,8 @@
  * same session (p50/p95 over the same number of runs). Targets: p95 < 200 ms at 90 days and p95 <= 2x the
  * floor's p95. The last stdout line is one JSON object.
  *
+ * Then, unless BENCH_FILTERED=0, each report at 90 days filtered to one engine (read from raw rows; no target).
+ *
  * Environment: BENCH_DATABASE_URL, BENCH_RUNS, BENCH_REQUESTS (default 20), BENCH_WARMUP (default 3),
  * BENCH_RANGES (comma-separated days, default 7,90,365), BENCH_REPORTS (comma-separated names, default all).
  */
@@ -489,6 +491,25 @@ async function main(): Promise<void> {
       );
     }
   }
+  // Reports filtered by engine read raw rows for the whole range (digests carry no engine dimension):
+  // informational figures at 90 days for one engine of ENGINES, no target.
+  const filtered: Record<string, unknown> = {};
+  if (process.env.BENCH_FILTERED !== '0') {
+    const engine = (await c.query<{ id: string }>(`SELECT ${uuidOf('engine', 1)} AS id`)).rows[0]!.id;
+    const from = new Date(end - 90 * DAY_MS);
+    for (const name of names) {
+      const url = `${base}/v1/reports/${name}?projectId=${seeded.projectId}&engineIds=${engine}&from=${from.toISOString()}&to=${new Date(end).toISOString()}`;
+      const get = async () => {
+        const res = await fetch(url, { headers: { Authorization: `Bearer ${key}` } });
+        if (res.status !== 200) throw new Error(`${name} filtered: HTTP ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+      };
+      await get();
+      const times = await timeIt(Math.min(REQUESTS, 5), get);
+      filtered[name] = { samples: times.length, api: stats(times) };
+      log(`${name} 90d, one engine: api p50 ${stats(times).p50} ms p95 ${stats(times).p95} ms`);
+    }
+  }
   await app.close();
   await c.end();
 
@@ -518,6 +539,7 @@ async function main(): Promise<void> {
       seeding,
       digestBuild,
       reports: results,
+      oneEngine90d: filtered,
       summary,
     }),
   );

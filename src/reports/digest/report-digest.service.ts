@@ -149,21 +149,23 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
       promptIds: [],
       tags: [],
     };
-    const byHour = new Map<number, RunFacts[]>(hours.map((h) => [h.getTime(), []]));
+    // At most a day of contiguous hours is read at a time, so memory is bounded by a day of one project's runs.
     for (const range of hourRuns(hours)) {
+      const byHour = new Map<number, RunFacts[]>();
+      for (let h = range.from.getTime(); h < range.to.getTime(); h += HOUR_MS) byHour.set(h, []);
       for (const run of await this.repo.runFacts(db, filter, range))
         byHour.get(Math.floor(run.observedAtMs / HOUR_MS) * HOUR_MS)?.push(run);
-    }
-    for (const [hour, runs] of byHour) {
-      const digest = emptyDigest();
-      digestRuns(digest, runs);
-      await this.repo.writeBlock(
-        db,
-        projectId,
-        { level: 0, start: new Date(hour) },
-        digestRunCount(digest),
-        encodeDigest(digest),
-      );
+      for (const [hour, runs] of byHour) {
+        const digest = emptyDigest();
+        digestRuns(digest, runs);
+        await this.repo.writeBlock(
+          db,
+          projectId,
+          { level: 0, start: new Date(hour) },
+          digestRunCount(digest),
+          encodeDigest(digest),
+        );
+      }
     }
     // Every ancestor of a rebuilt hour, one level at a time, each the merge of its (already rebuilt) children.
     const ancestors = new Map<string, DigestBlock>();

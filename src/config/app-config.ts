@@ -67,6 +67,11 @@ export const configSchema = z.object({
   RECONCILE_INTERVAL_MS: positiveInt(30_000),
   /** How often the report digest builder digests dirty hours (reports read dirty hours from raw rows meanwhile). */
   REPORT_DIGEST_INTERVAL_MS: positiveInt(10_000),
+  /**
+   * How long report digest blocks above the hour may stay stale after their hours were rebuilt (reports read
+   * their children meanwhile): the blocks above today are rebuilt at most this often.
+   */
+  REPORT_DIGEST_ANCESTOR_DELAY_MS: positiveInt(300_000),
   /** A run `queued` for longer than this is re-enqueued (a no-op while its job is alive). */
   RECONCILE_QUEUED_STALE_MS: positiveInt(360_000),
   /** A run `running` for longer than RUN_DEADLINE_MS plus this margin, with no live job, is re-queued. */

@@ -249,6 +249,28 @@ describe('report digests', () => {
     expect(canonical(await expectRollupEqualsRaw(start, end))).toBe(canonical(now));
   });
 
+  it('keeps the blocks above a rebuilt hour stale until the ancestor delay, reading their children meanwhile', async () => {
+    const hour = start + 26 * HOUR;
+    const staleLevels = async () =>
+      (
+        await prisma.$queryRaw<{ level: number }[]>`
+          SELECT level FROM report_stale_blocks WHERE "projectId" = ${projectId}::uuid ORDER BY level`
+      ).map((r) => r.level);
+    await seedRun(hour + 1000);
+    // The hour is rebuilt at once; the day, 2-day ... 256-day blocks above it still hold the old digest.
+    await digests.buildPending(3600_000);
+    expect(await dirtyHours()).toEqual([]);
+    expect(await staleLevels()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Reports that would use those blocks use their children instead, so they still see the new run.
+    await expectRollupEqualsRaw(start - 300 * 24 * HOUR, end + 300 * 24 * HOUR);
+    await expectRollupEqualsRaw(start + 24 * HOUR, start + 48 * HOUR);
+    // Once the oldest mark is older than the delay, they are rebuilt children first.
+    await digests.buildPending(0);
+    expect(await staleLevels()).toEqual([]);
+    await expectRollupEqualsRaw(start - 300 * 24 * HOUR, end + 300 * 24 * HOUR);
+    await expectRollupEqualsRaw(start + 24 * HOUR, start + 48 * HOUR);
+  });
+
   it('marks the hour of a citation or mention that changes or goes', async () => {
     const [c] = await prisma.$queryRaw<{ id: string; runId: string }[]>`
       SELECT c.id, c."runId" FROM citations c WHERE c."projectId" = ${projectId}::uuid AND c."brandId" IS NULL

@@ -19,6 +19,16 @@ CREATE TABLE "report_dirty_hours" (
     CONSTRAINT "report_dirty_hours_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "report_stale_blocks" (
+    "projectId" UUID NOT NULL,
+    "level" SMALLINT NOT NULL,
+    "start" TIMESTAMPTZ(3) NOT NULL,
+    "markedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "report_stale_blocks_pkey" PRIMARY KEY ("projectId","level","start")
+);
+
 -- CreateIndex
 CREATE INDEX "report_dirty_hours_projectId_hour_idx" ON "report_dirty_hours"("projectId", "hour");
 

@@ -1,5 +1,6 @@
 import {
   blockEnd,
+  blockKey,
   blocksContaining,
   blockSpanMs,
   childrenOf,
@@ -94,6 +95,26 @@ describe('digest plan', () => {
         if (d < from || d >= to) continue;
         expect(plan.raw.some((r) => r.from.getTime() <= d && d < r.to.getTime())).toBe(true);
       }
+    }
+  });
+
+  it('replaces a stale block by its children, and uses no stale block', () => {
+    const next = rng(5);
+    for (let trial = 0; trial < 200; trial++) {
+      const from = T0 + Math.floor(next() * 400 * DAY_MS);
+      const to = from + 1 + Math.floor(next() * 400 * DAY_MS);
+      // The ancestors of a few hours are stale (as the builder leaves them), and one hour is also dirty.
+      const hours = Array.from(
+        { length: 1 + Math.floor(next() * 4) },
+        () => Math.floor((from + next() * (to - from)) / HOUR_MS) * HOUR_MS,
+      );
+      const stale = new Set(hours.flatMap((h) => blocksContaining(new Date(h)).slice(1).map(blockKey)));
+      const clean = planDigest(new Date(from), new Date(to), [hours[0]!]);
+      const plan = planDigest(new Date(from), new Date(to), [hours[0]!], stale);
+      expectTiles(plan, from, to);
+      for (const b of plan.blocks) expect(stale.has(blockKey(b))).toBe(false);
+      expect(plan.raw).toEqual(clean.raw);
+      expect(plan.blocks.length).toBeGreaterThanOrEqual(clean.blocks.length);
     }
   });
 });

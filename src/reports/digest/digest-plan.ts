@@ -85,11 +85,20 @@ function hourBlocks(fromMs: number, toMs: number): DigestBlock[] {
   return out;
 }
 
+export const blockKey = (b: DigestBlock): string => `${b.level}:${b.start.getTime()}`;
+
 /**
- * The cover of [from, to): stored blocks holding no dirty hour, and raw ranges for the rest (the partial
- * hours at the edges and the dirty hours), adjacent raw ranges joined. `dirtyHours` are hour starts (ms).
+ * The cover of [from, to): stored blocks holding no dirty hour and not stale, and raw ranges for the rest (the
+ * partial hours at the edges and the dirty hours), adjacent raw ranges joined. A stale block (one whose
+ * children were rebuilt after it, keys from blockKey) is replaced by its children. `dirtyHours` are hour
+ * starts (ms).
  */
-export function planDigest(from: Date, to: Date, dirtyHours: readonly number[]): DigestPlan {
+export function planDigest(
+  from: Date,
+  to: Date,
+  dirtyHours: readonly number[],
+  staleBlocks: ReadonlySet<string> = new Set(),
+): DigestPlan {
   const f = from.getTime();
   const t = to.getTime();
   const hFrom = ceilTo(f, HOUR_MS);
@@ -118,7 +127,7 @@ export function planDigest(from: Date, to: Date, dirtyHours: readonly number[]):
   const resolve = (b: DigestBlock) => {
     const start = b.start.getTime();
     const end = start + blockSpanMs(b.level);
-    if (!anyDirty(start, end)) blocks.push(b);
+    if (!anyDirty(start, end) && !staleBlocks.has(blockKey(b))) blocks.push(b);
     else if (b.level === 0) rawMs.push([start, end]);
     else for (const c of childrenOf(b)) resolve(c);
   };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../generated/prisma/client';
 import { PrismaService } from '../../infra/prisma/prisma.service';
 import { runFilter, type ReportFilter } from '../report-filter';
-import { type DigestBlock, type TimeRange } from './digest-plan';
+import { blockKey, type DigestBlock, type TimeRange } from './digest-plan';
 import { type RunFacts } from './report-digest';
 
 export type Db = Prisma.TransactionClient;
@@ -105,6 +105,39 @@ export class ReportDigestRepository {
     return rows.map((r) => r.hour.getTime());
   }
 
+  /** Keys (blockKey) of the project's stale blocks overlapping [from, to). */
+  async staleBlocks(db: Db, projectId: string, from: Date, to: Date): Promise<Set<string>> {
+    const rows = await db.$queryRaw<{ level: number; start: Date }[]>`
+      SELECT level, start FROM report_stale_blocks
+      WHERE "projectId" = ${projectId}::uuid AND start < ${to}
+        AND start + CASE WHEN level = 0 THEN interval '1 hour' ELSE interval '1 day' * (2 ^ (level - 1)) END > ${from}`;
+    return new Set(rows.map((r) => blockKey(r)));
+  }
+
+  /** Marks blocks stale (keeping the earliest mark time), within the builder's transaction. */
+  async markStale(db: Db, projectId: string, blocks: readonly DigestBlock[]): Promise<void> {
+    if (blocks.length === 0) return;
+    await db.$executeRaw`
+      INSERT INTO report_stale_blocks ("projectId", level, start)
+      SELECT ${projectId}::uuid, k.level, k.start
+      FROM unnest(${blocks.map((b) => b.level)}::int[], ${blocks.map((b) => b.start)}::timestamptz[]) AS k(level, start)
+      ON CONFLICT DO NOTHING`;
+  }
+
+  /** Projects with a stale block marked before `before`, the longest-waiting first. */
+  async staleProjects(before: Date, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ projectId: string }[]>`
+      SELECT "projectId" FROM report_stale_blocks GROUP BY "projectId"
+      HAVING min("markedAt") < ${before} ORDER BY min("markedAt") LIMIT ${limit}`;
+    return rows.map((r) => r.projectId);
+  }
+
+  /** Removes and returns every stale mark of the project, within the builder's transaction. */
+  async claimStaleBlocks(db: Db, projectId: string): Promise<DigestBlock[]> {
+    return db.$queryRaw<DigestBlock[]>`
+      DELETE FROM report_stale_blocks WHERE "projectId" = ${projectId}::uuid RETURNING level, start`;
+  }
+
   async readBlocks(db: Db, projectId: string, blocks: readonly DigestBlock[]): Promise<StoredBlock[]> {
     if (blocks.length === 0) return [];
     return db.$queryRaw<StoredBlock[]>`
@@ -141,22 +174,26 @@ export class ReportDigestRepository {
    */
   async runFacts(db: Db, f: ReportFilter, range: TimeRange): Promise<RunFacts[]> {
     const where = runFilter('s', { ...f, from: range.from, to: range.to });
-    const runs = Prisma.sql`SELECT s."runId" FROM run_brand_scores s WHERE ${where}`;
-    const [scores, citations, mentions] = [
-      await db.$queryRaw<ScoreFactRow[]>`
-        SELECT s."runId", s.synthetic, s."observedAt", s."brandId", s.mentioned, s."order", s."firstVisibleAtUs",
-          s."sinceFirstTokenUs", s."firstTokenIndex"
-        FROM run_brand_scores s WHERE ${where}`,
-      await db.$queryRaw<CitationFactRow[]>`
-        SELECT c."runId", c.domain, c."brandId", c."createdAt", c."charStart", c."charEnd" FROM citations c
-        WHERE c."projectId" = ${f.projectId}::uuid AND c."runId" IN (${runs})`,
-      await db.$queryRaw<MentionSpanRow[]>`
-        SELECT m."runId", m."brandId", m."charStart", m."charEnd" FROM mentions m
-        WHERE m."projectId" = ${f.projectId}::uuid AND m."runId" IN (
-          SELECT c."runId" FROM citations c
-          WHERE c."projectId" = ${f.projectId}::uuid AND c."charStart" IS NOT NULL AND c."charEnd" IS NOT NULL
-            AND c."runId" IN (${runs}))`,
+    const scores = await db.$queryRaw<ScoreFactRow[]>`
+      SELECT s."runId", s.synthetic, s."observedAt", s."brandId", s.mentioned, s."order", s."firstVisibleAtUs",
+        s."sinceFirstTokenUs", s."firstTokenIndex"
+      FROM run_brand_scores s WHERE ${where}`;
+    // Citations and mention spans by explicit run ids (their (runId, ...) indexes), not by a subquery the planner
+    // may misjudge under tag filters and answer with a scan of the project's citations.
+    const runIds = [...new Set(scores.map((s) => s.runId))];
+    if (runIds.length === 0) return [];
+    const citations = await db.$queryRaw<CitationFactRow[]>`
+      SELECT c."runId", c.domain, c."brandId", c."createdAt", c."charStart", c."charEnd" FROM citations c
+      WHERE c."runId" = ANY(${runIds}::uuid[])`;
+    const positioned = [
+      ...new Set(citations.filter((c) => c.charStart !== null && c.charEnd !== null).map((c) => c.runId)),
     ];
+    const mentions =
+      positioned.length === 0
+        ? []
+        : await db.$queryRaw<MentionSpanRow[]>`
+            SELECT m."runId", m."brandId", m."charStart", m."charEnd" FROM mentions m
+            WHERE m."runId" = ANY(${positioned}::uuid[])`;
     const byRun = new Map<string, RunFacts>();
     for (const s of scores) {
       let run = byRun.get(s.runId);

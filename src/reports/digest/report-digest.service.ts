@@ -12,6 +12,7 @@ import { startPeriodic, stopPeriodic } from '../../infra/schedule/periodic-task'
 import { type ReportFilter } from '../report-filter';
 import { type ReportSource } from '../rollup-range';
 import {
+  blockKey,
   blocksContaining,
   childrenOf,
   DAY_MS,
@@ -63,13 +64,11 @@ function hourRuns(hours: readonly Date[]): TimeRange[] {
   return out;
 }
 
-const blockKey = (b: DigestBlock) => `${b.level}:${b.start.getTime()}`;
-
 /**
  * Report digests (src/reports/digest/report-digest.ts): reads the digest of a report's range from stored
  * blocks plus raw rows (dirty hours, partial edge hours, and every run when engines, prompts or tags are
- * filtered), and builds the stored blocks from dirty hours, periodically on every replica (one builder per
- * project at a time, by advisory lock; the others skip it).
+ * filtered), and builds the stored blocks from dirty hours (then, less often, the stale blocks above them),
+ * periodically on every replica (one builder per project at a time, by advisory lock; the others skip it).
  */
 @Injectable()
 export class ReportDigestService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -110,7 +109,12 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
       const plan =
         source === 'raw' || hasRunFilters(f)
           ? { blocks: [], raw: [{ from: f.from, to: f.to }] }
-          : planDigest(f.from, f.to, await this.repo.dirtyHours(db, f.projectId, f.from, f.to));
+          : planDigest(
+              f.from,
+              f.to,
+              await this.repo.dirtyHours(db, f.projectId, f.from, f.to),
+              await this.repo.staleBlocks(db, f.projectId, f.from, f.to),
+            );
       const digest = emptyDigest();
       for (const stored of await this.repo.readBlocks(db, f.projectId, plan.blocks))
         mergeDigests(digest, decodeDigest(stored.digest));
@@ -119,26 +123,35 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
     });
   }
 
-  /** One pass over projects with dirty hours: at most HOURS_PER_BATCH hours each. Returns the hours digested. */
-  async buildPending(): Promise<number> {
-    let hours = 0;
+  /**
+   * One pass: projects with dirty hours get up to HOURS_PER_BATCH hours rebuilt (their ancestors marked stale);
+   * projects whose oldest stale mark is older than `ancestorDelayMs` get their stale blocks rebuilt. Returns
+   * the hours and blocks rebuilt.
+   */
+  async buildPending(ancestorDelayMs = this.config.REPORT_DIGEST_ANCESTOR_DELAY_MS): Promise<number> {
+    let built = 0;
     for (const projectId of await this.repo.dirtyProjects(PROJECTS_PER_TICK)) {
-      hours += (await this.repo.withProjectLock(projectId, (db) => this.buildProject(db, projectId))) ?? 0;
+      built += (await this.repo.withProjectLock(projectId, (db) => this.buildHours(db, projectId))) ?? 0;
     }
-    return hours;
+    const before = new Date(Date.now() - ancestorDelayMs);
+    for (const projectId of await this.repo.staleProjects(before, PROJECTS_PER_TICK)) {
+      built += (await this.repo.withProjectLock(projectId, (db) => this.buildStale(db, projectId))) ?? 0;
+    }
+    return built;
   }
 
-  /** Builds until no dirty hour is left (benchmarks, tests, and an operator after a bulk import). */
+  /** Builds until nothing is dirty or stale (benchmarks, tests, and an operator after a bulk import). */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const hours = await this.buildPending();
-      if (hours === 0) return total;
-      total += hours;
+      const built = await this.buildPending(-60_000);
+      if (built === 0) return total;
+      total += built;
     }
   }
 
-  private async buildProject(db: Db, projectId: string): Promise<number> {
+  /** Rebuilds up to HOURS_PER_BATCH dirty hours and marks their ancestors stale. */
+  private async buildHours(db: Db, projectId: string): Promise<number> {
     const hours = await this.repo.claimDirtyHours(db, projectId, HOURS_PER_BATCH);
     const filter: ReportFilter = {
       projectId,
@@ -167,18 +180,25 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
         );
       }
     }
-    // Every ancestor of a rebuilt hour, one level at a time, each the merge of its (already rebuilt) children.
+    // Every ancestor of a rebuilt hour is now older than its children: marked stale, so reports read the
+    // children, until buildStale rebuilds it (at most every REPORT_DIGEST_ANCESTOR_DELAY_MS, not every tick:
+    // the blocks above today are rewritten once per delay, however often runs land).
     const ancestors = new Map<string, DigestBlock>();
     for (const h of hours) for (const b of blocksContaining(h).slice(1)) ancestors.set(blockKey(b), b);
-    const ordered = [...ancestors.values()].sort(
-      (a, b) => a.level - b.level || a.start.getTime() - b.start.getTime(),
-    );
-    for (const block of ordered) {
+    await this.repo.markStale(db, projectId, [...ancestors.values()]);
+    return hours.length;
+  }
+
+  /** Rebuilds every stale block of the project, children before parents, each the merge of its children. */
+  private async buildStale(db: Db, projectId: string): Promise<number> {
+    const stale = await this.repo.claimStaleBlocks(db, projectId);
+    stale.sort((a, b) => a.level - b.level || a.start.getTime() - b.start.getTime());
+    for (const block of stale) {
       const digest = emptyDigest();
       for (const child of await this.repo.readBlocks(db, projectId, childrenOf(block)))
         mergeDigests(digest, decodeDigest(child.digest));
       await this.repo.writeBlock(db, projectId, block, digestRunCount(digest), encodeDigest(digest));
     }
-    return hours.length;
+    return stale.length;
   }
 }

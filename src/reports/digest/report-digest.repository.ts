@@ -124,11 +124,11 @@ export class ReportDigestRepository {
       ON CONFLICT DO NOTHING`;
   }
 
-  /** Projects with a stale block marked before `before`, the longest-waiting first. */
-  async staleProjects(before: Date, limit: number): Promise<string[]> {
+  /** Projects whose oldest stale mark is more than `delayMs` old (database clock), the longest-waiting first. */
+  async staleProjects(delayMs: number, limit: number): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<{ projectId: string }[]>`
       SELECT "projectId" FROM report_stale_blocks GROUP BY "projectId"
-      HAVING min("markedAt") < ${before} ORDER BY min("markedAt") LIMIT ${limit}`;
+      HAVING min("markedAt") < now() - ${delayMs} * interval '1 millisecond' ORDER BY min("markedAt") LIMIT ${limit}`;
     return rows.map((r) => r.projectId);
   }
 

@@ -133,8 +133,7 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
     for (const projectId of await this.repo.dirtyProjects(PROJECTS_PER_TICK)) {
       built += (await this.repo.withProjectLock(projectId, (db) => this.buildHours(db, projectId))) ?? 0;
     }
-    const before = new Date(Date.now() - ancestorDelayMs);
-    for (const projectId of await this.repo.staleProjects(before, PROJECTS_PER_TICK)) {
+    for (const projectId of await this.repo.staleProjects(ancestorDelayMs, PROJECTS_PER_TICK)) {
       built += (await this.repo.withProjectLock(projectId, (db) => this.buildStale(db, projectId))) ?? 0;
     }
     return built;

@@ -8,19 +8,9 @@ import { encodeDigest, type ReportDigest } from '../../src/reports/digest/report
 import { ReportDigestService } from '../../src/reports/digest/report-digest.service';
 import { type ReportFilter } from '../../src/reports/report-filter';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { seededRandom } from '../support/random';
 
 const HOUR = 3600_000;
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The digest as JSON with sorted keys: two digests of the same runs are equal whatever their merge order. */
 function canonical(d: ReportDigest): string {
@@ -49,7 +39,7 @@ describe('report digests', () => {
   // Three days of hours ending two hours ago, starting mid-hour so the range has partial edge hours.
   const end = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
   const start = end - 72 * HOUR;
-  const next = rng(42);
+  const next = seededRandom(42);
 
   const filter = (from: number, to: number): ReportFilter => ({
     projectId,

@@ -8,19 +8,9 @@ import { PrismaService } from '../../src/infra/prisma/prisma.service';
 import { MentionReportRepository } from '../../src/reports/mention-report.repository';
 import { type ReportFilter } from '../../src/reports/report-filter';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { seededRandom } from '../support/random';
 
 const DAY = 24 * 3600_000;
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('report rollups', () => {
   let t: TestApp;
@@ -55,7 +45,7 @@ describe('report rollups', () => {
       ).id;
     prompts = [await tagged(['crm']), await tagged(['erp']), await tagged([])];
 
-    const random = rng(7);
+    const random = seededRandom(7);
     const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
     const runs: { id: string; at: Date; synthetic: boolean; engineId: string; promptId: string }[] = [];
     for (let i = 0; i < 300; i++) {
@@ -178,7 +168,7 @@ describe('report rollups', () => {
   });
 
   it('returns identical totals and trends from rollups and from raw rows', async () => {
-    const random = rng(11);
+    const random = seededRandom(11);
     const cases: Partial<ReportFilter>[] = [
       {},
       // Whole days only, and a range inside one day (raw only).

@@ -11,6 +11,7 @@ import {
   planDigest,
   type DigestPlan,
 } from './digest-plan';
+import { seededRandom } from '../../../test/support/random';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -27,14 +28,6 @@ function expectTiles(plan: DigestPlan, from: number, to: number) {
     at = e;
   }
   expect(at).toBe(to);
-}
-
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a * 1103515245 + 12345) % 2 ** 31;
-    return a / 2 ** 31;
-  };
 }
 
 describe('digest plan', () => {
@@ -77,7 +70,7 @@ describe('digest plan', () => {
   });
 
   it('never uses a block holding a dirty hour, and reads dirty hours raw', () => {
-    const next = rng(3);
+    const next = seededRandom(3);
     for (let trial = 0; trial < 300; trial++) {
       const from = T0 + Math.floor(next() * 400 * DAY_MS);
       const to = from + 1 + Math.floor(next() * 400 * DAY_MS);
@@ -99,7 +92,7 @@ describe('digest plan', () => {
   });
 
   it('replaces a stale block by its children, and uses no stale block', () => {
-    const next = rng(5);
+    const next = seededRandom(5);
     for (let trial = 0; trial < 200; trial++) {
       const from = T0 + Math.floor(next() * 400 * DAY_MS);
       const to = from + 1 + Math.floor(next() * 400 * DAY_MS);

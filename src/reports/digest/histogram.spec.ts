@@ -15,17 +15,7 @@ import {
   negated,
   type Histogram,
 } from './histogram';
-
-/** Deterministic pseudo-random integers (mulberry32). */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../test/support/random';
 
 const histOf = (values: number[]) => {
   const h = emptyHistogram();
@@ -38,7 +28,7 @@ describe('log-bucketed histogram', () => {
     for (let v = -LINEAR_LIMIT + 1; v < LINEAR_LIMIT; v++) {
       expect(histogramPercentile(histOf([v, v]), 0.5)).toBe(v);
     }
-    const next = rng(1);
+    const next = seededRandom(1);
     const bins = new Map<number, number[]>();
     for (let i = 0; i < 20_000; i++) {
       const v = Math.round((next() - 0.5) * 2 * 10 ** (1 + next() * 8));
@@ -73,7 +63,7 @@ describe('log-bucketed histogram', () => {
   });
 
   it('follows percentile_cont and stays within the bound of the larger order statistic', () => {
-    const next = rng(7);
+    const next = seededRandom(7);
     for (let trial = 0; trial < 200; trial++) {
       const n = 1 + Math.floor(next() * 300);
       const signed = trial % 3 === 0;

@@ -12,20 +12,13 @@ import {
   topDomains,
   type RunFacts,
 } from './report-digest';
+import { seededRandom } from '../../../test/support/random';
 
 const BRANDS = ['b1', 'b2', 'b3', 'b4'];
 
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a * 1103515245 + 12345) % 2 ** 31;
-    return a / 2 ** 31;
-  };
-}
-
 /** Random runs: each brand named with some probability, order by first token, 0-3 citations. */
 function randomRuns(count: number, seed: number): RunFacts[] {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: count }, (_, i) => {
     const named = BRANDS.map((brandId) => ({
       brandId,

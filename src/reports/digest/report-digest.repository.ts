@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../generated/prisma/client';
 import { PrismaService } from '../../infra/prisma/prisma.service';
 import { runFilter, type ReportFilter } from '../report-filter';
-import { blockKey, type DigestBlock, type TimeRange } from './digest-plan';
-import { type RunFacts } from './report-digest';
+import { blockEnd, blockKey, type DigestBlock, type TimeRange } from './digest-plan';
+import { type CitationFacts, type MentionSpan, type RunFacts, type ScoreFacts } from './report-digest';
 
 export type Db = Prisma.TransactionClient;
 
@@ -13,33 +13,9 @@ export interface StoredBlock {
   digest: string;
 }
 
-interface ScoreFactRow {
-  runId: string;
-  synthetic: boolean;
-  observedAt: Date;
-  brandId: string;
-  mentioned: boolean;
-  order: number | null;
-  firstVisibleAtUs: number | null;
-  sinceFirstTokenUs: number | null;
-  firstTokenIndex: number | null;
-}
-
-interface CitationFactRow {
-  runId: string;
-  domain: string;
-  brandId: string | null;
-  createdAt: Date;
-  charStart: number | null;
-  charEnd: number | null;
-}
-
-interface MentionSpanRow {
-  runId: string;
-  brandId: string;
-  charStart: number;
-  charEnd: number;
-}
+type ScoreFactRow = ScoreFacts & { runId: string; synthetic: boolean; observedAt: Date };
+type CitationFactRow = Omit<CitationFacts, 'createdAtMs'> & { runId: string; createdAt: Date };
+type MentionSpanRow = MentionSpan & { runId: string };
 
 /** Longest interactive transaction a report read or a digest build may hold. */
 const TRANSACTION_TIMEOUT_MS = 300_000;
@@ -107,11 +83,9 @@ export class ReportDigestRepository {
 
   /** Keys (blockKey) of the project's stale blocks overlapping [from, to). */
   async staleBlocks(db: Db, projectId: string, from: Date, to: Date): Promise<Set<string>> {
-    const rows = await db.$queryRaw<{ level: number; start: Date }[]>`
-      SELECT level, start FROM report_stale_blocks
-      WHERE "projectId" = ${projectId}::uuid AND start < ${to}
-        AND start + CASE WHEN level = 0 THEN interval '1 hour' ELSE interval '1 day' * (2 ^ (level - 1)) END > ${from}`;
-    return new Set(rows.map((r) => blockKey(r)));
+    const rows = await db.$queryRaw<DigestBlock[]>`
+      SELECT level, start FROM report_stale_blocks WHERE "projectId" = ${projectId}::uuid AND start < ${to}`;
+    return new Set(rows.filter((b) => blockEnd(b) > from).map(blockKey));
   }
 
   /** Marks blocks stale (keeping the earliest mark time), within the builder's transaction. */

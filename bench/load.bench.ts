@@ -18,13 +18,14 @@
  *  - event-loop delay p99 (perf_hooks.monitorEventLoopDelay, 10 ms resolution; the histogram holds whole
  *    sampling intervals, so 10 ms is subtracted), CPU (process.cpuUsage) per
  *    stream, RSS and heap growth over the pre-level baseline per stream, runs completed per minute.
- * Then the same N streams from the same fake are read by a bare socket reader (net.Socket, timestamps each
+ * Then the same N streams from the same fake are read by a bare socket reader in a quiet child process (net.Socket, timestamps each
  * read with process.hrtime.bigint() and does nothing else) in this same process: the floor.
  *
  * Ends with one JSON line; `target`/`measured`/`headroom` are for N=500 (ts error p99 <= 5 ms, ELD p99 <= 20 ms).
  */
 import 'reflect-metadata';
-import net from 'node:net';
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { AnswerCapturePool } from '../src/runs/capture/answer-capture-pool';
@@ -34,6 +35,7 @@ import { RunExecutor } from '../src/runs/run-executor.service';
 import { RunProcessor } from '../src/runs/run.processor';
 import { deleteQueueKeys } from '../test/support/pipeline';
 import { startTestApp, type TestApp } from '../test/support/test-app';
+import { type BareReaderFigures } from './support/bare-reader';
 import { getQueueToken } from '@nestjs/bullmq';
 import { type Queue } from 'bullmq';
 import { ALERTS_QUEUE, WEBHOOKS_QUEUE } from '../src/infra/queue/queue-names';
@@ -357,61 +359,38 @@ async function waitForIdleQueues(app: TestApp, names: string[]): Promise<void> {
   log('queues still busy after 120 s; measuring the floor anyway');
 }
 
-/** N concurrent raw HTTP streams, each read re-opened when it ends, for RAMP + BARE_WINDOW seconds. */
+/**
+ * The floor: N concurrent raw HTTP streams from the same fake, read by a bare socket reader in a quiet child
+ * process (bench/support/bare-reader.ts) that timestamps each read and does nothing else.
+ */
 async function bareReader(n: number, port: number): Promise<LevelFigures> {
-  const finished: { reads: bigint[]; bufs: Buffer[] }[] = [];
-  let stopping = false;
-  let open = 0;
-  let allClosed: () => void = () => undefined;
-  const closed = new Promise<void>((resolve) => (allClosed = resolve));
-  const connect = (): void => {
-    open++;
-    const reads: bigint[] = [];
-    const bufs: Buffer[] = [];
-    const socket = net.connect(port, '127.0.0.1');
-    socket.setNoDelay(true);
-    socket.on('connect', () =>
-      socket.write(
-        'POST /v1/chat/completions HTTP/1.1\r\nHost: bench\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
-      ),
-    );
-    socket.on('data', (b: Buffer) => {
-      reads.push(process.hrtime.bigint());
-      bufs.push(b);
-    });
-    socket.on('close', () => {
-      finished.push({ reads, bufs });
-      open--;
-      if (!stopping) connect();
-      else if (open === 0) allClosed();
-    });
-    socket.on('error', () => undefined);
+  const child = fork(
+    path.join(__dirname, 'support', 'bare-reader.ts'),
+    [port, n, RAMP_S, BARE_WINDOW_S].map(String),
+    {
+      execArgv: ['-r', './scripts/swc-register.js'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  const f = await new Promise<BareReaderFigures>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as BareReaderFigures));
+    child.once('exit', (code) => reject(new Error(`bare reader exited (${code}) without figures`)));
+  });
+  const seconds = f.seconds;
+  return {
+    streams: n,
+    chunks: f.errorsMs.length,
+    eventsPerSec: round(f.errorsMs.length / seconds, 0),
+    tsErrP50Ms: round(pct(f.errorsMs, 0.5), 3),
+    tsErrP99Ms: round(pct(f.errorsMs, 0.99), 3),
+    tsErrMaxMs: round(pct(f.errorsMs, 1), 3),
+    eldP50Ms: round(f.eldP50Ms, 2),
+    eldP99Ms: round(f.eldP99Ms, 2),
+    cpuCores: round(f.cpuCores, 3),
+    cpuMsPerStreamPerSec: round((f.cpuCores * 1000) / n, 3),
+    rssMbPerStream: round(f.rssMbPerStream, 3),
+    heapMbPerStream: round(f.heapMbPerStream, 3),
   };
-  const base = baselineMemory();
-  for (let i = 0; i < n; i++) connect();
-  await sleep(RAMP_S * 1000);
-  const w = await measureWindow(BARE_WINDOW_S);
-  stopping = true;
-  await closed;
-  const t0ns = BigInt(Math.round((w.t0 + perfToHrOffsetMs()) * 1e6));
-  const t1ns = BigInt(Math.round((w.t1 + perfToHrOffsetMs()) * 1e6));
-  const errors: number[] = [];
-  const tag = /"sr_write_ns":"(\d+)"\}\n\n/g;
-  for (const s of finished) {
-    const text = Buffer.concat(s.bufs).toString('latin1');
-    const ends: number[] = [];
-    let acc = 0;
-    for (const b of s.bufs) ends.push((acc += b.length));
-    let read = 0;
-    for (const m of text.matchAll(tag)) {
-      const end = m.index + m[0].length;
-      while (ends[read]! < end) read++;
-      const at = s.reads[read]!;
-      if (at < t0ns || at > t1ns) continue;
-      errors.push(Number(at - BigInt(m[1]!)) / 1e6);
-    }
-  }
-  return figures(n, errors, errors.length, w, base);
 }
 
 main().then(

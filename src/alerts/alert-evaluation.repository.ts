@@ -19,6 +19,15 @@ export interface Landing {
   observedAt: Date;
 }
 
+/** What evaluating a landing needs, read in one round trip. */
+export interface LandingWork {
+  landing: Landing;
+  /** The project's enabled rules, oldest first. */
+  ruleIds: string[];
+  /** Alerts already recorded for this run (by an earlier attempt at this evaluation). */
+  hasEvents: boolean;
+}
+
 export interface WindowQuery {
   projectId: string;
   synthetic: boolean;
@@ -159,36 +168,25 @@ export class LockedRule {
 export class AlertEvaluationRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The run if it succeeded (with its request time); null for any other state. */
-  async landing(runId: string): Promise<Landing | null> {
-    const run = await this.prisma.run.findUnique({
-      where: { id: runId },
-      select: {
-        id: true,
-        workspaceId: true,
-        projectId: true,
-        synthetic: true,
-        status: true,
-        result: { select: { requestSentAt: true } },
-      },
-    });
-    if (run?.status !== 'succeeded' || !run.result) return null;
-    return {
-      runId: run.id,
-      workspaceId: run.workspaceId,
-      projectId: run.projectId,
-      synthetic: run.synthetic,
-      observedAt: run.result.requestSentAt,
-    };
-  }
-
-  async enabledRuleIds(projectId: string): Promise<string[]> {
-    const rows = await this.prisma.alertRule.findMany({
-      where: { projectId, enabled: true },
-      orderBy: { createdAt: 'asc' },
-      select: { id: true },
-    });
-    return rows.map((r) => r.id);
+  /**
+   * The run if it succeeded (with its request time), its project's enabled rules (oldest first) and whether
+   * alerts already exist for it (an earlier attempt at this evaluation); null for any other state. One round
+   * trip: this runs once per landed run, on the worker that streams.
+   */
+  async landing(runId: string): Promise<LandingWork | null> {
+    const rows = await this.prisma.$queryRaw<(Landing & { ruleIds: string[]; hasEvents: boolean })[]>`
+      SELECT r.id::text AS "runId", r."workspaceId"::text AS "workspaceId", r."projectId"::text AS "projectId",
+             r.synthetic, rr."requestSentAt" AS "observedAt",
+             ARRAY(SELECT ar.id::text FROM alert_rules ar
+                   WHERE ar."projectId" = r."projectId" AND ar.enabled
+                   ORDER BY ar."createdAt" ASC, ar.id ASC) AS "ruleIds",
+             EXISTS (SELECT 1 FROM alert_events ae WHERE ae."runId" = r.id) AS "hasEvents"
+      FROM runs r JOIN run_results rr ON rr."runId" = r.id
+      WHERE r.id = ${runId}::uuid AND r.status = 'succeeded'`;
+    const row = rows[0];
+    if (row === undefined) return null;
+    const { ruleIds, hasEvents, ...landing } = row;
+    return { landing, ruleIds, hasEvents };
   }
 
   /**

@@ -50,10 +50,11 @@ export class AlertEvaluationService {
   ) {}
 
   async evaluateLanding(runId: string): Promise<LandingEvaluation> {
-    const landing = await this.repo.landing(runId);
+    const work = await this.repo.landing(runId);
     const result: LandingEvaluation = { evaluated: 0, triggered: 0, failed: 0 };
-    if (!landing) return result;
-    for (const ruleId of await this.repo.enabledRuleIds(landing.projectId)) {
+    if (!work) return result;
+    const { landing } = work;
+    for (const ruleId of work.ruleIds) {
       try {
         const outcome = await this.repo.withLockedRule(ruleId, (locked) =>
           this.evaluateRule(locked, landing),
@@ -69,7 +70,9 @@ export class AlertEvaluationService {
       }
     }
     // Every alert of this landing, including those of an earlier attempt whose notification may not have
-    // been enqueued: delivery ids are derived, so notifying twice creates nothing new.
+    // been enqueued: delivery ids are derived, so notifying twice creates nothing new. Most landings have none
+    // (nothing recorded before, nothing triggered now), and then there is nothing to read.
+    if (!work.hasEvents && result.triggered === 0) return result;
     for (const alert of await this.repo.eventsForRun(runId)) await this.notify(alert);
     return result;
   }

@@ -14,6 +14,8 @@
  *   catches "e.g. the"), at CJK full stops, and at every line break, so each list item, heading and table row
  *   is its own sentence. List and heading markers at the start of a line are not sentence ends.
  */
+import { countWords } from './word-count';
+
 export interface SentenceSpan {
   start: number;
   end: number;
@@ -71,18 +73,13 @@ export class AnswerStructure {
 
   /**
    * Words per sentence (Intl.Segmenter word-like segments, so CJK text is counted in words rather than as
-   * one run). Computed on first use: only position-adjusted word counts need it.
+   * one run; see countWords). Computed on first use: only position-adjusted word counts need it.
    */
   sentenceWordCounts(): readonly number[] {
     if (this.wordCounts === null) {
-      const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
-      this.wordCounts = this.sentences.map((sentence) => {
-        let words = 0;
-        for (const segment of segmenter.segment(this.text.slice(sentence.start, sentence.end))) {
-          if (segment.isWordLike === true) words++;
-        }
-        return words;
-      });
+      this.wordCounts = this.sentences.map((sentence) =>
+        countWords(this.text.slice(sentence.start, sentence.end)),
+      );
     }
     return this.wordCounts;
   }

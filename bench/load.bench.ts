@@ -8,8 +8,9 @@
  * and streaming HTTP client, StreamCapture/StreamRecorder, live detection, live Redis events per chunk,
  * analysis, saveRunResult. Runs are inserted in Postgres and enqueued through RunQueue.
  *
- * For N in LEVELS (default 1, 100, 500, 1000) it keeps N streams in flight, waits RAMP_S, then measures over
- * WINDOW_S:
+ * For N in LEVELS (default 1, 100, 500, 1000) it raises the worker's concurrency to N over STAGGER_S (one
+ * average answer by default, so starts and ends are spread out), keeps N streams in flight, waits RAMP_S, then
+ * measures over WINDOW_S:
  *  - timestamp error: (chunk arrival as recorded, atUs, mapped to the monotonic clock) - (the fake's write time
  *    of that content event). Arrivals are read from a tap on the live-event publisher; each capture clock's
  *    zero on process.hrtime comes from the capture pool's instrumentation hook (exact: the clock's own origin,
@@ -54,11 +55,18 @@ import {
 
 const LEVELS = (process.env.LOAD_LEVELS ?? '1,100,500,1000').split(',').map(Number);
 const RAMP_S = Number(process.env.LOAD_RAMP_S ?? 4);
+/**
+ * Seconds over which the worker's concurrency is raised to N (default: one average answer). Steady state, as
+ * "N concurrent streams" means: runs start and end at spread-out times. 0 starts all N at once, and they then
+ * end and restart in waves (a schedule that fires hundreds of prompts at the same minute).
+ */
+const STAGGER_S = process.env.LOAD_STAGGER_S === undefined ? null : Number(process.env.LOAD_STAGGER_S);
 const WINDOW_S = Number(process.env.LOAD_WINDOW_S ?? 15);
 const BARE_WINDOW_S = Number(process.env.LOAD_BARE_WINDOW_S ?? 8);
 const RATE = Number(process.env.LOAD_RATE ?? 50);
 const MIN_TOKENS = Number(process.env.LOAD_MIN_TOKENS ?? 250);
 const MAX_TOKENS = Number(process.env.LOAD_MAX_TOKENS ?? 350);
+const STAGGER_STEPS = 50;
 const TARGET_LEVEL = 500;
 const ELD_RESOLUTION_MS = 10;
 const TARGET_TS_P99_MS = 5;
@@ -215,11 +223,12 @@ async function main(): Promise<void> {
     const executor = app.app.get(RunExecutor);
     const avgRunS = (MIN_TOKENS + MAX_TOKENS) / 2 / RATE;
 
+    const staggerS = STAGGER_S ?? avgRunS;
+
     for (const n of LEVELS) {
       // ---- the real pipeline ----
-      processor.worker.concurrency = n;
       tapped.clear();
-      const rounds = Math.ceil((RAMP_S + WINDOW_S) / avgRunS) + 1;
+      const rounds = Math.ceil((staggerS + RAMP_S + WINDOW_S) / avgRunS) + 1;
       const ids = await insertQueuedRuns(pg, scope, n * rounds, `n${n}`);
       const base = baselineMemory();
       const countDone = async (): Promise<{ ok: number; failed: number }> => {
@@ -230,7 +239,12 @@ async function main(): Promise<void> {
         );
         return { ok: Number(rows[0]!.ok), failed: Number(rows[0]!.failed) };
       };
+      processor.worker.concurrency = staggerS > 0 ? 1 : n;
       await runQueue.enqueue(ids);
+      for (let step = 1; staggerS > 0 && step <= STAGGER_STEPS; step++) {
+        await sleep((staggerS * 1000) / STAGGER_STEPS);
+        processor.worker.concurrency = Math.max(1, Math.round((n * step) / STAGGER_STEPS));
+      }
       await sleep(RAMP_S * 1000);
       const done0 = await countDone();
       const w = await measureWindow(WINDOW_S);
@@ -283,6 +297,7 @@ async function main(): Promise<void> {
       settings: {
         levels: LEVELS,
         rampS: RAMP_S,
+        staggerS: STAGGER_S ?? (MIN_TOKENS + MAX_TOKENS) / 2 / RATE,
         windowS: WINDOW_S,
         tokensPerSec: RATE,
         tokens: [MIN_TOKENS, MAX_TOKENS],

@@ -40,6 +40,7 @@ import { type BareReaderFigures } from './support/bare-reader';
 import { getQueueToken } from '@nestjs/bullmq';
 import { type Queue } from 'bullmq';
 import { ALERTS_QUEUE, WEBHOOKS_QUEUE } from '../src/infra/queue/queue-names';
+import { loadConfig } from '../src/config/app-config';
 import {
   benchDatabaseUrl,
   benchEnv,
@@ -205,6 +206,7 @@ async function main(): Promise<void> {
   };
   Object.assign(process.env, env);
   const provider = await startLoadProvider({
+    LOAD_PROVIDER_NICE: String(loadConfig().CAPTURE_SOCKET_NICE),
     LOAD_RATE: String(RATE),
     LOAD_MIN_TOKENS: String(MIN_TOKENS),
     LOAD_MAX_TOKENS: String(MAX_TOKENS),
@@ -381,7 +383,7 @@ async function waitForIdleQueues(app: TestApp, names: string[]): Promise<void> {
 async function bareReader(n: number, port: number): Promise<LevelFigures> {
   const child = fork(
     path.join(__dirname, 'support', 'bare-reader.ts'),
-    [port, n, RAMP_S, BARE_WINDOW_S].map(String),
+    [port, n, RAMP_S, BARE_WINDOW_S, loadConfig().CAPTURE_SOCKET_NICE].map(String),
     {
       execArgv: ['-r', './scripts/swc-register.js'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

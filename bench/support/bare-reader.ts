@@ -4,9 +4,12 @@
  * else done with it; a stream that ends is re-opened. Its own quiet process, so the floor is what the machine
  * gives a reader that does nothing, not what is left after the measured worker's heap, timers and GC.
  *
- * argv: port streams rampS windowS. Reports over IPC one `BareReaderFigures` message, then exits.
+ * argv: port streams rampS windowS nice. It runs at the nice value of the worker's socket thread, where it can,
+ * so the floor and the pipeline read with the same priority. Reports over IPC one `BareReaderFigures` message,
+ * then exits.
  */
 import net from 'node:net';
+import { setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface BareReaderFigures {
@@ -28,7 +31,18 @@ const REQUEST =
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
-  const [port, n, rampS, windowS] = process.argv.slice(2).map(Number) as [number, number, number, number];
+  const [port, n, rampS, windowS, nice] = process.argv.slice(2).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  try {
+    setPriority(nice);
+  } catch {
+    // Not permitted: the floor is read at the default priority.
+  }
   // Errors go straight into a preallocated array: the reader keeps no per-read objects, so its own GC (a
   // scavenge copying every retained read took ~10 ms here) does not show up as timestamp error.
   let errors = new Float64Array(1 << 20);

@@ -18,6 +18,20 @@
  */
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setPriority } from 'node:os';
+
+/**
+ * A real provider is another machine; this one shares the cores with the process being measured. Run at the
+ * nice value of the worker's socket thread (LOAD_PROVIDER_NICE), so that thread's raised priority cannot
+ * hold up a write between the moment the fake stamped it and the moment it leaves.
+ */
+if (process.env.LOAD_PROVIDER_NICE !== undefined) {
+  try {
+    setPriority(Number(process.env.LOAD_PROVIDER_NICE));
+  } catch {
+    // Not permitted: the fake keeps its priority; the bench still runs.
+  }
+}
 
 const RATE = Number(process.env.LOAD_RATE ?? 50);
 const MIN_TOKENS = Number(process.env.LOAD_MIN_TOKENS ?? 250);

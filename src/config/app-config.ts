@@ -40,6 +40,10 @@ export const configSchema = z.object({
   RUN_DEADLINE_MS: positiveInt(180_000),
   STREAM_IDLE_TIMEOUT_MS: positiveInt(30_000),
   CAPTURE_THREADS: z.coerce.number().int().min(0).max(64).default(2),
+  /** Nice value of the socket thread (every provider socket); negative needs CAP_SYS_NICE, else kept at 0. */
+  CAPTURE_SOCKET_NICE: z.coerce.number().int().min(-20).max(19).default(-10),
+  /** Nice value of the capture threads (decoding, detection, analysis): behind the main thread. */
+  CAPTURE_THREAD_NICE: z.coerce.number().int().min(-20).max(19).default(10),
   LIVE_CHUNK_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(50),
   SHUTDOWN_GRACE_MS: positiveInt(25_000),
   EGRESS_ALLOW_PRIVATE: boolish,

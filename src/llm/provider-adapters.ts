@@ -2,6 +2,7 @@ import { type LookupFunction } from 'node:net';
 import { AnthropicProvider } from './anthropic/anthropic.provider';
 import { GeminiProvider } from './gemini/gemini.provider';
 import { egressLookup } from './http/egress-guard';
+import { type HttpTransport } from './http/streaming-http-client';
 import { type LlmProvider } from './llm-provider';
 import { OllamaNativeProvider } from './ollama/ollama-native.provider';
 import { OpenAiCompatibleProvider } from './openai-compatible/openai-compatible.provider';
@@ -20,17 +21,25 @@ export type ProviderKey =
   'openai' | 'anthropic' | 'gemini' | 'perplexity' | 'openai-compatible' | 'ollamaNative' | 'demo';
 
 /**
+ * `transport`: where the adapters' HTTP exchanges run (a capture thread's socket thread); their own sockets
+ * when unset.
+ *
  * Every adapter connects through the egress guard (no private, loopback, link-local or metadata addresses
  * unless allowPrivate) and refuses redirects. The demo engine is an embedded OpenAI-compatible server on
  * loopback, reached without the guard: demo runs travel the same HTTP capture path as real ones.
  */
-export function buildProviders(settings: ProviderHttpSettings): Record<ProviderKey, LlmProvider> {
+export function buildProviders(
+  settings: ProviderHttpSettings,
+  transport?: HttpTransport,
+): Record<ProviderKey, LlmProvider> {
   const lookup: LookupFunction = egressLookup({ allowPrivate: settings.allowPrivate });
+  const via = transport === undefined ? {} : { transport };
   const http = {
     lookup,
     allowPrivate: settings.allowPrivate,
     idleTimeoutMs: settings.idleTimeoutMs,
     deadlineMs: settings.deadlineMs,
+    ...via,
   };
   return {
     openai: new OpenAiProvider(http),
@@ -42,6 +51,7 @@ export function buildProviders(settings: ProviderHttpSettings): Record<ProviderK
     demo: new OpenAiCompatibleProvider({
       idleTimeoutMs: settings.idleTimeoutMs,
       deadlineMs: settings.deadlineMs,
+      ...via,
     }),
   };
 }

@@ -125,7 +125,7 @@ describe('AnswerCapturePool (capture threads)', () => {
       }, 100);
   }
 
-  it('stamps reads on a capture thread: a blocked main thread delays no arrival time', async () => {
+  it('stamps reads on the socket thread: a blocked main thread delays no arrival time', async () => {
     const threaded = await capture(pool(2), { during: blockMainThreadSoon(250) });
     expect(threaded.result.error).toBeNull();
     const errors = await arrivalErrorsMs(threaded);
@@ -199,7 +199,48 @@ describe('AnswerCapturePool (capture threads)', () => {
     expect(after.result.error).toBeNull();
     expect((p as unknown as { threads: unknown[] }).threads).toHaveLength(1);
   });
+
+  it('replaces a socket thread that dies, and every capture thread with it', async () => {
+    const p = pool(2);
+    await p.onModuleInit();
+    const internals = p as unknown as { socket: { worker: Worker } | null; threads: { worker: Worker }[] };
+    const before = internals.threads.map((t) => t.worker.threadId);
+    const socket = internals.socket!;
+    const dying = capture(p, { during: () => void socket.worker.terminate() });
+    await expect(dying).rejects.toThrow(/socket thread exited/);
+    // Nothing answered on the old threads: the next answer gets a new socket thread and new capture threads.
+    const after = await capture(p);
+    expect(after.result.error).toBeNull();
+    expect(internals.socket).not.toBe(socket);
+    expect(internals.threads.map((t) => t.worker.threadId).some((id) => before.includes(id))).toBe(false);
+  });
+
+  it('runs the socket thread ahead of the main thread and the capture threads behind it', async () => {
+    const config = loadConfig({ ...process.env, CAPTURE_THREADS: '2' });
+    const p = pool(2);
+    await p.onModuleInit();
+    const nices = threadNices();
+    // Lowering a thread's priority needs no privilege; raising it needs CAP_SYS_NICE (else it stays at 0).
+    expect(nices.filter((n) => n === config.CAPTURE_THREAD_NICE).length).toBeGreaterThanOrEqual(2);
+    const socketNice = p.socketNice;
+    expect([config.CAPTURE_SOCKET_NICE, 0]).toContain(socketNice);
+    expect(nices).toContain(socketNice);
+    expect(nices[0]).toBe(0); // the main thread (listed first) keeps its own
+  });
 });
+
+/** Nice value of every thread of this process, the main thread first (Linux /proc). */
+function threadNices(): number[] {
+  const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+  const tids = fs
+    .readdirSync('/proc/self/task')
+    .map(Number)
+    .sort((a, b) => a - b);
+  return tids.map((tid) => {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
 
 /** Arrival of each SSE content event: the chunk list groups the events of one read. */
 function eventArrivals(text: string, chunkEnds: number[], arrivalsUs: number[]): number[] {

@@ -4,7 +4,7 @@ import type { LlmProvider, LlmRequest, LlmStreamContext } from '../llm-provider'
 import { ProviderError } from '../provider-error';
 import { SseDecoder } from '../sse-decoder';
 import type { StreamPart } from '../stream-part';
-import { StreamingHttpClient } from '../http/streaming-http-client';
+import { StreamingHttpClient, type HttpTransport } from '../http/streaming-http-client';
 import { classifyAnthropicHttpError } from './anthropic-error-classifier';
 import { AnthropicEventParser } from './anthropic-event-parser';
 
@@ -16,6 +16,8 @@ import { AnthropicEventParser } from './anthropic-event-parser';
  */
 
 export interface AnthropicProviderOptions {
+  /** Where the HTTP exchange runs (see StreamingHttpClientOptions.transport). */
+  transport?: HttpTransport;
   /** Used when the request has no `baseUrl`; includes the version segment. */
   defaultBaseUrl?: string;
   /** DNS hook where egress rules are enforced. */
@@ -48,9 +50,10 @@ export class AnthropicProvider implements LlmProvider {
   private readonly defaultBaseUrl: string;
 
   constructor(options: AnthropicProviderOptions = {}) {
-    const { defaultBaseUrl, lookup, idleTimeoutMs, deadlineMs } = options;
+    const { defaultBaseUrl, lookup, idleTimeoutMs, deadlineMs, transport } = options;
     this.http = new StreamingHttpClient({
       ...(lookup === undefined ? {} : { lookup }),
+      ...(transport === undefined ? {} : { transport }),
       ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
       ...(deadlineMs === undefined ? {} : { deadlineMs }),
       classifyError: (status, headers, body) => classifyAnthropicHttpError(status, headers, body),

@@ -24,6 +24,7 @@ export interface GeminiProviderOptions {
   lookup?: StreamingHttpClientOptions['lookup'];
   idleTimeoutMs?: number;
   deadlineMs?: number;
+  transport?: StreamingHttpClientOptions['transport'];
 }
 
 /** Bytes kept, after the last complete SSE event, to recover a bare (unframed) JSON error body. */

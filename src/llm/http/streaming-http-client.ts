@@ -20,6 +20,32 @@ export interface StreamingHttpClientOptions {
   deadlineMs?: number;
   /** Turns a non-2xx response into the error to throw; defaults to the OpenAI-style JSON envelope. */
   classifyError?: (status: number, headers: IncomingHttpHeaders, body: string) => ProviderError;
+  /**
+   * Where the exchange runs when not on this thread's own sockets (a capture thread hands it to the socket
+   * thread, src/runs/capture/socket-thread.ts). Same events, errors and arrival-time clock either way.
+   */
+  transport?: HttpTransport;
+}
+
+/** The client's settings in plain data, for a transport that runs the exchange elsewhere. */
+export interface HttpTransportSettings {
+  /** The egress guard's DNS hook applies (its allowPrivate is the transport's own setting). */
+  guarded: boolean;
+  allowPrivate?: boolean;
+  idleTimeoutMs?: number;
+  deadlineMs?: number;
+}
+
+export type ClassifyHttpError = (status: number, headers: IncomingHttpHeaders, body: string) => ProviderError;
+
+/** Runs an exchange somewhere else and yields it as StreamingHttpClient.post would. */
+export interface HttpTransport {
+  post(
+    request: StreamingHttpRequest,
+    ctx: { signal: AbortSignal; clock: MonotonicClock },
+    settings: HttpTransportSettings,
+    classify: ClassifyHttpError,
+  ): AsyncGenerator<HttpStreamEvent, void, undefined>;
 }
 
 export interface StreamingHttpRequest {
@@ -71,6 +97,21 @@ export class StreamingHttpClient {
     request: StreamingHttpRequest,
     ctx: { signal: AbortSignal; clock: MonotonicClock },
   ): AsyncGenerator<HttpStreamEvent, void, undefined> {
+    if (this.options.transport !== undefined) {
+      const { lookup, allowPrivate, idleTimeoutMs, deadlineMs } = this.options;
+      yield* this.options.transport.post(
+        request,
+        ctx,
+        {
+          guarded: lookup !== undefined,
+          ...(allowPrivate === undefined ? {} : { allowPrivate }),
+          ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+          ...(deadlineMs === undefined ? {} : { deadlineMs }),
+        },
+        (status: number, headers: IncomingHttpHeaders, body: string) => this.classify(status, headers, body),
+      );
+      return;
+    }
     const { url } = request;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ProviderError('invalid_request', `unsupported URL scheme ${url.protocol}`, {
@@ -271,7 +312,8 @@ export class StreamingHttpClient {
   }
 }
 
-function abortError(signal: AbortSignal): ProviderError {
+/** The error a request aborted through `signal` throws (the reason itself when it is a ProviderError). */
+export function abortError(signal: AbortSignal): ProviderError {
   const reason: unknown = signal.reason;
   if (reason instanceof ProviderError) return reason;
   const detail = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'aborted';

@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net';
-import { StreamingHttpClient } from '../http/streaming-http-client';
+import { StreamingHttpClient, type HttpTransport } from '../http/streaming-http-client';
 import type { LlmProvider, LlmRequest, LlmStreamContext } from '../llm-provider';
 import { NdjsonDecoder } from '../ndjson-decoder';
 import { ProviderError } from '../provider-error';
@@ -7,6 +7,8 @@ import type { StreamPart } from '../stream-part';
 import { OllamaChatLineParser } from './ollama-chat-line-parser';
 
 export interface OllamaNativeProviderOptions {
+  /** Where the HTTP exchange runs (see StreamingHttpClientOptions.transport). */
+  transport?: HttpTransport;
   /** Server root used when the request has no `baseUrl`; defaults to `http://127.0.0.1:11434`. */
   defaultBaseUrl?: string;
   /** DNS hook enforcing egress rules, passed to the HTTP client. */
@@ -40,9 +42,10 @@ export class OllamaNativeProvider implements LlmProvider {
   private readonly defaultBaseUrl: string;
 
   constructor(options: OllamaNativeProviderOptions = {}) {
-    const { defaultBaseUrl, lookup, idleTimeoutMs, deadlineMs } = options;
+    const { defaultBaseUrl, lookup, idleTimeoutMs, deadlineMs, transport } = options;
     this.http = new StreamingHttpClient({
       ...(lookup === undefined ? {} : { lookup }),
+      ...(transport === undefined ? {} : { transport }),
       ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
       ...(deadlineMs === undefined ? {} : { deadlineMs }),
     });

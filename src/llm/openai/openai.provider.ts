@@ -10,7 +10,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import { HttpErrorClassifier } from '../http/http-error-classifier';
-import { StreamingHttpClient } from '../http/streaming-http-client';
+import { StreamingHttpClient, type HttpTransport } from '../http/streaming-http-client';
 import type { LlmProvider, LlmRequest, LlmStreamContext } from '../llm-provider';
 import { OpenAiCompatibleProvider } from '../openai-compatible/openai-compatible.provider';
 import { ProviderError } from '../provider-error';
@@ -29,6 +29,8 @@ export interface OpenAiProviderOptions {
   idleTimeoutMs?: number;
   /** Whole exchange: `deadline_exceeded`. */
   deadlineMs?: number;
+  /** Where the HTTP exchange runs (see StreamingHttpClientOptions.transport). */
+  transport?: HttpTransport;
 }
 
 /**
@@ -55,6 +57,7 @@ export class OpenAiProvider implements LlmProvider {
       ...(rest.lookup === undefined ? {} : { lookup: rest.lookup }),
       ...(rest.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: rest.idleTimeoutMs }),
       ...(rest.deadlineMs === undefined ? {} : { deadlineMs: rest.deadlineMs }),
+      ...(rest.transport === undefined ? {} : { transport: rest.transport }),
     };
     // OpenAI's non-2xx bodies are the JSON envelope the classifier reads (429 insufficient_quota → quota).
     this.http = new StreamingHttpClient({

@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net';
-import { StreamingHttpClient } from '../http/streaming-http-client';
+import { StreamingHttpClient, type HttpTransport } from '../http/streaming-http-client';
 import { isRecord } from '../json-record';
 import type { LlmProvider, LlmRequest, LlmStreamContext } from '../llm-provider';
 import { ProviderError } from '../provider-error';
@@ -8,6 +8,8 @@ import type { StreamPart } from '../stream-part';
 import { PerplexityChunkParser } from './perplexity-chunk-parser';
 
 export interface PerplexityProviderOptions {
+  /** Where the HTTP exchange runs (see StreamingHttpClientOptions.transport). */
+  transport?: HttpTransport;
   /** Used when the request has no `baseUrl`; defaults to `https://api.perplexity.ai`. */
   defaultBaseUrl?: string;
   /** DNS hook enforcing egress rules, passed to the HTTP client. */
@@ -39,9 +41,10 @@ export class PerplexityProvider implements LlmProvider {
   private readonly defaultBaseUrl: string;
 
   constructor(options: PerplexityProviderOptions = {}) {
-    const { defaultBaseUrl, lookup, idleTimeoutMs, deadlineMs } = options;
+    const { defaultBaseUrl, lookup, idleTimeoutMs, deadlineMs, transport } = options;
     this.http = new StreamingHttpClient({
       ...(lookup === undefined ? {} : { lookup }),
+      ...(transport === undefined ? {} : { transport }),
       ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
       ...(deadlineMs === undefined ? {} : { deadlineMs }),
     });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import { type AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { CompiledWatchlist } from '../../detection/compiled-watchlist';
@@ -22,6 +22,7 @@ import {
   type FromCaptureThread,
   type ToCaptureThread,
 } from './capture-protocol';
+import { type SocketRecord, type SocketThreadData, type ToSocketThread } from './socket-protocol';
 
 /** How long shutdown waits for captures still in a thread before stopping the threads. */
 const SHUTDOWN_WAIT_MS = 5_000;
@@ -117,6 +118,12 @@ class CaptureThread {
     await this.worker.terminate();
   }
 
+  /** The socket thread is gone: this thread's answers fail with `reason` and the thread stops. */
+  abandon(reason: Error): void {
+    this.stop(reason);
+    void this.worker.terminate();
+  }
+
   private post(message: ToCaptureThread): void {
     if (!this.stopped) this.worker.postMessage(message);
   }
@@ -161,19 +168,71 @@ class CaptureThread {
   }
 }
 
+/** The socket thread: every provider socket of this process (socket-thread.ts). */
+class SocketThread {
+  private stopped = false;
+  private onReady: (error?: Error) => void = () => undefined;
+  readonly ready = new Promise<void>((resolve, reject) => {
+    this.onReady = (error) => (error ? reject(error) : resolve());
+  });
+
+  constructor(
+    private readonly worker: Worker,
+    onStopped: (reason: Error) => void,
+    onPriority: (record: Extract<SocketRecord, { t: 'ready' }>) => void,
+  ) {
+    this.ready.catch(() => undefined);
+    worker.on('message', (record: SocketRecord) => {
+      if (record.t !== 'ready') return;
+      onPriority(record);
+      this.onReady();
+    });
+    const stop = (reason: Error): void => {
+      this.onReady(reason);
+      if (this.stopped) return;
+      this.stopped = true;
+      onStopped(reason);
+    };
+    worker.on('error', (e) =>
+      stop(new CaptureThreadError(`socket thread failed: ${e.message}`, { cause: e })),
+    );
+    worker.on('exit', (code) => stop(new CaptureThreadError(`socket thread exited with code ${code}`)));
+    worker.unref();
+  }
+
+  /** A new channel to this thread; the returned end goes to a capture thread. */
+  attach(): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    this.worker.postMessage({ type: 'attach', port: port1 } satisfies ToSocketThread, [port1]);
+    return port2;
+  }
+
+  async terminate(): Promise<void> {
+    this.stopped = true;
+    await this.worker.terminate();
+  }
+}
+
 /**
- * Streams answers on CAPTURE_THREADS worker threads (0: on the main thread). A capture thread owns the
- * provider sockets: it timestamps every read, decodes, records and detects mentions, and sends chunks,
- * mentions and the final capture back batched per event-loop turn. So arrival times do not depend on how busy
- * the main thread is with queue traffic, database writes, analysis and live events, and the main thread's
- * event loop stays free of per-read work. Each answer goes to the thread streaming the fewest; a thread that
- * dies fails its answers as errors (the queue retries the runs) and is replaced on the next capture.
+ * Streams answers on CAPTURE_THREADS worker threads (0: on the main thread), with every provider socket on
+ * one more thread, the socket thread, which only reads, timestamps and forwards, at a raised priority
+ * (CAPTURE_SOCKET_NICE). A capture thread decodes, records and detects mentions, and sends chunks, mentions
+ * and the final capture back batched per event-loop turn, at a lowered priority (CAPTURE_THREAD_NICE). So
+ * arrival times depend neither on how busy the main thread is with queue traffic, database writes and live
+ * events, nor on the capture threads' parsing and scoring, and the main thread's event loop stays free of
+ * per-read work. Each answer goes to the capture thread streaming the fewest; a capture thread that dies
+ * fails its answers as errors (the queue retries the runs) and is replaced on the next capture; so is the
+ * socket thread, and every capture thread with it.
  */
 @Injectable()
 export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(AnswerCapturePool.name);
   private readonly size: number;
-  private readonly threadData: CaptureThreadData;
+  private readonly http: CaptureThreadData['http'];
+  private readonly requestedSocketNice: number;
+  private readonly threadNice: number;
+  private socket: SocketThread | null = null;
+  private obtainedSocketNice: number | null = null;
   private threads: CaptureThread[] = [];
   private readonly hrOffsetMs = perfToHrOffsetMs();
   private closing = false;
@@ -185,11 +244,18 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.size = config.CAPTURE_THREADS;
-    this.threadData = { http: providerHttpSettings(config) };
+    this.http = providerHttpSettings(config);
+    this.requestedSocketNice = config.CAPTURE_SOCKET_NICE;
+    this.threadNice = config.CAPTURE_THREAD_NICE;
   }
 
   get threadCount(): number {
     return this.size;
+  }
+
+  /** The nice value the socket thread got (CAPTURE_SOCKET_NICE, or its own when not permitted); null before. */
+  get socketNice(): number | null {
+    return this.obtainedSocketNice;
   }
 
   /** Streams one answer; `tag` names it for instrumentation only. */
@@ -217,6 +283,8 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
    * would delay that run's request by the load time).
    */
   async onModuleInit(): Promise<void> {
+    if (this.size === 0) return;
+    await this.socketThread().ready;
     while (this.threads.length < this.size) this.threads.push(this.spawn());
     await Promise.all(this.threads.map((t) => t.ready));
   }
@@ -227,6 +295,8 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
     await Promise.all(threads.map((t) => t.drain(SHUTDOWN_WAIT_MS)));
     this.threads = [];
     await Promise.all(threads.map((t) => t.terminate()));
+    await this.socket?.terminate();
+    this.socket = null;
   }
 
   private pick(): CaptureThread {
@@ -236,9 +306,40 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
     return best;
   }
 
+  private socketThread(): SocketThread {
+    if (this.socket !== null) return this.socket;
+    const data: SocketThreadData = { http: this.http, nice: this.requestedSocketNice };
+    const socket = new SocketThread(
+      startThread('socket-thread', data),
+      (reason) => {
+        if (this.socket === socket) this.socket = null;
+        if (this.closing) return;
+        this.logger.error(
+          { err: reason },
+          'socket thread stopped; it is replaced, with every capture thread',
+        );
+        const threads = this.threads;
+        this.threads = [];
+        for (const t of threads) t.abandon(reason);
+      },
+      (ready) => {
+        this.obtainedSocketNice = ready.nice;
+        if (ready.niceError !== undefined)
+          this.logger.warn(
+            `socket thread runs at nice ${ready.nice ?? '?'}, not ${this.requestedSocketNice}: ${ready.niceError} ` +
+              '(grant CAP_SYS_NICE for the best arrival times on a busy host)',
+          );
+      },
+    );
+    this.socket = socket;
+    return socket;
+  }
+
   private spawn(): CaptureThread {
+    const socketPort = this.socketThread().attach();
+    const data: CaptureThreadData = { http: this.http, socketPort, nice: this.threadNice };
     return new CaptureThread(
-      startCaptureWorker(this.threadData),
+      startThread('capture-thread', data, [socketPort]),
       (thread, reason) => {
         this.threads = this.threads.filter((t) => t !== thread);
         if (!this.closing) this.logger.error({ err: reason }, 'capture thread stopped; it is replaced');
@@ -248,13 +349,14 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** The thread entry next to this file: compiled JavaScript, or TypeScript through the swc hook in dev/tests. */
-function startCaptureWorker(workerData: CaptureThreadData): Worker {
-  const entry = path.join(__dirname, `capture-thread${path.extname(__filename)}`);
-  if (!entry.endsWith('.ts')) return new Worker(entry, { workerData });
+/** A thread entry next to this file: compiled JavaScript, or TypeScript through the swc hook in dev/tests. */
+function startThread(name: string, workerData: unknown, transferList: TransferListItem[] = []): Worker {
+  const entry = path.join(__dirname, `${name}${path.extname(__filename)}`);
+  if (!entry.endsWith('.ts')) return new Worker(entry, { workerData, transferList });
   const register = path.resolve(__dirname, '../../../scripts/swc-register.js');
   return new Worker(`require(${JSON.stringify(register)});\nrequire(${JSON.stringify(entry)});`, {
     eval: true,
     workerData,
+    transferList,
   });
 }

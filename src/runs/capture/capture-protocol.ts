@@ -4,10 +4,15 @@ import { ProviderError, type ProviderErrorCode } from '../../llm/provider-error'
 import { type ProviderHttpSettings, type ProviderKey } from '../../llm/provider-adapters';
 import { type AnswerAnalysis } from '../run-analysis';
 import { type AnswerCaptureJob } from './answer-capture';
+import { type MessagePort } from 'node:worker_threads';
 
 /** Passed to every capture thread when it starts. */
 export interface CaptureThreadData {
   http: ProviderHttpSettings;
+  /** Its channel to the socket thread, where its adapters' HTTP exchanges run (transferred). */
+  socketPort: MessagePort;
+  /** The thread's nice value (raising it never needs privileges). */
+  nice: number;
 }
 
 /** Main thread to capture thread. */

@@ -1,8 +1,9 @@
 /**
- * A capture thread (worker_threads): streams answers for the main thread. It owns the provider sockets, so
- * every read is timestamped by a loop that only reads, decodes, records and detects (and analyses answers as
- * they end, in short turns); the main thread's queue traffic, database writes and live-event publishing never
- * delay an arrival time.
+ * A capture thread (worker_threads): streams answers for the main thread. Its adapters' HTTP exchanges run on
+ * the socket thread (socket-thread.ts), which timestamps every read; here the reads are decoded, recorded and
+ * matched, and answers analysed as they end (in short turns). Neither this work nor the main thread's queue
+ * traffic, database writes and live-event publishing delays an arrival time. It runs at a lower priority
+ * (CaptureThreadData.nice) than the main thread: it only decides how soon a live chunk is published.
  *
  * Protocol (capture-protocol.ts): `start` runs one answer through `captureAnswer` with this thread's own
  * adapters; live chunks and mentions (batched by the job's liveBatchMs) and the result go back in one message
@@ -18,6 +19,8 @@ import { ProviderError } from '../../llm/provider-error';
 import { LoopTurns } from '../loop-turns';
 import { analyzeAnswer } from '../run-analysis';
 import { captureAnswer } from './answer-capture';
+import { SocketThreadTransport } from './socket-transport';
+import { setThreadNice } from './thread-priority';
 import {
   perfToHrOffsetMs,
   serializeProviderError,
@@ -29,7 +32,8 @@ import {
 const port = parentPort;
 if (port === null) throw new Error('capture-thread must run in a worker thread');
 const data = workerData as CaptureThreadData;
-const providers = buildProviders(data.http);
+const providers = buildProviders(data.http, new SocketThreadTransport(data.socketPort));
+setThreadNice(data.nice);
 const hrOffsetMs = perfToHrOffsetMs();
 const running = new Map<number, AbortController>();
 /**

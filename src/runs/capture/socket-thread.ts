@@ -1,0 +1,135 @@
+/**
+ * The socket thread (worker_threads): every provider socket of a worker process lives here. Its loop reads,
+ * timestamps and forwards, nothing else; the capture threads decode, record, detect and analyse what it
+ * forwards. So an arrival time waits neither for the main thread's queue and database work nor for the
+ * capture threads' parsing and scoring of other streams, and the thread asks the kernel for a higher priority
+ * than theirs (SocketThreadData.nice): on a loaded machine it is the first to run when bytes arrive.
+ *
+ * Protocol (socket-protocol.ts): the pool attaches one channel per capture thread; on it, `open` runs one HTTP
+ * exchange through the same StreamingHttpClient the adapters use on their own (egress guard, idle timeout,
+ * deadline), and its events go back batched per event-loop turn. Nothing here touches Nest, Postgres or Redis.
+ */
+import { type IncomingHttpHeaders } from 'node:http';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { egressLookup } from '../../llm/http/egress-guard';
+import { StreamingHttpClient, type HttpTransportSettings } from '../../llm/http/streaming-http-client';
+import { SystemMonotonicClock } from '../../llm/monotonic-clock';
+import { ProviderError } from '../../llm/provider-error';
+import { perfToHrOffsetMs, serializeProviderError } from './capture-protocol';
+import {
+  type SocketRecord,
+  type SocketRequest,
+  type SocketThreadData,
+  type ToSocketThread,
+} from './socket-protocol';
+import { setThreadNice } from './thread-priority';
+
+const port = parentPort;
+if (port === null) throw new Error('socket-thread must run in a worker thread');
+const data = workerData as SocketThreadData;
+const hrOffsetMs = perfToHrOffsetMs();
+
+/** A non-2xx response, carried to the capture thread whose adapter classifies it. */
+class HttpStatusError extends ProviderError {
+  constructor(
+    readonly status: number,
+    readonly headers: IncomingHttpHeaders,
+    readonly body: string,
+  ) {
+    super('stream_error', `HTTP ${status}`, { retryable: false });
+  }
+}
+
+const clients = new Map<string, StreamingHttpClient>();
+function clientFor(settings: HttpTransportSettings): StreamingHttpClient {
+  const key = JSON.stringify(settings);
+  let client = clients.get(key);
+  if (client === undefined) {
+    client = new StreamingHttpClient({
+      ...(settings.guarded ? { lookup: egressLookup({ allowPrivate: data.http.allowPrivate }) } : {}),
+      ...(settings.allowPrivate === undefined ? {} : { allowPrivate: settings.allowPrivate }),
+      ...(settings.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: settings.idleTimeoutMs }),
+      ...(settings.deadlineMs === undefined ? {} : { deadlineMs: settings.deadlineMs }),
+      classifyError: (status, headers, body) => new HttpStatusError(status, headers, body),
+    });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/** One capture thread's channel: its exchanges, and the records waiting for this turn's message. */
+class Channel {
+  private readonly exchanges = new Map<number, AbortController>();
+  private records: SocketRecord[] = [];
+  private transfer: ArrayBuffer[] = [];
+
+  constructor(private readonly port: MessagePort) {
+    port.on('message', (msg: SocketRequest) => {
+      if (msg.type === 'open') void this.open(msg);
+      else this.exchanges.get(msg.id)?.abort(new Error(msg.reason));
+    });
+    // The capture thread is gone (it died or was replaced): nobody reads these answers any more.
+    port.on('close', () => {
+      for (const c of this.exchanges.values()) c.abort(new Error('capture thread gone'));
+    });
+  }
+
+  private send(record: SocketRecord, buffer?: ArrayBuffer): void {
+    if (this.records.push(record) === 1) setImmediate(() => this.flush());
+    if (buffer !== undefined) this.transfer.push(buffer);
+  }
+
+  private flush(): void {
+    const records = this.records;
+    const transfer = this.transfer;
+    this.records = [];
+    this.transfer = [];
+    this.port.postMessage(records, transfer);
+  }
+
+  private async open(msg: Extract<SocketRequest, { type: 'open' }>): Promise<void> {
+    const { id } = msg;
+    const controller = new AbortController();
+    this.exchanges.set(id, controller);
+    try {
+      // Created right before the request: its zero is the request-sent time.
+      const clock = new SystemMonotonicClock();
+      this.send({ id, t: 'origin', hrMs: clock.originMs + hrOffsetMs });
+      const exchange = clientFor(msg.settings).post(
+        { url: new URL(msg.url), headers: msg.headers, body: msg.body },
+        { signal: controller.signal, clock },
+      );
+      for await (const event of exchange) {
+        if (event.type === 'response') {
+          this.send({ id, t: 'response', atUs: event.atUs, status: event.status, headers: event.headers });
+        } else {
+          // A compact copy: the read may be a view into a larger pooled buffer, which must not be transferred.
+          const bytes = new Uint8Array(event.bytes);
+          this.send({ id, t: 'data', atUs: event.atUs, bytes }, bytes.buffer);
+        }
+      }
+      this.send({ id, t: 'end' });
+    } catch (e) {
+      if (e instanceof HttpStatusError)
+        this.send({ id, t: 'http-error', status: e.status, headers: e.headers, body: e.body });
+      else if (e instanceof ProviderError) this.send({ id, t: 'error', error: serializeProviderError(e) });
+      else {
+        const message = e instanceof Error ? e.message : String(e);
+        this.send({ id, t: 'error', error: { code: 'connection_reset', message, retryable: true } });
+      }
+    } finally {
+      this.exchanges.delete(id);
+    }
+  }
+}
+
+port.on('message', (msg: ToSocketThread) => {
+  if (msg.type === 'attach') new Channel(msg.port);
+});
+const priority = setThreadNice(data.nice);
+port.postMessage({
+  id: 0,
+  t: 'ready',
+  nice: priority.nice,
+  ...(priority.error === undefined ? {} : { niceError: priority.error }),
+} satisfies SocketRecord);

@@ -1,0 +1,122 @@
+import { type MessagePort } from 'node:worker_threads';
+import {
+  abortError,
+  type ClassifyHttpError,
+  type HttpStreamEvent,
+  type HttpTransport,
+  type HttpTransportSettings,
+  type StreamingHttpRequest,
+} from '../../llm/http/streaming-http-client';
+import { type MonotonicClock } from '../../llm/monotonic-clock';
+import { type ProviderError } from '../../llm/provider-error';
+import { deserializeProviderError, perfToHrOffsetMs } from './capture-protocol';
+import { type SocketRecord, type SocketRequest } from './socket-protocol';
+
+/**
+ * A capture thread's way to the socket thread (socket-thread.ts): the adapters' HTTP exchanges run there, and
+ * come back here as the same events StreamingHttpClient.post yields, with arrival times moved onto the
+ * caller's clock (both clocks are placed on process.hrtime). The caller's clock starts when the adapter asks,
+ * the socket thread's when it sends: the request-sent instant moves by the hand-over, a fraction of a
+ * millisecond with the socket thread's priority; every arrival time is the socket thread's own stamp.
+ */
+export class SocketThreadTransport implements HttpTransport {
+  private readonly exchanges = new Map<number, (record: SocketRecord) => void>();
+  private readonly hrOffsetMs = perfToHrOffsetMs();
+  private nextId = 1;
+
+  constructor(private readonly port: MessagePort) {
+    port.on('message', (records: SocketRecord[]) => {
+      for (const record of records) this.exchanges.get(record.id)?.(record);
+    });
+  }
+
+  async *post(
+    request: StreamingHttpRequest,
+    ctx: { signal: AbortSignal; clock: MonotonicClock },
+    settings: HttpTransportSettings,
+    classify: ClassifyHttpError,
+  ): AsyncGenerator<HttpStreamEvent, void, undefined> {
+    if (ctx.signal.aborted) throw abortError(ctx.signal);
+    const id = this.nextId++;
+    const queue: HttpStreamEvent[] = [];
+    // Assigned from callbacks; the casts stop TS narrowing them to their initial values for good.
+    let failure = null as ProviderError | null;
+    let abortFailure = null as ProviderError | null;
+    let ended = false as boolean;
+    let wake: (() => void) | null = null;
+    /** Socket-thread µs to caller-clock µs. */
+    let shiftUs = 0;
+    const notify = (): void => {
+      const resolve = wake;
+      wake = null;
+      resolve?.();
+    };
+    this.exchanges.set(id, (r) => {
+      switch (r.t) {
+        case 'origin': {
+          const callerZeroPerfMs = performance.now() - ctx.clock.nowUs() / 1000;
+          shiftUs = (r.hrMs - this.hrOffsetMs - callerZeroPerfMs) * 1000;
+          return;
+        }
+        case 'response':
+          queue.push({ type: 'response', atUs: r.atUs + shiftUs, status: r.status, headers: r.headers });
+          break;
+        case 'data':
+          queue.push({
+            type: 'data',
+            atUs: r.atUs + shiftUs,
+            bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength),
+          });
+          break;
+        case 'end':
+          ended = true;
+          break;
+        case 'error':
+          failure = deserializeProviderError(r.error);
+          break;
+        case 'http-error':
+          failure = classify(r.status, r.headers, r.body);
+          break;
+        case 'ready':
+          return;
+      }
+      notify();
+    });
+    const send = (msg: SocketRequest): void => this.port.postMessage(msg);
+    const onAbort = (): void => {
+      // As on the client's own sockets: an abort is not drained, the caller asked to stop reading now.
+      abortFailure ??= abortError(ctx.signal);
+      notify();
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    send({
+      type: 'open',
+      id,
+      url: request.url.href,
+      headers: request.headers,
+      body: request.body,
+      settings,
+    });
+    try {
+      for (;;) {
+        if (abortFailure !== null) throw abortFailure;
+        const next = queue.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        // Failures are raised only after the reads that preceded them were delivered.
+        if (failure !== null) throw failure;
+        if (ended) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    } finally {
+      this.exchanges.delete(id);
+      ctx.signal.removeEventListener('abort', onAbort);
+      // An abort, or the consumer leaving early ([DONE] seen, a listener threw): close the socket.
+      if (!ended && failure === null) send({ type: 'abort', id, reason: abortFailure?.message ?? 'stopped' });
+    }
+  }
+}

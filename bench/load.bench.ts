@@ -15,12 +15,15 @@
  *    of that content event). Arrivals are read from a tap on the live-event publisher; each capture clock's
  *    zero on process.hrtime comes from the capture pool's instrumentation hook (exact: the clock's own origin,
  *    mapped through the capture thread's performance-to-hrtime offset). With CAPTURE_THREADS >= 1 (the
- *    default) the reads are stamped on a capture thread; CAPTURE_THREADS=0 stamps them on the main thread.
+ *    default) the reads are stamped on the socket thread (and decoded on a capture thread); CAPTURE_THREADS=0
+ *    stamps them on the main thread. The fake provider runs at the socket thread's nice value
+ *    (CAPTURE_SOCKET_NICE), so that thread's priority cannot delay a write the fake has already stamped.
  *  - event-loop delay p99 (perf_hooks.monitorEventLoopDelay, 10 ms resolution; the histogram holds whole
  *    sampling intervals, so 10 ms is subtracted), CPU (process.cpuUsage) per
  *    stream, RSS and heap growth over the pre-level baseline per stream, runs completed per minute.
- * Then the same N streams from the same fake are read by a bare socket reader in a quiet child process (net.Socket, timestamps each
- * read with process.hrtime.bigint() and does nothing else) in this same process: the floor.
+ * Then the same N streams from the same fake are read by a bare socket reader in a quiet child process
+ * (net.Socket, timestamps each read with process.hrtime.bigint() and does nothing else, at the socket thread's
+ * nice value): the floor.
  *
  * Ends with one JSON line; `target`/`measured`/`headroom` are for N=500 (ts error p99 <= 5 ms, ELD p99 <= 20 ms).
  */

@@ -34,23 +34,35 @@ interface PendingCapture {
   reject: (error: Error) => void;
 }
 
+/**
+ * A thread's start: resolves when it reports ready, rejects if it stops first (later settles change nothing).
+ * Awaited by onModuleInit only; a thread that dies later is handled where it stops.
+ */
+class Readiness {
+  settle: (error?: Error) => void = () => undefined;
+  readonly promise = new Promise<void>((resolve, reject) => {
+    this.settle = (error) => (error ? reject(error) : resolve());
+  });
+
+  constructor() {
+    this.promise.catch(() => undefined);
+  }
+}
+
 /** One capture thread and the answers it is streaming. */
 class CaptureThread {
   private readonly pending = new Map<number, PendingCapture>();
   private nextId = 1;
   private stopped = false;
-  private onReady: (error?: Error) => void = () => undefined;
   /** Resolves once the thread has loaded its adapters (rejects if it dies first). */
-  readonly ready = new Promise<void>((resolve, reject) => {
-    this.onReady = (error) => (error ? reject(error) : resolve());
-  });
+  private readonly started = new Readiness();
+  readonly ready = this.started.promise;
 
   constructor(
     private readonly worker: Worker,
     private readonly onStopped: (thread: CaptureThread, reason: Error) => void,
     onListenerError: (err: unknown) => void,
   ) {
-    this.ready.catch(() => undefined); // awaited by onModuleInit only; a later death is handled in stop()
     worker.on('message', (records: FromCaptureThread) => {
       for (const record of records) {
         try {
@@ -129,7 +141,7 @@ class CaptureThread {
   }
 
   private dispatch(record: CaptureRecord): void {
-    if (record.type === 'ready') return this.onReady();
+    if (record.type === 'ready') return this.started.settle();
     const p = this.pending.get(record.id);
     if (p === undefined) return;
     switch (record.type) {
@@ -160,7 +172,7 @@ class CaptureThread {
   }
 
   private stop(reason: Error): void {
-    this.onReady(reason);
+    this.started.settle(reason);
     if (this.stopped && this.pending.size === 0) return;
     this.stopped = true;
     for (const p of [...this.pending.values()]) p.reject(reason);
@@ -171,24 +183,21 @@ class CaptureThread {
 /** The socket thread: every provider socket of this process (socket-thread.ts). */
 class SocketThread {
   private stopped = false;
-  private onReady: (error?: Error) => void = () => undefined;
-  readonly ready = new Promise<void>((resolve, reject) => {
-    this.onReady = (error) => (error ? reject(error) : resolve());
-  });
+  private readonly started = new Readiness();
+  readonly ready = this.started.promise;
 
   constructor(
     private readonly worker: Worker,
     onStopped: (reason: Error) => void,
     onPriority: (record: Extract<SocketRecord, { t: 'ready' }>) => void,
   ) {
-    this.ready.catch(() => undefined);
     worker.on('message', (record: SocketRecord) => {
       if (record.t !== 'ready') return;
       onPriority(record);
-      this.onReady();
+      this.started.settle();
     });
     const stop = (reason: Error): void => {
-      this.onReady(reason);
+      this.started.settle(reason);
       if (this.stopped) return;
       this.stopped = true;
       onStopped(reason);

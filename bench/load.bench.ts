@@ -59,17 +59,18 @@ import {
 
 const LEVELS = (process.env.LOAD_LEVELS ?? '1,100,500,1000').split(',').map(Number);
 const RAMP_S = Number(process.env.LOAD_RAMP_S ?? 4);
-/**
- * Seconds over which the worker's concurrency is raised to N (default: one average answer). Steady state, as
- * "N concurrent streams" means: runs start and end at spread-out times. 0 starts all N at once, and they then
- * end and restart in waves (a schedule that fires hundreds of prompts at the same minute).
- */
-const STAGGER_S = process.env.LOAD_STAGGER_S === undefined ? null : Number(process.env.LOAD_STAGGER_S);
 const WINDOW_S = Number(process.env.LOAD_WINDOW_S ?? 15);
 const BARE_WINDOW_S = Number(process.env.LOAD_BARE_WINDOW_S ?? 8);
 const RATE = Number(process.env.LOAD_RATE ?? 50);
 const MIN_TOKENS = Number(process.env.LOAD_MIN_TOKENS ?? 250);
 const MAX_TOKENS = Number(process.env.LOAD_MAX_TOKENS ?? 350);
+const AVG_RUN_S = (MIN_TOKENS + MAX_TOKENS) / 2 / RATE;
+/**
+ * Seconds over which the worker's concurrency is raised to N (default: one average answer). Steady state, as
+ * "N concurrent streams" means: runs start and end at spread-out times. 0 starts all N at once, and they then
+ * end and restart in waves (a schedule that fires hundreds of prompts at the same minute).
+ */
+const STAGGER_S = Number(process.env.LOAD_STAGGER_S ?? AVG_RUN_S);
 const STAGGER_STEPS = 50;
 const TARGET_LEVEL = 500;
 const ELD_RESOLUTION_MS = 10;
@@ -208,8 +209,9 @@ async function main(): Promise<void> {
     RUN_DEADLINE_MS: '600000',
   };
   Object.assign(process.env, env);
+  const socketNice = loadConfig().CAPTURE_SOCKET_NICE;
   const provider = await startLoadProvider({
-    LOAD_PROVIDER_NICE: String(loadConfig().CAPTURE_SOCKET_NICE),
+    LOAD_PROVIDER_NICE: String(socketNice),
     LOAD_RATE: String(RATE),
     LOAD_MIN_TOKENS: String(MIN_TOKENS),
     LOAD_MAX_TOKENS: String(MAX_TOKENS),
@@ -226,14 +228,10 @@ async function main(): Promise<void> {
     const { scope, runQueue, queue } = await benchScope(app, provider.baseUrl);
     const processor = app.app.get(RunProcessor);
     const executor = app.app.get(RunExecutor);
-    const avgRunS = (MIN_TOKENS + MAX_TOKENS) / 2 / RATE;
-
-    const staggerS = STAGGER_S ?? avgRunS;
-
     for (const n of LEVELS) {
       // ---- the real pipeline ----
       tapped.clear();
-      const rounds = Math.ceil((staggerS + RAMP_S + WINDOW_S) / avgRunS) + 1;
+      const rounds = Math.ceil((STAGGER_S + RAMP_S + WINDOW_S) / AVG_RUN_S) + 1;
       const ids = await insertQueuedRuns(pg, scope, n * rounds, `n${n}`);
       const base = baselineMemory();
       const countDone = async (): Promise<{ ok: number; failed: number }> => {
@@ -244,10 +242,10 @@ async function main(): Promise<void> {
         );
         return { ok: Number(rows[0]!.ok), failed: Number(rows[0]!.failed) };
       };
-      processor.worker.concurrency = staggerS > 0 ? 1 : n;
+      processor.worker.concurrency = STAGGER_S > 0 ? 1 : n;
       await runQueue.enqueue(ids);
-      for (let step = 1; staggerS > 0 && step <= STAGGER_STEPS; step++) {
-        await sleep((staggerS * 1000) / STAGGER_STEPS);
+      for (let step = 1; STAGGER_S > 0 && step <= STAGGER_STEPS; step++) {
+        await sleep((STAGGER_S * 1000) / STAGGER_STEPS);
         processor.worker.concurrency = Math.max(1, Math.round((n * step) / STAGGER_STEPS));
       }
       await sleep(RAMP_S * 1000);
@@ -280,7 +278,7 @@ async function main(): Promise<void> {
       // Only once the work the landed runs left behind (alert evaluations, webhook jobs) is done: the floor
       // is a quiet process reading the same streams.
       await waitForIdleQueues(app, [ALERTS_QUEUE, WEBHOOKS_QUEUE]);
-      const bare = await bareReader(n, provider.port);
+      const bare = await bareReader(n, provider.port, socketNice);
       report('bare reader', bare);
       results.push({ pipeline, bare });
     }
@@ -302,7 +300,7 @@ async function main(): Promise<void> {
       settings: {
         levels: LEVELS,
         rampS: RAMP_S,
-        staggerS: STAGGER_S ?? (MIN_TOKENS + MAX_TOKENS) / 2 / RATE,
+        staggerS: STAGGER_S,
         windowS: WINDOW_S,
         tokensPerSec: RATE,
         tokens: [MIN_TOKENS, MAX_TOKENS],
@@ -383,10 +381,10 @@ async function waitForIdleQueues(app: TestApp, names: string[]): Promise<void> {
  * The floor: N concurrent raw HTTP streams from the same fake, read by a bare socket reader in a quiet child
  * process (bench/support/bare-reader.ts) that timestamps each read and does nothing else.
  */
-async function bareReader(n: number, port: number): Promise<LevelFigures> {
+async function bareReader(n: number, port: number, nice: number): Promise<LevelFigures> {
   const child = fork(
     path.join(__dirname, 'support', 'bare-reader.ts'),
-    [port, n, RAMP_S, BARE_WINDOW_S, loadConfig().CAPTURE_SOCKET_NICE].map(String),
+    [port, n, RAMP_S, BARE_WINDOW_S, nice].map(String),
     {
       execArgv: ['-r', './scripts/swc-register.js'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -396,21 +394,7 @@ async function bareReader(n: number, port: number): Promise<LevelFigures> {
     child.once('message', (m) => resolve(m as BareReaderFigures));
     child.once('exit', (code) => reject(new Error(`bare reader exited (${code}) without figures`)));
   });
-  const seconds = f.seconds;
-  return {
-    streams: n,
-    chunks: f.errorsMs.length,
-    eventsPerSec: round(f.errorsMs.length / seconds, 0),
-    tsErrP50Ms: round(pct(f.errorsMs, 0.5), 3),
-    tsErrP99Ms: round(pct(f.errorsMs, 0.99), 3),
-    tsErrMaxMs: round(pct(f.errorsMs, 1), 3),
-    eldP50Ms: round(f.eldP50Ms, 2),
-    eldP99Ms: round(f.eldP99Ms, 2),
-    cpuCores: round(f.cpuCores, 3),
-    cpuMsPerStreamPerSec: round((f.cpuCores * 1000) / n, 3),
-    rssMbPerStream: round(f.rssMbPerStream, 3),
-    heapMbPerStream: round(f.heapMbPerStream, 3),
-  };
+  return figures(n, f.errorsMs, f.errorsMs.length, f.window, f.base);
 }
 
 main().then(

@@ -15,12 +15,18 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 export interface BareReaderFigures {
   /** Each content event's arrival minus its write time, in ms, for events read inside the window. */
   errorsMs: number[];
-  seconds: number;
-  eldP50Ms: number;
-  eldP99Ms: number;
-  cpuCores: number;
-  rssMbPerStream: number;
-  heapMbPerStream: number;
+  /** The measured window, shaped like bench:load's own (times in ms, memory in MB at the end). */
+  window: {
+    t0: number;
+    t1: number;
+    eldP50Ms: number;
+    eldP99Ms: number;
+    cpuCores: number;
+    rssMb: number;
+    heapMb: number;
+  };
+  /** Memory in MB before the streams were opened. */
+  base: { rssMb: number; heapMb: number };
 }
 
 const ELD_RESOLUTION_MS = 10;
@@ -101,15 +107,20 @@ async function main(): Promise<void> {
   await closed;
 
   const seconds = Number(t1 - t0) / 1e9;
+  const mb = (bytes: number): number => bytes / 2 ** 20;
   const figures: BareReaderFigures = {
     errorsMs: Array.from(errors.subarray(0, count)),
-    seconds,
-    // The histogram records whole sampling intervals; the delay is what exceeds the resolution.
-    eldP50Ms: Math.max(0, eld.percentile(50) / 1e6 - ELD_RESOLUTION_MS),
-    eldP99Ms: Math.max(0, eld.percentile(99) / 1e6 - ELD_RESOLUTION_MS),
-    cpuCores: (cpu.user + cpu.system) / 1e6 / seconds,
-    rssMbPerStream: Math.max(0, mem1.rss - mem0.rss) / 2 ** 20 / n,
-    heapMbPerStream: Math.max(0, mem1.heapUsed - mem0.heapUsed) / 2 ** 20 / n,
+    window: {
+      t0: 0,
+      t1: seconds * 1000,
+      // The histogram records whole sampling intervals; the delay is what exceeds the resolution.
+      eldP50Ms: Math.max(0, eld.percentile(50) / 1e6 - ELD_RESOLUTION_MS),
+      eldP99Ms: Math.max(0, eld.percentile(99) / 1e6 - ELD_RESOLUTION_MS),
+      cpuCores: (cpu.user + cpu.system) / 1e6 / seconds,
+      rssMb: mb(mem1.rss),
+      heapMb: mb(mem1.heapUsed),
+    },
+    base: { rssMb: mb(mem0.rss), heapMb: mb(mem0.heapUsed) },
   };
   process.send!(figures, () => process.exit(0));
 }

@@ -40,6 +40,7 @@ import { RunProcessor } from '../src/runs/run.processor';
 import { deleteQueueKeys } from '../test/support/pipeline';
 import { startTestApp, type TestApp } from '../test/support/test-app';
 import { type BareReaderFigures } from './support/bare-reader';
+import { describeThreads, startThreadWindow, type WindowThreadFigures } from './support/thread-stats';
 import { getQueueToken } from '@nestjs/bullmq';
 import { type Queue } from 'bullmq';
 import { ALERTS_QUEUE, WEBHOOKS_QUEUE } from '../src/infra/queue/queue-names';
@@ -193,6 +194,8 @@ interface LevelFigures {
   heapMbPerStream: number;
   runsPerMinute?: number;
   failedRuns?: number;
+  /** Per thread of the worker: CPU and run-queue wait, in % of one core; the host's busy cores. */
+  threads?: WindowThreadFigures | null;
 }
 
 async function main(): Promise<void> {
@@ -250,7 +253,9 @@ async function main(): Promise<void> {
       }
       await sleep(RAMP_S * 1000);
       const done0 = await countDone();
+      const endThreads = startThreadWindow(() => pool.threadIds(), provider.pid);
       const w = await measureWindow(WINDOW_S);
+      const threads = endThreads();
       const done1 = await countDone();
       // Stop feeding; let in-flight runs finish so the fake reports their write times.
       await queue.drain(true);
@@ -272,7 +277,9 @@ async function main(): Promise<void> {
       const pipeline = figures(n, errors, chunks, w, base);
       pipeline.runsPerMinute = round(((done1.ok - done0.ok) * 60) / WINDOW_S, 1);
       pipeline.failedRuns = done1.failed;
+      pipeline.threads = threads;
       report('pipeline', pipeline);
+      if (threads !== null) log(`  where the CPU went: ${describeThreads(threads)}`);
 
       // ---- the floor: a bare socket reader on the same fake ----
       // Only once the work the landed runs left behind (alert evaluations, webhook jobs) is done: the floor

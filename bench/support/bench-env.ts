@@ -58,6 +58,8 @@ export interface LoadProvider {
    * Float64Array: the bench shares the measured worker's heap, and a million BigInts would add to its GC).
    */
   streams: Map<number, Float64Array>;
+  /** The fake's process id (its CPU is reported next to the worker's). */
+  pid: number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function startLoadProvider(env: Record<string, string> = {}): Promi
     baseUrl: `http://127.0.0.1:${port}/v1`,
     port,
     streams,
+    pid: child.pid,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -226,6 +226,12 @@ describe('AnswerCapturePool (capture threads)', () => {
     expect([config.CAPTURE_SOCKET_NICE, 0]).toContain(socketNice);
     expect(nices).toContain(socketNice);
     expect(nices[0]).toBe(0); // the main thread (listed first) keeps its own
+    // Each thread reports its kernel id (the load benchmark's per-thread figures): the ids are this process's
+    // threads, and each has the nice value its role asked for.
+    const ids = p.threadIds();
+    expect(ids.capture).toHaveLength(2);
+    expect(threadNice(ids.socket!)).toBe(socketNice);
+    for (const tid of ids.capture) expect(threadNice(tid)).toBe(config.CAPTURE_THREAD_NICE);
   });
 });
 
@@ -236,10 +242,14 @@ function threadNices(): number[] {
     .readdirSync('/proc/self/task')
     .map(Number)
     .sort((a, b) => a - b);
-  return tids.map((tid) => {
-    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  });
+  return tids.map(threadNice);
+}
+
+/** Nice value of one thread of this process (throws if it is not one). */
+function threadNice(tid: number): number {
+  const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+  const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
 }
 
 /** Arrival of each SSE content event: the chunk list groups the events of one read. */

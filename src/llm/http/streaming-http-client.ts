@@ -4,6 +4,7 @@ import type { LookupFunction } from 'node:net';
 import type { MonotonicClock } from '../monotonic-clock';
 import { ProviderError } from '../provider-error';
 import { assertPublicHost } from './egress-guard';
+import { EventPump } from './event-pump';
 import { HttpErrorClassifier } from './http-error-classifier';
 
 export interface StreamingHttpClientOptions {
@@ -64,21 +65,28 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** Reads buffered ahead of a slow consumer before we pause the socket (and timestamps start to lag). */
 const HIGH_WATER_READS = 256;
 
-/**
- * Consumers woken by reads during this event-loop turn. Reads are timestamped in their `data` listeners, but
- * the consumers (parser, capture, live detection, live events) run only once the loop's I/O phase is over
- * (setImmediate): otherwise the microtasks of one stream's read would run before the next socket's read is
- * even timestamped, and with hundreds of streams ready in one turn the last ones would be stamped late by the
- * processing of all the others.
- */
-let wakesDue: (() => void)[] = [];
-function wakeAfterReads(wake: () => void): void {
-  if (wakesDue.push(wake) === 1) setImmediate(runWakes);
+/** What an exchange tells its consumer, in order: response, data..., then end or fail. */
+export interface HttpExchangeSink {
+  /** A 2xx response's status line and headers (a non-2xx one ends in `fail`, classified). */
+  response(atUs: number, status: number, headers: IncomingHttpHeaders): void;
+  /** One socket read, timestamped before anything else touched it. */
+  data(atUs: number, bytes: Buffer): void;
+  /** The body ended; nothing follows but an abort. */
+  end(): void;
+  /**
+   * The exchange failed (nothing follows), or `aborted`: the caller's signal fired before close(), which is
+   * reported even after the end (the caller asked to stop reading; queued reads need not be delivered).
+   */
+  fail(error: ProviderError, aborted: boolean): void;
 }
-function runWakes(): void {
-  const due = wakesDue;
-  wakesDue = [];
-  for (const wake of due) wake();
+
+/** A running exchange. */
+export interface HttpExchange {
+  /** Stops reading from the socket (backpressure), until resume(). */
+  pause(): void;
+  resume(): void;
+  /** The consumer is done: closes the socket unless the body ended, and stops every timer and listener. */
+  close(): void;
 }
 
 /**
@@ -112,6 +120,46 @@ export class StreamingHttpClient {
       );
       return;
     }
+    const pump = new EventPump<HttpStreamEvent>();
+    let paused = false;
+    const exchange = this.exchange(request, ctx, {
+      response: (atUs, status, headers) => {
+        pump.push({ type: 'response', atUs, status, headers });
+        pump.notify();
+      },
+      data: (atUs, bytes) => {
+        pump.push({ type: 'data', atUs, bytes });
+        if (pump.size >= HIGH_WATER_READS && !paused) {
+          paused = true;
+          exchange.pause();
+        }
+        pump.notifyAfterReads();
+      },
+      end: () => pump.end(),
+      fail: (error, aborted) => (aborted ? pump.abort(error) : pump.fail(error)),
+    });
+    try {
+      yield* pump.drain((left) => {
+        if (paused && left < HIGH_WATER_READS / 2) {
+          paused = false;
+          exchange.resume();
+        }
+      });
+    } finally {
+      // Covers early exit by the consumer (break, [DONE] seen, error thrown by a listener).
+      exchange.close();
+    }
+  }
+
+  /**
+   * The exchange itself, reporting to `sink` from the socket's own callbacks (no queue, no promise per read):
+   * what post() and the socket thread both build on. Throws at once for a request it cannot send.
+   */
+  exchange(
+    request: StreamingHttpRequest,
+    ctx: { signal: AbortSignal; clock: MonotonicClock },
+    sink: HttpExchangeSink,
+  ): HttpExchange {
     const { url } = request;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ProviderError('invalid_request', `unsupported URL scheme ${url.protocol}`, {
@@ -121,35 +169,21 @@ export class StreamingHttpClient {
     if (ctx.signal.aborted) throw abortError(ctx.signal);
     if (this.options.allowPrivate === false) assertPublicHost(url, false);
 
-    const queue: HttpStreamEvent[] = [];
-    // Assigned from callbacks; the casts stop TS narrowing them to `null` for good.
-    let failure = null as ProviderError | null;
-    let abortFailure = null as ProviderError | null;
-    let ended = false;
-    let wake: (() => void) | null = null;
+    /** The end or a failure was reported (or the consumer closed): nothing more but an abort. */
+    let settled = false;
+    let closed = false;
     let response = null as IncomingMessage | null;
-    let paused = false;
-    const notify = (): void => {
-      const resolve = wake;
-      wake = null;
-      resolve?.();
-    };
-    let wakeQueued = false;
-    const queuedWake = (): void => {
-      wakeQueued = false;
-      notify();
-    };
-    /** notify() once the event loop's I/O phase is over (see wakeAfterReads). */
-    const notifyAfterReads = (): void => {
-      if (wakeQueued) return;
-      wakeQueued = true;
-      wakeAfterReads(queuedWake);
+    const stopTimers = (): void => {
+      idleClosed = true;
+      clearTimeout(idleTimer);
+      clearTimeout(deadlineTimer);
     };
     const fail = (error: ProviderError): void => {
-      if (failure !== null || ended) return;
-      failure = error;
+      if (settled) return;
+      settled = true;
+      stopTimers();
       req.destroy();
-      notify();
+      sink.fail(error, false);
     };
 
     const transport = url.protocol === 'https:' ? https : http;
@@ -189,9 +223,12 @@ export class StreamingHttpClient {
     }, deadlineMs);
     const onAbort = (): void => {
       // An abort is not drained like a failure: the caller asked us to stop reading now.
-      abortFailure ??= abortError(ctx.signal);
-      req.destroy();
-      notify();
+      if (!settled) {
+        settled = true;
+        stopTimers();
+        req.destroy();
+      }
+      sink.fail(abortError(ctx.signal), true);
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
 
@@ -210,6 +247,7 @@ export class StreamingHttpClient {
     req.on('response', (res: IncomingMessage) => {
       const atUs = ctx.clock.nowUs();
       response = res;
+      if (settled) return;
       armIdle();
       const status = res.statusCode ?? 0;
       if (status < 200 || status >= 300) {
@@ -225,22 +263,19 @@ export class StreamingHttpClient {
         );
         return;
       }
-      queue.push({ type: 'response', atUs, status, headers: res.headers });
-      notify();
+      sink.response(atUs, status, res.headers);
       res.on('data', (bytes: Buffer) => {
         // The timestamp is taken first, before anything else touches the bytes.
         const readAtUs = ctx.clock.nowUs();
-        queue.push({ type: 'data', atUs: readAtUs, bytes });
+        if (settled) return;
         armIdle();
-        if (queue.length >= HIGH_WATER_READS && !paused) {
-          paused = true;
-          res.pause();
-        }
-        notifyAfterReads();
+        sink.data(readAtUs, bytes);
       });
       res.on('end', () => {
-        ended = true;
-        notify();
+        if (settled) return;
+        settled = true;
+        stopTimers();
+        sink.end();
       });
       res.on('error', (error: Error) => {
         fail(
@@ -251,40 +286,26 @@ export class StreamingHttpClient {
         );
       });
       res.on('close', () => {
-        if (!ended)
-          fail(new ProviderError('connection_reset', 'connection closed mid-body', { retryable: true }));
+        fail(new ProviderError('connection_reset', 'connection closed mid-body', { retryable: true }));
       });
     });
     armIdle();
     req.end(body);
 
-    try {
-      for (;;) {
-        if (abortFailure !== null) throw abortFailure;
-        const next = queue.shift();
-        if (next !== undefined) {
-          if (paused && queue.length < HIGH_WATER_READS / 2) {
-            paused = false;
-            response?.resume();
-          }
-          yield next;
-          continue;
+    return {
+      pause: () => response?.pause(),
+      resume: () => response?.resume(),
+      close: () => {
+        if (closed) return;
+        closed = true;
+        ctx.signal.removeEventListener('abort', onAbort);
+        if (!settled) {
+          settled = true;
+          stopTimers();
+          req.destroy();
         }
-        // Failures are raised only after the reads that preceded them were delivered.
-        if (failure !== null) throw failure;
-        if (ended) return;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-      }
-    } finally {
-      idleClosed = true;
-      clearTimeout(idleTimer);
-      clearTimeout(deadlineTimer);
-      ctx.signal.removeEventListener('abort', onAbort);
-      // Covers early exit by the consumer (break, [DONE] seen, error thrown by a listener).
-      if (!ended) req.destroy();
-    }
+      },
+    };
   }
 
   private classify(status: number, headers: IncomingHttpHeaders, body: string): ProviderError {

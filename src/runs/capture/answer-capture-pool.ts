@@ -57,6 +57,8 @@ class CaptureThread {
   /** Resolves once the thread has loaded its adapters (rejects if it dies first). */
   private readonly started = new Readiness();
   readonly ready = this.started.promise;
+  /** The kernel's id of the thread, once it reported ready (null off Linux). */
+  tid: number | null = null;
 
   constructor(
     private readonly worker: Worker,
@@ -141,7 +143,10 @@ class CaptureThread {
   }
 
   private dispatch(record: CaptureRecord): void {
-    if (record.type === 'ready') return this.started.settle();
+    if (record.type === 'ready') {
+      this.tid = record.tid;
+      return this.started.settle();
+    }
     const p = this.pending.get(record.id);
     if (p === undefined) return;
     switch (record.type) {
@@ -242,6 +247,7 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
   private readonly threadNice: number;
   private socket: SocketThread | null = null;
   private obtainedSocketNice: number | null = null;
+  private socketTid: number | null = null;
   private threads: CaptureThread[] = [];
   private readonly hrOffsetMs = perfToHrOffsetMs();
   private closing = false;
@@ -265,6 +271,14 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
   /** The nice value the socket thread got (CAPTURE_SOCKET_NICE, or its own when not permitted); null before. */
   get socketNice(): number | null {
     return this.obtainedSocketNice;
+  }
+
+  /** Instrumentation (the load benchmark's per-thread CPU figures): the kernel ids of the running threads. */
+  threadIds(): { socket: number | null; capture: number[] } {
+    return {
+      socket: this.socket === null ? null : this.socketTid,
+      capture: this.threads.flatMap((t) => (t.tid === null ? [] : [t.tid])),
+    };
   }
 
   /** Streams one answer; `tag` names it for instrumentation only. */
@@ -333,6 +347,7 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
       },
       (ready) => {
         this.obtainedSocketNice = ready.nice;
+        this.socketTid = ready.tid;
         if (ready.niceError !== undefined)
           this.logger.warn(
             `socket thread runs at nice ${ready.nice ?? '?'}, not ${this.requestedSocketNice}: ${ready.niceError} ` +

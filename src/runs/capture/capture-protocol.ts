@@ -36,7 +36,8 @@ export type FromCaptureThread = CaptureRecord[];
 
 export type CaptureRecord =
   /** The thread has loaded its adapters and listens (id 0). */
-  | { id: number; type: 'ready' }
+  /** Startup report: the thread's kernel id (null off Linux). */
+  | { id: number; type: 'ready'; tid: number | null }
   /** The capture clock's zero on the shared monotonic clock (process.hrtime, in ms); for instrumentation. */
   | { id: number; type: 'started'; originHrMs: number }
   | { id: number; type: 'chunks'; chunks: LiveTextChunk[] }

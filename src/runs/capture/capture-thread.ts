@@ -33,7 +33,7 @@ const port = parentPort;
 if (port === null) throw new Error('capture-thread must run in a worker thread');
 const data = workerData as CaptureThreadData;
 const providers = buildProviders(data.http, new SocketThreadTransport(data.socketPort));
-setThreadNice(data.nice);
+const { tid } = setThreadNice(data.nice);
 const hrOffsetMs = perfToHrOffsetMs();
 const running = new Map<number, AbortController>();
 /**
@@ -115,7 +115,7 @@ async function start(msg: Extract<ToCaptureThread, { type: 'start' }>): Promise<
   }
 }
 
-port.postMessage([{ id: 0, type: 'ready' }] satisfies CaptureRecord[]);
+port.postMessage([{ id: 0, type: 'ready', tid }] satisfies CaptureRecord[]);
 port.on('message', (msg: ToCaptureThread) => {
   switch (msg.type) {
     case 'start':

@@ -39,5 +39,5 @@ export type SocketRecord =
   | { id: number; t: 'error'; error: SerializedProviderError }
   /** A non-2xx response, classified by the adapter that asked (each provider reads its own error bodies). */
   | { id: number; t: 'http-error'; status: number; headers: IncomingHttpHeaders; body: string }
-  /** Startup report, id 0: the nice value the thread got, or why it kept its own. */
-  | { id: 0; t: 'ready'; nice: number | null; niceError?: string };
+  /** Startup report, id 0: the thread's kernel id, the nice value it got, or why it kept its own. */
+  | { id: 0; t: 'ready'; tid: number | null; nice: number | null; niceError?: string };

@@ -12,7 +12,11 @@
 import { type IncomingHttpHeaders } from 'node:http';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { egressLookup } from '../../llm/http/egress-guard';
-import { StreamingHttpClient, type HttpTransportSettings } from '../../llm/http/streaming-http-client';
+import {
+  StreamingHttpClient,
+  type HttpExchange,
+  type HttpTransportSettings,
+} from '../../llm/http/streaming-http-client';
 import { SystemMonotonicClock } from '../../llm/monotonic-clock';
 import { ProviderError } from '../../llm/provider-error';
 import { perfToHrOffsetMs, serializeProviderError } from './capture-protocol';
@@ -65,7 +69,7 @@ class Channel {
 
   constructor(private readonly port: MessagePort) {
     port.on('message', (msg: SocketRequest) => {
-      if (msg.type === 'open') void this.open(msg);
+      if (msg.type === 'open') this.open(msg);
       else this.exchanges.get(msg.id)?.abort(new Error(msg.reason));
     });
     // The capture thread is gone (it died or was replaced): nobody reads these answers any more.
@@ -87,40 +91,48 @@ class Channel {
     this.port.postMessage(records, transfer);
   }
 
-  private async open(msg: Extract<SocketRequest, { type: 'open' }>): Promise<void> {
+  /** Runs one exchange: every socket callback becomes a record of this turn's message, at once. */
+  private open(msg: Extract<SocketRequest, { type: 'open' }>): void {
     const { id } = msg;
     const controller = new AbortController();
     this.exchanges.set(id, controller);
+    let exchange: HttpExchange | null = null;
+    const done = (record: SocketRecord): void => {
+      if (!this.exchanges.delete(id)) return;
+      this.send(record);
+      exchange?.close();
+    };
+    const failed = (e: unknown): void => done(failureRecord(id, e));
     try {
       // Created right before the request: its zero is the request-sent time.
       const clock = new SystemMonotonicClock();
       this.send({ id, t: 'origin', hrMs: clock.originMs + hrOffsetMs });
-      const exchange = clientFor(msg.settings).post(
+      exchange = clientFor(msg.settings).exchange(
         { url: new URL(msg.url), headers: msg.headers, body: msg.body },
         { signal: controller.signal, clock },
+        {
+          response: (atUs, status, headers) => this.send({ id, t: 'response', atUs, status, headers }),
+          data: (atUs, bytes) => {
+            // A compact copy: the read may be a view into a larger pooled buffer, which must not be transferred.
+            const copy = new Uint8Array(bytes);
+            this.send({ id, t: 'data', atUs, bytes: copy }, copy.buffer);
+          },
+          end: () => done({ id, t: 'end' }),
+          fail: failed,
+        },
       );
-      for await (const event of exchange) {
-        if (event.type === 'response') {
-          this.send({ id, t: 'response', atUs: event.atUs, status: event.status, headers: event.headers });
-        } else {
-          // A compact copy: the read may be a view into a larger pooled buffer, which must not be transferred.
-          const bytes = new Uint8Array(event.bytes);
-          this.send({ id, t: 'data', atUs: event.atUs, bytes }, bytes.buffer);
-        }
-      }
-      this.send({ id, t: 'end' });
     } catch (e) {
-      if (e instanceof HttpStatusError)
-        this.send({ id, t: 'http-error', status: e.status, headers: e.headers, body: e.body });
-      else if (e instanceof ProviderError) this.send({ id, t: 'error', error: serializeProviderError(e) });
-      else {
-        const message = e instanceof Error ? e.message : String(e);
-        this.send({ id, t: 'error', error: { code: 'connection_reset', message, retryable: true } });
-      }
-    } finally {
-      this.exchanges.delete(id);
+      failed(e);
     }
   }
+}
+
+function failureRecord(id: number, e: unknown): SocketRecord {
+  if (e instanceof HttpStatusError)
+    return { id, t: 'http-error', status: e.status, headers: e.headers, body: e.body };
+  if (e instanceof ProviderError) return { id, t: 'error', error: serializeProviderError(e) };
+  const message = e instanceof Error ? e.message : String(e);
+  return { id, t: 'error', error: { code: 'connection_reset', message, retryable: true } };
 }
 
 port.on('message', (msg: ToSocketThread) => {
@@ -130,6 +142,7 @@ const priority = setThreadNice(data.nice);
 port.postMessage({
   id: 0,
   t: 'ready',
+  tid: priority.tid,
   nice: priority.nice,
   ...(priority.error === undefined ? {} : { niceError: priority.error }),
 } satisfies SocketRecord);

@@ -7,6 +7,7 @@ import {
   type HttpTransportSettings,
   type StreamingHttpRequest,
 } from '../../llm/http/streaming-http-client';
+import { EventPump } from '../../llm/http/event-pump';
 import { type MonotonicClock } from '../../llm/monotonic-clock';
 import { type ProviderError } from '../../llm/provider-error';
 import { deserializeProviderError, perfToHrOffsetMs } from './capture-protocol';
@@ -38,19 +39,9 @@ export class SocketThreadTransport implements HttpTransport {
   ): AsyncGenerator<HttpStreamEvent, void, undefined> {
     if (ctx.signal.aborted) throw abortError(ctx.signal);
     const id = this.nextId++;
-    const queue: HttpStreamEvent[] = [];
-    // Assigned from callbacks; the casts stop TS narrowing them to their initial values for good.
-    let failure = null as ProviderError | null;
-    let abortFailure = null as ProviderError | null;
-    let ended = false as boolean;
-    let wake: (() => void) | null = null;
+    const pump = new EventPump<HttpStreamEvent>();
     /** Socket-thread µs to caller-clock µs. */
     let shiftUs = 0;
-    const notify = (): void => {
-      const resolve = wake;
-      wake = null;
-      resolve?.();
-    };
     this.exchanges.set(id, (r) => {
       switch (r.t) {
         case 'origin': {
@@ -59,34 +50,31 @@ export class SocketThreadTransport implements HttpTransport {
           return;
         }
         case 'response':
-          queue.push({ type: 'response', atUs: r.atUs + shiftUs, status: r.status, headers: r.headers });
-          break;
+          pump.push({ type: 'response', atUs: r.atUs + shiftUs, status: r.status, headers: r.headers });
+          return pump.notify();
         case 'data':
-          queue.push({
+          pump.push({
             type: 'data',
             atUs: r.atUs + shiftUs,
             bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength),
           });
-          break;
+          return pump.notify();
         case 'end':
-          ended = true;
-          break;
+          return pump.end();
         case 'error':
-          failure = deserializeProviderError(r.error);
-          break;
+          return pump.fail(deserializeProviderError(r.error));
         case 'http-error':
-          failure = classify(r.status, r.headers, r.body);
-          break;
+          return pump.fail(classify(r.status, r.headers, r.body));
         case 'ready':
           return;
       }
-      notify();
     });
     const send = (msg: SocketRequest): void => this.port.postMessage(msg);
+    let aborted = null as ProviderError | null;
     const onAbort = (): void => {
       // As on the client's own sockets: an abort is not drained, the caller asked to stop reading now.
-      abortFailure ??= abortError(ctx.signal);
-      notify();
+      aborted ??= abortError(ctx.signal);
+      pump.abort(aborted);
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     send({
@@ -98,25 +86,12 @@ export class SocketThreadTransport implements HttpTransport {
       settings,
     });
     try {
-      for (;;) {
-        if (abortFailure !== null) throw abortFailure;
-        const next = queue.shift();
-        if (next !== undefined) {
-          yield next;
-          continue;
-        }
-        // Failures are raised only after the reads that preceded them were delivered.
-        if (failure !== null) throw failure;
-        if (ended) return;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-      }
+      yield* pump.drain();
     } finally {
       this.exchanges.delete(id);
       ctx.signal.removeEventListener('abort', onAbort);
       // An abort, or the consumer leaving early ([DONE] seen, a listener threw): close the socket.
-      if (!ended && failure === null) send({ type: 'abort', id, reason: abortFailure?.message ?? 'stopped' });
+      if (!pump.settled) send({ type: 'abort', id, reason: aborted?.message ?? 'stopped' });
     }
   }
 }

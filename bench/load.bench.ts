@@ -20,7 +20,9 @@
  *    (CAPTURE_SOCKET_NICE), so that thread's priority cannot delay a write the fake has already stamped.
  *  - event-loop delay p99 (perf_hooks.monitorEventLoopDelay, 10 ms resolution; the histogram holds whole
  *    sampling intervals, so 10 ms is subtracted), CPU (process.cpuUsage) per
- *    stream, RSS and heap growth over the pre-level baseline per stream, runs completed per minute.
+ *    stream, RSS and heap growth over the pre-level baseline per stream, runs completed per minute, and where
+ *    the CPU went (bench/support/thread-stats.ts): per thread of the worker the share of a core it ran and the
+ *    share it waited runnable for one, and the host's busy cores with the fake's, Postgres' and Redis' share.
  * Then the same N streams from the same fake are read by a bare socket reader in a quiet child process
  * (net.Socket, timestamps each read with process.hrtime.bigint() and does nothing else, at the socket thread's
  * nice value): the floor.

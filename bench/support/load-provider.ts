@@ -21,9 +21,8 @@ import type { AddressInfo } from 'node:net';
 import { setPriority } from 'node:os';
 
 /**
- * A real provider is another machine; this one shares the cores with the process being measured. Run at the
- * nice value of the worker's socket thread (LOAD_PROVIDER_NICE), so that thread's raised priority cannot
- * hold up a write between the moment the fake stamped it and the moment it leaves.
+ * A real provider is another machine; this one shares the cores with the process being measured. Its nice
+ * value comes from LOAD_PROVIDER_NICE (bench:load passes 0 unless told otherwise; see PROVIDER_NICE there).
  */
 if (process.env.LOAD_PROVIDER_NICE !== undefined) {
   try {

@@ -272,6 +272,7 @@ async function main(): Promise<void> {
       const drainDeadline = Date.now() + 120_000;
       while (executor.inFlightCount > 0 && Date.now() < drainDeadline) await sleep(200);
       await sleep(500);
+      await provider.collect();
       const errors: number[] = [];
       let chunks = 0;
       for (const r of tapped.values()) {

@@ -87,6 +87,7 @@ async function main(): Promise<void> {
         await sleep(250);
       }
       const ids = await insertQueuedRuns(pg, scope, RUNS, `w${w}`);
+      await provider.collect();
       const requestsBefore = provider.streams.size;
       const t0 = performance.now();
       await runQueue.enqueue(ids);
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
         [ids],
       );
       const byStatus = Object.fromEntries(statusRows.map((r) => [r.status, Number(r.n)]));
+      await provider.collect();
       const providerRequests = provider.streams.size - requestsBefore;
       const check = await checkLedger(databaseUrl, { projectIds: [fx.projectId] });
       const violations = [...check.violations];

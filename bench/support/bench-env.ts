@@ -54,14 +54,20 @@ export interface LoadProvider {
   baseUrl: string;
   port: number;
   /**
-   * Write time of each content event per stream id, in ms on process.hrtime, filled as streams end (a
-   * Float64Array: the bench shares the measured worker's heap, and a million BigInts would add to its GC).
+   * Write time of each content event per stream id, in ms on process.hrtime (a Float64Array: the bench shares
+   * the measured worker's heap). Filled by collect(), not as streams end: the fake holds them until asked, so
+   * the process being measured receives nothing from it while it is measured.
    */
   streams: Map<number, Float64Array>;
+  /** Fetches the write times of every stream that ended since the last call into `streams`. */
+  collect: () => Promise<void>;
   /** The fake's process id (its CPU is reported next to the worker's). */
   pid: number | undefined;
   stop: () => Promise<void>;
 }
+
+type ProviderMessage =
+  { type: 'ready'; port: number } | { type: 'streams'; streams: [id: number, writeMs: Float64Array][] };
 
 /** Forks bench/support/load-provider.ts with the given LOAD_* settings and waits until it listens. */
 export async function startLoadProvider(env: Record<string, string> = {}): Promise<LoadProvider> {
@@ -70,17 +76,19 @@ export async function startLoadProvider(env: Record<string, string> = {}): Promi
     execArgv: ['-r', './scripts/swc-register.js'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Structured clone: the write times come back as Float64Arrays, not JSON.
+    serialization: 'advanced',
   });
   const streams = new Map<number, Float64Array>();
+  let collected: (() => void) | null = null;
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`load provider exited (${code})`)));
-    child.on('message', (m: { type: string; port?: number; id?: number; writeNs?: string[] }) => {
-      if (m.type === 'ready') resolve(m.port!);
-      else if (m.type === 'stream')
-        streams.set(
-          m.id!,
-          Float64Array.from(m.writeNs!, (ns) => Number(BigInt(ns)) / 1e6),
-        );
+    child.on('message', (m: ProviderMessage) => {
+      if (m.type === 'ready') resolve(m.port);
+      else {
+        for (const [id, writeMs] of m.streams) streams.set(id, writeMs);
+        collected?.();
+      }
     });
   });
   child.removeAllListeners('exit');
@@ -88,6 +96,14 @@ export async function startLoadProvider(env: Record<string, string> = {}): Promi
     baseUrl: `http://127.0.0.1:${port}/v1`,
     port,
     streams,
+    collect: () =>
+      new Promise<void>((resolve) => {
+        collected = () => {
+          collected = null;
+          resolve();
+        };
+        child.send({ type: 'collect' });
+      }),
     pid: child.pid,
     stop: async () => {
       if (child.exitCode !== null) return;

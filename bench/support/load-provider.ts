@@ -7,9 +7,10 @@
  * chunking: usually one event per write, sometimes 2-3 events coalesced into one write (as proxies and
  * batching providers do). Just before each write the server reads `process.hrtime.bigint()` (CLOCK_MONOTONIC,
  * the clock the reading process sees too) and embeds it in every event of that write as `sr_write_ns`, a
- * field the adapters ignore. When a stream ends it reports the write time of each content event over IPC:
- * `{ type: 'stream', id, writeNs: string[] }`. The first content chunk is `S<id> ` so a reader can tell
- * which stream it got.
+ * field the adapters ignore. The write time of each content event (ms on process.hrtime) of every ended stream
+ * is kept until the parent asks for it (`{ type: 'collect' }`, answered by `{ type: 'streams', streams: [id,
+ * Float64Array][] }` over advanced serialization): the measured process receives nothing while it is measured.
+ * The first content chunk is `S<id> ` so a reader can tell which stream it got.
  *
  * Writes are driven by one 1 ms scheduler tick over a timing wheel of 1 ms slots (not one timer per write,
  * and not a scan of every stream per tick), and every event is rendered when its stream starts, so 1,000
@@ -55,10 +56,13 @@ interface Stream {
    */
   groups: { due: number; events: (string | null)[]; content: number }[];
   next: number;
-  writeNs: string[];
+  /** Write time (ms on process.hrtime) of each content event written so far. */
+  writeMs: number[];
 }
 
 const active = new Set<Stream>();
+/** Ended streams' write times, until the parent collects them. */
+let ended: [id: number, writeMs: Float64Array][] = [];
 let streamCounter = 0;
 let tickTimer: NodeJS.Timeout | null = null;
 /** Streams by the millisecond (performance.now(), floored) their next write is due. */
@@ -110,10 +114,12 @@ function script(id: number, startMs: number): Stream['groups'] {
 }
 
 function writeGroup(s: Stream, group: Stream['groups'][number]): void {
-  const ns = process.hrtime.bigint().toString();
+  const hr = process.hrtime.bigint();
+  const ns = hr.toString();
+  const ms = Number(hr) / 1e6;
   let bytes = '';
   for (const e of group.events) bytes += e === null ? 'data: [DONE]\n\n' : `${e},"sr_write_ns":"${ns}"}\n\n`;
-  for (let k = 0; k < group.content; k++) s.writeNs.push(ns);
+  for (let k = 0; k < group.content; k++) s.writeMs.push(ms);
   s.res.write(bytes);
   // node:http corks the socket on a write until the next tick; this tick may write to hundreds of streams, so
   // without this each write would leave only after all of them, later than the time it carries.
@@ -123,7 +129,7 @@ function writeGroup(s: Stream, group: Stream['groups'][number]): void {
 function finish(s: Stream): void {
   active.delete(s);
   s.res.end();
-  if (process.send) process.send({ type: 'stream', id: s.id, writeNs: s.writeNs });
+  ended.push([s.id, Float64Array.from(s.writeMs)]);
 }
 
 function schedule(s: Stream): void {
@@ -157,7 +163,7 @@ function handle(res: ServerResponse): void {
   const id = ++streamCounter;
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.flushHeaders();
-  const s: Stream = { id, res, groups: script(id, performance.now()), next: 0, writeNs: [] };
+  const s: Stream = { id, res, groups: script(id, performance.now()), next: 0, writeMs: [] };
   res.on('close', () => active.delete(s));
   if (RATE === 0) {
     for (const g of s.groups) writeGroup(s, g);
@@ -179,5 +185,10 @@ server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   if (process.send) process.send({ type: 'ready', port });
   else console.log(`listening on ${port}`);
+});
+process.on('message', (m: { type?: string }) => {
+  if (m.type !== 'collect' || !process.send) return;
+  process.send({ type: 'streams', streams: ended });
+  ended = [];
 });
 process.on('disconnect', () => process.exit(0));

@@ -27,6 +27,28 @@ function toRecord(row: Row): BrandRecord {
   return { ...row, aliases: storedAliases.parse(row.aliases) };
 }
 
+/** A brand row as Postgres renders it with `to_jsonb(b)`. */
+const brandJson = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  projectId: z.string(),
+  name: z.string(),
+  kind: z.enum(['own', 'competitor']),
+  aliases: storedAliases,
+  exclusions: z.array(z.string()),
+  domains: z.array(z.string()),
+  createdAt: z.coerce.date(),
+  updatedAt: z.coerce.date(),
+});
+
+/**
+ * The records of brands read in raw SQL as a JSON array of `to_jsonb(b)`: for statements that load a
+ * project's brands along with other rows in one round trip (RunLedgerRepository.startAttempt).
+ */
+export function brandsFromJson(json: unknown): BrandRecord[] {
+  return z.array(brandJson).parse(json);
+}
+
 @Injectable()
 export class BrandRepository {
   constructor(private readonly prisma: PrismaService) {}

@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
 import { type ProviderKind } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
 import { afterCursor, type Cursor } from '../infra/http/pagination';
-import { engineParametersSchema, type EngineParameters, type ProviderKindName } from './dto/engine.dto';
+import {
+  engineParametersSchema,
+  PROVIDER_KINDS,
+  type EngineParameters,
+  type ProviderKindName,
+} from './dto/engine.dto';
 
 export interface EngineRecord {
   id: string;
@@ -40,6 +46,33 @@ type Row = Omit<EngineRecord, 'provider' | 'parameters'> & { provider: ProviderK
 
 function toRecord(row: Row): EngineRecord {
   return { ...row, provider: fromDb(row.provider), parameters: engineParametersSchema.parse(row.parameters) };
+}
+
+/** An engine row as Postgres renders it with `to_jsonb(e) - 'credentialCiphertext'` (stored enum labels). */
+const engineJson = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  name: z.string(),
+  provider: z.enum(PROVIDER_KINDS),
+  model: z.string(),
+  parameters: z.unknown(),
+  baseUrl: z.string().nullable(),
+  credentialLast4: z.string().nullable(),
+  disabledReason: z.string().nullable(),
+  maxConcurrency: z.number().int().nullable(),
+  maxRequestsPerMinute: z.number().int().nullable(),
+  createdAt: z.coerce.date(),
+  updatedAt: z.coerce.date(),
+});
+
+/**
+ * The record of an engine read in raw SQL as `to_jsonb(e) - 'credentialCiphertext'` plus the ciphertext as its
+ * own bytea column (JSON would render it as hex text): for statements that load an engine along with other
+ * rows in one round trip (RunLedgerRepository.startAttempt).
+ */
+export function engineFromJson(json: unknown, credentialCiphertext: Uint8Array | null): EngineRecord {
+  const row = engineJson.parse(json);
+  return { ...row, credentialCiphertext, parameters: engineParametersSchema.parse(row.parameters) };
 }
 
 @Injectable()

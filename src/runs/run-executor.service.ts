@@ -1,15 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { BrandRepository, type BrandRecord } from '../brands/brand.repository';
+import { type BrandRecord } from '../brands/brand.repository';
 import { type CapturedStream } from '../capture/captured-stream';
 import { type DetectedMention } from '../detection/incremental-matcher';
 import { EngineRepository, type EngineRecord } from '../engines/engine.repository';
 import { EngineService } from '../engines/engine.service';
 import { Clock } from '../infra/clock/clock';
 import { ProviderError } from '../llm/provider-error';
-import { ProjectService } from '../projects/project.service';
-import { PromptRepository } from '../prompts/prompt.repository';
 import {
   RunLedgerRepository,
   StaleAttemptError,
@@ -65,9 +63,6 @@ export class RunExecutor implements OnApplicationShutdown {
     private readonly ledger: RunLedgerRepository,
     private readonly engines: EngineRepository,
     private readonly engineService: EngineService,
-    private readonly prompts: PromptRepository,
-    private readonly projects: ProjectService,
-    private readonly brands: BrandRepository,
     private readonly registry: ProviderRegistry,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -116,14 +111,9 @@ export class RunExecutor implements OnApplicationShutdown {
     this.live.status(attempt, 'running');
     const isFinal = (retryable: boolean) => !retryable || budget.attemptsMade + 1 >= budget.maxAttempts;
 
-    // One round trip's wait: the run already names its project, so its brands load alongside.
-    const [engine, prompt, project, brands] = await Promise.all([
-      this.engines.find(attempt.workspaceId, attempt.engineId),
-      this.prompts.find(attempt.workspaceId, attempt.promptId),
-      this.projects.require(attempt.workspaceId, attempt.projectId).catch(() => null),
-      this.brands.listForProject(attempt.projectId),
-    ]);
-    if (!engine || !prompt || !project) {
+    // Read by the statement that started the attempt.
+    const { engine, promptText, project, brands } = attempt.setup;
+    if (!engine || promptText === null || !project) {
       const failure = {
         reasonCode: 'configuration_deleted',
         message: 'the prompt, engine or project was deleted',
@@ -137,7 +127,7 @@ export class RunExecutor implements OnApplicationShutdown {
       const resolved = await this.registry.resolve({
         engine,
         apiKey: this.engineService.decryptCredential(engine),
-        prompt: prompt.text,
+        prompt: promptText,
         brandNames: brands.map((b) => b.name),
         runId,
       });

@@ -1,6 +1,8 @@
 import { type EngineLimits } from './engine-throttle';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { brandsFromJson, type BrandRecord } from '../brands/brand.repository';
+import { engineFromJson, type EngineRecord } from '../engines/engine.repository';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
 import { manualSlotKey, scheduledSlotKey, type SlotPlan } from '../scheduling/slot-planner';
@@ -54,6 +56,19 @@ export interface StartedAttempt {
   engineId: string;
   slotAt: Date;
   sample: number;
+}
+
+/**
+ * What an attempt needs besides the run, read in the statement that starts it. Null (or, for brands, empty)
+ * where the row was deleted while the run waited; a prompt, engine or project outside the run's workspace
+ * counts as deleted.
+ */
+export interface AttemptSetup {
+  engine: EngineRecord | null;
+  promptText: string | null;
+  project: { foldTokens: number; halfLifeMs: number } | null;
+  /** The project's brands, oldest first (bounded by the per-project brand cap). */
+  brands: BrandRecord[];
 }
 
 export interface AttemptFailure {
@@ -368,11 +383,22 @@ export class RunLedgerRepository {
 
   /**
    * Starts a new attempt with a fresh token; null when the run is already terminal (a duplicate job). One
-   * statement: the run update and the attempt row commit together, in one round trip.
+   * statement, one round trip: the run update and the attempt row commit together, and the same statement
+   * reads what the attempt needs (engine, prompt text, project settings, brands) as of its start. Under load
+   * a worker starts dozens of attempts a second; five lookups per attempt were most of its database traffic.
    */
-  async startAttempt(runId: string, now: Date): Promise<StartedAttempt | null> {
+  async startAttempt(runId: string, now: Date): Promise<(StartedAttempt & { setup: AttemptSetup }) | null> {
     const token = randomUUID();
-    const rows = await this.prisma.$queryRaw<Omit<StartedAttempt, 'token'>[]>`
+    const rows = await this.prisma.$queryRaw<
+      (Omit<StartedAttempt, 'token'> & {
+        engine: unknown;
+        engineCredential: Uint8Array | null;
+        promptText: string | null;
+        foldTokens: number | null;
+        halfLifeMs: number | null;
+        brands: unknown;
+      })[]
+    >`
       WITH run AS (
         UPDATE runs SET status = 'running', attempts = attempts + 1, "attemptToken" = ${token}::uuid,
           "startedAt" = COALESCE("startedAt", ${now}), "updatedAt" = ${now}
@@ -382,9 +408,30 @@ export class RunLedgerRepository {
         INSERT INTO run_attempts (id, "runId", attempt, token, "startedAt")
         SELECT gen_random_uuid(), "runId", attempt, ${token}::uuid, ${now}::timestamptz FROM run
       )
-      SELECT * FROM run`;
+      SELECT run.*,
+        to_jsonb(e) - 'credentialCiphertext' AS engine, e."credentialCiphertext" AS "engineCredential",
+        tp.text AS "promptText", pj."foldTokens", pj."halfLifeMs",
+        COALESCE((
+          SELECT jsonb_agg(to_jsonb(b) ORDER BY b."createdAt", b.id)
+          FROM (SELECT * FROM brands WHERE "projectId" = run."projectId" ORDER BY "createdAt", id LIMIT 500) b
+        ), '[]'::jsonb) AS brands
+      FROM run
+      LEFT JOIN engines e ON e.id = run."engineId" AND e."workspaceId" = run."workspaceId"
+      LEFT JOIN tracked_prompts tp ON tp.id = run."promptId" AND tp."workspaceId" = run."workspaceId"
+      LEFT JOIN projects pj ON pj.id = run."projectId" AND pj."workspaceId" = run."workspaceId"`;
     const row = rows[0];
-    return row ? { ...row, token } : null;
+    if (!row) return null;
+    const { engine, engineCredential, promptText, foldTokens, halfLifeMs, brands, ...started } = row;
+    return {
+      ...started,
+      token,
+      setup: {
+        engine: engine === null ? null : engineFromJson(engine, engineCredential),
+        promptText,
+        project: foldTokens === null || halfLifeMs === null ? null : { foldTokens, halfLifeMs },
+        brands: brandsFromJson(brands),
+      },
+    };
   }
 
   /**

@@ -106,7 +106,11 @@ describe('AnswerCapturePool (capture threads)', () => {
     const { capture: cap } = c.result;
     const stream = Number(/^S(\d+) /.exec(cap.answerText)?.[1]);
     const deadline = Date.now() + 5_000;
-    while (!provider.streams.has(stream) && Date.now() < deadline)
+    for (
+      await provider.collect();
+      !provider.streams.has(stream) && Date.now() < deadline;
+      await provider.collect()
+    )
       await new Promise((r) => setTimeout(r, 20));
     const writes = provider.streams.get(stream)!;
     expect(writes).toHaveLength(TOKENS);
@@ -231,6 +235,15 @@ describe('AnswerCapturePool (capture threads)', () => {
     const ids = p.threadIds();
     expect(ids.capture).toHaveLength(2);
     expect(threadNice(ids.socket!)).toBe(socketNice);
+    for (const tid of ids.capture) expect(threadNice(tid)).toBe(config.CAPTURE_THREAD_NICE);
+    // A capture thread posts to the socket and main threads at their priority (BoostedPost), and only then:
+    // after an answer has streamed, each goes back to its own (right after its last post, which the main
+    // thread may have received first).
+    const streamed = await capture(p);
+    expect(streamed.result.error).toBeNull();
+    const deadline = Date.now() + 2_000;
+    while (ids.capture.some((tid) => threadNice(tid) !== config.CAPTURE_THREAD_NICE) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
     for (const tid of ids.capture) expect(threadNice(tid)).toBe(config.CAPTURE_THREAD_NICE);
   });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import path from 'node:path';
+import { getPriority } from 'node:os';
 import { MessageChannel, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import { type AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -245,6 +246,8 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
   private readonly http: CaptureThreadData['http'];
   private readonly requestedSocketNice: number;
   private readonly threadNice: number;
+  /** This (the main) thread's nice value. */
+  private readonly mainNice: number;
   private socket: SocketThread | null = null;
   private obtainedSocketNice: number | null = null;
   private socketTid: number | null = null;
@@ -262,6 +265,7 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
     this.http = providerHttpSettings(config);
     this.requestedSocketNice = config.CAPTURE_SOCKET_NICE;
     this.threadNice = config.CAPTURE_THREAD_NICE;
+    this.mainNice = getPriority();
   }
 
   get threadCount(): number {
@@ -361,7 +365,13 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
 
   private spawn(): CaptureThread {
     const socketPort = this.socketThread().attach();
-    const data: CaptureThreadData = { http: this.http, socketPort, nice: this.threadNice };
+    const data: CaptureThreadData = {
+      http: this.http,
+      socketPort,
+      nice: this.threadNice,
+      mainNice: this.mainNice,
+      socketNice: this.obtainedSocketNice ?? this.requestedSocketNice,
+    };
     return new CaptureThread(
       startThread('capture-thread', data, [socketPort]),
       (thread, reason) => {

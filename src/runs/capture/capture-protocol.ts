@@ -13,6 +13,9 @@ export interface CaptureThreadData {
   socketPort: MessagePort;
   /** The thread's nice value (raising it never needs privileges). */
   nice: number;
+  /** The nice values of the threads it posts to: it posts at theirs (see BoostedPost). */
+  mainNice: number;
+  socketNice: number;
 }
 
 /** Main thread to capture thread. */

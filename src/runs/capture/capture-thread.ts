@@ -20,7 +20,7 @@ import { LoopTurns } from '../loop-turns';
 import { analyzeAnswer } from '../run-analysis';
 import { captureAnswer } from './answer-capture';
 import { SocketThreadTransport } from './socket-transport';
-import { setThreadNice } from './thread-priority';
+import { BoostedPost, setThreadNice } from './thread-priority';
 import {
   perfToHrOffsetMs,
   serializeProviderError,
@@ -32,8 +32,14 @@ import {
 const port = parentPort;
 if (port === null) throw new Error('capture-thread must run in a worker thread');
 const data = workerData as CaptureThreadData;
-const providers = buildProviders(data.http, new SocketThreadTransport(data.socketPort));
-const { tid } = setThreadNice(data.nice);
+const priority = setThreadNice(data.nice);
+const { tid } = priority;
+const toMain = new BoostedPost(tid, priority.nice, data.mainNice);
+const toSocket = new BoostedPost(tid, priority.nice, data.socketNice);
+const providers = buildProviders(
+  data.http,
+  new SocketThreadTransport(data.socketPort, (post) => toSocket.run(post)),
+);
 const hrOffsetMs = perfToHrOffsetMs();
 const running = new Map<number, AbortController>();
 /**
@@ -65,7 +71,7 @@ function send(record: CaptureRecord): void {
 function flush(): void {
   const records = batch;
   batch = [];
-  port!.postMessage(records);
+  toMain.run(() => port!.postMessage(records));
 }
 
 async function start(msg: Extract<ToCaptureThread, { type: 'start' }>): Promise<void> {

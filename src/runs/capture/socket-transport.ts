@@ -25,7 +25,11 @@ export class SocketThreadTransport implements HttpTransport {
   private readonly hrOffsetMs = perfToHrOffsetMs();
   private nextId = 1;
 
-  constructor(private readonly port: MessagePort) {
+  /** `boost` runs each post to the socket thread (at that thread's priority, see BoostedPost). */
+  constructor(
+    private readonly port: MessagePort,
+    private readonly boost: (post: () => void) => void = (post) => post(),
+  ) {
     port.on('message', (records: SocketRecord[]) => {
       for (const record of records) this.exchanges.get(record.id)?.(record);
     });
@@ -69,7 +73,7 @@ export class SocketThreadTransport implements HttpTransport {
           return;
       }
     });
-    const send = (msg: SocketRequest): void => this.port.postMessage(msg);
+    const send = (msg: SocketRequest): void => this.boost(() => this.port.postMessage(msg));
     let aborted = null as ProviderError | null;
     const onAbort = (): void => {
       // As on the client's own sockets: an abort is not drained, the caller asked to stop reading now.

@@ -27,3 +27,40 @@ export interface ThreadPriority {
   nice: number | null;
   error?: string;
 }
+
+/**
+ * Posts to a higher-priority thread at that thread's nice value. A MessagePort post appends to the receiver's
+ * queue and wakes it while holding the queue's lock (Node's MessagePortData::AddToIncomingQueue). Woken, the
+ * receiver can preempt the poster and block on that lock at once; the poster, at a low priority on a busy
+ * host, may then wait tens of milliseconds for a core, and the receiver with it: a priority inversion that
+ * stalled every stream's reads on the socket thread (and the main thread's event loop) by 10-40 ms a few
+ * times a second. Raised for the post, the poster gets a core as soon as the receiver would. Two setpriority
+ * calls per post (a few hundred posts a second); off where priorities cannot be raised.
+ */
+export class BoostedPost {
+  private enabled: boolean;
+
+  constructor(
+    private readonly tid: number | null,
+    private readonly own: number | null,
+    private readonly receiver: number | null,
+  ) {
+    this.enabled = tid !== null && own !== null && receiver !== null && receiver < own;
+  }
+
+  run(post: () => void): void {
+    if (!this.enabled) return post();
+    try {
+      setPriority(this.tid!, this.receiver!);
+    } catch {
+      // Not permitted (no CAP_SYS_NICE): post at our own priority from now on.
+      this.enabled = false;
+      return post();
+    }
+    try {
+      post();
+    } finally {
+      setPriority(this.tid!, this.own!);
+    }
+  }
+}

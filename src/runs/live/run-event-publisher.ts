@@ -97,8 +97,8 @@ const decimal = (v: unknown): number | null => (v === null || v === undefined ? 
 /**
  * Publishes live run events (worker side). Fire-and-forget: every method returns at once, never throws and
  * never waits for Redis, so the capture hot path cannot be slowed or broken by it. Events are queued in call
- * order and flushed in batched script calls (at most one flush per MIN_FLUSH_INTERVAL_MS) on one connection, which
- * keeps a run's events ordered; buffering is bounded by MAX_IN_FLIGHT and events are dropped (and counted in a
+ * order and flushed in batched script calls (at most one flush per MIN_FLUSH_INTERVAL_MS) on one connection,
+ * which keeps a run's events ordered; buffering is bounded by MAX_IN_FLIGHT and events are dropped (and counted in a
  * log line) while Redis is not connected.
  */
 @Injectable()

@@ -219,7 +219,7 @@ export class RunEventPublisher {
     this.flushScheduled = true;
     const wait = this.lastFlushAt + MIN_FLUSH_INTERVAL_MS - performance.now();
     if (wait <= 0) setImmediate(() => this.flush());
-    else setTimeout(() => this.flush(), wait);
+    else setTimeout(() => this.flush(), Math.ceil(wait));
   }
 
   /**

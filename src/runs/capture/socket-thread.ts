@@ -65,7 +65,9 @@ function clientFor(settings: HttpTransportSettings): StreamingHttpClient {
 class Channel {
   private readonly exchanges = new Map<number, AbortController>();
   private records: SocketRecord[] = [];
-  private transfer: ArrayBuffer[] = [];
+  /** The reads among `records`, still the socket's own bytes until the flush copies them. */
+  private reads: Extract<SocketRecord, { t: 'data' }>[] = [];
+  private readBytes = 0;
 
   constructor(private readonly port: MessagePort) {
     port.on('message', (msg: SocketRequest) => {
@@ -78,16 +80,41 @@ class Channel {
     });
   }
 
-  private send(record: SocketRecord, buffer?: ArrayBuffer): void {
+  private send(record: SocketRecord): void {
     if (this.records.push(record) === 1) setImmediate(() => this.flush());
-    if (buffer !== undefined) this.transfer.push(buffer);
   }
 
+  private read(record: Extract<SocketRecord, { t: 'data' }>): void {
+    this.reads.push(record);
+    this.readBytes += record.bytes.byteLength;
+    this.send(record);
+  }
+
+  /**
+   * Sends this turn's records. The turn's reads are copied into one buffer, transferred with the message: one
+   * allocation per message rather than one per read (at 500 streams this thread ran 25-26 % of a core against
+   * 27-28 %). Each buffer is freed on the capture thread, which then takes this thread's malloc arena lock:
+   * fewer buffers, fewer chances for a preempted low-priority thread to hold it while this one waits. (The
+   * reads' own buffers may be views into larger ones, which must not be transferred.)
+   */
   private flush(): void {
     const records = this.records;
-    const transfer = this.transfer;
+    const reads = this.reads;
     this.records = [];
-    this.transfer = [];
+    this.reads = [];
+    let transfer: ArrayBuffer[] = [];
+    if (reads.length > 0) {
+      const all = new Uint8Array(this.readBytes);
+      this.readBytes = 0;
+      let at = 0;
+      for (const r of reads) {
+        const n = r.bytes.byteLength;
+        all.set(r.bytes, at);
+        r.bytes = all.subarray(at, at + n);
+        at += n;
+      }
+      transfer = [all.buffer];
+    }
     this.port.postMessage(records, transfer);
   }
 
@@ -112,11 +139,7 @@ class Channel {
         { signal: controller.signal, clock },
         {
           response: (atUs, status, headers) => this.send({ id, t: 'response', atUs, status, headers }),
-          data: (atUs, bytes) => {
-            // A compact copy: the read may be a view into a larger pooled buffer, which must not be transferred.
-            const copy = new Uint8Array(bytes);
-            this.send({ id, t: 'data', atUs, bytes: copy }, copy.buffer);
-          },
+          data: (atUs, bytes) => this.read({ id, t: 'data', atUs, bytes }),
           end: () => done({ id, t: 'end' }),
           fail: failed,
         },

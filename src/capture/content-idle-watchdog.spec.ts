@@ -79,15 +79,17 @@ describe('ContentIdleWatchdog', () => {
 
   it('with the real timers, touch restarts the one timer in place (refresh) and it still fires once', async () => {
     const onIdle = jest.fn();
-    const watchdog = new ContentIdleWatchdog(60, onIdle);
+    // The idle period is long next to the touch interval: on a loaded machine (the full suite, CI) a 20 ms
+    // timer can fire tens of milliseconds late, and with a 60 ms period that once read as an idle period.
+    const watchdog = new ContentIdleWatchdog(300, onIdle);
     watchdog.start();
-    // Touched every 20 ms for 200 ms: more than three idle periods in total, never one without a touch.
-    for (let i = 0; i < 10; i++) {
+    // Touched every 20 ms for 600 ms: two idle periods in total, never one without a touch.
+    for (let i = 0; i < 30; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       watchdog.touch();
     }
     expect(onIdle).not.toHaveBeenCalled();
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await new Promise((resolve) => setTimeout(resolve, 600));
     expect(onIdle).toHaveBeenCalledTimes(1);
     expect(watchdog.fired).toBe(true);
     // Once fired, touching never re-arms it.

@@ -12,7 +12,7 @@
  * average answer by default, so starts and ends are spread out), keeps N streams in flight, waits RAMP_S, then
  * measures over WINDOW_S:
  *  - timestamp error: (chunk arrival as recorded, atUs, mapped to the monotonic clock) - (the fake's write time
- *    of that content event). Arrivals are read from a tap on the live-event publisher; each capture clock's
+ *    of that content event). Arrivals are the recorded capture's chunkArrivalsUs (what the run stores); each capture clock's
  *    zero on process.hrtime comes from the capture pool's instrumentation hook (exact: the clock's own origin,
  *    mapped through the capture thread's performance-to-hrtime offset). With CAPTURE_THREADS >= 1 (the
  *    default) the reads are stamped on the socket thread (and decoded on a capture thread); CAPTURE_THREADS=0
@@ -36,7 +36,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { AnswerCapturePool } from '../src/runs/capture/answer-capture-pool';
 import { perfToHrOffsetMs } from '../src/runs/capture/capture-protocol';
-import { RunEventPublisher } from '../src/runs/live/run-event-publisher';
+import { type CapturedStream } from '../src/capture/captured-stream';
 import { RunExecutor } from '../src/runs/run-executor.service';
 import { RunProcessor } from '../src/runs/run.processor';
 import { deleteQueueKeys } from '../test/support/pipeline';
@@ -91,41 +91,38 @@ const TARGET_ELD_P99_MS = 20;
 const log = (msg: string): void => console.log(msg);
 
 interface TappedRun {
-  stream: number;
   /** The capture clock's zero in this thread's performance.now() ms. */
   zeroMs: number;
-  atUs: number[];
+  /** The answer as recorded (what the run stores): its text names the fake's stream, its chunks' arrivals. */
+  capture: CapturedStream | null;
 }
 
-/** Chunks seen by the live-event publisher, per run attempt. */
+/** Captures by run attempt (the pool's tag). */
 const tapped = new Map<string, TappedRun>();
 
 function tappedRun(key: string): TappedRun {
   let r = tapped.get(key);
   if (r === undefined) {
-    r = { stream: NaN, zeroMs: NaN, atUs: [] };
+    r = { zeroMs: NaN, capture: null };
     tapped.set(key, r);
   }
   return r;
 }
 
 /**
- * Arrival times come from the live-event publisher (every chunk, on the main thread); each capture clock's
- * zero comes from the capture pool's instrumentation hook, on the shared monotonic clock.
+ * Arrival times are the recorded capture's (chunkArrivalsUs, as saved with the result), kept by reference when
+ * each answer ends and read after the window; each capture clock's zero comes from the capture pool's
+ * instrumentation hook, on the shared monotonic clock.
  */
 function installTap(pool: AnswerCapturePool, offsetMs: number): void {
   pool.onClockOrigin = (tag, originHrMs) => {
     tappedRun(tag).zeroMs = originHrMs - offsetMs;
   };
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with .call below
-  const original = RunEventPublisher.prototype.chunks;
-  RunEventPublisher.prototype.chunks = function (this: RunEventPublisher, run, chunks) {
-    const r = tappedRun(`${run.runId}:${run.attempt}`);
-    for (const chunk of chunks) {
-      if (chunk.index === 0) r.stream = Number(/^S(\d+) /.exec(chunk.text)?.[1] ?? NaN);
-      r.atUs.push(chunk.atUs);
-    }
-    original.call(this, run, chunks);
+  const original = pool.capture.bind(pool);
+  pool.capture = async (...args) => {
+    const result = await original(...args);
+    tappedRun(args[args.length - 1] as string).capture = result.capture;
+    return result;
   };
 }
 
@@ -276,10 +273,12 @@ async function main(): Promise<void> {
       const errors: number[] = [];
       let chunks = 0;
       for (const r of tapped.values()) {
-        const writes = provider.streams.get(r.stream);
-        if (!writes || Number.isNaN(r.zeroMs)) continue;
-        for (let k = 0; k < r.atUs.length && k < writes.length; k++) {
-          const arrivalMs = r.zeroMs + r.atUs[k]! / 1000;
+        if (r.capture === null || Number.isNaN(r.zeroMs)) continue;
+        const writes = provider.streams.get(Number(/^S(\d+) /.exec(r.capture.answerText)?.[1] ?? NaN));
+        if (!writes) continue;
+        const atUs = r.capture.chunkArrivalsUs;
+        for (let k = 0; k < atUs.length && k < writes.length; k++) {
+          const arrivalMs = r.zeroMs + atUs[k]! / 1000;
           if (arrivalMs < w.t0 || arrivalMs > w.t1) continue;
           errors.push(arrivalMs - (writes[k]! - offsetMs));
           chunks++;

@@ -108,12 +108,12 @@ export class RunExecutor implements OnApplicationShutdown {
       };
       return this.fail(attempt, failure, true, null);
     }
-    this.live.status(attempt, 'running');
     const isFinal = (retryable: boolean) => !retryable || budget.attemptsMade + 1 >= budget.maxAttempts;
 
     // Read by the statement that started the attempt.
     const { engine, promptText, project, brands } = attempt.setup;
     if (!engine || promptText === null || !project) {
+      this.live.status(attempt, 'running');
       const failure = {
         reasonCode: 'configuration_deleted',
         message: 'the prompt, engine or project was deleted',
@@ -124,13 +124,19 @@ export class RunExecutor implements OnApplicationShutdown {
     const controller = new AbortController();
     this.inFlight.add(controller);
     try {
-      const resolved = await this.registry.resolve({
-        engine,
-        apiKey: this.engineService.decryptCredential(engine),
-        prompt: promptText,
-        brandNames: brands.map((b) => b.name),
-        runId,
-      });
+      const resolved = await this.registry
+        .resolve({
+          engine,
+          apiKey: this.engineService.decryptCredential(engine),
+          prompt: promptText,
+          brandNames: brands.map((b) => b.name),
+          runId,
+        })
+        .catch((e: unknown) => {
+          // No capture to announce the attempt: the log still reads running, then the failure.
+          this.live.status(attempt, 'running');
+          throw e;
+        });
       const brandKinds = brands.map((b) => ({ id: b.id, kind: b.kind }));
       const { capture, error, mentions, analysis } = await this.captures.capture(
         resolved,
@@ -145,13 +151,8 @@ export class RunExecutor implements OnApplicationShutdown {
           },
         },
         controller.signal,
-        {
-          // Live events are fire-and-forget: they never wait for Redis nor throw into the capture.
-          chunks: (chunks) => this.live.chunks(attempt, chunks),
-          mentions: (found) => {
-            for (const m of found) this.live.mention(attempt, m);
-          },
-        },
+        // The pool publishes the attempt's live events (`running`, chunks, mentions) where it captures.
+        attempt,
         `${attempt.runId}:${attempt.attempt}`,
       );
       if (error && controller.signal.reason instanceof WorkerShutdown) {

@@ -1,17 +1,22 @@
 // The capture pool against real HTTP streams from a fake provider in a CHILD process, which stamps every
-// write with process.hrtime (the clock all threads and processes here share). The headline property: reads are
-// stamped on a capture thread, so a blocked main thread (queue traffic, database writes, a long analysis)
-// delays no arrival time; with CAPTURE_THREADS=0 the same blocking shows up in every arrival after it.
+// write with process.hrtime (the clock all threads and processes here share), and real Redis for the live
+// events. The headline property: reads are stamped on a capture thread, so a blocked main thread (queue
+// traffic, database writes, a long analysis) delays no arrival time; with CAPTURE_THREADS=0 the same blocking
+// shows up in every arrival after it.
+import { randomUUID } from 'node:crypto';
 import { type Worker } from 'node:worker_threads';
-import { type LiveTextChunk } from '../../src/capture/captured-stream';
+import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config/app-config';
-import { type DetectedMention } from '../../src/detection/incremental-matcher';
+import { RunEventPublisher, type RunRef } from '../../src/runs/live/run-event-publisher';
+import { runLogKey } from '../../src/runs/live/run-event-keys';
 import { buildProviders } from '../../src/llm/provider-adapters';
 import { AnswerCapturePool } from '../../src/runs/capture/answer-capture-pool';
 import { type AnswerCaptureJob, type AnswerCaptureResult } from '../../src/runs/capture/answer-capture';
 import { type ResolvedEngine } from '../../src/runs/provider-registry';
 import { analyzeAnswer, replayMentions } from '../../src/runs/run-analysis';
 import { startLoadProvider, type LoadProvider } from '../../bench/support/bench-env';
+import { deleteQueueKeys, isolatedQueuePrefix } from '../support/pipeline';
 
 const TOKENS = 40;
 const RATE = 100; // tokens/s: a 0.4 s answer
@@ -21,18 +26,31 @@ const BRANDS = [
   { id: 'initech', name: 'Initech', aliases: [], exclusions: [], domains: [] },
 ];
 const SETTINGS = { foldTokens: 20, halfLifeMs: 1000 };
+const PREFIX = isolatedQueuePrefix('capture-pool');
+
+/** One entry of a run's live-event log, its data parsed. */
+type LoggedEvent =
+  | { type: 'status'; data: { status: string; attempt: number } }
+  | { type: 'chunk'; data: { index: number; text: string; arrivalMs: number }[] }
+  | {
+      type: 'mention';
+      data: { brandId: string; matched: string; charStart: number; charEnd: number; visibleAtMs: number };
+    };
 
 interface Captured {
   result: AnswerCaptureResult;
   originHrMs: number;
-  live: { chunks: LiveTextChunk[][]; order: ('chunks' | 'mentions')[]; mentions: DetectedMention[][] };
+  run: RunRef;
 }
 
 describe('AnswerCapturePool (capture threads)', () => {
   let provider: LoadProvider;
+  let redis: Redis;
   const pools: AnswerCapturePool[] = [];
 
   beforeAll(async () => {
+    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
+    await redis.connect();
     provider = await startLoadProvider({
       LOAD_RATE: String(RATE),
       LOAD_MIN_TOKENS: String(TOKENS),
@@ -43,14 +61,27 @@ describe('AnswerCapturePool (capture threads)', () => {
   afterAll(async () => {
     for (const p of pools) await p.onApplicationShutdown();
     await provider?.stop();
+    await deleteQueueKeys(PREFIX);
+    redis?.disconnect();
   });
 
-  function pool(threads: number): AnswerCapturePool {
-    const p = new AnswerCapturePool(
-      loadConfig({ ...process.env, CAPTURE_THREADS: String(threads), EGRESS_ALLOW_PRIVATE: 'true' }),
-    );
+  function pool(threads: number, env: Record<string, string> = {}): AnswerCapturePool {
+    const config = loadConfig({
+      ...process.env,
+      CAPTURE_THREADS: String(threads),
+      EGRESS_ALLOW_PRIVATE: 'true',
+      QUEUE_PREFIX: PREFIX,
+      ...env,
+    });
+    const p = new AnswerCapturePool(config, new RunEventPublisher(redis, config));
     pools.push(p);
     return p;
+  }
+
+  /** The run's live-event log as it stands. */
+  async function logged(run: RunRef): Promise<LoggedEvent[]> {
+    const entries = await redis.xrange(runLogKey(PREFIX, run.runId), '-', '+');
+    return entries.map(([, f]) => ({ type: f[1], data: JSON.parse(f[3]!) }) as LoggedEvent);
   }
 
   const resolved = (): ResolvedEngine => ({
@@ -79,26 +110,17 @@ describe('AnswerCapturePool (capture threads)', () => {
     p.onClockOrigin = (t, origin) => {
       if (t === tag) originHrMs = origin;
     };
-    const live: Captured['live'] = { chunks: [], order: [], mentions: [] };
+    const run = { runId: randomUUID(), projectId: 'project', attempt: 1 };
     const running = p.capture(
       resolved(),
       options.job ?? job(),
       options.signal ?? new AbortController().signal,
-      {
-        chunks: (c) => {
-          live.chunks.push(c);
-          live.order.push('chunks');
-        },
-        mentions: (m) => {
-          live.mentions.push([...m]);
-          live.order.push('mentions');
-        },
-      },
+      run,
       tag,
     );
     options.during?.();
     const result = await running;
-    return { result, originHrMs, live };
+    return { result, originHrMs, run };
   }
 
   /** Arrival (hrtime ms) minus the fake's write time of each content event, in ms. */
@@ -165,25 +187,63 @@ describe('AnswerCapturePool (capture threads)', () => {
     expect(inline.result.mentions).toEqual(replayMentions(inline.result.capture, BRANDS));
   });
 
-  it('hands live chunks over in order and batched, each mention after the chunk that holds it', async () => {
-    const { result, live } = await capture(pool(2));
-    const chunks = live.chunks.flat();
-    expect(chunks.map((c) => c.index)).toEqual(chunks.map((_, i) => i));
-    expect(chunks.map((c) => c.text).join('')).toBe(result.capture.answerText);
-    expect(chunks.map((c) => Math.round(c.atUs))).toEqual(result.capture.chunkArrivalsUs);
-    // 40 tokens 10 ms apart in 50 ms batches: far fewer hand-overs than chunks.
-    expect(live.chunks.length).toBeLessThan(chunks.length / 2);
-    let delivered = 0;
-    let chunkBatch = 0;
-    let mentionBatch = 0;
-    for (const kind of live.order) {
-      if (kind === 'chunks') {
-        delivered = live.chunks[chunkBatch++]!.at(-1)!.charEnd;
-        continue;
+  it.each([2, 0])(
+    'has the live events in the log when it resolves (%i capture threads): running, chunks in order and batched, each mention after the chunk that holds it',
+    async (threads) => {
+      // Redis holds every write from 250 ms into the 400 ms answer until 200 ms after it ends.
+      const pause = (): void =>
+        void setTimeout(() => void redis.call('CLIENT', 'PAUSE', '350', 'WRITE'), 250);
+      const p = pool(threads);
+      await p.onModuleInit(); // threads up: the pause falls in the answer
+      const { result, run } = await capture(p, { during: pause });
+      expect(result.error).toBeNull();
+      // Read right after the capture resolved: a capture thread writes on its own connection and answers only
+      // once Redis has answered, so the caller's next events (the run's outcome) follow these in the log.
+      const events = await logged(run);
+      expect(events[0]).toEqual({ type: 'status', data: { status: 'running', attempt: 1 } });
+      const batches = events.flatMap((e) => (e.type === 'chunk' ? [e.data] : []));
+      const chunks = batches.flat();
+      expect(chunks.map((c) => c.index)).toEqual(chunks.map((_, i) => i));
+      expect(chunks.map((c) => c.text).join('')).toBe(result.capture.answerText);
+      expect(chunks.map((c) => Math.round(c.arrivalMs * 1000))).toEqual(result.capture.chunkArrivalsUs);
+      // 40 tokens 10 ms apart in 50 ms batches: far fewer log entries than chunks.
+      expect(batches.length).toBeLessThan(chunks.length / 2);
+      let delivered = 0;
+      const mentions: Extract<LoggedEvent, { type: 'mention' }>['data'][] = [];
+      for (const e of events) {
+        if (e.type === 'chunk') delivered += e.data.reduce((n, c) => n + c.text.length, 0);
+        if (e.type !== 'mention') continue;
+        expect(e.data.charEnd).toBeLessThanOrEqual(delivered);
+        mentions.push(e.data);
       }
-      for (const m of live.mentions[mentionBatch++]!) expect(m.charEnd).toBeLessThanOrEqual(delivered);
+      expect(mentions).toEqual(
+        result.mentions.map((m) => ({
+          brandId: m.brandId,
+          matched: m.matched,
+          charStart: m.charStart,
+          charEnd: m.charEnd,
+          visibleAtMs: m.visibleAtUs / 1000,
+        })),
+      );
+      expect(mentions.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('still captures when a capture thread cannot reach Redis: its live events are dropped and logged', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      // Nothing listens on port 1: the thread's connection never becomes ready.
+      const { result, run } = await capture(pool(1, { REDIS_URL: 'redis://127.0.0.1:1' }));
+      expect(result.error).toBeNull();
+      expect(result.capture.complete).toBe(true);
+      expect(await logged(run)).toEqual([]);
+      expect(warn).toHaveBeenCalledWith(
+        expect.objectContaining({ runId: run.runId, dropped: expect.any(Number) as number }),
+        expect.stringMatching(/^capture thread: live run events dropped/),
+      );
+    } finally {
+      warn.mockRestore();
     }
-    expect(live.mentions.flat()).toEqual(result.mentions);
   });
 
   it('aborts an answer on request, and replaces a capture thread that dies', async () => {

@@ -73,4 +73,53 @@ describe('RunEventPublisher', () => {
     expect(calls.length).toBeLessThanOrEqual(Math.floor(elapsed / 8) + 2);
     expect(calls.length).toBeLessThan(sent / 5);
   });
+
+  describe('settled()', () => {
+    /** A second connection: the publisher's own is held up by the pause like any writer's. */
+    let reader: Redis;
+
+    beforeAll(async () => {
+      reader = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
+      await reader.connect();
+    });
+
+    afterAll(async () => {
+      await reader.call('CLIENT', 'UNPAUSE');
+      reader.disconnect();
+    });
+
+    const entriesOf = async (runId: string): Promise<number> =>
+      (await reader.xrange(runLogKey(PREFIX, runId), '-', '+')).length;
+
+    it('resolves at once when everything written is answered', async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      const t0 = performance.now();
+      await publisher.settled();
+      expect(performance.now() - t0).toBeLessThan(5);
+    });
+
+    it('resolves only once the events written before it are in the log', async () => {
+      const run = { runId: 'settle-run', projectId: 'p', attempt: 1 };
+      await reader.call('CLIENT', 'PAUSE', '300', 'WRITE');
+      const t0 = performance.now();
+      for (let i = 0; i < 5; i++) publisher.chunks(run, [{ index: i, text: `t${i} `, atUs: i }]);
+      await publisher.settled();
+      expect(performance.now() - t0).toBeGreaterThan(250);
+      expect(await entriesOf(run.runId)).toBe(5);
+    });
+
+    it('gives up after maxMs while Redis holds the writes', async () => {
+      const run = { runId: 'settle-late-run', projectId: 'p', attempt: 1 };
+      await reader.call('CLIENT', 'PAUSE', '400', 'WRITE');
+      publisher.status(run, 'running');
+      const t0 = performance.now();
+      await publisher.settled(100);
+      const waited = performance.now() - t0;
+      expect(waited).toBeGreaterThanOrEqual(99);
+      expect(waited).toBeLessThan(300);
+      expect(await entriesOf(run.runId)).toBe(0);
+      await publisher.settled();
+      expect(await entriesOf(run.runId)).toBe(1);
+    });
+  });
 });

@@ -8,6 +8,7 @@ import { CompiledWatchlist } from '../../detection/compiled-watchlist';
 import { SystemMonotonicClock } from '../../llm/monotonic-clock';
 import { type ProviderKey } from '../../llm/provider-adapters';
 import { providerHttpSettings, type ResolvedEngine } from '../provider-registry';
+import { RunEventPublisher, type RunRef } from '../live/run-event-publisher';
 import {
   captureAnswer,
   type AnswerCaptureJob,
@@ -29,7 +30,6 @@ import { type SocketRecord, type SocketThreadData, type ToSocketThread } from '.
 const SHUTDOWN_WAIT_MS = 5_000;
 
 interface PendingCapture {
-  listener: LiveAnswerListener;
   onOrigin: (originHrMs: number) => void;
   resolve: (result: AnswerCaptureResult) => void;
   reject: (error: Error) => void;
@@ -64,17 +64,10 @@ class CaptureThread {
   constructor(
     private readonly worker: Worker,
     private readonly onStopped: (thread: CaptureThread, reason: Error) => void,
-    onListenerError: (err: unknown) => void,
+    private readonly onWarning: (record: Extract<CaptureRecord, { type: 'warn' }>) => void,
   ) {
     worker.on('message', (records: FromCaptureThread) => {
-      for (const record of records) {
-        try {
-          this.dispatch(record);
-        } catch (err) {
-          // A listener's bug must not take the worker process down with it (this runs on the event loop).
-          onListenerError(err);
-        }
-      }
+      for (const record of records) this.dispatch(record);
     });
     worker.on('error', (e) =>
       this.stop(new CaptureThreadError(`capture thread failed: ${e.message}`, { cause: e })),
@@ -92,7 +85,7 @@ class CaptureThread {
     providerKey: ProviderKey,
     job: AnswerCaptureJob,
     signal: AbortSignal,
-    listener: LiveAnswerListener,
+    run: RunRef,
     onOrigin: (originHrMs: number) => void,
   ): Promise<AnswerCaptureResult> {
     const id = this.nextId++;
@@ -106,7 +99,6 @@ class CaptureThread {
         this.pending.delete(id);
       };
       this.pending.set(id, {
-        listener,
         onOrigin,
         resolve: (result) => {
           settle();
@@ -117,7 +109,7 @@ class CaptureThread {
           reject(error);
         },
       });
-      this.post({ type: 'start', id, providerKey, job });
+      this.post({ type: 'start', id, providerKey, job, run });
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
     });
@@ -148,17 +140,12 @@ class CaptureThread {
       this.tid = record.tid;
       return this.started.settle();
     }
+    if (record.type === 'warn') return this.onWarning(record);
     const p = this.pending.get(record.id);
     if (p === undefined) return;
     switch (record.type) {
       case 'started':
         p.onOrigin(record.originHrMs);
-        break;
-      case 'chunks':
-        p.listener.chunks(record.chunks);
-        break;
-      case 'mentions':
-        p.listener.mentions(record.mentions);
         break;
       case 'done':
         p.resolve({
@@ -231,11 +218,11 @@ class SocketThread {
 /**
  * Streams answers on CAPTURE_THREADS worker threads (0: on the main thread), with every provider socket on
  * one more thread, the socket thread, which only reads, timestamps and forwards, at a raised priority
- * (CAPTURE_SOCKET_NICE). A capture thread decodes, records and detects mentions, and sends chunks, mentions
- * and the final capture back batched per event-loop turn, at a lowered priority (CAPTURE_THREAD_NICE). So
- * arrival times depend neither on how busy the main thread is with queue traffic, database writes and live
- * events, nor on the capture threads' parsing and scoring, and the main thread's event loop stays free of
- * per-read work. Each answer goes to the capture thread streaming the fewest; a capture thread that dies
+ * (CAPTURE_SOCKET_NICE). A capture thread decodes, records and detects mentions, writes the answer's live
+ * events to Redis on its own connection, and sends the final capture back, at a lowered priority
+ * (CAPTURE_THREAD_NICE). So arrival times depend neither on how busy the main thread is with queue traffic and
+ * database writes, nor on the capture threads' parsing and scoring, and the main thread's event loop stays
+ * free of per-read and per-chunk work. Each answer goes to the capture thread streaming the fewest; a capture thread that dies
  * fails its answers as errors (the queue retries the runs) and is replaced on the next capture; so is the
  * socket thread, and every capture thread with it.
  */
@@ -244,6 +231,7 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(AnswerCapturePool.name);
   private readonly size: number;
   private readonly http: CaptureThreadData['http'];
+  private readonly live: CaptureThreadData['live'];
   private readonly requestedSocketNice: number;
   private readonly threadNice: number;
   /** This (the main) thread's nice value. */
@@ -260,9 +248,13 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
    */
   onClockOrigin: ((tag: string, originHrMs: number) => void) | null = null;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly publisher: RunEventPublisher,
+  ) {
     this.size = config.CAPTURE_THREADS;
     this.http = providerHttpSettings(config);
+    this.live = { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX };
     this.requestedSocketNice = config.CAPTURE_SOCKET_NICE;
     this.threadNice = config.CAPTURE_THREAD_NICE;
     this.mainNice = getPriority();
@@ -285,24 +277,50 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  /** Streams one answer; `tag` names it for instrumentation only. */
+  /**
+   * Streams one answer of `run`, publishing its live events as it goes: status `running`, then its chunks and
+   * mentions. It resolves once they have been answered by Redis (a capture thread writes them on its own
+   * connection; see capture-thread.ts), so the caller's later events of the run follow them in the log.
+   * `tag` names the answer for instrumentation only.
+   */
   capture(
     resolved: ResolvedEngine,
     job: AnswerCaptureJob,
     signal: AbortSignal,
-    listener: LiveAnswerListener,
+    run: RunRef,
     tag: string,
   ): Promise<AnswerCaptureResult> {
     if (this.size === 0) {
       const watchlist = new CompiledWatchlist(job.brands);
+      this.publisher.status(run, 'running');
       const clock = new SystemMonotonicClock();
       this.onClockOrigin?.(tag, clock.originMs + this.hrOffsetMs);
-      return captureAnswer(resolved.provider, job, signal, listener, watchlist, clock);
+      const listener: LiveAnswerListener = {
+        chunks: (chunks) => this.publisher.chunks(run, chunks),
+        mentions: (mentions) => {
+          for (const m of mentions) this.publisher.mention(run, m);
+        },
+      };
+      return this.captureHere(resolved, job, signal, listener, watchlist, clock);
     }
     if (this.closing) return Promise.reject(new CaptureThreadError('capture threads are shutting down'));
-    return this.pick().capture(resolved.providerKey, job, signal, listener, (origin) =>
+    return this.pick().capture(resolved.providerKey, job, signal, run, (origin) =>
       this.onClockOrigin?.(tag, origin),
     );
+  }
+
+  /** On this thread; like a capture thread, it resolves once the answer's live events are answered. */
+  private async captureHere(
+    resolved: ResolvedEngine,
+    job: AnswerCaptureJob,
+    signal: AbortSignal,
+    listener: LiveAnswerListener,
+    watchlist: CompiledWatchlist,
+    clock: SystemMonotonicClock,
+  ): Promise<AnswerCaptureResult> {
+    const result = await captureAnswer(resolved.provider, job, signal, listener, watchlist, clock);
+    await this.publisher.settled();
+    return result;
   }
 
   /**
@@ -371,6 +389,7 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
       nice: this.threadNice,
       mainNice: this.mainNice,
       socketNice: this.obtainedSocketNice ?? this.requestedSocketNice,
+      live: this.live,
     };
     return new CaptureThread(
       startThread('capture-thread', data, [socketPort]),
@@ -378,7 +397,7 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
         this.threads = this.threads.filter((t) => t !== thread);
         if (!this.closing) this.logger.error({ err: reason }, 'capture thread stopped; it is replaced');
       },
-      (err) => this.logger.error({ err }, 'capture listener failed'),
+      (warning) => this.logger.warn(warning.fields, `capture thread: ${warning.message}`),
     );
   }
 }

@@ -1,8 +1,9 @@
-import { type CapturedStream, type LiveTextChunk } from '../../capture/captured-stream';
+import { type CapturedStream } from '../../capture/captured-stream';
 import { type DetectedMention } from '../../detection/incremental-matcher';
 import { ProviderError, type ProviderErrorCode } from '../../llm/provider-error';
 import { type ProviderHttpSettings, type ProviderKey } from '../../llm/provider-adapters';
 import { type AnswerAnalysis } from '../run-analysis';
+import { type RunRef } from '../live/live-event-writer';
 import { type AnswerCaptureJob } from './answer-capture';
 import { type MessagePort } from 'node:worker_threads';
 
@@ -16,11 +17,14 @@ export interface CaptureThreadData {
   /** The nice values of the threads it posts to: it posts at theirs (see BoostedPost). */
   mainNice: number;
   socketNice: number;
+  /** Where the thread writes its answers' live events (its own connection). */
+  live: { redisUrl: string; prefix: string };
 }
 
 /** Main thread to capture thread. */
 export type ToCaptureThread =
-  | { type: 'start'; id: number; providerKey: ProviderKey; job: AnswerCaptureJob }
+  /** `run` names the live events: its `running` status, then the answer's chunks and mentions. */
+  | { type: 'start'; id: number; providerKey: ProviderKey; job: AnswerCaptureJob; run: RunRef }
   | { type: 'abort'; id: number; reason: string };
 
 export interface SerializedProviderError {
@@ -31,10 +35,7 @@ export interface SerializedProviderError {
   retryAfterMs?: number;
 }
 
-/**
- * Capture thread to main thread: one message per event-loop turn of the capture thread, holding every record
- * of that turn in order (so a run's chunks always precede its result).
- */
+/** Capture thread to main thread: one message per event-loop turn of the capture thread, its records in order. */
 export type FromCaptureThread = CaptureRecord[];
 
 export type CaptureRecord =
@@ -43,9 +44,12 @@ export type CaptureRecord =
   | { id: number; type: 'ready'; tid: number | null }
   /** The capture clock's zero on the shared monotonic clock (process.hrtime, in ms); for instrumentation. */
   | { id: number; type: 'started'; originHrMs: number }
-  | { id: number; type: 'chunks'; chunks: LiveTextChunk[] }
-  | { id: number; type: 'mentions'; mentions: readonly DetectedMention[] }
-  /** `capture.chunks` is empty: answerText, chunkEnds and chunkArrivalsUs hold the same. */
+  /** A warning for the process log (id 0): live events the thread's writer dropped. */
+  | { id: number; type: 'warn'; message: string; fields: { runId: string; dropped: number; err: string } }
+  /**
+   * The answer ended, and its live events have been answered by Redis (or LIVE_SETTLE_MAX_MS passed).
+   * `capture.chunks` is empty: answerText, chunkEnds and chunkArrivalsUs hold the same.
+   */
   | {
       id: number;
       type: 'done';

@@ -1,14 +1,16 @@
 /**
  * A capture thread (worker_threads): streams answers for the main thread. Its adapters' HTTP exchanges run on
  * the socket thread (socket-thread.ts), which timestamps every read; here the reads are decoded, recorded and
- * matched, and answers analysed as they end (in short turns). Neither this work nor the main thread's queue
- * traffic, database writes and live-event publishing delays an arrival time. It runs at a lower priority
- * (CaptureThreadData.nice) than the main thread: it only decides how soon a live chunk is published.
+ * matched, the answers' live events (status `running`, chunks, mentions) are written to Redis on the thread's
+ * own connection, and answers are analysed as they end (in short turns). Neither this work nor the main
+ * thread's queue traffic and database writes delays an arrival time, and the main thread handles no per-chunk
+ * work at all. It runs at a lower priority (CaptureThreadData.nice) than the main thread: it only decides how
+ * soon a live chunk is published.
  *
  * Protocol (capture-protocol.ts): `start` runs one answer through `captureAnswer` with this thread's own
- * adapters; live chunks and mentions (batched by the job's liveBatchMs) and the result go back in one message
- * per event-loop turn, in order. `abort` aborts one answer (the worker is shutting down). Nothing here touches
- * Nest, Postgres or Redis.
+ * adapters; its result goes back once the answer's live events have been answered by Redis, so the main
+ * thread's events of the run (`succeeded`, `scores`, a failure) follow them in the log. `abort` aborts one
+ * answer (the worker is shutting down). Nothing here touches Nest or Postgres.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type BrandSpec } from '../../detection/brand-watchlist';
@@ -16,6 +18,8 @@ import { CompiledWatchlist } from '../../detection/compiled-watchlist';
 import { SystemMonotonicClock } from '../../llm/monotonic-clock';
 import { buildProviders } from '../../llm/provider-adapters';
 import { ProviderError } from '../../llm/provider-error';
+import { createRedis } from '../../infra/redis/create-redis';
+import { LiveEventWriter } from '../live/live-event-writer';
 import { LoopTurns } from '../loop-turns';
 import { analyzeAnswer } from '../run-analysis';
 import { captureAnswer } from './answer-capture';
@@ -41,6 +45,13 @@ const providers = buildProviders(
   new SocketThreadTransport(data.socketPort, (post) => toSocket.run(post)),
 );
 const hrOffsetMs = perfToHrOffsetMs();
+const live = new LiveEventWriter(
+  createRedis(data.live.redisUrl, 'capture-live'),
+  data.live.prefix,
+  (fields, message) => send({ id: 0, type: 'warn', message, fields: { ...fields, err: String(fields.err) } }),
+);
+/** How long a starting thread waits for its Redis connection before taking answers (events before it drop). */
+const LIVE_CONNECT_WAIT_MS = 3_000;
 const running = new Map<number, AbortController>();
 /**
  * Answers that end together (a schedule starts hundreds at once) are analysed about a millisecond's worth
@@ -75,11 +86,12 @@ function flush(): void {
 }
 
 async function start(msg: Extract<ToCaptureThread, { type: 'start' }>): Promise<void> {
-  const { id } = msg;
+  const { id, run } = msg;
   const controller = new AbortController();
   running.set(id, controller);
   try {
     const watchlist = watchlistFor(msg.job.brands);
+    live.status(run, 'running');
     const clock = new SystemMonotonicClock();
     send({ id, type: 'started', originHrMs: clock.originMs + hrOffsetMs });
     const result = await captureAnswer(
@@ -87,13 +99,23 @@ async function start(msg: Extract<ToCaptureThread, { type: 'start' }>): Promise<
       msg.job,
       controller.signal,
       {
-        chunks: (chunks) => send({ id, type: 'chunks', chunks }),
-        mentions: (mentions) => send({ id, type: 'mentions', mentions }),
+        chunks: (chunks) => live.chunks(run, chunks),
+        mentions: (mentions) => {
+          for (const m of mentions) live.mention(run, m);
+        },
       },
       watchlist,
       clock,
     );
     const { analysis } = msg.job;
+    const analysed =
+      result.error === null && analysis !== undefined
+        ? await analysisTurns.run(() =>
+            analyzeAnswer(result.capture, result.mentions, analysis.brands, analysis.settings),
+          )
+        : null;
+    // Its events first, then the result (bounded: Redis slow or down does not hold the run).
+    await live.settled();
     send({
       id,
       type: 'done',
@@ -101,12 +123,7 @@ async function start(msg: Extract<ToCaptureThread, { type: 'start' }>): Promise<
       capture: { ...result.capture, chunks: [] },
       error: result.error === null ? null : serializeProviderError(result.error),
       mentions: result.mentions,
-      analysis:
-        result.error === null && analysis !== undefined
-          ? await analysisTurns.run(() =>
-              analyzeAnswer(result.capture, result.mentions, analysis.brands, analysis.settings),
-            )
-          : null,
+      analysis: analysed,
     });
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
@@ -121,14 +138,18 @@ async function start(msg: Extract<ToCaptureThread, { type: 'start' }>): Promise<
   }
 }
 
-port.postMessage([{ id: 0, type: 'ready', tid }] satisfies CaptureRecord[]);
-port.on('message', (msg: ToCaptureThread) => {
-  switch (msg.type) {
-    case 'start':
-      void start(msg);
-      break;
-    case 'abort':
-      running.get(msg.id)?.abort(new Error(msg.reason));
-      break;
-  }
+// Ready once the live-event connection is (or LIVE_CONNECT_WAIT_MS passed): the first answer's events would
+// drop otherwise. Messages posted meanwhile wait in the port.
+void live.connected(LIVE_CONNECT_WAIT_MS).then(() => {
+  port.postMessage([{ id: 0, type: 'ready', tid }] satisfies CaptureRecord[]);
+  port.on('message', (msg: ToCaptureThread) => {
+    switch (msg.type) {
+      case 'start':
+        void start(msg);
+        break;
+      case 'abort':
+        running.get(msg.id)?.abort(new Error(msg.reason));
+        break;
+    }
+  });
 });

@@ -8,7 +8,7 @@ import {
 import { type Redis } from 'ioredis';
 import { type AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { createRedis } from '../../infra/redis/redis.module';
+import { createRedis } from '../../infra/redis/create-redis';
 import { decodeMessage, type RunEvent } from './run-event-keys';
 
 export type RunEventListener = (event: RunEvent) => void;
@@ -29,7 +29,7 @@ export class RunEventHub implements BeforeApplicationShutdown, OnApplicationShut
 
   private connection(): Redis {
     if (this.subscriber) return this.subscriber;
-    const sub = createRedis(this.config, 'run-events-sub');
+    const sub = createRedis(this.config.REDIS_URL, 'run-events-sub');
     sub.on('error', (err: unknown) => this.logger.warn({ err }, 'run events subscriber error'));
     sub.on('message', (channel: string, message: string) => {
       const set = this.listeners.get(channel);

@@ -24,7 +24,15 @@ import {
   type FromCaptureThread,
   type ToCaptureThread,
 } from './capture-protocol';
-import { type SocketRecord, type SocketThreadData, type ToSocketThread } from './socket-protocol';
+import { ByteRing } from './byte-ring';
+import {
+  RECORDS_RING_BYTES,
+  REQUESTS_RING_BYTES,
+  type SocketChannelRings,
+  type SocketRecord,
+  type SocketThreadData,
+  type ToSocketThread,
+} from './socket-protocol';
 
 /** How long shutdown waits for captures still in a thread before stopping the threads. */
 const SHUTDOWN_WAIT_MS = 5_000;
@@ -202,11 +210,18 @@ class SocketThread {
     worker.unref();
   }
 
-  /** A new channel to this thread; the returned end goes to a capture thread. */
-  attach(): MessagePort {
+  /**
+   * A new channel to this thread: its rings, shared with the capture thread, and the capture thread's end of a
+   * port whose closing tells this thread it is gone.
+   */
+  attach(): { port: MessagePort; rings: SocketChannelRings } {
     const { port1, port2 } = new MessageChannel();
-    this.worker.postMessage({ type: 'attach', port: port1 } satisfies ToSocketThread, [port1]);
-    return port2;
+    const rings = {
+      requests: ByteRing.allocate(REQUESTS_RING_BYTES),
+      records: ByteRing.allocate(RECORDS_RING_BYTES),
+    };
+    this.worker.postMessage({ type: 'attach', port: port1, rings } satisfies ToSocketThread, [port1]);
+    return { port: port2, rings };
   }
 
   async terminate(): Promise<void> {
@@ -382,13 +397,13 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
   }
 
   private spawn(): CaptureThread {
-    const socketPort = this.socketThread().attach();
+    const { port: socketPort, rings: socketRings } = this.socketThread().attach();
     const data: CaptureThreadData = {
       http: this.http,
       socketPort,
+      socketRings,
       nice: this.threadNice,
       mainNice: this.mainNice,
-      socketNice: this.obtainedSocketNice ?? this.requestedSocketNice,
       live: this.live,
     };
     return new CaptureThread(

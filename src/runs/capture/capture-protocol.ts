@@ -5,18 +5,20 @@ import { type ProviderHttpSettings, type ProviderKey } from '../../llm/provider-
 import { type AnswerAnalysis } from '../run-analysis';
 import { type RunRef } from '../live/live-event-writer';
 import { type AnswerCaptureJob } from './answer-capture';
+import { type SocketChannelRings } from './socket-protocol';
 import { type MessagePort } from 'node:worker_threads';
 
 /** Passed to every capture thread when it starts. */
 export interface CaptureThreadData {
   http: ProviderHttpSettings;
-  /** Its channel to the socket thread, where its adapters' HTTP exchanges run (transferred). */
+  /** Its channel to the socket thread, where its adapters' HTTP exchanges run: the rings (shared) ... */
+  socketRings: SocketChannelRings;
+  /** ... and a port (transferred) whose closing tells the socket thread this thread is gone. */
   socketPort: MessagePort;
   /** The thread's nice value (raising it never needs privileges). */
   nice: number;
-  /** The nice values of the threads it posts to: it posts at theirs (see BoostedPost). */
+  /** The nice value of the main thread, which it posts to: it posts at that value (see BoostedPost). */
   mainNice: number;
-  socketNice: number;
   /** Where the thread writes its answers' live events (its own connection). */
   live: { redisUrl: string; prefix: string };
 }

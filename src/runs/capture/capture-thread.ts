@@ -39,11 +39,10 @@ const data = workerData as CaptureThreadData;
 const priority = setThreadNice(data.nice);
 const { tid } = priority;
 const toMain = new BoostedPost(tid, priority.nice, data.mainNice);
-const toSocket = new BoostedPost(tid, priority.nice, data.socketNice);
-const providers = buildProviders(
-  data.http,
-  new SocketThreadTransport(data.socketPort, (post) => toSocket.run(post)),
-);
+const providers = buildProviders(data.http, new SocketThreadTransport(data.socketRings));
+/** Held for the thread's life: the socket thread takes its closing for this thread's end. */
+const socketPort = data.socketPort;
+socketPort.unref();
 const hrOffsetMs = perfToHrOffsetMs();
 const live = new LiveEventWriter(
   createRedis(data.live.redisUrl, 'capture-live'),

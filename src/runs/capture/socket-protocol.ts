@@ -11,10 +11,13 @@ export interface SocketThreadData {
   nice: number;
 }
 
-/** Pool to socket thread: a capture thread's end of a channel (one per capture thread). */
-export type ToSocketThread = { type: 'attach'; port: MessagePort };
+/**
+ * Pool to socket thread: a capture thread's channel (one per capture thread): its rings, and a port whose
+ * `close` says the capture thread is gone.
+ */
+export type ToSocketThread = { type: 'attach'; port: MessagePort; rings: SocketChannelRings };
 
-/** Capture thread to socket thread, on its channel. */
+/** Capture thread to socket thread, in its channel's requests ring. */
 export type SocketRequest =
   | {
       type: 'open';
@@ -27,8 +30,7 @@ export type SocketRequest =
   | { type: 'abort'; id: number; reason: string };
 
 /**
- * Socket thread to capture thread: one message per event-loop turn with every record of that turn, in order.
- * Arrival times are µs since the exchange's own clock zero (the request-sent instant), whose place on the
+ * Socket thread to capture thread, in its channel's records ring, in order. Arrival times are µs since the exchange's own clock zero (the request-sent instant), whose place on the
  * shared monotonic clock (process.hrtime, ms) `origin` gives first.
  */
 export type SocketRecord =
@@ -41,3 +43,75 @@ export type SocketRecord =
   | { id: number; t: 'http-error'; status: number; headers: IncomingHttpHeaders; body: string }
   /** Startup report, id 0: the thread's kernel id, the nice value it got, or why it kept its own. */
   | { id: 0; t: 'ready'; tid: number | null; nice: number | null; niceError?: string };
+
+/**
+ * The shared rings of one capture thread's channel (see ByteRing): requests from the capture thread to the
+ * socket thread, and the socket thread's records back. Neither direction posts a message.
+ */
+export interface SocketChannelRings {
+  requests: SharedArrayBuffer;
+  records: SharedArrayBuffer;
+}
+
+/** Ring sizes: the records ring holds about a second of 500 streams' reads; the requests ring, the bodies. */
+export const RECORDS_RING_BYTES = 4 * 2 ** 20;
+export const REQUESTS_RING_BYTES = 1 * 2 ** 20;
+
+const DATA = 0;
+const JSON_RECORD = 1;
+/** kind (1), id (4), atUs (8), then the bytes. */
+const DATA_HEADER = 13;
+
+/** Writes `record` through `write` (a RingWriter's or a ByteRing's): reads as bytes, anything else as JSON. */
+export function writeSocketRecord(
+  record: SocketRecord,
+  write: (length: number, fill: (target: Uint8Array, offset: number) => void) => void,
+): void {
+  if (record.t === 'data') {
+    const { bytes } = record;
+    write(DATA_HEADER + bytes.byteLength, (target, offset) => {
+      const view = new DataView(target.buffer, target.byteOffset + offset, DATA_HEADER);
+      view.setUint8(0, DATA);
+      view.setUint32(1, record.id, true);
+      view.setFloat64(5, record.atUs, true);
+      target.set(bytes, offset + DATA_HEADER);
+    });
+    return;
+  }
+  const json = Buffer.from(JSON.stringify(record));
+  write(5 + json.byteLength, (target, offset) => {
+    target[offset] = JSON_RECORD;
+    new DataView(target.buffer, target.byteOffset + offset + 1, 4).setUint32(0, record.id, true);
+    target.set(json, offset + 5);
+  });
+}
+
+/** The record in `bytes` (a view into the ring: a read's bytes are copied out). */
+export function readSocketRecord(bytes: Uint8Array): SocketRecord {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint8(0) === DATA)
+    return {
+      id: view.getUint32(1, true),
+      t: 'data',
+      atUs: view.getFloat64(5, true),
+      bytes: Buffer.from(bytes.subarray(DATA_HEADER)),
+    };
+  return JSON.parse(
+    Buffer.from(bytes.buffer, bytes.byteOffset + 5, bytes.byteLength - 5).toString(),
+  ) as SocketRecord;
+}
+
+/** Writes one request as JSON. */
+export function writeSocketRequest(
+  request: SocketRequest,
+  write: (length: number, fill: (target: Uint8Array, offset: number) => void) => void,
+): void {
+  const json = Buffer.from(JSON.stringify(request));
+  write(json.byteLength, (target, offset) => target.set(json, offset));
+}
+
+export function readSocketRequest(bytes: Uint8Array): SocketRequest {
+  return JSON.parse(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(),
+  ) as SocketRequest;
+}

@@ -5,9 +5,10 @@
  * capture threads' parsing and scoring of other streams, and the thread asks the kernel for a higher priority
  * than theirs (SocketThreadData.nice): on a loaded machine it is the first to run when bytes arrive.
  *
- * Protocol (socket-protocol.ts): the pool attaches one channel per capture thread; on it, `open` runs one HTTP
- * exchange through the same StreamingHttpClient the adapters use on their own (egress guard, idle timeout,
- * deadline), and its events go back batched per event-loop turn. Nothing here touches Nest, Postgres or Redis.
+ * Protocol (socket-protocol.ts): the pool attaches one channel per capture thread, a pair of shared-memory rings
+ * (ByteRing); a request `open` in one runs one HTTP exchange through the same StreamingHttpClient the adapters
+ * use on their own (egress guard, idle timeout, deadline), and its events go into the other as they happen.
+ * Nothing here touches Nest, Postgres or Redis.
  */
 import { type IncomingHttpHeaders } from 'node:http';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -20,7 +21,11 @@ import {
 import { SystemMonotonicClock } from '../../llm/monotonic-clock';
 import { ProviderError } from '../../llm/provider-error';
 import { perfToHrOffsetMs, serializeProviderError } from './capture-protocol';
+import { ByteRing, RingWriter } from './byte-ring';
 import {
+  readSocketRequest,
+  writeSocketRecord,
+  type SocketChannelRings,
   type SocketRecord,
   type SocketRequest,
   type SocketThreadData,
@@ -61,61 +66,57 @@ function clientFor(settings: HttpTransportSettings): StreamingHttpClient {
   return client;
 }
 
-/** One capture thread's channel: its exchanges, and the records waiting for this turn's message. */
+/** While an exchange is open (or was, within IDLE_AFTER_MS), requests are polled every POLL_MS. */
+const POLL_MS = 1;
+/** Idle, every IDLE_POLL_MS: a new answer's request then waits at most that long to be sent. */
+const IDLE_POLL_MS = 20;
+const IDLE_AFTER_MS = 2_000;
+
+const channels = new Set<Channel>();
+let lastBusyAt = 0;
+/** Reads every channel's requests, then again after POLL_MS, or IDLE_POLL_MS once nothing has run a while. */
+function pollRequests(): void {
+  let open = 0;
+  for (const c of channels) open += c.poll();
+  const now = performance.now();
+  if (open > 0) lastBusyAt = now;
+  setTimeout(pollRequests, now - lastBusyAt < IDLE_AFTER_MS ? POLL_MS : IDLE_POLL_MS);
+}
+
+/**
+ * One capture thread's channel: its requests arrive in one ring, and every socket callback of its exchanges is
+ * written to the other ring at once (shared memory: no message, no allocation, no lock; see ByteRing).
+ */
 class Channel {
   private readonly exchanges = new Map<number, AbortController>();
-  private records: SocketRecord[] = [];
-  /** The reads among `records`, still the socket's own bytes until the flush copies them. */
-  private reads: Extract<SocketRecord, { t: 'data' }>[] = [];
-  private readBytes = 0;
+  private readonly requests: ByteRing;
+  private readonly records: RingWriter;
 
-  constructor(private readonly port: MessagePort) {
-    port.on('message', (msg: SocketRequest) => {
+  constructor(port: MessagePort, rings: SocketChannelRings) {
+    this.requests = new ByteRing(rings.requests);
+    this.records = new RingWriter(new ByteRing(rings.records));
+    channels.add(this);
+    // The capture thread is gone (it died or was replaced): nobody reads these answers any more.
+    port.on('close', () => {
+      channels.delete(this);
+      for (const c of this.exchanges.values()) c.abort(new Error('capture thread gone'));
+    });
+    // Only its close matters; without a listener the port would not be watched.
+    port.on('message', () => undefined);
+  }
+
+  /** Takes the capture thread's new requests; returns how many exchanges are open. */
+  poll(): number {
+    this.requests.read((bytes) => {
+      const msg = readSocketRequest(bytes);
       if (msg.type === 'open') this.open(msg);
       else this.exchanges.get(msg.id)?.abort(new Error(msg.reason));
     });
-    // The capture thread is gone (it died or was replaced): nobody reads these answers any more.
-    port.on('close', () => {
-      for (const c of this.exchanges.values()) c.abort(new Error('capture thread gone'));
-    });
+    return this.exchanges.size;
   }
 
   private send(record: SocketRecord): void {
-    if (this.records.push(record) === 1) setImmediate(() => this.flush());
-  }
-
-  private read(record: Extract<SocketRecord, { t: 'data' }>): void {
-    this.reads.push(record);
-    this.readBytes += record.bytes.byteLength;
-    this.send(record);
-  }
-
-  /**
-   * Sends this turn's records. The turn's reads are copied into one buffer, transferred with the message: one
-   * allocation per message rather than one per read (at 500 streams this thread ran 25-26 % of a core against
-   * 27-28 %). Each buffer is freed on the capture thread, which then takes this thread's malloc arena lock:
-   * fewer buffers, fewer chances for a preempted low-priority thread to hold it while this one waits. (The
-   * reads' own buffers may be views into larger ones, which must not be transferred.)
-   */
-  private flush(): void {
-    const records = this.records;
-    const reads = this.reads;
-    this.records = [];
-    this.reads = [];
-    let transfer: ArrayBuffer[] = [];
-    if (reads.length > 0) {
-      const all = new Uint8Array(this.readBytes);
-      this.readBytes = 0;
-      let at = 0;
-      for (const r of reads) {
-        const n = r.bytes.byteLength;
-        all.set(r.bytes, at);
-        r.bytes = all.subarray(at, at + n);
-        at += n;
-      }
-      transfer = [all.buffer];
-    }
-    this.port.postMessage(records, transfer);
+    writeSocketRecord(record, (length, fill) => this.records.write(length, fill));
   }
 
   /** Runs one exchange: every socket callback becomes a record of this turn's message, at once. */
@@ -139,7 +140,7 @@ class Channel {
         { signal: controller.signal, clock },
         {
           response: (atUs, status, headers) => this.send({ id, t: 'response', atUs, status, headers }),
-          data: (atUs, bytes) => this.read({ id, t: 'data', atUs, bytes }),
+          data: (atUs, bytes) => this.send({ id, t: 'data', atUs, bytes }),
           end: () => done({ id, t: 'end' }),
           fail: failed,
         },
@@ -159,8 +160,9 @@ function failureRecord(id: number, e: unknown): SocketRecord {
 }
 
 port.on('message', (msg: ToSocketThread) => {
-  if (msg.type === 'attach') new Channel(msg.port);
+  if (msg.type === 'attach') new Channel(msg.port, msg.rings);
 });
+pollRequests();
 const priority = setThreadNice(data.nice);
 port.postMessage({
   id: 0,

@@ -1,4 +1,3 @@
-import { type MessagePort } from 'node:worker_threads';
 import {
   abortError,
   type ClassifyHttpError,
@@ -11,7 +10,17 @@ import { EventPump } from '../../llm/http/event-pump';
 import { type MonotonicClock } from '../../llm/monotonic-clock';
 import { type ProviderError } from '../../llm/provider-error';
 import { deserializeProviderError, perfToHrOffsetMs } from './capture-protocol';
-import { type SocketRecord, type SocketRequest } from './socket-protocol';
+import { ByteRing, RingWriter } from './byte-ring';
+import {
+  readSocketRecord,
+  writeSocketRequest,
+  type SocketChannelRings,
+  type SocketRecord,
+  type SocketRequest,
+} from './socket-protocol';
+
+/** How often a capture thread reads its records ring while it has exchanges open. */
+const POLL_MS = 1;
 
 /**
  * A capture thread's way to the socket thread (socket-thread.ts): the adapters' HTTP exchanges run there, and
@@ -23,16 +32,27 @@ import { type SocketRecord, type SocketRequest } from './socket-protocol';
 export class SocketThreadTransport implements HttpTransport {
   private readonly exchanges = new Map<number, (record: SocketRecord) => void>();
   private readonly hrOffsetMs = perfToHrOffsetMs();
+  private readonly requests: RingWriter;
+  private readonly records: ByteRing;
   private nextId = 1;
+  private polling: NodeJS.Timeout | null = null;
 
-  /** `boost` runs each post to the socket thread (at that thread's priority, see BoostedPost). */
-  constructor(
-    private readonly port: MessagePort,
-    private readonly boost: (post: () => void) => void = (post) => post(),
-  ) {
-    port.on('message', (records: SocketRecord[]) => {
-      for (const record of records) this.exchanges.get(record.id)?.(record);
+  constructor(rings: SocketChannelRings) {
+    this.requests = new RingWriter(new ByteRing(rings.requests));
+    this.records = new ByteRing(rings.records);
+  }
+
+  /**
+   * Reads the socket thread's records every POLL_MS while an exchange is open. The arrival times were stamped
+   * there; polling only decides how soon they are decoded here.
+   */
+  private poll(): void {
+    this.polling = null;
+    this.records.read((bytes) => {
+      const record = readSocketRecord(bytes);
+      this.exchanges.get(record.id)?.(record);
     });
+    if (this.exchanges.size > 0) this.polling = setTimeout(() => this.poll(), POLL_MS);
   }
 
   async *post(
@@ -57,11 +77,8 @@ export class SocketThreadTransport implements HttpTransport {
           pump.push({ type: 'response', atUs: r.atUs + shiftUs, status: r.status, headers: r.headers });
           return pump.notify();
         case 'data':
-          pump.push({
-            type: 'data',
-            atUs: r.atUs + shiftUs,
-            bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength),
-          });
+          // A copy out of the ring (readSocketRecord).
+          pump.push({ type: 'data', atUs: r.atUs + shiftUs, bytes: r.bytes as Buffer });
           return pump.notify();
         case 'end':
           return pump.end();
@@ -73,7 +90,8 @@ export class SocketThreadTransport implements HttpTransport {
           return;
       }
     });
-    const send = (msg: SocketRequest): void => this.boost(() => this.port.postMessage(msg));
+    const send = (msg: SocketRequest): void =>
+      writeSocketRequest(msg, (length, fill) => this.requests.write(length, fill));
     let aborted = null as ProviderError | null;
     const onAbort = (): void => {
       // As on the client's own sockets: an abort is not drained, the caller asked to stop reading now.
@@ -81,6 +99,7 @@ export class SocketThreadTransport implements HttpTransport {
       pump.abort(aborted);
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
+    this.polling ??= setTimeout(() => this.poll(), POLL_MS);
     send({
       type: 'open',
       id,

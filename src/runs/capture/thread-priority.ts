@@ -35,8 +35,9 @@ export interface ThreadPriority {
  * host, may then wait tens of milliseconds for a core, and the receiver with it: a priority inversion that
  * stalled every stream's reads on the socket thread by 10-40 ms a few times a second (bench:load at 500
  * streams: ts error p99 10-11 ms before, about 6 after). Raised for the post, the poster gets a core as soon
- * as the receiver would. Two setpriority calls per post (a few hundred posts a second); off where priorities
- * cannot be raised.
+ * as the receiver would. Two setpriority calls per post; off where priorities cannot be raised. Capture
+ * threads now reach the socket thread through shared-memory rings (ByteRing), which take no lock at all; they
+ * still post each answer's result to the main thread this way.
  */
 export class BoostedPost {
   private enabled: boolean;

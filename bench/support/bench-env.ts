@@ -97,9 +97,17 @@ export async function startLoadProvider(env: Record<string, string> = {}): Promi
     port,
     streams,
     collect: () =>
-      new Promise<void>((resolve) => {
+      new Promise<void>((resolve, reject) => {
+        // A fake that died (or dies before answering) fails the collection rather than leaving it pending.
+        const gone = (code: number | null): void => {
+          collected = null;
+          reject(new Error(`load provider exited (${code}) before returning its write times`));
+        };
+        if (child.exitCode !== null || !child.connected) return gone(child.exitCode);
+        child.once('exit', gone);
         collected = () => {
           collected = null;
+          child.off('exit', gone);
           resolve();
         };
         child.send({ type: 'collect' });

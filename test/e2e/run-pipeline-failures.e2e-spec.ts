@@ -13,6 +13,7 @@ import { type FakeExchange, FakeOpenAiServer, type FakeScript } from '../fakes/f
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {
   createPipelineFixture,
+  createUnqueuedRun,
   deleteQueueKeys,
   isolatedQueuePrefix,
   runNow,
@@ -312,16 +313,7 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
     const ledger = t.app.get(RunLedgerRepository);
     // Created straight in the ledger (never enqueued) and executed here, after the prompt is gone.
     const fx = await scripted([success()]);
-    const { runIds } = await ledger.createManualRuns({
-      workspaceId: ws.workspaceId,
-      projectId: fx.projectId,
-      promptId: fx.promptId,
-      engines: [{ id: fx.engineId, synthetic: false }],
-      samples: 1,
-      idempotencyKey: null,
-      requestHash: 'deleted-prompt-test',
-      now: new Date(),
-    });
+    const runIds = [await createUnqueuedRun(ledger, ws.workspaceId, fx)];
     await t.http().delete(`/v1/prompts/${fx.promptId}`).set(ws.auth()).expect(204);
     const outcome = await t.app.get(RunExecutor).execute(runIds[0]!, { attemptsMade: 0, maxAttempts: 3 });
     expect(outcome).toBe('failed');
@@ -338,16 +330,7 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
     const ledger = t.app.get(RunLedgerRepository);
     // Runs created straight in the ledger are never enqueued, so no worker races this test.
     const fx = await scripted([]);
-    const { runIds } = await ledger.createManualRuns({
-      workspaceId: ws.workspaceId,
-      projectId: fx.projectId,
-      promptId: fx.promptId,
-      engines: [{ id: fx.engineId, synthetic: false }],
-      samples: 1,
-      idempotencyKey: null,
-      requestHash: 'stale-test',
-      now: new Date(),
-    });
+    const runIds = [await createUnqueuedRun(ledger, ws.workspaceId, fx)];
     const runId = runIds[0]!;
     const old = await ledger.startAttempt(runId, new Date());
     // The first attempt's job stalled; the queue started another one.

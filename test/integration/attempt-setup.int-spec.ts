@@ -7,7 +7,12 @@ import { EngineRepository } from '../../src/engines/engine.repository';
 import { ProjectRepository } from '../../src/projects/project.repository';
 import { PromptRepository } from '../../src/prompts/prompt.repository';
 import { RunLedgerRepository } from '../../src/runs/run-ledger.repository';
-import { createPipelineFixture, deleteQueueKeys, isolatedQueuePrefix } from '../support/pipeline';
+import {
+  createPipelineFixture,
+  createUnqueuedRun,
+  deleteQueueKeys,
+  isolatedQueuePrefix,
+} from '../support/pipeline';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
 const PREFIX = isolatedQueuePrefix('setup');
@@ -58,19 +63,8 @@ describe('startAttempt reads the attempt setup in the same statement', () => {
     return fx;
   }
 
-  async function queuedRun(fx: { projectId: string; promptId: string; engineId: string }): Promise<string> {
-    const { runIds } = await ledger.createManualRuns({
-      workspaceId: ws.workspaceId,
-      projectId: fx.projectId,
-      promptId: fx.promptId,
-      engines: [{ id: fx.engineId, synthetic: false }],
-      samples: 1,
-      idempotencyKey: null,
-      requestHash: `setup-${Math.random()}`,
-      now: new Date(),
-    });
-    return runIds[0]!;
-  }
+  const queuedRun = (fx: { projectId: string; promptId: string; engineId: string }): Promise<string> =>
+    createUnqueuedRun(ledger, ws.workspaceId, fx);
 
   it('returns the same records the repositories read', async () => {
     const fx = await fixture();

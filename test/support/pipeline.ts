@@ -1,6 +1,8 @@
 // Helpers for the run pipeline e2e specs: a per-file queue prefix, HTTP fixtures (project, brands, engine,
 // prompt), "run now" and polling a run until it is terminal.
+import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import { type RunLedgerRepository } from '../../src/runs/run-ledger.repository';
 import { FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from './test-app';
 
@@ -126,6 +128,28 @@ export async function runNow(t: TestApp, ws: TestWorkspace, promptId: string): P
   const res = await t.http().post(`/v1/prompts/${promptId}/run`).set(ws.auth()).send({}).expect(202);
   const runIds = res.body.runIds as string[];
   if (runIds.length !== 1) throw new Error(`expected one run, got ${runIds.length}`);
+  return runIds[0]!;
+}
+
+/**
+ * One queued run created straight in the ledger and never enqueued: no worker races the test that executes it
+ * (or changes its configuration first). Returns its id.
+ */
+export async function createUnqueuedRun(
+  ledger: RunLedgerRepository,
+  workspaceId: string,
+  fx: { projectId: string; promptId: string; engineId: string },
+): Promise<string> {
+  const { runIds } = await ledger.createManualRuns({
+    workspaceId,
+    projectId: fx.projectId,
+    promptId: fx.promptId,
+    engines: [{ id: fx.engineId, synthetic: false }],
+    samples: 1,
+    idempotencyKey: null,
+    requestHash: `unqueued-${randomUUID()}`,
+    now: new Date(),
+  });
   return runIds[0]!;
 }
 

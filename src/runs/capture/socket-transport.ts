@@ -19,8 +19,11 @@ import {
   type SocketRequest,
 } from './socket-protocol';
 
-/** How often a capture thread reads its records ring while it has exchanges open. */
-const POLL_MS = 1;
+/**
+ * How often a capture thread reads its records ring while it has exchanges open. Only decoding waits for it
+ * (arrival times are stamped on the socket thread), and live chunks are batched by LIVE_CHUNK_BATCH_MS anyway.
+ */
+const POLL_MS = 5;
 
 /**
  * A capture thread's way to the socket thread (socket-thread.ts): the adapters' HTTP exchanges run there, and

@@ -123,7 +123,7 @@ class Channel {
     writeSocketRecord(record, (length, fill) => this.records.write(length, fill));
   }
 
-  /** Runs one exchange: every socket callback becomes a record of this turn's message, at once. */
+  /** Runs one exchange: every socket callback becomes a record in the ring, at once. */
   private open(msg: Extract<SocketRequest, { type: 'open' }>): void {
     const { id } = msg;
     const controller = new AbortController();

@@ -183,11 +183,14 @@ export class LiveEventWriter {
   async connected(maxMs: number): Promise<void> {
     if (this.redis.status === 'ready') return;
     let timer: NodeJS.Timeout | undefined;
+    let ready = (): void => undefined;
     await new Promise<void>((resolve) => {
-      this.redis.once('ready', resolve);
+      ready = resolve;
+      this.redis.once('ready', ready);
       timer = setTimeout(resolve, maxMs);
     });
     clearTimeout(timer);
+    this.redis.off('ready', ready);
   }
 
   protected publish(

@@ -49,7 +49,7 @@ export type CaptureRecord =
   /** A warning for the process log (id 0): live events the thread's writer dropped. */
   | { id: number; type: 'warn'; message: string; fields: { runId: string; dropped: number; err: string } }
   /**
-   * The answer ended, and its live events have been answered by Redis (or LIVE_SETTLE_MAX_MS passed).
+   * The answer ended, and its live events have been answered by Redis (or settled() gave up).
    * `capture.chunks` is empty: answerText, chunkEnds and chunkArrivalsUs hold the same.
    */
   | {

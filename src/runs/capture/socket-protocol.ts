@@ -30,8 +30,9 @@ export type SocketRequest =
   | { type: 'abort'; id: number; reason: string };
 
 /**
- * Socket thread to capture thread, in its channel's records ring, in order. Arrival times are µs since the exchange's own clock zero (the request-sent instant), whose place on the
- * shared monotonic clock (process.hrtime, ms) `origin` gives first.
+ * Socket thread to capture thread, in its channel's records ring, in order. Arrival times are µs since the
+ * exchange's own clock zero (the request-sent instant), whose place on the shared monotonic clock
+ * (process.hrtime, ms) `origin` gives first.
  */
 export type SocketRecord =
   | { id: number; t: 'origin'; hrMs: number }
@@ -43,6 +44,9 @@ export type SocketRecord =
   | { id: number; t: 'http-error'; status: number; headers: IncomingHttpHeaders; body: string }
   /** Startup report, id 0: the thread's kernel id, the nice value it got, or why it kept its own. */
   | { id: 0; t: 'ready'; tid: number | null; nice: number | null; niceError?: string };
+
+/** Appends one record of `length` bytes, which `fill` writes (ByteRing.write, RingWriter.write). */
+type RecordWrite = (length: number, fill: (target: Uint8Array, offset: number) => void) => void;
 
 /**
  * The shared rings of one capture thread's channel (see ByteRing): requests from the capture thread to the
@@ -63,10 +67,7 @@ const JSON_RECORD = 1;
 const DATA_HEADER = 13;
 
 /** Writes `record` through `write` (a RingWriter's or a ByteRing's): reads as bytes, anything else as JSON. */
-export function writeSocketRecord(
-  record: SocketRecord,
-  write: (length: number, fill: (target: Uint8Array, offset: number) => void) => void,
-): void {
+export function writeSocketRecord(record: SocketRecord, write: RecordWrite): void {
   if (record.t === 'data') {
     const { bytes } = record;
     write(DATA_HEADER + bytes.byteLength, (target, offset) => {
@@ -102,10 +103,7 @@ export function readSocketRecord(bytes: Uint8Array): SocketRecord {
 }
 
 /** Writes one request as JSON. */
-export function writeSocketRequest(
-  request: SocketRequest,
-  write: (length: number, fill: (target: Uint8Array, offset: number) => void) => void,
-): void {
+export function writeSocketRequest(request: SocketRequest, write: RecordWrite): void {
   const json = Buffer.from(JSON.stringify(request));
   write(json.byteLength, (target, offset) => target.set(json, offset));
 }

@@ -190,7 +190,9 @@ async function main(): Promise<void> {
     const viaRepository = async (round: number): Promise<void> => {
       const runs = await prepareRunning(pg, scope, RUNS, `repo${round}`);
       const t0 = performance.now();
-      await pool(runs, CONCURRENCY, (r) => ledger.saveRunResult(r.id, r.token, result, new Date()));
+      await pool(runs, CONCURRENCY, async (r) => {
+        await ledger.saveRunResult(r.id, r.token, result, new Date());
+      });
       const rate = RUNS / ((performance.now() - t0) / 1000);
       repoRates.push(rate);
       console.log(`repository saveRunResult, round ${round + 1}: ${RUNS} runs: ${rate.toFixed(0)} runs/s`);

@@ -228,7 +228,7 @@ export class RunExecutor implements OnApplicationShutdown {
   ): Promise<void> {
     const flags =
       capture.finishReason && FLAGGED_FINISH_REASONS.has(capture.finishReason) ? [capture.finishReason] : [];
-    await this.ledger.saveRunResult(
+    const listeners = await this.ledger.saveRunResult(
       attempt.runId,
       attempt.token,
       {
@@ -249,11 +249,13 @@ export class RunExecutor implements OnApplicationShutdown {
       this.clock.now(),
     );
     this.live.succeeded(attempt, analysis.scores);
-    // Awaited: if webhooks or the alert evaluation cannot be enqueued, the job fails after the result is
-    // committed and its redelivery announces the outcome again (see announceLanded).
+    // Only when someone listens (as of the commit): most projects have no alert rule and most workspaces no
+    // webhook, and a landing then costs no lookup, no alert job and none of their round trips. Awaited: if
+    // webhooks or the alert evaluation cannot be enqueued, the job fails after the result is committed and
+    // its redelivery announces the outcome again (see announceLanded, which asks without this shortcut).
     await Promise.all([
-      this.webhooks.runCompleted(attempt, analysis.scores),
-      this.alerts.enqueue(attempt.runId),
+      listeners.webhooks ? this.webhooks.runCompleted(attempt, analysis.scores) : undefined,
+      listeners.alertRules ? this.alerts.enqueue(attempt.runId) : undefined,
     ]);
   }
 

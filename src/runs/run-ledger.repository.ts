@@ -111,6 +111,16 @@ export interface RunResultWrite extends PartialCapture {
   estimatedCostUsd: string | null;
 }
 
+/**
+ * Who listens for a run's landing, read by the statement that committed it: whether its project has an
+ * enabled alert rule and whether its workspace has an active webhook subscribed to `run.completed`. The
+ * executor asks for an alert evaluation and looks webhooks up only when there is someone to tell.
+ */
+export interface LandingListeners {
+  alertRules: boolean;
+  webhooks: boolean;
+}
+
 /** A write presented an attempt token that is no longer the run's current one. */
 export class StaleAttemptError extends Error {
   constructor(runId: string) {
@@ -130,7 +140,7 @@ interface PendingResult {
   token: string;
   result: RunResultWrite;
   now: Date;
-  resolve: () => void;
+  resolve: (listeners: LandingListeners) => void;
   reject: (error: unknown) => void;
 }
 const UNLIMITED: BudgetCaps = { maxRunsPerDay: 0, maxSpendUsdPerDay: 0 };
@@ -368,8 +378,8 @@ export class RunLedgerRepository {
 
   /** The throttle limits of a non-terminal run's engine; null when the run is terminal or gone. */
   async engineLimitsOf(runId: string): Promise<EngineLimits | null> {
-    const rows = await this.prisma.$queryRaw<EngineLimits[]>`
-      SELECT e.id AS "engineId", e."maxConcurrency", e."maxRequestsPerMinute"
+    const rows = await this.prisma.prepared<EngineLimits>('streamrank_engine_limits')`
+      SELECT e.id::text AS "engineId", e."maxConcurrency", e."maxRequestsPerMinute"
       FROM runs r JOIN engines e ON e.id = r."engineId"
       WHERE r.id = ${runId}::uuid AND r.status IN ('queued', 'running')`;
     if (rows[0]) return rows[0];
@@ -389,16 +399,16 @@ export class RunLedgerRepository {
    */
   async startAttempt(runId: string, now: Date): Promise<(StartedAttempt & { setup: AttemptSetup }) | null> {
     const token = randomUUID();
-    const rows = await this.prisma.$queryRaw<
-      (Omit<StartedAttempt, 'token'> & {
+    const rows = await this.prisma.prepared<
+      Omit<StartedAttempt, 'token'> & {
         engine: unknown;
         engineCredential: Uint8Array | null;
         promptText: string | null;
         foldTokens: number | null;
         halfLifeMs: number | null;
         brands: unknown;
-      })[]
-    >`
+      }
+    >('streamrank_start_attempt')`
       WITH run AS (
         UPDATE runs SET status = 'running', attempts = attempts + 1, "attemptToken" = ${token}::uuid,
           "startedAt" = COALESCE("startedAt", ${now}), "updatedAt" = ${now}
@@ -495,10 +505,11 @@ export class RunLedgerRepository {
    * Group commit: a save starts at once while fewer than MAX_RESULT_WRITES_IN_FLIGHT statements are running;
    * otherwise it joins the next batch, written as one statement (one round trip, one commit) when a slot
    * frees up. Fencing stays per run inside the batch. Should a batch statement fail, each of its runs is
-   * retried on its own so one bad row cannot fail the others.
+   * retried on its own so one bad row cannot fail the others. Resolves with who listens for the landing, as of
+   * the commit (a rule enabled or a webhook created after it applies from the next landing on).
    */
-  saveRunResult(runId: string, token: string, result: RunResultWrite, now: Date): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  saveRunResult(runId: string, token: string, result: RunResultWrite, now: Date): Promise<LandingListeners> {
+    return new Promise<LandingListeners>((resolve, reject) => {
       this.resultQueue.push({ runId, token, result, now, resolve, reject });
       this.pumpResults();
     });
@@ -519,7 +530,7 @@ export class RunLedgerRepository {
   }
 
   private async writeResults(batch: PendingResult[]): Promise<void> {
-    let saved: Set<string>;
+    let saved: Map<string, LandingListeners>;
     try {
       saved = await this.insertResults(batch);
     } catch (error) {
@@ -531,7 +542,8 @@ export class RunLedgerRepository {
       return;
     }
     for (const p of batch) {
-      if (saved.has(p.runId)) p.resolve();
+      const listeners = saved.get(p.runId);
+      if (listeners !== undefined) p.resolve(listeners);
       else p.reject(new StaleAttemptError(p.runId));
     }
   }
@@ -539,14 +551,15 @@ export class RunLedgerRepository {
   /**
    * One statement for a batch of results: every insert reads the runs from the fenced UPDATE, so a run with
    * a stale token (or no longer `running`) gets no rows at all. Per-run arrays (timelines, flags) travel as
-   * array literals in a text[] because Postgres arrays cannot be ragged. Returns the ids of the saved runs.
+   * array literals in a text[] because Postgres arrays cannot be ragged. Returns the saved runs with who
+   * listens for their landing.
    */
-  private async insertResults(batch: PendingResult[]): Promise<Set<string>> {
+  private async insertResults(batch: PendingResult[]): Promise<Map<string, LandingListeners>> {
     const rs = batch.map((p) => p.result);
     const ms = batch.flatMap((p) => p.result.mentions.map((m) => ({ runId: p.runId, m })));
     const ss = batch.flatMap((p) => p.result.scores.map((s) => ({ runId: p.runId, s })));
     const cs = batch.flatMap((p) => p.result.citations.map((c) => ({ runId: p.runId, c })));
-    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+    const rows = await this.prisma.prepared<{ id: string } & LandingListeners>('streamrank_insert_results')`
       WITH input AS (
         SELECT * FROM unnest(${batch.map((p) => p.runId)}::uuid[], ${batch.map((p) => p.token)}::uuid[],
           ${batch.map((p) => p.now)}::timestamptz[], ${rs.map((r) => r.answerText)}::text[],
@@ -566,7 +579,8 @@ export class RunLedgerRepository {
           "failureMessage" = NULL, "updatedAt" = i.now
         FROM input i
         WHERE r.id = i."runId" AND r."attemptToken" = i.token AND r.status = 'running'
-        RETURNING r.id, r."projectId", r."promptId", r."engineId", r.synthetic, i."requestSentAt"
+        RETURNING r.id, r."workspaceId", r."projectId", r."promptId", r."engineId", r.synthetic,
+          i."requestSentAt"
       ), result AS (
         INSERT INTO run_results ("runId", "attemptToken", complete, "answerText", "reasoningText", "finishReason",
           flags, "responseModel", "inputTokens", "outputTokens", "estimatedCostUsd", "requestSentAt", "headersUs",
@@ -626,8 +640,13 @@ export class RunLedgerRepository {
         FROM input i JOIN run ON run.id = i."runId"
         WHERE a.token = i.token
       )
-      SELECT id FROM run`;
-    return new Set(rows.map((r) => r.id));
+      SELECT run.id::text AS id,
+        EXISTS (SELECT 1 FROM alert_rules ar WHERE ar."workspaceId" = run."workspaceId"
+          AND ar."projectId" = run."projectId" AND ar.enabled) AS "alertRules",
+        EXISTS (SELECT 1 FROM webhooks w WHERE w."workspaceId" = run."workspaceId" AND w.active
+          AND 'run.completed' = ANY(w.events)) AS webhooks
+      FROM run`;
+    return new Map(rows.map(({ id, alertRules, webhooks }) => [id, { alertRules, webhooks }]));
   }
 
   /** Queued runs older than `before`: their job may have been lost with Redis; re-enqueueing is idempotent. */

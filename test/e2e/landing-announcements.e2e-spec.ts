@@ -4,7 +4,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { type Queue } from 'bullmq';
 import { AlertEvaluationQueue } from '../../src/alerts/alert-evaluation-queue.service';
-import { ALERTS_QUEUE, alertsJobId } from '../../src/infra/queue/queue-names';
+import { ALERTS_QUEUE, alertsJobId, RUNS_QUEUE, runJobId } from '../../src/infra/queue/queue-names';
 import { WebhookNotifier } from '../../src/webhooks/webhook-notifier.service';
 import { FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
@@ -46,15 +46,38 @@ describe('landing announcements survive a failed enqueue', () => {
     await deleteQueueKeys(queuePrefix);
   });
 
-  async function scripted(script: FakeScript): Promise<{ promptId: string; route: string }> {
+  async function scripted(
+    script: FakeScript,
+    workspace: TestWorkspace = ws,
+  ): Promise<{ promptId: string; projectId: string; route: string }> {
     const name = `l${++routeCounter}`;
-    const fx = await createPipelineFixture(t, ws, {
+    const fx = await createPipelineFixture(t, workspace, {
       baseUrl: `${origin}/${name}/v1`,
       brands: [{ name: 'Acme', kind: 'own' }],
     });
     const route = `/${name}/v1/chat/completions`;
     fake.enqueue(script, route);
-    return { promptId: fx.promptId, route };
+    return { promptId: fx.promptId, projectId: fx.projectId, route };
+  }
+
+  /** An enabled alert rule on the project and a webhook of the workspace subscribed to run.completed. */
+  async function listenTo(workspace: TestWorkspace, projectId: string): Promise<void> {
+    await t
+      .http()
+      .post(`/v1/projects/${projectId}/alert-rules`)
+      .set(workspace.auth())
+      .send({
+        name: 'drop',
+        kind: 'mention_rate_drop',
+        params: { windowHours: 24, dropPoints: 20, minRuns: 5 },
+      })
+      .expect(201);
+    await t
+      .http()
+      .post('/v1/webhooks')
+      .set(workspace.auth())
+      .send({ url: `${origin}/hooks/completed`, events: ['run.completed'] })
+      .expect(201);
   }
 
   it('evaluates alerts and notifies webhooks of a succeeded run whose alert enqueue failed', async () => {
@@ -63,6 +86,7 @@ describe('landing announcements survive a failed enqueue', () => {
       .mockRejectedValueOnce(new Error('redis refused the job'));
     const completed = jest.spyOn(WebhookNotifier.prototype, 'runCompleted');
     const fx = await scripted({ writes: writesOf(openAiChunkEvents(['Acme ', 'is fine.']), 5) });
+    await listenTo(ws, fx.projectId);
     const runId = await runNow(t, ws, fx.promptId);
     const run = await waitForRun(t, ws, runId);
     expect(run.status).toBe('succeeded');
@@ -83,6 +107,35 @@ describe('landing announcements survive a failed enqueue', () => {
     const again = await waitForRun(t, ws, runId);
     expect(again.attemptLog).toEqual([expect.objectContaining({ attempt: 1, outcome: 'succeeded' })]);
     expect(fake.requests.filter((r) => r.path === fx.route)).toHaveLength(1);
+  });
+
+  it('asks for no alert evaluation and looks no webhook up when nobody listens for the landing', async () => {
+    const alerts = jest.spyOn(AlertEvaluationQueue.prototype, 'enqueue');
+    const completed = jest.spyOn(WebhookNotifier.prototype, 'runCompleted');
+    const quiet = await createWorkspace(t);
+    const fx = await scripted({ writes: writesOf(openAiChunkEvents(['Acme ', 'is fine.']), 5) }, quiet);
+    const runId = await runNow(t, quiet, fx.promptId);
+    expect((await waitForRun(t, quiet, runId)).status).toBe('succeeded');
+    // The run's job is done once the landing is announced (or, here, found to need no announcement).
+    const runs = t.app.get<Queue>(getQueueToken(RUNS_QUEUE), { strict: false });
+    await until('the run job to complete', async () =>
+      (await runs.getJobState(runJobId(runId))) === 'completed' ? true : null,
+    );
+    expect(alerts).not.toHaveBeenCalled();
+    expect(completed).not.toHaveBeenCalled();
+    const queue = t.app.get<Queue>(getQueueToken(ALERTS_QUEUE), { strict: false });
+    expect(await queue.getJob(alertsJobId(runId))).toBeUndefined();
+
+    // With a listener, the next landing of the same project is announced.
+    await listenTo(quiet, fx.projectId);
+    fake.enqueue({ writes: writesOf(openAiChunkEvents(['Acme ', 'again.']), 5) }, fx.route);
+    const next = await runNow(t, quiet, fx.promptId);
+    expect((await waitForRun(t, quiet, next)).status).toBe('succeeded');
+    await until('the alert evaluation to be enqueued', async () =>
+      (await queue.getJob(alertsJobId(next))) ? true : null,
+    );
+    expect(alerts.mock.calls.map(([id]) => id)).toEqual([next]);
+    expect(completed.mock.calls.map(([ref]) => ref.runId)).toEqual([next]);
   });
 
   it('notifies webhooks of a failed run whose webhook enqueue failed', async () => {

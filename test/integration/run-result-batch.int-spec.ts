@@ -210,6 +210,41 @@ describe('saveRunResult batches (group commit)', () => {
     expect((await rowsOf(runs[0]!.id)).results).toBe(1);
   });
 
+  it("reports who listens for each run's landing, as of its commit", async () => {
+    // The executor looks webhooks up and enqueues an alert evaluation only for these flags.
+    const save = async () => {
+      const [run] = await runningRuns(1);
+      return ledger.saveRunResult(run!.id, run!.token, resultFor(brandId, 0), new Date());
+    };
+    expect(await save()).toEqual({ alertRules: false, webhooks: false });
+
+    const rule = await pg.query<{ id: string }>(
+      `INSERT INTO alert_rules (id, "workspaceId", "projectId", name, kind, params, enabled, "updatedAt")
+       VALUES (gen_random_uuid(), $1, $2, 'drop', 'mention_rate_drop', '{}', false, now()) RETURNING id`,
+      [scope.workspaceId, scope.projectId],
+    );
+    const hook = await pg.query<{ id: string }>(
+      `INSERT INTO webhooks (id, "workspaceId", url, events, active, "secretCiphertext", "updatedAt")
+       VALUES (gen_random_uuid(), $1, 'https://hooks.example/x', '{run.failed}', true, '\\x00', now()) RETURNING id`,
+      [scope.workspaceId],
+    );
+    // A disabled rule and a webhook not subscribed to run.completed listen to nothing.
+    expect(await save()).toEqual({ alertRules: false, webhooks: false });
+
+    await pg.query(`UPDATE alert_rules SET enabled = true WHERE id = $1`, [rule.rows[0]!.id]);
+    expect(await save()).toEqual({ alertRules: true, webhooks: false });
+
+    await pg.query(`UPDATE webhooks SET events = '{run.failed,run.completed}' WHERE id = $1`, [
+      hook.rows[0]!.id,
+    ]);
+    expect(await save()).toEqual({ alertRules: true, webhooks: true });
+
+    await pg.query(`UPDATE webhooks SET active = false WHERE id = $1`, [hook.rows[0]!.id]);
+    await pg.query(`DELETE FROM alert_rules WHERE id = $1`, [rule.rows[0]!.id]);
+    expect(await save()).toEqual({ alertRules: false, webhooks: false });
+    await pg.query(`DELETE FROM webhooks WHERE id = $1`, [hook.rows[0]!.id]);
+  });
+
   it('isolates a row the database rejects: the others of its batch are still saved', async () => {
     const runs = await runningRuns(10);
     const outcomes = await Promise.allSettled(

@@ -267,6 +267,35 @@ describe('OpenAiCompatibleProvider (real HTTP against FakeOpenAiServer)', () => 
     expect(error).toMatchObject({ code: 'stalled', retryable: true });
   });
 
+  it('measures the idle timeout from the last byte: a long stream that is never quiet that long completes', async () => {
+    const impatient = new OpenAiCompatibleProvider({ idleTimeoutMs: 150 });
+    const words = Array.from({ length: 10 }, (_, i) => `w${i} `);
+    // 13 writes 40 ms apart: about 520 ms in all, never 150 ms without a byte.
+    server.enqueue({ writes: writesOf(openAiChunkEvents(words), 40) });
+    const { error, capture } = await StreamCapture.run(impatient, request(), {
+      signal: new AbortController().signal,
+      clock: new SystemMonotonicClock(),
+    });
+    expect(error).toBeNull();
+    expect(capture.answerText).toBe(words.join(''));
+  });
+
+  it('reports stalled once the stream has been quiet for the idle timeout after its last byte', async () => {
+    const impatient = new OpenAiCompatibleProvider({ idleTimeoutMs: 150 });
+    const words = Array.from({ length: 8 }, (_, i) => `w${i} `);
+    // Every content chunk (about 360 ms of them, 40 ms apart), then silence with the connection open.
+    server.enqueue({ writes: writesOf(openAiChunkEvents(words).slice(0, 9), 40), ending: 'hang' });
+    const clock = new SystemMonotonicClock();
+    const { error, capture } = await StreamCapture.run(impatient, request(), {
+      signal: new AbortController().signal,
+      clock,
+    });
+    expect(error).toMatchObject({ code: 'stalled', retryable: true });
+    expect(capture.answerText).toBe(words.join(''));
+    const lastByteUs = capture.chunkArrivalsUs.at(-1)!;
+    expect(clock.nowUs() - lastByteUs).toBeGreaterThanOrEqual(150_000);
+  });
+
   it('uses the injected lookup and keeps its verdict', async () => {
     const denied = new ProviderError('invalid_request', 'egress denied: private address', {
       retryable: false,

@@ -25,7 +25,7 @@
  *    share it waited runnable for one, and the host's busy cores with the fake's, Postgres' and Redis' share.
  * Then the same N streams from the same fake are read by a bare socket reader in a quiet child process
  * (net.Socket, timestamps each read with process.hrtime.bigint() and does nothing else, at the socket thread's
- * nice value): the floor.
+ * priority: real-time if the socket thread got CAPTURE_SOCKET_RT_PRIORITY, else its nice value): the floor.
  *
  * At N=500 it measures LOAD_TARGET_WINDOWS (default 3) windows back to back and reports the median of their
  * p99s (each window's too). Ends with one JSON line; `target`/`measured`/`headroom` are for N=500 (ts error p99
@@ -229,7 +229,7 @@ async function main(): Promise<void> {
     RUN_DEADLINE_MS: '600000',
   };
   Object.assign(process.env, env);
-  const socketNice = loadConfig().CAPTURE_SOCKET_NICE;
+  const { CAPTURE_SOCKET_NICE: socketNice, CAPTURE_SOCKET_RT_PRIORITY: socketRtPriority } = loadConfig();
   const provider = await startLoadProvider({
     LOAD_PROVIDER_NICE: String(PROVIDER_NICE),
     LOAD_RATE: String(RATE),
@@ -241,6 +241,10 @@ async function main(): Promise<void> {
   await pg.connect();
   const offsetMs = perfToHrOffsetMs();
   const pool = app.app.get(AnswerCapturePool);
+  // The socket thread's priority, as it got it (it starts with the pool): real-time where permitted.
+  await pool.onModuleInit();
+  const socketPolicy = pool.socketRealtime ? `fifo ${socketRtPriority}` : `nice ${pool.socketNice ?? '?'}`;
+  log(`socket thread: ${socketPolicy}`);
   const captureThreads = pool.threadCount;
   installTap(pool, offsetMs);
   const results: { pipeline: LevelFigures; bare: LevelFigures }[] = [];
@@ -331,7 +335,8 @@ async function main(): Promise<void> {
       // Only once the work the landed runs left behind (alert evaluations, webhook jobs) is done: the floor
       // is a quiet process reading the same streams.
       await waitForIdleQueues(app, [ALERTS_QUEUE, WEBHOOKS_QUEUE]);
-      const bare = await bareReader(n, provider.port, socketNice);
+      // Same priority as the socket thread: real-time if it got it, else its nice value.
+      const bare = await bareReader(n, provider.port, socketNice, pool.socketRealtime ? socketRtPriority : 0);
       report('bare reader', bare);
       results.push({ pipeline, bare });
     }
@@ -360,6 +365,7 @@ async function main(): Promise<void> {
         tokens: [MIN_TOKENS, MAX_TOKENS],
         captureThreads,
         providerNice: PROVIDER_NICE,
+        socketThread: socketPolicy,
         liveChunkBatchMs: Number(process.env.LIVE_CHUNK_BATCH_MS ?? 50),
       },
       load: { start: load.loadavg, end: endLoad.loadavg },
@@ -440,10 +446,10 @@ async function waitForIdleQueues(app: TestApp, names: string[]): Promise<void> {
  * The floor: N concurrent raw HTTP streams from the same fake, read by a bare socket reader in a quiet child
  * process (bench/support/bare-reader.ts) that timestamps each read and does nothing else.
  */
-async function bareReader(n: number, port: number, nice: number): Promise<LevelFigures> {
+async function bareReader(n: number, port: number, nice: number, rtPriority: number): Promise<LevelFigures> {
   const child = fork(
     path.join(__dirname, 'support', 'bare-reader.ts'),
-    [port, n, RAMP_S, BARE_WINDOW_S, nice].map(String),
+    [port, n, RAMP_S, BARE_WINDOW_S, nice, rtPriority].map(String),
     {
       execArgv: ['-r', './scripts/swc-register.js'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -4,13 +4,15 @@
  * else done with it; a stream that ends is re-opened. Its own quiet process, so the floor is what the machine
  * gives a reader that does nothing, not what is left after the measured worker's heap, timers and GC.
  *
- * argv: port streams rampS windowS nice. It runs at the nice value of the worker's socket thread, where it can,
- * so the floor and the pipeline read with the same priority. Reports over IPC one `BareReaderFigures` message,
+ * argv: port streams rampS windowS nice rtPriority. It runs at the priority of the worker's socket thread
+ * (real-time when rtPriority > 0, else that nice value), where it can, so the floor and the pipeline read with
+ * the same priority. Reports over IPC one `BareReaderFigures` message,
  * then exits.
  */
 import net from 'node:net';
 import { setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setThreadRealtime } from '../../src/runs/capture/thread-priority';
 
 export interface BareReaderFigures {
   /** Each content event's arrival minus its write time, in ms, for events read inside the window. */
@@ -37,7 +39,8 @@ const REQUEST =
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
-  const [port, n, rampS, windowS, nice] = process.argv.slice(2).map(Number) as [
+  const [port, n, rampS, windowS, nice, rtPriority] = process.argv.slice(2).map(Number) as [
+    number,
     number,
     number,
     number,
@@ -49,6 +52,8 @@ async function main(): Promise<void> {
   } catch {
     // Not permitted: the floor is read at the default priority.
   }
+  // The process's only JS thread is its main thread, whose kernel id is the pid.
+  if (rtPriority > 0) setThreadRealtime(process.pid, rtPriority);
   // Errors go straight into a preallocated array: the reader keeps no per-read objects, so its own GC (a
   // scavenge copying every retained read took ~10 ms here) does not show up as timestamp error.
   let errors = new Float64Array(1 << 20);

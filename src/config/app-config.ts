@@ -42,6 +42,11 @@ export const configSchema = z.object({
   CAPTURE_THREADS: z.coerce.number().int().min(0).max(64).default(2),
   /** Nice value of the socket thread (every provider socket); negative needs CAP_SYS_NICE, else kept at 0. */
   CAPTURE_SOCKET_NICE: z.coerce.number().int().min(-20).max(19).default(-10),
+  /**
+   * Real-time priority (SCHED_FIFO, 1-99) of the socket thread where permitted (CAP_SYS_NICE or RLIMIT_RTPRIO,
+   * and util-linux `chrt`); 0 keeps it a normal thread at CAPTURE_SOCKET_NICE.
+   */
+  CAPTURE_SOCKET_RT_PRIORITY: z.coerce.number().int().min(0).max(99).default(1),
   /** Nice value of the capture threads (decoding, detection, analysis): behind the main thread. */
   CAPTURE_THREAD_NICE: z.coerce.number().int().min(-20).max(19).default(10),
   LIVE_CHUNK_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(50),

@@ -12,6 +12,7 @@ import { RunEventPublisher, type RunRef } from '../../src/runs/live/run-event-pu
 import { runLogKey } from '../../src/runs/live/run-event-keys';
 import { buildProviders } from '../../src/llm/provider-adapters';
 import { AnswerCapturePool } from '../../src/runs/capture/answer-capture-pool';
+import { schedulingPolicy } from '../../src/runs/capture/thread-priority';
 import { type AnswerCaptureJob, type AnswerCaptureResult } from '../../src/runs/capture/answer-capture';
 import { type ResolvedEngine } from '../../src/runs/provider-registry';
 import { analyzeAnswer, replayMentions } from '../../src/runs/run-analysis';
@@ -306,7 +307,24 @@ describe('AnswerCapturePool (capture threads)', () => {
       await new Promise((r) => setTimeout(r, 10));
     for (const tid of ids.capture) expect(threadNice(tid)).toBe(config.CAPTURE_THREAD_NICE);
   });
+  it('runs the socket thread real-time where permitted, and as a normal thread when told not to', async () => {
+    const rt = pool(1);
+    await rt.onModuleInit();
+    expect(schedulingPolicy(rt.threadIds().socket!)).toBe(rt.socketRealtime ? SCHED_FIFO : SCHED_OTHER);
+    // Root may (this machine and CI run the tests as root): a refusal there would be a regression.
+    if (process.getuid?.() === 0) expect(rt.socketRealtime).toBe(true);
+    const normal = pool(1, { CAPTURE_SOCKET_RT_PRIORITY: '0' });
+    await normal.onModuleInit();
+    expect(normal.socketRealtime).toBe(false);
+    expect(schedulingPolicy(normal.threadIds().socket!)).toBe(SCHED_OTHER);
+    // Either way, answers stream.
+    expect((await capture(rt)).result.error).toBeNull();
+    expect((await capture(normal)).result.error).toBeNull();
+  });
 });
+
+const SCHED_OTHER = 0;
+const SCHED_FIFO = 1;
 
 /** Nice value of every thread of this process, the main thread first (Linux /proc). */
 function threadNices(): number[] {

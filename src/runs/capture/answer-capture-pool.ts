@@ -232,8 +232,8 @@ class SocketThread {
 
 /**
  * Streams answers on CAPTURE_THREADS worker threads (0: on the main thread), with every provider socket on
- * one more thread, the socket thread, which only reads, timestamps and forwards, at a raised priority
- * (CAPTURE_SOCKET_NICE). A capture thread decodes, records and detects mentions, writes the answer's live
+ * one more thread, the socket thread, which only reads, timestamps and forwards, real-time where permitted
+ * (CAPTURE_SOCKET_RT_PRIORITY) or else at a raised priority (CAPTURE_SOCKET_NICE). A capture thread decodes, records and detects mentions, writes the answer's live
  * events to Redis on its own connection, and sends the final capture back, at a lowered priority
  * (CAPTURE_THREAD_NICE). So arrival times depend neither on how busy the main thread is with queue traffic and
  * database writes, nor on the capture threads' parsing and scoring, and the main thread's event loop stays
@@ -248,11 +248,13 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
   private readonly http: CaptureThreadData['http'];
   private readonly live: CaptureThreadData['live'];
   private readonly requestedSocketNice: number;
+  private readonly socketRtPriority: number;
   private readonly threadNice: number;
   /** This (the main) thread's nice value. */
   private readonly mainNice: number;
   private socket: SocketThread | null = null;
   private obtainedSocketNice: number | null = null;
+  private socketIsRealtime = false;
   private socketTid: number | null = null;
   private threads: CaptureThread[] = [];
   private readonly hrOffsetMs = perfToHrOffsetMs();
@@ -271,6 +273,7 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
     this.http = providerHttpSettings(config);
     this.live = { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX };
     this.requestedSocketNice = config.CAPTURE_SOCKET_NICE;
+    this.socketRtPriority = config.CAPTURE_SOCKET_RT_PRIORITY;
     this.threadNice = config.CAPTURE_THREAD_NICE;
     this.mainNice = getPriority();
   }
@@ -282,6 +285,11 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
   /** The nice value the socket thread got (CAPTURE_SOCKET_NICE, or its own when not permitted); null before. */
   get socketNice(): number | null {
     return this.obtainedSocketNice;
+  }
+
+  /** Whether the socket thread runs real-time (CAPTURE_SOCKET_RT_PRIORITY, where permitted). */
+  get socketRealtime(): boolean {
+    return this.socketIsRealtime;
   }
 
   /** Instrumentation (the load benchmark's per-thread CPU figures): the kernel ids of the running threads. */
@@ -368,7 +376,11 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
 
   private socketThread(): SocketThread {
     if (this.socket !== null) return this.socket;
-    const data: SocketThreadData = { http: this.http, nice: this.requestedSocketNice };
+    const data: SocketThreadData = {
+      http: this.http,
+      nice: this.requestedSocketNice,
+      rtPriority: this.socketRtPriority,
+    };
     const socket = new SocketThread(
       startThread('socket-thread', data),
       (reason) => {
@@ -389,6 +401,12 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
           this.logger.warn(
             `socket thread runs at nice ${ready.nice ?? '?'}, not ${this.requestedSocketNice}: ${ready.niceError} ` +
               '(grant CAP_SYS_NICE for the best arrival times on a busy host)',
+          );
+        this.socketIsRealtime = ready.realtime;
+        if (ready.realtimeError !== undefined)
+          this.logger.warn(
+            `socket thread is not real-time (CAPTURE_SOCKET_RT_PRIORITY=${this.socketRtPriority}): ` +
+              `${ready.realtimeError}; it runs at its nice value (grant CAP_SYS_NICE for the best arrival times)`,
           );
       },
     );

@@ -9,6 +9,8 @@ export interface SocketThreadData {
   http: ProviderHttpSettings;
   /** The thread's nice value (lower runs first); kept as is when the process may not raise priority. */
   nice: number;
+  /** Real-time (SCHED_FIFO) priority to ask for, 1-99; 0 asks for none (see setThreadRealtime). */
+  rtPriority: number;
 }
 
 /**
@@ -42,8 +44,19 @@ export type SocketRecord =
   | { id: number; t: 'error'; error: SerializedProviderError }
   /** A non-2xx response, classified by the adapter that asked (each provider reads its own error bodies). */
   | { id: number; t: 'http-error'; status: number; headers: IncomingHttpHeaders; body: string }
-  /** Startup report, id 0: the thread's kernel id, the nice value it got, or why it kept its own. */
-  | { id: 0; t: 'ready'; tid: number | null; nice: number | null; niceError?: string };
+  /**
+   * Startup report, id 0: the thread's kernel id, the nice value it got (or why it kept its own), and whether
+   * it runs real-time (or why not, when asked).
+   */
+  | {
+      id: 0;
+      t: 'ready';
+      tid: number | null;
+      nice: number | null;
+      niceError?: string;
+      realtime: boolean;
+      realtimeError?: string;
+    };
 
 /** Appends one record of `length` bytes, which `fill` writes (ByteRing.write, RingWriter.write). */
 type RecordWrite = (length: number, fill: (target: Uint8Array, offset: number) => void) => void;

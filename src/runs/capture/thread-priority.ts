@@ -1,4 +1,5 @@
-import { readlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /**
@@ -18,6 +19,45 @@ export function setThreadNice(nice: number): ThreadPriority {
     return { tid, nice: getPriority(tid) };
   } catch (e) {
     return { tid, nice: getPriority(tid), error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/**
+ * Puts thread `tid` of this process under SCHED_FIFO at `priority` (1-99) with util-linux `chrt` (Node has
+ * no binding for sched_setscheduler; the call runs once, when the thread starts), and reads the policy back
+ * from /proc. Needs CAP_SYS_NICE or an RLIMIT_RTPRIO of at least `priority`, and real-time time in the
+ * process's cgroup (cgroup v1 containers often have none); otherwise the thread stays a normal one and the
+ * reason is returned.
+ */
+export function setThreadRealtime(
+  tid: number | null,
+  priority: number,
+): { realtime: boolean; error?: string } {
+  if (tid === null) return { realtime: false, error: 'real-time priorities are only set on Linux' };
+  try {
+    execFileSync('chrt', ['--fifo', '--pid', String(priority), String(tid)], {
+      stdio: 'pipe',
+      timeout: 5000,
+    });
+  } catch (e) {
+    const stderr = (e as { stderr?: Buffer }).stderr?.toString().trim();
+    return { realtime: false, error: stderr || (e instanceof Error ? e.message : String(e)) };
+  }
+  const realtime = schedulingPolicy(tid) === SCHED_FIFO;
+  return realtime ? { realtime } : { realtime, error: 'chrt ran but the thread is not SCHED_FIFO' };
+}
+
+const SCHED_FIFO = 1;
+
+/** The scheduling policy of thread `tid` of this process (0 normal, 1 FIFO, ...), from /proc; null off Linux. */
+export function schedulingPolicy(tid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses): state is field 3, policy 41.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[41 - 3]);
+  } catch {
+    return null;
   }
 }
 

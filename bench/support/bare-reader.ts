@@ -6,8 +6,7 @@
  *
  * argv: port streams rampS windowS nice rtPriority. It runs at the priority of the worker's socket thread
  * (real-time when rtPriority > 0, else that nice value), where it can, so the floor and the pipeline read with
- * the same priority. Reports over IPC one `BareReaderFigures` message,
- * then exits.
+ * the same priority. Reports over IPC one `BareReaderFigures` message, then exits.
  */
 import net from 'node:net';
 import { setPriority } from 'node:os';

@@ -234,12 +234,12 @@ class SocketThread {
  * Streams answers on CAPTURE_THREADS worker threads (0: on the main thread), with every provider socket on
  * one more thread, the socket thread, which only reads, timestamps and forwards, real-time where permitted
  * (CAPTURE_SOCKET_RT_PRIORITY) or else at a raised priority (CAPTURE_SOCKET_NICE). A capture thread decodes,
- * records and detects mentions, writes the answer's live events to Redis on its own connection, and sends the final capture back, at a lowered priority
- * (CAPTURE_THREAD_NICE). So arrival times depend neither on how busy the main thread is with queue traffic and
- * database writes, nor on the capture threads' parsing and scoring, and the main thread's event loop stays
- * free of per-read and per-chunk work. Each answer goes to the capture thread streaming the fewest; a capture thread that dies
- * fails its answers as errors (the queue retries the runs) and is replaced on the next capture; so is the
- * socket thread, and every capture thread with it.
+ * records and detects mentions, writes the answer's live events to Redis on its own connection, and sends the
+ * final capture back, at a lowered priority (CAPTURE_THREAD_NICE). So arrival times depend neither on how busy
+ * the main thread is with queue traffic and database writes, nor on the capture threads' parsing and scoring,
+ * and the main thread's event loop stays free of per-read and per-chunk work. Each answer goes to the capture
+ * thread streaming the fewest; a capture thread that dies fails its answers as errors (the queue retries the
+ * runs) and is replaced on the next capture; so is the socket thread, and every capture thread with it.
  */
 @Injectable()
 export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {

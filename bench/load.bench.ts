@@ -241,8 +241,7 @@ async function main(): Promise<void> {
   await pg.connect();
   const offsetMs = perfToHrOffsetMs();
   const pool = app.app.get(AnswerCapturePool);
-  // The socket thread's priority, as it got it (it starts with the pool): real-time where permitted.
-  await pool.onModuleInit();
+  // The socket thread's priority, as it got it when the app started the pool: real-time where permitted.
   const socketPolicy = pool.socketRealtime ? `fifo ${socketRtPriority}` : `nice ${pool.socketNice ?? '?'}`;
   log(`socket thread: ${socketPolicy}`);
   const captureThreads = pool.threadCount;

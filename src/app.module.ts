@@ -1,5 +1,4 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import { AlertsModule, AlertsWorkerModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
 import { BackfillWorkerModule } from './backfill/backfill-worker.module';
@@ -10,7 +9,7 @@ import { EnginesModule } from './engines/engines.module';
 import { HealthModule } from './health/health.module';
 import { ClockModule } from './infra/clock/clock.module';
 import { CryptoModule } from './infra/crypto/crypto.module';
-import { loggerOptions } from './infra/logging/logger-options';
+import { LoggingModule } from './infra/logging/logging.module';
 import { PrismaModule } from './infra/prisma/prisma.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { ProjectsModule } from './projects/projects.module';
@@ -31,7 +30,7 @@ export class AppModule {
   static forRole(config: AppConfig): DynamicModule {
     const infra: Imports = [
       ConfigModule.forRoot(config),
-      LoggerModule.forRoot(loggerOptions(config)),
+      LoggingModule.forRoot(config),
       PrismaModule,
       RedisModule,
       CryptoModule,

@@ -2,11 +2,11 @@ import { type INestApplication, type INestApplicationContext } from '@nestjs/com
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { runsApi, type AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './infra/http/http-exception.filter';
 import { withErrorResponses } from './infra/http/openapi-errors';
+import { AppLogger } from './infra/logging/app-logger';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -26,7 +26,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
     bodyParser: false,
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
   app.set('trust proxy', false);
   app.disable('x-powered-by');
@@ -40,7 +40,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
 /** Creates a worker-only process context (no HTTP server). */
 export async function createWorkerContext(config: AppConfig): Promise<INestApplicationContext> {
   const ctx = await NestFactory.createApplicationContext(AppModule.forRole(config), { bufferLogs: true });
-  ctx.useLogger(ctx.get(Logger));
+  ctx.useLogger(ctx.get(AppLogger));
   ctx.enableShutdownHooks();
   await ctx.init();
   return ctx;

@@ -24,6 +24,7 @@ export const configSchema = z.object({
     .string({ error: 'is required (32 random bytes, base64: `openssl rand -base64 32`)' })
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded as base64'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   BODY_LIMIT_BYTES: positiveInt(262_144),
   SCHEDULER_ENABLED: z
     .enum(['true', 'false', '1', '0'])

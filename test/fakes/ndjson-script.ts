@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FakeWrite } from './fake-openai-server';
 import { RECORDED_STREAMS_DIR } from './openai-sse-script';
 
-/** Script builders for NDJSON streams (Ollama native `/api/chat`, wire-formats §6.1, §9.6). */
+/** Script builders for NDJSON streams (Ollama native `/api/chat`; docs/wire-formats.md). */
 
 export const NDJSON_HEADERS = { 'content-type': 'application/x-ndjson' };
 

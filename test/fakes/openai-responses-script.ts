@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RECORDED_STREAMS_DIR } from './openai-sse-script';
 
-/** Script builders for FakeOpenAiServer speaking the OpenAI Responses API stream (wire-formats §2). */
+/** Script builders for FakeOpenAiServer speaking the OpenAI Responses API stream (docs/wire-formats.md). */
 
 export interface ResponsesEventsOptions {
   model?: string;
@@ -14,13 +14,13 @@ export interface ResponsesEventsOptions {
   usage?: { input_tokens: number; output_tokens: number };
 }
 
-/** `event: <type>\ndata: <json>\n\n` with the same `type` in both, as the API sends it (§2.1). */
+/** `event: <type>\ndata: <json>\n\n` with the same `type` in both, as the API sends it. */
 export function responsesEvent(body: { type: string } & Record<string, unknown>): string {
   return `event: ${body.type}\ndata: ${JSON.stringify(body)}\n\n`;
 }
 
 /**
- * A text-only Responses stream in the recorded order (§2.2): created, in_progress, output_item.added,
+ * A text-only Responses stream in the recorded order: created, in_progress, output_item.added,
  * content_part.added, one `response.output_text.delta` per text, output_text.done, content_part.done,
  * output_item.done and the terminal event. `sequence_number` counts up from 0.
  */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RECORDED_STREAMS_DIR } from './openai-sse-script';
 
-/** Script builders for Perplexity Sonar streams (wire-formats §5.1, §9.5) and recorded-stream expectations. */
+/** Script builders for Perplexity Sonar streams (docs/wire-formats.md) and recorded-stream expectations. */
 
 /** JSON the way Python's json.dumps writes it by default: `", "` and `": "` separators. */
 export function pythonJson(value: unknown): string {

@@ -14,7 +14,7 @@ interface AnthropicErrorEnvelope {
 }
 
 /**
- * Turns a non-2xx Anthropic response into a ProviderError (wire-formats §3.3). The body is
+ * Turns a non-2xx Anthropic response into a ProviderError (docs/wire-formats.md, Anthropic). The body is
  * `{"type":"error","error":{"type":...,"message":...},"request_id":"req_..."}`; `error.type` is trusted over
  * the status where they disagree (an `overloaded_error` behind a gateway that rewrote 529 to 503 is still an
  * overload). `x-should-retry` overrides our retry verdict, as in the SDK; `retry-after-ms` / `retry-after`
@@ -47,7 +47,7 @@ export function classifyAnthropicHttpError(
   if (status === 529 || type === 'overloaded_error') return make('overloaded', true);
   if (status === 402 || type === 'billing_error') return make('quota_exhausted', false);
   if (status === 429 || type === 'rate_limit_error') {
-    // A spend cap is not lifted by waiting (Microsoft Dev Proxy docs on Anthropic 429s, §3.3).
+    // A spend cap is not lifted by waiting (Microsoft Dev Proxy docs on Anthropic 429s).
     if (envelope.detailCode === 'enforced_spend_limit_reached') return make('quota_exhausted', false);
     return make('rate_limited', true);
   }

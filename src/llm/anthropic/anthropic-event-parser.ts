@@ -50,7 +50,7 @@ interface PendingCitation {
 }
 
 /**
- * Maps Anthropic Messages stream events (wire-formats §3) to stream parts.
+ * Maps Anthropic Messages stream events (docs/wire-formats.md, Anthropic) to stream parts.
  *
  * Dispatch is on the payload's `type` (the SSE `event:` name duplicates it); unknown types are ignored, as
  * the SDK does. `ping` is a keep-alive and yields nothing at all, so nothing downstream (TTFT, the pipeline's
@@ -60,7 +60,7 @@ interface PendingCitation {
  * Citation spans. A `citations_delta` carries no offsets into the answer: its `cited_text` quotes the
  * *source* (the web-search recording paraphrases it: "A sunny start across the region" is answered as
  * "London is experiencing a sunny start across the region today"), so searching the answer for it fails.
- * What the API does say is which text block the citation belongs to (§3.2): the cited span *is* that block.
+ * What the API does say is which text block the citation belongs to: the cited span *is* that block.
  * So each citation's `startIndex`/`endIndex` are the UTF-16 offsets of its whole text block within the
  * concatenated answer text (all `text_delta`s of all text blocks, in order). The block's end is known only at
  * its `content_block_stop`, so citations are held until then and yielded there, still stamped with the
@@ -257,7 +257,7 @@ function citationUrl(citation: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** `event: error` after HTTP 200, e.g. `{"type":"error","error":{"type":"overloaded_error",...}}` (§3.3). */
+/** `event: error` after HTTP 200, e.g. `{"type":"error","error":{"type":"overloaded_error",...}}`. */
 export function inBandError(error: unknown): ProviderError {
   const record = isRecord(error) ? error : {};
   const type = typeof record.type === 'string' ? record.type : '';

@@ -33,7 +33,7 @@ export const DEFAULT_ANTHROPIC_BASE_URL = 'https://api.anthropic.com/v1';
 const DEFAULT_MAX_TOKENS = 1024;
 
 /**
- * `POST {baseUrl}/messages` with `stream: true` (wire-formats §3).
+ * `POST {baseUrl}/messages` with `stream: true` (docs/wire-formats.md, Anthropic).
  *
  * Completion contract: only `message_stop` ends a stream successfully. A body that ends without it throws
  * `truncated` (retryable) even if `message_delta` with a stop reason already arrived: a close there is

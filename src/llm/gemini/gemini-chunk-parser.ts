@@ -11,7 +11,7 @@ const MAX_MESSAGE_CHARS = 500;
 const RETRYABLE_STATUSES = new Set(['UNAVAILABLE', 'INTERNAL', 'DEADLINE_EXCEEDED']);
 
 /**
- * Maps one parsed `GenerateContentResponse` (wire-formats §4.2-4.3) to stream parts.
+ * Maps one parsed `GenerateContentResponse` (docs/wire-formats.md, Gemini) to stream parts.
  *
  * State kept across chunks:
  * - the answer text so far (non-thought text of candidate 0), because grounding segments index into the
@@ -87,7 +87,7 @@ export class GeminiChunkParser {
         finishReason = normalizeFinishReason(candidate.finishReason);
       }
     } else if (isRecord(payload.promptFeedback) && typeof payload.promptFeedback.blockReason === 'string') {
-      // A blocked prompt is a 200 with no candidates (§4.2): a definitive answer ("nothing shown"), so it is
+      // A blocked prompt is a 200 with no candidates: a definitive answer ("nothing shown"), so it is
       // a complete stream with a content_filter finish, not a truncation to retry.
       finishReason = 'content_filter';
     }
@@ -199,7 +199,7 @@ function webSource(chunk: unknown): WebSource | null {
   const host = hostOf(uri);
   const titleText = typeof title === 'string' && title !== '' ? title : undefined;
   // Prefer the SDK's own `web.domain` when present; for redirect URIs the title is the bare source domain
-  // (§4.3); otherwise the URI's own host is the source.
+  // (docs/wire-formats.md, Gemini); otherwise the URI's own host is the source.
   const resolved =
     asDomain(typeof domain === 'string' ? domain : undefined) ??
     (host === REDIRECT_HOST ? asDomain(titleText) : host === undefined ? undefined : stripWww(host));

@@ -16,7 +16,7 @@ interface GoogleRpcError {
 }
 
 /**
- * Turns a non-2xx Gemini response into a ProviderError (wire-formats §4.4). Google's envelope is the
+ * Turns a non-2xx Gemini response into a ProviderError (docs/wire-formats.md). Google's envelope is the
  * google.rpc.Status JSON `{"error":{"code":429,"message":"…","status":"RESOURCE_EXHAUSTED","details":[…]}}`,
  * sometimes wrapped in an array. Plugged into StreamingHttpClient as `classifyError`.
  *

@@ -1,5 +1,6 @@
 /**
- * Google Gemini adapter: `POST {baseUrl}/models/{model}:streamGenerateContent?alt=sse` (wire-formats §4).
+ * Google Gemini adapter: `POST {baseUrl}/models/{model}:streamGenerateContent?alt=sse`
+ * (docs/wire-formats.md, Gemini).
  *
  * No SDK on purpose: @google/genai reads the body through fetch, so a part's time would be whenever the
  * consumer got round to pulling it. We go through StreamingHttpClient (raw node:http), which stamps every
@@ -31,7 +32,7 @@ export interface GeminiProviderOptions {
 const MAX_TAIL_BYTES = 64 * 1024;
 
 /**
- * Completion contract. Gemini has no terminator event (no `[DONE]`, §0 table): the stream is complete when
+ * Completion contract. Gemini has no terminator event (no `[DONE]`): the stream is complete when
  * a chunk carried `candidates[0].finishReason` (or `promptFeedback.blockReason`, a blocked prompt) *and*
  * the body then ended cleanly. A body that ends before any finishReason throws `truncated` (retryable),
  * with the partial text already yielded. Framing is CRLF (`\r\n\r\n`), which SseDecoder handles.
@@ -190,7 +191,7 @@ function bareError(text: string): unknown {
 }
 
 function assertEventStream(contentType: string | undefined): void {
-  // Without alt=sse the endpoint answers with one JSON array (§4.1): fail clearly instead of "truncated".
+  // Without alt=sse the endpoint answers with one JSON array: fail clearly instead of "truncated".
   if (contentType !== undefined && contentType.toLowerCase().startsWith('application/json')) {
     throw new ProviderError('invalid_request', 'server answered without SSE streaming (application/json)', {
       retryable: false,

@@ -1,7 +1,8 @@
 /**
- * Gemini grounding segments give `startIndex`/`endIndex` as UTF-8 **byte** offsets (wire-formats §4.3), while
- * everything in streamrank (CitationPart, detection spans) indexes the answer as a JS string, i.e. in UTF-16
- * code units. "Try Acme Café" is 14 bytes but 13 code units; an emoji is 4 bytes but 2 code units.
+ * Gemini grounding segments give `startIndex`/`endIndex` as UTF-8 **byte** offsets (docs/wire-formats.md,
+ * Gemini), while everything in streamrank (CitationPart, detection spans) indexes the answer as a JS string,
+ * i.e. in UTF-16 code units. "Try Acme Café" is 14 bytes but 13 code units; an emoji is 4 bytes but 2 code
+ * units.
  */
 
 /**

@@ -12,8 +12,8 @@ export interface OllamaLineResult {
 }
 
 /**
- * Maps one line of Ollama's native `/api/chat` NDJSON stream (wire-formats §6.1) to stream parts. Stateful only
- * to emit `meta` once.
+ * Maps one line of Ollama's native `/api/chat` NDJSON stream (docs/wire-formats.md, "Ollama native") to
+ * stream parts. Stateful only to emit `meta` once.
  *
  * - `message.content` is answer text; `message.thinking` is reasoning, kept apart. Empty strings are dropped.
  * - The final `done: true` object carries `done_reason` (`stop`, `length`; `load` means the model was only

@@ -20,7 +20,7 @@ export interface OllamaNativeProviderOptions {
 export const OLLAMA_DEFAULT_BASE_URL = 'http://127.0.0.1:11434';
 
 /**
- * Ollama's native chat API (`POST {root}/api/chat`, NDJSON, wire-formats §6.1), used when an engine sets
+ * Ollama's native chat API (`POST {root}/api/chat`, NDJSON; docs/wire-formats.md), used when an engine sets
  * `parameters.ollamaNative`. Compared with Ollama's `/v1` endpoint it keeps `thinking` apart and reports exact
  * token counts on every stream.
  *

@@ -3,8 +3,9 @@ import { ProviderError } from '../provider-error';
 import type { StreamPart } from '../stream-part';
 
 /**
- * Maps one parsed `chat.completion.chunk` payload (wire-formats §1.2) to stream parts. Stateful only to emit
- * `meta` once. Unknown fields are ignored: gateways add their own (`obfuscation`, `x_groq`, cache counters).
+ * Maps one parsed `chat.completion.chunk` payload (docs/wire-formats.md, "OpenAI Chat Completions") to
+ * stream parts. Stateful only to emit `meta` once. Unknown fields are ignored: gateways add their own
+ * (`obfuscation`, `x_groq`, cache counters).
  */
 export class OpenAiChatChunkParser {
   private metaEmitted = false;
@@ -42,7 +43,7 @@ export class OpenAiChatChunkParser {
       }
     }
 
-    // `usage` is null or absent on every chunk but the last with include_usage (§1.3); DeepSeek and Groq put
+    // `usage` is null or absent on every chunk but the last with include_usage; DeepSeek and Groq put
     // it on the finish chunk instead of a separate `choices: []` chunk.
     if (isRecord(payload.usage)) {
       const input = payload.usage.prompt_tokens;

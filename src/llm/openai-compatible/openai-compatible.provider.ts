@@ -14,9 +14,9 @@ export interface OpenAiCompatibleProviderOptions extends StreamingHttpClientOpti
 const DONE = '[DONE]';
 
 /**
- * Chat Completions streaming (`POST {baseUrl}/chat/completions`, wire-formats §1 and §6.2-6.4) for OpenAI
- * and every server that copies it: Groq, DeepSeek, Mistral, OpenRouter, Ollama /v1, vLLM, llama.cpp, and
- * the built-in demo engine.
+ * Chat Completions streaming (`POST {baseUrl}/chat/completions`) for OpenAI and every server that copies
+ * it: Groq, DeepSeek, Mistral, OpenRouter, Ollama /v1, vLLM, llama.cpp, and the built-in demo engine
+ * (docs/wire-formats.md, "OpenAI Chat Completions" and "OpenAI-compatible servers").
  *
  * Completion contract: only `data: [DONE]` ends a stream successfully. A body that ends without it throws
  * `truncated`, *even if a finish_reason already arrived*. Some gateways send finish_reason and then close,
@@ -119,7 +119,7 @@ function parseEvent(event: SseEvent, parser: OpenAiChatChunkParser, atUs: number
       cause: error,
     });
   }
-  // openai-node treats an SSE event named `error` as an error whatever its payload (§7.1).
+  // openai-node treats an SSE event named `error` as an error whatever its payload.
   if (event.event === 'error' && !(isRecord(payload) && payload.error !== undefined)) {
     return parser.parse({ error: payload }, atUs);
   }

@@ -43,10 +43,10 @@ const INCOMPLETE_REASONS: Record<string, string> = {
 const MAX_MESSAGE_CHARS = 500;
 
 /**
- * Maps parsed OpenAI Responses API stream events (wire-formats §2) to stream parts.
+ * Maps parsed OpenAI Responses API stream events (docs/wire-formats.md, "OpenAI Responses") to stream parts.
  *
- * Dispatches on the payload's `type` (the `event:` line repeats it, §2.1), except that an SSE event named
- * `error` is an error whatever its payload, as in openai-node (§7.1). Stateful only to emit `meta` once and
+ * Dispatches on the payload's `type` (the `event:` line repeats it), except that an SSE event named
+ * `error` is an error whatever its payload, as in openai-node. Stateful only to emit `meta` once and
  * to remember a refusal, which turns the final finish reason into `refusal`. Unknown event types (tool
  * calls, web_search_call progress, output_item/content_part bookkeeping, `.done` events that repeat the
  * deltas) carry no new answer text and are ignored.
@@ -142,7 +142,7 @@ function pushUsage(parts: StreamPart[], response: Record<string, unknown> | unde
 }
 
 /**
- * The Responses API annotation is flat (§2.4): `{type:'url_citation', url, title, start_index, end_index}`.
+ * The Responses API annotation is flat: `{type:'url_citation', url, title, start_index, end_index}`.
  * The indices are documented as "character" offsets into the message text; on the recorded web-search
  * stream they slice exactly the cited markdown link out of the JS string, so they are used as UTF-16 offsets.
  */
@@ -165,7 +165,7 @@ function isIndex(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
-/** Reads both the flat `{type:'error',code,message}` and the nested `{error:{code,message}}` shapes (§2.5). */
+/** Reads both the flat `{type:'error',code,message}` and the nested `{error:{code,message}}` shapes. */
 function streamError(payload: Record<string, unknown>, label: string): ProviderError {
   const source = isRecord(payload.error) ? payload.error : payload;
   const code =

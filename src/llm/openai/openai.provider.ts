@@ -1,6 +1,6 @@
 /**
- * OpenAI answer engine: the Responses API (`POST {baseUrl}/responses`, wire-formats §2) when
- * `parameters.api === 'responses'`, Chat Completions (§1) otherwise.
+ * OpenAI answer engine: the Responses API (`POST {baseUrl}/responses`) when `parameters.api === 'responses'`,
+ * Chat Completions otherwise (docs/wire-formats.md, "OpenAI Responses" and "OpenAI Chat Completions").
  *
  * Why no `openai` SDK: the SDK hands events out through an async iterator over fetch, so the only time we
  * could take is when our loop got round to pulling an event, which smears arrival times by the consumer's

@@ -3,11 +3,11 @@ import { OpenAiChatChunkParser } from '../openai-compatible/openai-chat-chunk-pa
 import type { CitationPart, StreamPart, UsagePart } from '../stream-part';
 import { citationDomain } from '../citation-domain';
 
-/** `object` of Perplexity's last chunk in a `stream_mode: "full"` stream (wire-formats §5.1). */
+/** `object` of Perplexity's last chunk in a `stream_mode: "full"` stream (docs/wire-formats.md). */
 export const PERPLEXITY_DONE_OBJECT = 'chat.completion.done';
 
 /**
- * Maps one parsed Perplexity Sonar chunk (wire-formats §5.1) to stream parts.
+ * Maps one parsed Perplexity Sonar chunk (docs/wire-formats.md, Perplexity) to stream parts.
  *
  * The chunk is an OpenAI `chat.completion.chunk` plus cumulative extras, so text, finish_reason, meta and
  * in-band errors go through the shared OpenAI parser (answer text is `delta.content`, never the cumulative

@@ -23,9 +23,9 @@ export const PERPLEXITY_DEFAULT_BASE_URL = 'https://api.perplexity.ai';
 const DONE = '[DONE]';
 
 /**
- * Perplexity Sonar streaming (`POST {baseUrl}/chat/completions`, wire-formats §5): OpenAI-style SSE with
- * Python-spaced JSON, cumulative `citations`/`search_results`/`usage` in every chunk (see
- * PerplexityChunkParser).
+ * Perplexity Sonar streaming (`POST {baseUrl}/chat/completions`; docs/wire-formats.md, Perplexity):
+ * OpenAI-style SSE with Python-spaced JSON, cumulative `citations`/`search_results`/`usage` in every chunk
+ * (see PerplexityChunkParser).
  *
  * Completion contract: the stream ends successfully on `data: [DONE]` *or* on the chunk whose `object` is
  * `chat.completion.done`, whichever comes first (a 2025-11 recording has the done chunk and no `[DONE]`;
@@ -152,7 +152,7 @@ function decodeEvent(event: SseEvent): unknown {
       cause: error,
     });
   }
-  // The perplexity-node SDK throws on an SSE event named `error` whatever its payload (§7.4).
+  // The perplexity-node SDK throws on an SSE event named `error` whatever its payload.
   if (
     event.event === 'error' &&
     !(isRecord(payload) && payload.error !== undefined && payload.error !== null)

@@ -219,7 +219,7 @@ describe('GeminiProvider (real HTTP against FakeOpenAiServer)', () => {
   });
 
   it('converts grounding byte offsets to UTF-16 spans over non-ASCII answer text', async () => {
-    // "Try Acme Café" is 14 UTF-8 bytes / 13 code units (wire-formats §9.4); the emoji is 4 bytes / 2 units.
+    // "Try Acme Café" is 14 UTF-8 bytes / 13 code units (docs/wire-formats.md, Gemini); the emoji is 4 / 2.
     const texts = ['Try Acme', ' Caf\u00e9 \u{1F600}, then Z\u00fcrich B\u00e4ckerei.'];
     const answer = texts.join('');
     const byteOf = (s: string): number => Buffer.byteLength(s, 'utf8');

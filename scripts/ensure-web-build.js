@@ -27,7 +27,14 @@ console.log('web app: building web/dist (vite build)...');
 const started = Date.now();
 const result = spawnSync(
   process.execPath,
-  [require.resolve('vite/bin/vite.js'), 'build', '--config', config, '--logLevel', 'warn'],
+  [
+    path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'),
+    'build',
+    '--config',
+    config,
+    '--logLevel',
+    'warn',
+  ],
   { stdio: 'inherit', cwd: root },
 );
 if (result.status !== 0) process.exit(result.status ?? 1);

@@ -11,6 +11,7 @@ import {
   type SectionDigest,
 } from './digest/report-digest';
 import { rate, reportFilter, type ReportQuery } from './report-filter';
+import { runsLink } from './runs-link';
 
 type BrandInfo = { name: string; kind: 'own' | 'competitor' };
 
@@ -39,7 +40,9 @@ export class CitationReportService {
       return {
         synthetic,
         successfulRuns,
-        domains: topDomains(s).map((d) => domainView(d, successfulRuns, names)),
+        domains: topDomains(s).map((d) =>
+          domainView(d, successfulRuns, names, runsLink(f, synthetic, { citedDomain: d.domain })),
+        ),
         brands: [...s.brands]
           .filter(([id]) => shown.size === 0 || shown.has(id))
           .map(([id, b]) => brandView(id, b, names.get(id)))
@@ -58,7 +61,12 @@ export class CitationReportService {
   }
 }
 
-function domainView(d: DomainRow, successfulRuns: number, names: Map<string, BrandInfo>) {
+function domainView(
+  d: DomainRow,
+  successfulRuns: number,
+  names: Map<string, BrandInfo>,
+  runsQuery: ReturnType<typeof runsLink>,
+) {
   // Only a brand still tracked in the project is named.
   const brand = d.brandId === null ? undefined : names.get(d.brandId);
   return {
@@ -69,6 +77,7 @@ function domainView(d: DomainRow, successfulRuns: number, names: Map<string, Bra
     citationCount: d.citations,
     // Share of the section's successful runs citing the domain (n = successful runs).
     citingRate: rate(d.citingRuns, successfulRuns),
+    runsQuery,
   };
 }
 

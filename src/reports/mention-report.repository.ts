@@ -111,7 +111,8 @@ export class MentionReportRepository {
     });
     return this.prisma.$queryRaw<TrendRow[]>`
       SELECT bucket, "brandId", synthetic, sum(n)::int AS n, sum(mentioned)::int AS mentioned,
-        sum("mentionCount")::int AS "mentionCount", sum("streamScoreSum")::float8 AS "streamScoreSum"
+        sum("aboveFold")::int AS "aboveFold", sum("mentionCount")::int AS "mentionCount",
+        sum("streamScoreSum")::float8 AS "streamScoreSum"
       FROM (${parts}) p
       GROUP BY bucket, "brandId", synthetic
       HAVING sum(n) > 0
@@ -125,6 +126,7 @@ export interface TrendRow {
   synthetic: boolean;
   n: number;
   mentioned: number;
+  aboveFold: number;
   mentionCount: number;
   streamScoreSum: number;
 }

@@ -3,10 +3,12 @@ import { BrandRepository } from '../brands/brand.repository';
 import { Clock } from '../infra/clock/clock';
 import { ProjectService } from '../projects/project.service';
 import { wilsonInterval } from '../scoring/statistics';
-import { ms, rate, reportFilter, round, type ReportQuery } from './report-filter';
+import { ms, rate, reportFilter, round, type ReportFilter, type ReportQuery } from './report-filter';
+import { headline, percentilesBySection, periodChange } from './period-change';
+import { runsLink } from './runs-link';
 
 import { ReportDigestService } from './digest/report-digest.service';
-import { brandPercentiles, pairRows, type BrandPercentiles, type PairRow } from './digest/report-digest';
+import { pairRows, type BrandPercentiles, type PairRow } from './digest/report-digest';
 import { MentionReportRepository, type BrandTotalsRow } from './mention-report.repository';
 
 export { type ReportQuery } from './report-filter';
@@ -40,28 +42,47 @@ export class MentionReportService {
       to: to.toISOString(),
       measured: pairRows(digest.measured)
         .filter(keep)
-        .map((p) => pairView(p, names)),
+        .map((p) => pairView(p, names, f, false)),
       synthetic: pairRows(digest.synthetic)
         .filter(keep)
-        .map((p) => pairView(p, names)),
+        .map((p) => pairView(p, names, f, true)),
     };
   }
 
   async trend(workspaceId: string, q: ReportQuery, bucket: 'day' | 'week') {
     await this.projects.require(workspaceId, q.projectId);
     const f = reportFilter(q, this.clock.now());
-    const rows = await this.reports.trend(f, bucket);
+    // Shares of voice are over all tracked brands of the bucket; the brand filter only selects rows.
+    const [all, brands] = await Promise.all([
+      this.reports.trend({ ...f, brandIds: [] }, bucket),
+      this.brands.listForProject(f.projectId),
+    ]);
+    const info = new Map(brands.map((b) => [b.id, b]));
+    const shown = new Set(f.brandIds);
+    const bucketMentions = new Map<string, number>();
+    for (const r of all) {
+      const key = `${r.bucket.getTime()}:${r.synthetic}`;
+      bucketMentions.set(key, (bucketMentions.get(key) ?? 0) + r.mentionCount);
+    }
     const view = (synthetic: boolean) =>
-      rows
-        .filter((r) => r.synthetic === synthetic)
-        .map((r) => ({
-          bucket: r.bucket.toISOString(),
-          brandId: r.brandId,
-          n: r.n,
-          mentionCount: r.mentionCount,
-          mentionRate: rate(r.mentioned, r.n),
-          meanStreamScore: round(r.n === 0 ? null : r.streamScoreSum / r.n, 4),
-        }));
+      all
+        .filter((r) => r.synthetic === synthetic && (shown.size === 0 || shown.has(r.brandId)))
+        .map((r) => {
+          const total = bucketMentions.get(`${r.bucket.getTime()}:${r.synthetic}`) ?? 0;
+          return {
+            bucket: r.bucket.toISOString(),
+            brandId: r.brandId,
+            name: info.get(r.brandId)?.name ?? null,
+            kind: info.get(r.brandId)?.kind ?? null,
+            n: r.n,
+            mentionCount: r.mentionCount,
+            mentionRate: rate(r.mentioned, r.n),
+            aboveFoldRate: rate(r.aboveFold, r.n),
+            meanStreamScore: round(r.n === 0 ? null : r.streamScoreSum / r.n, 4),
+            shareOfVoice: total === 0 ? null : round(r.mentionCount / total, 6),
+            runsQuery: runsLink(f, synthetic, { brandId: r.brandId }, bucketRange(r.bucket, bucket, f)),
+          };
+        });
     return {
       projectId: f.projectId,
       bucket,
@@ -79,17 +100,17 @@ export class MentionReportService {
     // Shares are over all tracked brands; the brand filter only selects which rows are shown.
     // The previous period has the same length and ends where this one starts: headline figures carry their change.
     const previous = { from: new Date(2 * from.getTime() - to.getTime()), to: from };
-    const [allRows, prevRows, digest, failed, brands] = await Promise.all([
+    const [allRows, prevRows, digest, prevDigest, failed, brands] = await Promise.all([
       this.reports.brandTotals({ ...f, brandIds: [] }),
       this.reports.brandTotals({ ...f, ...previous, brandIds: [] }),
       this.digests.digestFor(f),
+      this.digests.digestFor({ ...f, ...previous }),
       this.reports.failedRuns(f),
       this.brands.listForProject(projectId),
     ]);
     // Percentiles come from the report digest's histograms (docs/reports.md "Digests").
-    const percentiles = new Map<string, BrandPercentiles>();
-    for (const p of brandPercentiles(digest.measured)) percentiles.set(`${p.brandId}:false`, p);
-    for (const p of brandPercentiles(digest.synthetic)) percentiles.set(`${p.brandId}:true`, p);
+    const percentiles = percentilesBySection(digest);
+    const prevPercentiles = percentilesBySection(prevDigest);
     const shown = new Set(f.brandIds);
     const rows = allRows;
     const names = new Map(brands.map((b) => [b.id, b]));
@@ -105,10 +126,18 @@ export class MentionReportService {
         failedRuns: failed.find((f) => f.synthetic === synthetic)?.failed ?? 0,
         brands: own
           .filter((r) => shown.size === 0 || shown.has(r.brandId))
-          .map((r) => ({
-            ...brandView(r, percentiles.get(`${r.brandId}:${r.synthetic}`), names.get(r.brandId), totals),
-            ...periodChange(headline(r, totals), prevByBrand.get(r.brandId), prevTotals),
-          }))
+          .map((r) => {
+            const key = `${r.brandId}:${r.synthetic}`;
+            const prev = prevByBrand.get(r.brandId);
+            return {
+              ...brandView(r, percentiles.get(key), names.get(r.brandId), totals),
+              ...periodChange(
+                headline(r, totals, percentiles.get(key)),
+                prev ? headline(prev, prevTotals, prevPercentiles.get(key)) : null,
+              ),
+              runsQuery: runsLink(f, synthetic, { brandId: r.brandId }),
+            };
+          })
           .sort((a, b) => (b.mentionRate.rate ?? 0) - (a.mentionRate.rate ?? 0)),
       };
     };
@@ -125,7 +154,7 @@ export class MentionReportService {
   }
 }
 
-type Totals = { mentions: number; attention: number; geoWeighted: number };
+import { type Totals } from './period-change';
 
 function totalsOf(rows: BrandTotalsRow[]): Totals {
   return {
@@ -135,48 +164,16 @@ function totalsOf(rows: BrandTotalsRow[]): Totals {
   };
 }
 
-interface Headline {
-  n: number;
-  mentionRate: number | null;
-  meanStreamScore: number | null;
-  shareOfVoice: number | null;
-}
-
-function headline(r: BrandTotalsRow, totals: Totals): Headline {
+/** A trend bucket's time range, clipped to the report's range. */
+function bucketRange(start: Date, bucket: 'day' | 'week', f: ReportFilter) {
+  const end = start.getTime() + (bucket === 'day' ? 1 : 7) * 24 * 3600_000;
   return {
-    n: r.n,
-    mentionRate: r.n === 0 ? null : r.mentioned / r.n,
-    meanStreamScore: r.n === 0 ? null : r.streamScoreSum / r.n,
-    shareOfVoice: totals.mentions === 0 ? null : r.mentionCount / totals.mentions,
+    from: new Date(Math.max(start.getTime(), f.from.getTime())),
+    to: new Date(Math.min(end, f.to.getTime())),
   };
 }
 
-/**
- * Period-over-period for the headline figures: the previous period's values and the change (this minus
- * previous; the mention rate and share of voice in percentage points). Null where either side has no data.
- */
-function periodChange(current: Headline, prev: BrandTotalsRow | undefined, prevTotals: Totals) {
-  const p = prev ? headline(prev, prevTotals) : null;
-  const diff = (a: number | null, b: number | null | undefined, scale: number, digits: number) =>
-    a === null || b === null || b === undefined ? null : round((a - b) * scale, digits);
-  return {
-    previous: p
-      ? {
-          n: p.n,
-          mentionRate: round(p.mentionRate, 6),
-          meanStreamScore: round(p.meanStreamScore, 4),
-          shareOfVoice: round(p.shareOfVoice, 6),
-        }
-      : null,
-    change: {
-      mentionRatePoints: diff(current.mentionRate, p?.mentionRate, 100, 4),
-      meanStreamScore: diff(current.meanStreamScore, p?.meanStreamScore, 1, 4),
-      shareOfVoicePoints: diff(current.shareOfVoice, p?.shareOfVoice, 100, 4),
-    },
-  };
-}
-
-function pairView(p: PairRow, names: Map<string, string>) {
+function pairView(p: PairRow, names: Map<string, string>, f: ReportFilter, synthetic: boolean) {
   return {
     brandA: { id: p.brandA, name: names.get(p.brandA) ?? null },
     brandB: { id: p.brandB, name: names.get(p.brandB) ?? null },
@@ -188,6 +185,11 @@ function pairView(p: PairRow, names: Map<string, string>) {
     aFirstRate: rate(p.aFirst, p.both),
     medianLeadMs: ms(p.medianLeadUs),
     medianLeadTokens: p.medianLeadTokens,
+    runsQuery: runsLink(f, synthetic, {
+      brandId: p.brandA,
+      mentioned: true,
+      alsoMentionedBrandId: p.brandB,
+    }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { applyDecorators, Controller, Get, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type Request } from 'express';
 import { z } from 'zod';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
@@ -14,9 +14,12 @@ import {
   TREND_CSV,
   trendCsvRows,
 } from '../infra/http/csv/report-csv';
+import { openApiSchema } from '../infra/http/openapi-schema';
 import { parseInput } from '../infra/http/zod-body';
+import { ArrivalReportService } from './arrival-report.service';
 import { CitationReportService } from './citation-report.service';
 import {
+  arrivalReportResponseSchema,
   citationReportResponseSchema,
   headToHeadReportResponseSchema,
   mentionReportResponseSchema,
@@ -46,8 +49,8 @@ const reportQuery = z
 
 const trendQuery = reportQuery.extend({ bucket: z.enum(['day', 'week']).default('day') }).strict();
 
-/** The query every report takes: a project and a time range (at most 400 days). */
-const ApiReportQuery = (json: z.ZodType) =>
+/** The query every report takes: a project and a time range (at most 400 days); JSON or CSV unless `jsonOnly`. */
+const ApiReportQuery = (json: z.ZodType, jsonOnly = false) =>
   applyDecorators(
     ApiQuery({ name: 'projectId', required: true }),
     ApiQuery({
@@ -60,7 +63,7 @@ const ApiReportQuery = (json: z.ZodType) =>
     ApiQuery({ name: 'engineIds', required: false, description: 'comma-separated engine ids' }),
     ApiQuery({ name: 'promptIds', required: false, description: 'comma-separated prompt ids' }),
     ApiQuery({ name: 'tags', required: false, description: 'comma-separated prompt tags (any of)' }),
-    ApiCsvFormat(json),
+    jsonOnly ? ApiOkResponse({ schema: openApiSchema(json) }) : ApiCsvFormat(json),
   );
 
 @ApiTags('reports')
@@ -71,6 +74,7 @@ export class ReportsController {
     private readonly mentionReport: MentionReportService,
     private readonly brands: BrandRepository,
     private readonly citationReport: CitationReportService,
+    private readonly arrivalReport: ArrivalReportService,
   ) {}
 
   @Get('mentions')
@@ -118,5 +122,13 @@ export class ReportsController {
     const report = await this.citationReport.citations(ws, q);
     if (!wantsCsv(format, req)) return report;
     return csvFile(`citations-${q.projectId}.csv`, CITATIONS_CSV.document(citationCsvRows(report)));
+  }
+
+  /** "Seen by t": per brand, the share of answers it had reached the reader in by t ms / within k tokens. */
+  @Get('arrival')
+  @ReadAccess()
+  @ApiReportQuery(arrivalReportResponseSchema, true)
+  arrival(@WorkspaceId() ws: string, @Query() query: unknown) {
+    return this.arrivalReport.arrival(ws, parseInput(reportQuery, query, 'query'));
   }
 }

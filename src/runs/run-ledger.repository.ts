@@ -610,18 +610,23 @@ export class RunLedgerRepository {
       ), score AS (
         INSERT INTO run_brand_scores ("runId", "projectId", "promptId", "engineId", "observedAt", synthetic,
           "brandId", mentioned, "mentionCount", "firstVisibleAtUs", "sinceFirstTokenUs", "firstTokenIndex",
-          "relPosition", "order", "aboveFold", attention, "streamScore")
+          "relPosition", "order", "aboveFold", attention, "streamScore", "trakkrPoints", "geoWeightedWords",
+          "geoShareOfAnswer")
         SELECT run.id, run."projectId", run."promptId", run."engineId", run."requestSentAt", run.synthetic,
           x."brandId", x.mentioned, x."mentionCount", x."firstVisibleAtUs", x."sinceFirstTokenUs",
-          x."firstTokenIndex", x."relPosition", x."order", x."aboveFold", x.attention, x."streamScore"
+          x."firstTokenIndex", x."relPosition", x."order", x."aboveFold", x.attention, x."streamScore",
+          coalesce(x."trakkrPoints", 0), x."geoWeightedWords", x."geoShareOfAnswer"
         FROM unnest(${ss.map((x) => x.runId)}::uuid[], ${ss.map((x) => x.s.brandId)}::uuid[],
           ${ss.map((x) => x.s.mentioned)}::boolean[], ${ss.map((x) => x.s.mentionCount)}::int[],
           ${ss.map((x) => x.s.firstVisibleAtUs ?? null)}::int[], ${ss.map((x) => x.s.sinceFirstTokenUs ?? null)}::int[],
           ${ss.map((x) => x.s.firstTokenIndex ?? null)}::int[], ${ss.map((x) => decimalText(x.s.relPosition))}::numeric[],
           ${ss.map((x) => x.s.order ?? null)}::int[], ${ss.map((x) => x.s.aboveFold)}::boolean[],
-          ${ss.map((x) => decimalText(x.s.attention))}::numeric[], ${ss.map((x) => decimalText(x.s.streamScore))}::numeric[])
+          ${ss.map((x) => decimalText(x.s.attention))}::numeric[], ${ss.map((x) => decimalText(x.s.streamScore))}::numeric[],
+          ${ss.map((x) => x.s.trakkrPoints ?? null)}::int[], ${ss.map((x) => decimalText(x.s.geoWeightedWords))}::numeric[],
+          ${ss.map((x) => decimalText(x.s.geoShareOfAnswer))}::numeric[])
           AS x("runId", "brandId", mentioned, "mentionCount", "firstVisibleAtUs", "sinceFirstTokenUs",
-            "firstTokenIndex", "relPosition", "order", "aboveFold", attention, "streamScore")
+            "firstTokenIndex", "relPosition", "order", "aboveFold", attention, "streamScore", "trakkrPoints",
+            "geoWeightedWords", "geoShareOfAnswer")
         JOIN run ON run.id = x."runId"
       ), citation AS (
         INSERT INTO citations (id, "runId", "projectId", position, url, domain, title, "charStart", "charEnd",

@@ -7,9 +7,63 @@ export interface RunFilter {
   projectId?: string;
   promptId?: string;
   engineId?: string;
+  promptIds?: string[];
+  engineIds?: string[];
+  /** Prompts carrying any of these tags. */
+  tags?: string[];
   status?: RunStatus;
+  synthetic?: boolean;
+  /** On createdAt. */
   from?: Date;
   to?: Date;
+  /** On the score rows' observedAt (the report time axis): only scored runs. */
+  observedFrom?: Date;
+  observedTo?: Date;
+  /** One brand's score row: present, and as these conditions say. */
+  brand?: {
+    brandId: string;
+    mentioned?: boolean;
+    fold?: 'above' | 'below';
+    reachedWithinUs?: number;
+    reachedBeforeToken?: number;
+  };
+  firstBrandId?: string;
+  alsoMentionedBrandId?: string;
+  citedDomain?: string;
+}
+
+/** The score-row and citation conditions of a filter, as Prisma relation filters (all must hold). */
+function scoreConditions(f: RunFilter): Prisma.RunWhereInput[] {
+  const and: Prisma.RunWhereInput[] = [];
+  const b = f.brand;
+  if (b) {
+    and.push({
+      scores: {
+        some: {
+          brandId: b.brandId,
+          ...(b.mentioned === undefined ? {} : { mentioned: b.mentioned }),
+          ...(b.fold === 'above' ? { aboveFold: true } : {}),
+          ...(b.fold === 'below' ? { mentioned: true, aboveFold: false } : {}),
+          ...(b.reachedWithinUs === undefined ? {} : { sinceFirstTokenUs: { lte: b.reachedWithinUs } }),
+          ...(b.reachedBeforeToken === undefined ? {} : { firstTokenIndex: { lt: b.reachedBeforeToken } }),
+        },
+      },
+    });
+  }
+  if (f.firstBrandId) and.push({ scores: { some: { brandId: f.firstBrandId, order: 1 } } });
+  if (f.alsoMentionedBrandId)
+    and.push({ scores: { some: { brandId: f.alsoMentionedBrandId, mentioned: true } } });
+  if (f.observedFrom || f.observedTo) {
+    const observedAt = {
+      ...(f.observedFrom ? { gte: f.observedFrom } : {}),
+      ...(f.observedTo ? { lt: f.observedTo } : {}),
+    };
+    and.push({ scores: { some: { observedAt } } });
+  }
+  if (f.citedDomain) and.push({ citations: { some: { domain: f.citedDomain } } });
+  if (f.engineIds?.length) and.push({ engineId: { in: f.engineIds } });
+  if (f.promptIds?.length) and.push({ promptId: { in: f.promptIds } });
+  return and;
 }
 
 const listSelect = {
@@ -49,10 +103,20 @@ export type RunDetailRow = Prisma.RunGetPayload<{ include: typeof detailInclude 
 export class RunQueryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  list(workspaceId: string, f: RunFilter, take: number, cursor?: Cursor): Promise<RunListRow[]> {
+  async list(workspaceId: string, f: RunFilter, take: number, cursor?: Cursor): Promise<RunListRow[]> {
+    const and = scoreConditions(f);
+    if (f.tags?.length) {
+      const prompts = await this.prisma.trackedPrompt.findMany({
+        where: { workspaceId, ...(f.projectId ? { projectId: f.projectId } : {}), tags: { hasSome: f.tags } },
+        select: { id: true },
+      });
+      and.push({ promptId: { in: prompts.map((p) => p.id) } });
+    }
     return this.prisma.run.findMany({
       where: {
         workspaceId,
+        ...(and.length > 0 ? { AND: and } : {}),
+        ...(f.synthetic === undefined ? {} : { synthetic: f.synthetic }),
         ...(f.projectId ? { projectId: f.projectId } : {}),
         ...(f.promptId ? { promptId: f.promptId } : {}),
         ...(f.engineId ? { engineId: f.engineId } : {}),

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../infra/http/api-error';
 import { decodeCursor, toPage, type Page } from '../infra/http/pagination';
-import { type RunDetailRow, type RunListRow, RunQueryRepository } from './run-query.repository';
-import { usToMs } from './dto/run.dto';
-import { type z } from 'zod';
-import { type runListQuerySchema } from './dto/run.dto';
-
-type RunListQuery = z.infer<typeof runListQuerySchema>;
+import {
+  type RunDetailRow,
+  type RunFilter,
+  type RunListRow,
+  RunQueryRepository,
+} from './run-query.repository';
+import { type RunListQuery, usToMs } from './dto/run.dto';
 
 export interface TokenView {
   index: number;
@@ -20,19 +21,7 @@ export class RunQueryService {
   constructor(private readonly runs: RunQueryRepository) {}
 
   async list(workspaceId: string, q: RunListQuery): Promise<Page<ReturnType<typeof listView>>> {
-    const rows = await this.runs.list(
-      workspaceId,
-      {
-        ...(q.projectId ? { projectId: q.projectId } : {}),
-        ...(q.promptId ? { promptId: q.promptId } : {}),
-        ...(q.engineId ? { engineId: q.engineId } : {}),
-        ...(q.status ? { status: q.status } : {}),
-        ...(q.from ? { from: new Date(q.from) } : {}),
-        ...(q.to ? { to: new Date(q.to) } : {}),
-      },
-      q.limit + 1,
-      decodeCursor(q.cursor),
-    );
+    const rows = await this.runs.list(workspaceId, runFilter(q), q.limit + 1, decodeCursor(q.cursor));
     return toPage(rows, q.limit, listView);
   }
 
@@ -57,6 +46,41 @@ export class RunQueryService {
     }));
     return { runId: id, tokenizer: 'o200k_base', data };
   }
+}
+
+/** The validated query as the repository's filter (times as dates, reachedWithinMs in µs). */
+function runFilter(q: RunListQuery): RunFilter {
+  const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
+  const f: RunFilter = {
+    projectId: q.projectId,
+    promptId: q.promptId,
+    engineId: q.engineId,
+    promptIds: q.promptIds,
+    engineIds: q.engineIds,
+    tags: q.tags,
+    status: q.status,
+    synthetic: q.synthetic,
+    from: date(q.from),
+    to: date(q.to),
+    observedFrom: date(q.observedFrom),
+    observedTo: date(q.observedTo),
+    firstBrandId: q.firstBrandId,
+    alsoMentionedBrandId: q.alsoMentionedBrandId,
+    citedDomain: q.citedDomain,
+    ...(q.brandId
+      ? {
+          brand: {
+            brandId: q.brandId,
+            mentioned: q.mentioned,
+            fold: q.fold,
+            reachedWithinUs:
+              q.reachedWithinMs === undefined ? undefined : Math.round(q.reachedWithinMs * 1000),
+            reachedBeforeToken: q.reachedBeforeToken,
+          },
+        }
+      : {}),
+  };
+  return f;
 }
 
 function listView(r: RunListRow) {

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -27,6 +39,48 @@ import {
 } from './dto/run.dto';
 import { RunNowService } from './run-now.service';
 import { RunQueryService } from './run-query.service';
+
+/** The filters that list the runs behind a report figure (report groups' `runsQuery`; docs/web-api.md). */
+const ApiRunDrillDownQuery = () =>
+  applyDecorators(
+    ApiQuery({ name: 'engineIds', required: false, description: 'comma-separated engine ids (any of)' }),
+    ApiQuery({ name: 'promptIds', required: false, description: 'comma-separated prompt ids (any of)' }),
+    ApiQuery({ name: 'tags', required: false, description: 'comma-separated prompt tags (any of)' }),
+    ApiQuery({ name: 'synthetic', required: false, enum: ['true', 'false'] }),
+    ApiQuery({
+      name: 'observedFrom',
+      required: false,
+      description:
+        'ISO 8601, inclusive, on observedAt (request time, the report time axis); scored runs only',
+    }),
+    ApiQuery({ name: 'observedTo', required: false, description: 'ISO 8601, exclusive, on observedAt' }),
+    ApiQuery({ name: 'brandId', required: false, description: 'runs scored for this brand' }),
+    ApiQuery({
+      name: 'mentioned',
+      required: false,
+      enum: ['true', 'false'],
+      description: 'with brandId: the answer names the brand (true) or not (false)',
+    }),
+    ApiQuery({
+      name: 'fold',
+      required: false,
+      enum: ['above', 'below'],
+      description: "with brandId: the brand's first mention is above the fold, or mentioned below it",
+    }),
+    ApiQuery({
+      name: 'reachedWithinMs',
+      required: false,
+      description: 'with brandId: first mention visible at most this many ms after the first token',
+    }),
+    ApiQuery({
+      name: 'reachedBeforeToken',
+      required: false,
+      description: "with brandId: first mention's token index below this",
+    }),
+    ApiQuery({ name: 'firstBrandId', required: false, description: 'the brand that arrived first' }),
+    ApiQuery({ name: 'alsoMentionedBrandId', required: false, description: 'runs also naming this brand' }),
+    ApiQuery({ name: 'citedDomain', required: false, description: 'runs citing this domain' }),
+  );
 
 @ApiTags('runs')
 @ApiBearerAuth()
@@ -63,8 +117,9 @@ export class RunsController {
   @ApiQuery({ name: 'promptId', required: false })
   @ApiQuery({ name: 'engineId', required: false })
   @ApiQuery({ name: 'status', required: false, enum: RUN_STATUSES })
-  @ApiQuery({ name: 'from', required: false, description: 'ISO 8601, inclusive' })
-  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive' })
+  @ApiQuery({ name: 'from', required: false, description: 'ISO 8601, inclusive (on createdAt)' })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive (on createdAt)' })
+  @ApiRunDrillDownQuery()
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiCsvFormat(runPageResponseSchema)

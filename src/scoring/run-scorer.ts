@@ -1,7 +1,7 @@
 /**
- * Per-run scores (design §5): one scored row per mention and one row per tracked brand, present or not, so
- * aggregate denominators are honest. Pure: everything comes from the detected mentions, the answer text and
- * its token timeline.
+ * Per-run scores (docs/metrics.md, "Per run and brand"): one scored row per mention and one row per tracked
+ * brand, present or not, so aggregate denominators are honest. Pure: everything comes from the detected
+ * mentions, the answer text and its token timeline.
  */
 import { AnswerStructure } from '../detection/answer-structure';
 import { tokenIndexAt } from '../detection/answer-tokenizer';

@@ -316,15 +316,25 @@ describe('mention and head-to-head reports', () => {
     const ra = res.body.measured.brands.find((x: { brandId: string }) => x.brandId === a);
     // This period: rate 3/4, mean stream score 100·(2^-0.1 + 2^-0.5 + 1 + 0)/4 = 66.0035, share 4/6.
     // Previous: rate 1/2, mean stream score 50, share 1/1.
-    expect(ra.previous).toEqual({ n: 2, mentionRate: 0.5, meanStreamScore: 50, shareOfVoice: 1 });
-    expect(ra.change).toEqual({
+    // Previous above-the-fold rate 1/2; the one previous mention came at the first token (median 0 ms).
+    expect(ra.previous).toEqual({
+      n: 2,
+      mentionRate: 0.5,
+      meanStreamScore: 50,
+      shareOfVoice: 1,
+      aboveFoldRate: 0.5,
+      timeToFirstMentionP50Ms: 0,
+    });
+    expect(ra.change).toMatchObject({
       mentionRatePoints: 25,
       meanStreamScore: 16.0035,
       shareOfVoicePoints: -33.3333,
     });
     const rb = res.body.measured.brands.find((x: { brandId: string }) => x.brandId === b);
     // B had no mentions before: its previous share is 0 of 1 mention, its rate 0 of 2 runs.
-    expect(rb.previous).toEqual({ n: 2, mentionRate: 0, meanStreamScore: 0, shareOfVoice: 0 });
+    expect(rb.previous).toMatchObject({ n: 2, mentionRate: 0, meanStreamScore: 0, shareOfVoice: 0 });
+    expect(rb.previous.timeToFirstMentionP50Ms).toBeNull();
+    expect(rb.change.timeToFirstMentionP50Ms).toBeNull();
     expect(rb.change.mentionRatePoints).toBe(50);
   });
 });

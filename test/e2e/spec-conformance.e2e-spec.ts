@@ -191,6 +191,11 @@ describe('spec conformance (realistic scenario, every response validated against
     await conform(get(`/v1/reports/trend?${q}&format=csv`), 200);
     await conform(get(`/v1/reports/citations?${q}`), 200);
     await conform(get(`/v1/reports/citations?${q}&format=csv`), 200);
+    const arrival = await conform(get(`/v1/reports/arrival?${q}`), 200);
+    expect(arrival.body.measured.brands.length).toBe(2);
+    // A report group's drill-down is a valid runs-list query.
+    const drill = new URLSearchParams({ ...mentions.body.measured.brands[0].runsQuery, mentioned: 'true' });
+    await conform(get(`/v1/runs?${drill.toString()}`), 200);
 
     // Usage, backfills
     const usage = await conform(get('/v1/usage?days=3'), 200);
@@ -228,6 +233,17 @@ describe('spec conformance (realistic scenario, every response validated against
     );
     expect(feedCheck).toEqual({ errors: [], matched: '200' });
     covered.add('GET /v1/projects/{projectId}/events');
+
+    // Web app sessions: a key exchanged for the cookie, the session read back, a sign-in link, sign-out
+    const signedIn = await conform(h.t.http().post('/v1/sessions').send({ apiKey: h.ws.readKey }), 201);
+    const cookie = /^sr_session=[^;]+/.exec(String(signedIn.headers['set-cookie']?.[0]))?.[0] ?? '';
+    await conform(h.t.http().get('/v1/sessions/current').set('Cookie', cookie), 200);
+    await conform(h.t.http().post('/v1/sessions/links').set(h.ws.auth()), 201);
+    const csrf = signedIn.body.csrfToken as string;
+    await conform(
+      h.t.http().delete('/v1/sessions/current').set('Cookie', cookie).set('X-CSRF-Token', csrf),
+      204,
+    );
 
     // Health, and an error body
     await conform(h.t.http().get('/health/live'), 200);

@@ -74,6 +74,7 @@ const QUERY_MATRIX: Record<string, (ids: Ids) => { path: string; query: Record<s
   'GET /v1/reports/mentions': (i) => ({ path: '/v1/reports/mentions', query: { projectId: i.projectId } }),
   'GET /v1/reports/trend': (i) => ({ path: '/v1/reports/trend', query: { projectId: i.projectId } }),
   'GET /v1/reports/citations': (i) => ({ path: '/v1/reports/citations', query: { projectId: i.projectId } }),
+  'GET /v1/reports/arrival': (i) => ({ path: '/v1/reports/arrival', query: { projectId: i.projectId } }),
   'GET /v1/reports/head-to-head': (i) => ({
     path: '/v1/reports/head-to-head',
     query: { projectId: i.projectId },

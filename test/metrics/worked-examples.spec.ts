@@ -24,6 +24,8 @@ import {
 import { headToHead, type HeadToHeadRun } from '../../src/scoring/head-to-head';
 import { scoreRun, type BrandKind } from '../../src/scoring/run-scorer';
 import { percentile, wilsonInterval } from '../../src/scoring/statistics';
+import { arrivalCurves } from '../../src/reports/arrival';
+import { addValue, emptyHistogram } from '../../src/reports/digest/histogram';
 
 const DOC = readFileSync(join(__dirname, '../../docs/metrics.md'), 'utf8');
 const TOLERANCE = 1e-6;
@@ -180,6 +182,26 @@ const handlers: Record<string, (body: never) => void> = {
       positionAdjustedWordCount(new AnswerStructure(body.text), body.mentions, body.brandIds),
       body.expected,
     );
+  },
+  arrival: (example: {
+    n: number;
+    sinceFirstTokenUs: number[];
+    firstTokenIndex: number[];
+    timeGridMs: number[];
+    tokenGrid: number[];
+    expected: unknown;
+  }) => {
+    const sinceFirstTokenUs = emptyHistogram();
+    const firstTokenIndex = emptyHistogram();
+    for (const v of example.sinceFirstTokenUs) addValue(sinceFirstTokenUs, v);
+    for (const v of example.firstTokenIndex) addValue(firstTokenIndex, v);
+    const mentioned = example.sinceFirstTokenUs.length;
+    const curves = arrivalCurves(
+      { n: example.n, mentioned, sinceFirstTokenUs, firstTokenIndex },
+      example.timeGridMs,
+      example.tokenGrid,
+    );
+    expectMatches(curves, example.expected);
   },
   'present-ms': (cases: [number | null, number | null][]) => {
     for (const [us, ms] of cases) expect(presentMs(us)).toBe(ms);

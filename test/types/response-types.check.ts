@@ -19,8 +19,10 @@ import { type HealthController } from '../../src/health/health.controller';
 import { type liveResponseSchema, type readyResponseSchema } from '../../src/health/dto/health.dto';
 import { type projectResponseSchema, type ProjectView } from '../../src/projects/dto/project.dto';
 import { type promptResponseSchema, type PromptView } from '../../src/prompts/dto/prompt.dto';
+import { type ArrivalReportService } from '../../src/reports/arrival-report.service';
 import { type CitationReportService } from '../../src/reports/citation-report.service';
 import {
+  type arrivalReportResponseSchema,
   type citationReportResponseSchema,
   type headToHeadReportResponseSchema,
   type mentionReportResponseSchema,
@@ -70,6 +72,7 @@ export type ResponseTypeChecks = [
   Conforms<z.infer<typeof headToHeadReportResponseSchema>, Out<MentionReportService['headToHead']>>,
   Conforms<z.infer<typeof trendReportResponseSchema>, Out<MentionReportService['trend']>>,
   Conforms<z.infer<typeof citationReportResponseSchema>, Out<CitationReportService['citations']>>,
+  Conforms<z.infer<typeof arrivalReportResponseSchema>, Out<ArrivalReportService['arrival']>>,
   Conforms<z.infer<typeof usageResponseSchema>, Out<UsageService['report']>>,
   Conforms<z.infer<typeof liveResponseSchema>, ReturnType<HealthController['live']>>,
   Conforms<z.infer<typeof readyResponseSchema>, Out<HealthController['ready']>>,

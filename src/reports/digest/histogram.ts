@@ -177,3 +177,20 @@ export function encodeHistogram(h: Histogram): number[] {
 export function decodeHistogram(encoded: readonly number[]): Histogram {
   return { counts: null, sums: null, pending: encoded.length > 0 ? [encoded] : [] };
 }
+
+/**
+ * How many values lie at or below each threshold (ascending or not), each value taken as its bin's mean, as
+ * percentiles take them: exact when a bin holds one distinct value (every value below LINEAR_LIMIT), otherwise a
+ * value within MAX_RELATIVE_ERROR of a threshold may fall on the other side of it.
+ */
+export function histogramCountsAtMost(h: Histogram, thresholds: readonly number[]): number[] {
+  const bins = histogramBins(h);
+  return thresholds.map((limit) => {
+    let n = 0;
+    for (const [, count, sum] of bins) {
+      if (sum / count > limit) break;
+      n += count;
+    }
+    return n;
+  });
+}

@@ -10,6 +10,25 @@ const percentilesSchema = z.strictObject({ p50: num, p90: num });
 const brandKind = z.enum(['own', 'competitor']).nullable();
 const range = { projectId: idSchema, from: timestampSchema, to: timestampSchema };
 
+/** Query parameters of GET /v1/runs listing the runs behind a figure (src/reports/runs-link.ts). */
+export const runsLinkSchema = z
+  .strictObject({
+    projectId: idSchema,
+    synthetic: z.enum(['true', 'false']),
+    observedFrom: timestampSchema,
+    observedTo: timestampSchema,
+    engineIds: z.string().optional(),
+    promptIds: z.string().optional(),
+    tags: z.string().optional(),
+    brandId: idSchema.optional(),
+    mentioned: z.enum(['true', 'false']).optional(),
+    fold: z.enum(['above', 'below']).optional(),
+    firstBrandId: idSchema.optional(),
+    alsoMentionedBrandId: idSchema.optional(),
+    citedDomain: z.string().optional(),
+  })
+  .describe('query parameters of GET /v1/runs that list the runs behind this figure (all strings)');
+
 const mentionBrandSchema = z.strictObject({
   brandId: idSchema,
   name: z.string().nullable(),
@@ -38,10 +57,24 @@ const mentionBrandSchema = z.strictObject({
     }),
   }),
   previous: z
-    .strictObject({ n: z.number().int(), mentionRate: num, meanStreamScore: num, shareOfVoice: num })
+    .strictObject({
+      n: z.number().int(),
+      mentionRate: num,
+      meanStreamScore: num,
+      shareOfVoice: num,
+      aboveFoldRate: num,
+      timeToFirstMentionP50Ms: ms,
+    })
     .nullable()
     .describe('the previous period of the same length; null when the brand had no data then'),
-  change: z.strictObject({ mentionRatePoints: num, meanStreamScore: num, shareOfVoicePoints: num }),
+  change: z.strictObject({
+    mentionRatePoints: num,
+    meanStreamScore: num,
+    shareOfVoicePoints: num,
+    aboveFoldRatePoints: num,
+    timeToFirstMentionP50Ms: ms,
+  }),
+  runsQuery: runsLinkSchema,
 });
 
 const mentionSectionSchema = (synthetic: boolean) =>
@@ -70,6 +103,7 @@ const pairSchema = z.strictObject({
   aFirstRate: rateSchema,
   medianLeadMs: ms,
   medianLeadTokens: num,
+  runsQuery: runsLinkSchema.describe('runs naming both brands'),
 });
 
 export const headToHeadReportResponseSchema = z.strictObject({
@@ -81,10 +115,15 @@ export const headToHeadReportResponseSchema = z.strictObject({
 const trendRowSchema = z.strictObject({
   bucket: timestampSchema,
   brandId: idSchema,
+  name: z.string().nullable(),
+  kind: brandKind,
   n: z.number().int(),
   mentionCount: z.number().int(),
   mentionRate: rateSchema,
+  aboveFoldRate: rateSchema,
   meanStreamScore: num,
+  shareOfVoice: num.describe("the brand's mentions / all tracked brands' mentions in the bucket"),
+  runsQuery: runsLinkSchema,
 });
 
 export const trendReportResponseSchema = z.strictObject({
@@ -108,6 +147,7 @@ const citationSectionSchema = (synthetic: boolean) =>
         citingRuns: z.number().int(),
         citationCount: z.number().int(),
         citingRate: rateSchema,
+        runsQuery: runsLinkSchema,
       }),
     ),
     brands: z.array(
@@ -130,4 +170,41 @@ export const citationReportResponseSchema = z.strictObject({
   settings: z.strictObject({ nearMentionChars: z.number().int() }),
   measured: citationSectionSchema(false),
   synthetic: citationSectionSchema(true),
+});
+
+const arrivalPoint = { count: z.number().int(), share: num, lower: num, upper: num };
+
+const arrivalBrandSchema = z.strictObject({
+  brandId: idSchema,
+  name: z.string().nullable(),
+  kind: brandKind,
+  n: z.number().int().describe('answers (successful runs) in scope'),
+  mentionedRuns: z.number().int(),
+  byTime: z
+    .array(z.strictObject({ tMs: z.number().int(), ...arrivalPoint }))
+    .describe(
+      'share of the n answers in which the brand had reached the reader by tMs after the first token',
+    ),
+  byToken: z
+    .array(z.strictObject({ k: z.number().int(), ...arrivalPoint }))
+    .describe('share of the n answers whose first mention of the brand starts within the first k tokens'),
+  runsQuery: runsLinkSchema,
+});
+
+const arrivalSectionSchema = (synthetic: boolean) =>
+  z.strictObject({
+    synthetic: z.literal(synthetic),
+    successfulRuns: z.number().int(),
+    brands: z.array(arrivalBrandSchema),
+  });
+
+export const arrivalReportResponseSchema = z.strictObject({
+  ...range,
+  settings: z.strictObject({
+    foldTokens: z.number().int(),
+    timeGridMs: z.array(z.number().int()),
+    tokenGrid: z.array(z.number().int()),
+  }),
+  measured: arrivalSectionSchema(false),
+  synthetic: arrivalSectionSchema(true),
 });

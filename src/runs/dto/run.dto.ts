@@ -4,22 +4,74 @@ import { idSchema, pageResponseSchema, timestampSchema } from '../../infra/http/
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'skipped'] as const;
 
+/** `a,b,c` or repeated parameters → a bounded list. */
+const list = <T extends z.ZodType<string, string>>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(item).max(100))
+    .optional();
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** Filters that read a brand's score row of the run, so they need `brandId`. */
+const BRAND_SCOPED = ['mentioned', 'fold', 'reachedWithinMs', 'reachedBeforeToken'] as const;
+
 export const runListQuerySchema = z
   .object({
     projectId: z.uuid().optional(),
     promptId: z.uuid().optional(),
     engineId: z.uuid().optional(),
+    promptIds: list(z.uuid()),
+    engineIds: list(z.uuid()),
+    tags: list(z.string().min(1).max(64)),
     status: z.enum(RUN_STATUSES).optional(),
+    synthetic: bool.optional(),
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
+    observedFrom: z.iso.datetime({ offset: true }).optional(),
+    observedTo: z.iso.datetime({ offset: true }).optional(),
+    brandId: z.uuid().optional(),
+    mentioned: bool.optional(),
+    fold: z.enum(['above', 'below']).optional(),
+    reachedWithinMs: z.coerce.number().min(0).max(86_400_000).optional(),
+    reachedBeforeToken: z.coerce.number().int().min(0).max(1_000_000).optional(),
+    firstBrandId: z.uuid().optional(),
+    alsoMentionedBrandId: z.uuid().optional(),
+    citedDomain: z.string().min(1).max(253).optional(),
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
     cursor: z.string().max(200).optional(),
   })
   .strict()
-  .refine((q) => !q.from || !q.to || new Date(q.from) < new Date(q.to), {
-    message: 'from must be before to',
-    path: ['from'],
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && new Date(q.from) >= new Date(q.to))
+      ctx.addIssue({ code: 'custom', message: 'from must be before to', path: ['from'] });
+    if (q.observedFrom && q.observedTo && new Date(q.observedFrom) >= new Date(q.observedTo))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'observedFrom must be before observedTo',
+        path: ['observedFrom'],
+      });
+    if (!q.brandId)
+      for (const key of BRAND_SCOPED)
+        if (q[key] !== undefined)
+          ctx.addIssue({ code: 'custom', message: `${key} requires brandId`, path: [key] });
+    if (q.fold && q.mentioned === false)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'fold applies to runs mentioning the brand; it cannot be combined with mentioned=false',
+        path: ['fold'],
+      });
+    if (q.mentioned === false && (q.reachedWithinMs !== undefined || q.reachedBeforeToken !== undefined))
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'reachedWithinMs and reachedBeforeToken select runs mentioning the brand; not with mentioned=false',
+        path: ['mentioned'],
+      });
   });
+
+export type RunListQuery = z.infer<typeof runListQuerySchema>;
 
 export const runNowSchema = z
   .object({

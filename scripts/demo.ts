@@ -5,10 +5,17 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { type INestApplicationContext } from '@nestjs/common';
+import { type Logger } from 'pino';
+import { hashApiKey } from '../src/auth/api-key-format';
+import { ApiKeyRepository } from '../src/auth/api-key.repository';
 import { ApiKeyService } from '../src/auth/api-key.service';
+import { signInLinkPath, WebSessionService } from '../src/auth/web-session.service';
 import { start } from '../src/bootstrap';
-import { ConfigError, loadConfig } from '../src/config/app-config';
+import { ConfigError, loadConfig, type AppConfig } from '../src/config/app-config';
+import { APP_CONFIG } from '../src/config/config.module';
 import { applyMigrations, ensureDatabase } from '../src/infra/database/migrator';
+import { ROOT_LOGGER } from '../src/infra/logging/logging.module';
 import { DemoSeeder } from './demo-seeder';
 
 const ENV_FILE = path.resolve(__dirname, '../.env');
@@ -42,17 +49,39 @@ async function main(): Promise<void> {
   const app = await start(config);
   const seeded = await new DemoSeeder(app.get(ApiKeyService), app).seed(process.env.DEMO_API_KEY);
   const base = `http://127.0.0.1:${config.PORT}`;
+  const signInLink = await demoSignInLink(app, seeded.apiKey ?? process.env.DEMO_API_KEY);
+  // Last on the screen: after the start-up log lines, which pino may still be writing (asynchronously).
+  await flushLogs(app);
+  const key = seeded.apiKey ?? '(DEMO_API_KEY from the environment)';
   console.log(`
-streamrank demo is running on ${base} (ROLE=all). All demo data is SYNTHETIC.
-  workspace: ${seeded.workspaceId}
-  project:   ${seeded.projectId}
-  API key:   ${seeded.apiKey ?? '(DEMO_API_KEY from the environment)'}
+streamrank demo is running (ROLE=all). All demo data is SYNTHETIC.
 
-Try (runs start now and then every minute):
-  curl -H "Authorization: Bearer $KEY" ${base}/v1/runs?projectId=${seeded.projectId}
+  Web app:    ${base}/
+  Sign in:    ${signInLink ?? '(no link: the demo key was not found)'}
+              (single use, valid ${config.SIGN_IN_LINK_TTL_MINUTES} min; or paste the API key on the sign-in page)
+  API docs:   ${base}/docs
+  workspace:  ${seeded.workspaceId}
+  project:    ${seeded.projectId}
+  API key:    ${key}
+
+Try the API (runs start now and then every minute):
+  KEY=${seeded.apiKey ?? '$DEMO_API_KEY'}
+  curl -H "Authorization: Bearer $KEY" "${base}/v1/runs?projectId=${seeded.projectId}"
   curl -H "Authorization: Bearer $KEY" "${base}/v1/reports/mentions?projectId=${seeded.projectId}"
-  open ${base}/docs
 `);
+}
+
+/** A single-use sign-in link for the demo admin key, as a full URL. */
+async function demoSignInLink(app: INestApplicationContext, key: string | undefined): Promise<string | null> {
+  const record = key ? await app.get(ApiKeyRepository).findByHash(hashApiKey(key)) : null;
+  if (!record) return null;
+  const link = await app.get(WebSessionService).createSignInLink(record.workspaceId, record.id);
+  return `http://127.0.0.1:${app.get<AppConfig>(APP_CONFIG).PORT}${signInLinkPath(link.token)}`;
+}
+
+async function flushLogs(app: INestApplicationContext): Promise<void> {
+  await new Promise<void>((resolve) => app.get<Logger>(ROOT_LOGGER).flush(() => resolve()));
+  await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 main().catch((e: unknown) => {

@@ -7,6 +7,8 @@ import { runsApi, type AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './infra/http/http-exception.filter';
 import { withErrorResponses } from './infra/http/openapi-errors';
 import { AppLogger } from './infra/logging/app-logger';
+import { webAppMiddleware } from './web/web-app.middleware';
+import { resolveWebDist } from './web/web-dist';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -28,10 +30,13 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
   });
   app.useLogger(app.get(AppLogger));
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
-  app.set('trust proxy', false);
+  // Behind TRUST_PROXY reverse proxies, X-Forwarded-Proto/-For give req.secure and req.ip; never otherwise.
+  app.set('trust proxy', config.TRUST_PROXY > 0 ? config.TRUST_PROXY : false);
   app.disable('x-powered-by');
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
+  // The web app (web/dist) at `/`, ahead of Nest's routes; /v1, /docs and /health are left to them.
+  app.use(webAppMiddleware(resolveWebDist(config.WEB_DIST_DIR)));
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
   await app.init();
   return app;

@@ -213,6 +213,162 @@ export type ApiKeysControllerRevokeResponses = {
 
 export type ApiKeysControllerRevokeResponse = ApiKeysControllerRevokeResponses[keyof ApiKeysControllerRevokeResponses];
 
+export type WebSessionsControllerSignInData = {
+    body: {
+        /**
+         * An API key: sr_<prefix>_<secret>
+         */
+        apiKey: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/sessions';
+};
+
+export type WebSessionsControllerSignInErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type WebSessionsControllerSignInError = WebSessionsControllerSignInErrors[keyof WebSessionsControllerSignInErrors];
+
+export type WebSessionsControllerSignInResponses = {
+    201: {
+        workspaceId: string;
+        /**
+         * The session acts with its key's role
+         */
+        role: 'admin' | 'read';
+        keyName: string;
+        keyPrefix: string;
+        /**
+         * Send it back in X-CSRF-Token on every write made with the session cookie
+         */
+        csrfToken: string;
+        /**
+         * Absolute: sessions are not extended by use
+         */
+        expiresAt: string;
+    };
+};
+
+export type WebSessionsControllerSignInResponse = WebSessionsControllerSignInResponses[keyof WebSessionsControllerSignInResponses];
+
+export type WebSessionsControllerSignOutData = {
+    body?: never;
+    headers?: {
+        /**
+         * The csrfToken of the session
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/sessions/current';
+};
+
+export type WebSessionsControllerSignOutErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type WebSessionsControllerSignOutError = WebSessionsControllerSignOutErrors[keyof WebSessionsControllerSignOutErrors];
+
+export type WebSessionsControllerSignOutResponses = {
+    /**
+     * Signed out
+     */
+    204: void;
+};
+
+export type WebSessionsControllerSignOutResponse = WebSessionsControllerSignOutResponses[keyof WebSessionsControllerSignOutResponses];
+
+export type WebSessionsControllerCurrentData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/sessions/current';
+};
+
+export type WebSessionsControllerCurrentErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type WebSessionsControllerCurrentError = WebSessionsControllerCurrentErrors[keyof WebSessionsControllerCurrentErrors];
+
+export type WebSessionsControllerCurrentResponses = {
+    200: {
+        workspaceId: string;
+        /**
+         * The session acts with its key's role
+         */
+        role: 'admin' | 'read';
+        keyName: string;
+        keyPrefix: string;
+        /**
+         * Send it back in X-CSRF-Token on every write made with the session cookie
+         */
+        csrfToken: string;
+        /**
+         * Absolute: sessions are not extended by use
+         */
+        expiresAt: string;
+    };
+};
+
+export type WebSessionsControllerCurrentResponse = WebSessionsControllerCurrentResponses[keyof WebSessionsControllerCurrentResponses];
+
+export type WebSessionsControllerCreateLinkData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/sessions/links';
+};
+
+export type WebSessionsControllerCreateLinkErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type WebSessionsControllerCreateLinkError = WebSessionsControllerCreateLinkErrors[keyof WebSessionsControllerCreateLinkErrors];
+
+export type WebSessionsControllerCreateLinkResponses = {
+    201: {
+        /**
+         * Path of the single-use link (`/v1/sessions/link?token=...`), relative to the app
+         */
+        url: string;
+        expiresAt: string;
+    };
+};
+
+export type WebSessionsControllerCreateLinkResponse = WebSessionsControllerCreateLinkResponses[keyof WebSessionsControllerCreateLinkResponses];
+
 export type ProjectsControllerListData = {
     body?: never;
     path?: never;
@@ -1184,11 +1340,64 @@ export type RunsControllerListData = {
         cursor?: unknown;
         limit?: unknown;
         /**
-         * ISO 8601, exclusive
+         * comma-separated engine ids (any of)
+         */
+        engineIds?: unknown;
+        /**
+         * comma-separated prompt ids (any of)
+         */
+        promptIds?: unknown;
+        /**
+         * comma-separated prompt tags (any of)
+         */
+        tags?: unknown;
+        synthetic?: 'true' | 'false';
+        /**
+         * ISO 8601, inclusive, on observedAt (request time, the report time axis); scored runs only
+         */
+        observedFrom?: unknown;
+        /**
+         * ISO 8601, exclusive, on observedAt
+         */
+        observedTo?: unknown;
+        /**
+         * runs scored for this brand
+         */
+        brandId?: unknown;
+        /**
+         * with brandId: the answer names the brand (true) or not (false)
+         */
+        mentioned?: 'true' | 'false';
+        /**
+         * with brandId: the brand's first mention is above the fold, or mentioned below it
+         */
+        fold?: 'above' | 'below';
+        /**
+         * with brandId: first mention visible at most this many ms after the first token
+         */
+        reachedWithinMs?: unknown;
+        /**
+         * with brandId: first mention's token index below this
+         */
+        reachedBeforeToken?: unknown;
+        /**
+         * the brand that arrived first
+         */
+        firstBrandId?: unknown;
+        /**
+         * runs also naming this brand
+         */
+        alsoMentionedBrandId?: unknown;
+        /**
+         * runs citing this domain
+         */
+        citedDomain?: unknown;
+        /**
+         * ISO 8601, exclusive (on createdAt)
          */
         to?: unknown;
         /**
-         * ISO 8601, inclusive
+         * ISO 8601, inclusive (on createdAt)
          */
         from?: unknown;
         status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
@@ -1706,11 +1915,39 @@ export type ReportsControllerMentionsResponses = {
                     mentionRate: number | null;
                     meanStreamScore: number | null;
                     shareOfVoice: number | null;
+                    aboveFoldRate: number | null;
+                    /**
+                     * milliseconds
+                     */
+                    timeToFirstMentionP50Ms: number | null;
                 } | null;
                 change: {
                     mentionRatePoints: number | null;
                     meanStreamScore: number | null;
                     shareOfVoicePoints: number | null;
+                    aboveFoldRatePoints: number | null;
+                    /**
+                     * milliseconds
+                     */
+                    timeToFirstMentionP50Ms: number | null;
+                };
+                /**
+                 * query parameters of GET /v1/runs that list the runs behind this figure (all strings)
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
                 };
             }>;
         };
@@ -1787,11 +2024,39 @@ export type ReportsControllerMentionsResponses = {
                     mentionRate: number | null;
                     meanStreamScore: number | null;
                     shareOfVoice: number | null;
+                    aboveFoldRate: number | null;
+                    /**
+                     * milliseconds
+                     */
+                    timeToFirstMentionP50Ms: number | null;
                 } | null;
                 change: {
                     mentionRatePoints: number | null;
                     meanStreamScore: number | null;
                     shareOfVoicePoints: number | null;
+                    aboveFoldRatePoints: number | null;
+                    /**
+                     * milliseconds
+                     */
+                    timeToFirstMentionP50Ms: number | null;
+                };
+                /**
+                 * query parameters of GET /v1/runs that list the runs behind this figure (all strings)
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
                 };
             }>;
         };
@@ -1882,6 +2147,24 @@ export type ReportsControllerHeadToHeadResponses = {
              */
             medianLeadMs: number | null;
             medianLeadTokens: number | null;
+            /**
+             * runs naming both brands
+             */
+            runsQuery: {
+                projectId: string;
+                synthetic: 'true' | 'false';
+                observedFrom: string;
+                observedTo: string;
+                engineIds?: string;
+                promptIds?: string;
+                tags?: string;
+                brandId?: string;
+                mentioned?: 'true' | 'false';
+                fold?: 'above' | 'below';
+                firstBrandId?: string;
+                alsoMentionedBrandId?: string;
+                citedDomain?: string;
+            };
         }>;
         synthetic: Array<{
             brandA: {
@@ -1907,6 +2190,24 @@ export type ReportsControllerHeadToHeadResponses = {
              */
             medianLeadMs: number | null;
             medianLeadTokens: number | null;
+            /**
+             * runs naming both brands
+             */
+            runsQuery: {
+                projectId: string;
+                synthetic: 'true' | 'false';
+                observedFrom: string;
+                observedTo: string;
+                engineIds?: string;
+                promptIds?: string;
+                tags?: string;
+                brandId?: string;
+                mentioned?: 'true' | 'false';
+                fold?: 'above' | 'below';
+                firstBrandId?: string;
+                alsoMentionedBrandId?: string;
+                citedDomain?: string;
+            };
         }>;
     };
 };
@@ -1976,6 +2277,8 @@ export type ReportsControllerTrendResponses = {
         measured: Array<{
             bucket: string;
             brandId: string;
+            name: string | null;
+            kind: 'own' | 'competitor';
             n: number;
             mentionCount: number;
             mentionRate: {
@@ -1984,11 +2287,41 @@ export type ReportsControllerTrendResponses = {
                 high: number | null;
                 n: number;
             };
+            aboveFoldRate: {
+                rate: number | null;
+                low: number | null;
+                high: number | null;
+                n: number;
+            };
             meanStreamScore: number | null;
+            /**
+             * the brand's mentions / all tracked brands' mentions in the bucket
+             */
+            shareOfVoice: number | null;
+            /**
+             * query parameters of GET /v1/runs that list the runs behind this figure (all strings)
+             */
+            runsQuery: {
+                projectId: string;
+                synthetic: 'true' | 'false';
+                observedFrom: string;
+                observedTo: string;
+                engineIds?: string;
+                promptIds?: string;
+                tags?: string;
+                brandId?: string;
+                mentioned?: 'true' | 'false';
+                fold?: 'above' | 'below';
+                firstBrandId?: string;
+                alsoMentionedBrandId?: string;
+                citedDomain?: string;
+            };
         }>;
         synthetic: Array<{
             bucket: string;
             brandId: string;
+            name: string | null;
+            kind: 'own' | 'competitor';
             n: number;
             mentionCount: number;
             mentionRate: {
@@ -1997,7 +2330,35 @@ export type ReportsControllerTrendResponses = {
                 high: number | null;
                 n: number;
             };
+            aboveFoldRate: {
+                rate: number | null;
+                low: number | null;
+                high: number | null;
+                n: number;
+            };
             meanStreamScore: number | null;
+            /**
+             * the brand's mentions / all tracked brands' mentions in the bucket
+             */
+            shareOfVoice: number | null;
+            /**
+             * query parameters of GET /v1/runs that list the runs behind this figure (all strings)
+             */
+            runsQuery: {
+                projectId: string;
+                synthetic: 'true' | 'false';
+                observedFrom: string;
+                observedTo: string;
+                engineIds?: string;
+                promptIds?: string;
+                tags?: string;
+                brandId?: string;
+                mentioned?: 'true' | 'false';
+                fold?: 'above' | 'below';
+                firstBrandId?: string;
+                alsoMentionedBrandId?: string;
+                citedDomain?: string;
+            };
         }>;
     };
 };
@@ -2080,6 +2441,24 @@ export type ReportsControllerCitationsResponses = {
                     high: number | null;
                     n: number;
                 };
+                /**
+                 * query parameters of GET /v1/runs that list the runs behind this figure (all strings)
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
             }>;
             brands: Array<{
                 brandId: string;
@@ -2118,6 +2497,24 @@ export type ReportsControllerCitationsResponses = {
                     high: number | null;
                     n: number;
                 };
+                /**
+                 * query parameters of GET /v1/runs that list the runs behind this figure (all strings)
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
             }>;
             brands: Array<{
                 brandId: string;
@@ -2145,6 +2542,171 @@ export type ReportsControllerCitationsResponses = {
 };
 
 export type ReportsControllerCitationsResponse = ReportsControllerCitationsResponses[keyof ReportsControllerCitationsResponses];
+
+export type ReportsControllerArrivalData = {
+    body?: never;
+    path?: never;
+    query: {
+        projectId: unknown;
+        /**
+         * ISO 8601, inclusive; default: 30 days before `to`
+         */
+        from?: unknown;
+        /**
+         * ISO 8601, exclusive; default: now
+         */
+        to?: unknown;
+        /**
+         * comma-separated brand ids
+         */
+        brandIds?: unknown;
+        /**
+         * comma-separated engine ids
+         */
+        engineIds?: unknown;
+        /**
+         * comma-separated prompt ids
+         */
+        promptIds?: unknown;
+        /**
+         * comma-separated prompt tags (any of)
+         */
+        tags?: unknown;
+    };
+    url: '/v1/reports/arrival';
+};
+
+export type ReportsControllerArrivalErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type ReportsControllerArrivalError = ReportsControllerArrivalErrors[keyof ReportsControllerArrivalErrors];
+
+export type ReportsControllerArrivalResponses = {
+    200: {
+        projectId: string;
+        from: string;
+        to: string;
+        settings: {
+            foldTokens: number;
+            timeGridMs: Array<number>;
+            tokenGrid: Array<number>;
+        };
+        measured: {
+            synthetic: false;
+            successfulRuns: number;
+            brands: Array<{
+                brandId: string;
+                name: string | null;
+                kind: 'own' | 'competitor';
+                /**
+                 * answers (successful runs) in scope
+                 */
+                n: number;
+                mentionedRuns: number;
+                /**
+                 * share of the n answers in which the brand had reached the reader by tMs after the first token
+                 */
+                byTime: Array<{
+                    tMs: number;
+                    count: number;
+                    share: number | null;
+                    lower: number | null;
+                    upper: number | null;
+                }>;
+                /**
+                 * share of the n answers whose first mention of the brand starts within the first k tokens
+                 */
+                byToken: Array<{
+                    k: number;
+                    count: number;
+                    share: number | null;
+                    lower: number | null;
+                    upper: number | null;
+                }>;
+                /**
+                 * query parameters of GET /v1/runs that list the runs behind this figure (all strings)
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+        };
+        synthetic: {
+            synthetic: true;
+            successfulRuns: number;
+            brands: Array<{
+                brandId: string;
+                name: string | null;
+                kind: 'own' | 'competitor';
+                /**
+                 * answers (successful runs) in scope
+                 */
+                n: number;
+                mentionedRuns: number;
+                /**
+                 * share of the n answers in which the brand had reached the reader by tMs after the first token
+                 */
+                byTime: Array<{
+                    tMs: number;
+                    count: number;
+                    share: number | null;
+                    lower: number | null;
+                    upper: number | null;
+                }>;
+                /**
+                 * share of the n answers whose first mention of the brand starts within the first k tokens
+                 */
+                byToken: Array<{
+                    k: number;
+                    count: number;
+                    share: number | null;
+                    lower: number | null;
+                    upper: number | null;
+                }>;
+                /**
+                 * query parameters of GET /v1/runs that list the runs behind this figure (all strings)
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+        };
+    };
+};
+
+export type ReportsControllerArrivalResponse = ReportsControllerArrivalResponses[keyof ReportsControllerArrivalResponses];
 
 export type WebhooksControllerListData = {
     body?: never;

@@ -48,11 +48,20 @@ export class ApiKeyRepository {
     });
   }
 
+  findInWorkspace(workspaceId: string, id: string): Promise<ApiKeyRecord | null> {
+    return this.prisma.apiKey.findFirst({ where: { id, workspaceId } });
+  }
+
+  /** Revokes the key and, in the same transaction, its web sessions (they act with the key). */
   async revoke(workspaceId: string, id: string, at: Date): Promise<ApiKeyRecord | null> {
     const existing = await this.prisma.apiKey.findFirst({ where: { id, workspaceId } });
     if (!existing) return null;
     if (existing.revokedAt) return existing;
-    return this.prisma.apiKey.update({ where: { id }, data: { revokedAt: at } });
+    return this.prisma.$transaction(async (tx) => {
+      const key = await tx.apiKey.update({ where: { id }, data: { revokedAt: at } });
+      await tx.webSession.updateMany({ where: { apiKeyId: id, revokedAt: null }, data: { revokedAt: at } });
+      return key;
+    });
   }
 
   async createWorkspaceWithAdminKey(input: {

@@ -31,11 +31,18 @@ export class ApiKeyService {
   async authenticate(authorization: string | undefined): Promise<AuthContext> {
     const match = /^Bearer ([^\s]+)$/.exec(authorization ?? '');
     const key = match?.[1];
-    if (!key || !isWellFormedKey(key)) throw ApiError.unauthorized();
+    if (!key) throw ApiError.unauthorized();
+    const record = await this.verifyKey(key);
+    return { workspaceId: record.workspaceId, apiKeyId: record.id, role: record.role };
+  }
+
+  /** The record of a live key (counted as a use); unknown, malformed and revoked keys are a 401. */
+  async verifyKey(key: string): Promise<ApiKeyRecord> {
+    if (!isWellFormedKey(key)) throw ApiError.unauthorized();
     const record = await this.keys.findByHash(hashApiKey(key));
     if (!record || record.revokedAt) throw ApiError.unauthorized();
     await this.keys.touchLastUsed(record.id, this.clock.now());
-    return { workspaceId: record.workspaceId, apiKeyId: record.id, role: record.role };
+    return record;
   }
 
   async create(workspaceId: string, name: string, role: ApiKeyRole): Promise<CreatedApiKey> {

@@ -4,7 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
 import { ApiKeyRepository } from '../auth/api-key.repository';
 import { ApiKeyService } from '../auth/api-key.service';
+import { WebSessionRepository } from '../auth/web-session.repository';
+import { signInLinkPath, WebSessionService } from '../auth/web-session.service';
 import { ConfigError, loadConfig } from '../config/app-config';
+import { Clock } from '../infra/clock/clock';
+import { ApiError } from '../infra/http/api-error';
+import { PrismaService } from '../infra/prisma/prisma.service';
 import { CliModule } from './cli.module';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -12,7 +17,9 @@ const USAGE = `usage: npm run cli -- <command>
   workspace:list                               list workspaces
   keys:create <workspaceId> <name> <admin|read> create an API key (shown once)
   keys:list <workspaceId>                      list a workspace's keys (never the secrets)
-  keys:revoke <workspaceId> <keyId>            revoke a key`;
+  keys:revoke <workspaceId> <keyId>            revoke a key
+  sign-in-link <workspaceId> <keyId> [baseUrl] a single-use web app sign-in link acting with that key
+                                               (baseUrl default http://127.0.0.1:<PORT>)`;
 
 const uuid = z.uuid();
 
@@ -74,6 +81,26 @@ async function main(): Promise<number> {
           ),
         );
         return 0;
+      case 'sign-in-link': {
+        const sessions = new WebSessionService(
+          new WebSessionRepository(ctx.get(PrismaService)),
+          keys,
+          ctx.get(ApiKeyRepository),
+          ctx.get(Clock),
+          config,
+        );
+        const base = (args[2] ?? `http://127.0.0.1:${config.PORT}`).replace(/\/+$/, '');
+        const link = await sessions
+          .createSignInLink(arg(args, 0, 'workspaceId', isUuid), arg(args, 1, 'keyId', isUuid))
+          .catch((e: unknown) => {
+            throw e instanceof ApiError ? new Error('no live API key with this id in this workspace') : e;
+          });
+        console.log(
+          JSON.stringify({ url: `${base}${signInLinkPath(link.token)}`, expiresAt: link.expiresAt }, null, 2),
+        );
+        console.error('Single use: the first browser to open it is signed in.');
+        return 0;
+      }
       default:
         throw new UsageError(`unknown command ${command}`);
     }

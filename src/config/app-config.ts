@@ -103,6 +103,21 @@ export const configSchema = z.object({
   ENGINE_SLOT_LEASE_MS: positiveInt(30_000),
   /** How long a run waits (+0-50 % jitter) before asking again when its engine has no free slot (ms). */
   ENGINE_THROTTLE_RETRY_MS: positiveInt(1000),
+  /** Lifetime of a web app session (cookie), in hours: absolute, counted from sign-in, never extended by use. */
+  SESSION_TTL_HOURS: z.coerce.number().int().positive().max(720).default(12),
+  /** Lifetime of a single-use sign-in link, in minutes. */
+  SIGN_IN_LINK_TTL_MINUTES: z.coerce.number().int().positive().max(1440).default(15),
+  /** Folder of the built web app (index.html, assets/); default: web/dist next to package.json. */
+  WEB_DIST_DIR: z.string().min(1).optional(),
+  /**
+   * Reverse proxies in front of the API to trust for X-Forwarded-Proto/-For (`true` = 1, `false` = 0): the
+   * session cookie gets `Secure` over HTTPS and sign-in is rate limited by the real client address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, 'must be true, false or a number of proxies (0-99)')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v)))
+    .default(0),
   /** Base of the exponential, jittered backoff between webhook delivery attempts (ms). */
   WEBHOOK_BACKOFF_MS: positiveInt(10_000),
   /** A webhook delivery attempt that has no complete response after this long fails (ms). */

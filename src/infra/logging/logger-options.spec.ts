@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { loadConfig } from '../../config/app-config';
-import { httpLoggerOptions, REDACT_PATHS, wantsPrettyLogs } from './logger-options';
+import { httpLoggerOptions, redactQueryTokens, REDACT_PATHS, wantsPrettyLogs } from './logger-options';
 
 describe('log redaction', () => {
   it('never prints API keys or engine credentials', () => {
@@ -42,5 +42,13 @@ describe('log redaction', () => {
     expect(wantsPrettyLogs(loadConfig({ ...env, NODE_ENV: 'production' }), true)).toBe(false);
     expect(wantsPrettyLogs(loadConfig({ ...env, LOG_FORMAT: 'json' }), true)).toBe(false);
     expect(wantsPrettyLogs(loadConfig({ ...env, LOG_FORMAT: 'pretty' }), false)).toBe(true);
+  });
+
+  it('never logs a sign-in token from a URL', () => {
+    expect(redactQueryTokens('/v1/sessions/link?token=abc_DEF-123')).toBe(
+      '/v1/sessions/link?token=[redacted]',
+    );
+    expect(redactQueryTokens('/x?a=1&token=zzz&b=2')).toBe('/x?a=1&token=[redacted]&b=2');
+    expect(redactQueryTokens('/v1/runs?projectId=p')).toBe('/v1/runs?projectId=p');
   });
 });

@@ -40,6 +40,11 @@ export function baseLoggerOptions(config: AppConfig): LoggerOptions {
   };
 }
 
+/** Sign-in link tokens travel in the query string (`/v1/sessions/link?token=...`); never log them. */
+export function redactQueryTokens(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+}
+
 export function httpLoggerOptions(): HttpOptions {
   return {
     genReqId: (req: IncomingMessage) => {
@@ -53,7 +58,7 @@ export function httpLoggerOptions(): HttpOptions {
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        url: redactQueryTokens(req.url),
       }),
     },
   };

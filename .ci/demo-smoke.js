@@ -38,7 +38,7 @@ async function main() {
   while (Date.now() < deadline) {
     const page = await api(base, key, `/v1/runs?projectId=${project}&status=succeeded`).catch(() => null);
     for (const run of page?.items ?? []) {
-      if (run.mentionCount > 0) {
+      if (run.mentionedBrandIds?.length > 0) {
         const detail = await api(base, key, `/v1/runs/${run.id}`);
         if (detail.status !== 'succeeded' || detail.mentions.length === 0)
           fail(`run ${run.id} detail disagrees`);

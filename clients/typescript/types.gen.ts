@@ -1442,6 +1442,18 @@ export type RunsControllerListResponses = {
             createdAt: string;
             startedAt: string | null;
             finishedAt: string | null;
+            /**
+             * time to first token, from the request (null until the run has a result)
+             */
+            ttftMs: number | null;
+            /**
+             * brands the answer named, in the order they reached the reader (first visible)
+             */
+            mentionedBrandIds: Array<string>;
+            /**
+             * the brand that reached the reader first, if any
+             */
+            firstBrandId: string | null;
         }>;
         nextCursor: string | null;
     };
@@ -1488,6 +1500,18 @@ export type RunsControllerGetResponses = {
         createdAt: string;
         startedAt: string | null;
         finishedAt: string | null;
+        /**
+         * time to first token, from the request (null until the run has a result)
+         */
+        ttftMs: number | null;
+        /**
+         * brands the answer named, in the order they reached the reader (first visible)
+         */
+        mentionedBrandIds: Array<string>;
+        /**
+         * the brand that reached the reader first, if any
+         */
+        firstBrandId: string | null;
         failureMessage: string | null;
         result: {
             complete: boolean;

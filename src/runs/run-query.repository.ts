@@ -82,6 +82,12 @@ const listSelect = {
   createdAt: true,
   startedAt: true,
   finishedAt: true,
+  // The ledger's columns: time to first token, and which brands the answer named (in arrival order).
+  result: { select: { ttftUs: true } },
+  scores: {
+    where: { mentioned: true },
+    select: { brandId: true, mentioned: true, firstVisibleAtUs: true },
+  },
 } satisfies Prisma.RunSelect;
 
 export type RunListRow = Prisma.RunGetPayload<{ select: typeof listSelect }>;

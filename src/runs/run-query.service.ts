@@ -100,7 +100,25 @@ function listView(r: RunListRow) {
     createdAt: r.createdAt.toISOString(),
     startedAt: r.startedAt?.toISOString() ?? null,
     finishedAt: r.finishedAt?.toISOString() ?? null,
+    ttftMs: r.result?.ttftUs == null ? null : r.result.ttftUs / 1000,
+    ...namedBrands(r.scores),
   };
+}
+
+/** Brands the answer named, first to arrive first (ties by id, so the order is stable). */
+function namedBrands(scores: { brandId: string; mentioned: boolean; firstVisibleAtUs: number | null }[]): {
+  mentionedBrandIds: string[];
+  firstBrandId: string | null;
+} {
+  const named = scores
+    .filter((s) => s.mentioned)
+    .sort(
+      (a, b) =>
+        (a.firstVisibleAtUs ?? Infinity) - (b.firstVisibleAtUs ?? Infinity) ||
+        a.brandId.localeCompare(b.brandId),
+    )
+    .map((s) => s.brandId);
+  return { mentionedBrandIds: named, firstBrandId: named[0] ?? null };
 }
 
 function detailView(r: RunDetailRow) {

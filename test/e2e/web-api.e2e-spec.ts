@@ -155,6 +155,34 @@ describe('web app API (e2e): drill-down filters, arrival report, live compatibil
     ).toHaveLength(1);
   });
 
+  it("gives each runs-list row its TTFT and the brands it named, in arrival order, as the run's detail has them", async () => {
+    const list = await t
+      .http()
+      .get('/v1/runs')
+      .query({ projectId: fx.projectId })
+      .set(ws.auth('read'))
+      .expect(200);
+    for (const row of list.body.data as Record<string, unknown>[]) {
+      const detail = (
+        await t
+          .http()
+          .get(`/v1/runs/${row.id as string}`)
+          .set(ws.auth('read'))
+          .expect(200)
+      ).body;
+      const named = (detail.scores as { brandId: string; mentioned: boolean; firstVisibleAtMs: number }[])
+        .filter((s) => s.mentioned)
+        .sort((a, b) => a.firstVisibleAtMs - b.firstVisibleAtMs)
+        .map((s) => s.brandId);
+      expect(named.length).toBeGreaterThan(0);
+      expect(row).toMatchObject({
+        ttftMs: detail.result.timings.ttftMs,
+        mentionedBrandIds: named,
+        firstBrandId: named[0],
+      });
+    }
+  });
+
   it('rejects bad drill-down filters with a 400 naming the parameter', async () => {
     const bad: [Record<string, string>, string][] = [
       [{ mentioned: 'true' }, 'mentioned requires brandId'],

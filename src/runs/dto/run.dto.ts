@@ -124,6 +124,13 @@ export const runResponseSchema = z.strictObject({
   createdAt: timestampSchema,
   startedAt: timestampSchema.nullable(),
   finishedAt: timestampSchema.nullable(),
+  ttftMs: msSchema
+    .nullable()
+    .describe('time to first token, from the request (null until the run has a result)'),
+  mentionedBrandIds: z
+    .array(idSchema)
+    .describe('brands the answer named, in the order they reached the reader (first visible)'),
+  firstBrandId: idSchema.nullable().describe('the brand that reached the reader first, if any'),
 });
 export const runPageResponseSchema = pageResponseSchema(runResponseSchema);
 

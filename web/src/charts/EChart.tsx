@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from 'react';
 
 type Setup = typeof import('./echarts-setup');
 let setupPromise: Promise<Setup> | null = null;
-function loadEcharts(): Promise<Setup> {
+/** Starts loading the chart code (its own chunk); main.tsx calls it at once on a page that draws charts. */
+export function loadEcharts(): Promise<Setup> {
   setupPromise ??= import('./echarts-setup');
   return setupPromise;
 }

@@ -42,7 +42,10 @@ async function main() {
         const detail = await api(base, key, `/v1/runs/${run.id}`);
         if (detail.status !== 'succeeded' || detail.mentions.length === 0)
           fail(`run ${run.id} detail disagrees`);
-        console.log(`demo smoke: run ${run.id} succeeded with ${detail.mentions.length} mentions`);
+        console.log(
+          `demo smoke: run ${run.id} succeeded with ${detail.mentions.length} mentions, ` +
+            `${((Date.now() - started) / 1000).toFixed(1)} s after the command started`,
+        );
         await checkWebApp(base, link);
         return;
       }

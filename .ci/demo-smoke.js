@@ -37,7 +37,7 @@ async function main() {
   console.log(`demo smoke: banner after ${((Date.now() - started) / 1000).toFixed(1)} s (${base})`);
   while (Date.now() < deadline) {
     const page = await api(base, key, `/v1/runs?projectId=${project}&status=succeeded`).catch(() => null);
-    for (const run of page?.items ?? []) {
+    for (const run of page?.data ?? []) {
       if (run.mentionedBrandIds?.length > 0) {
         const detail = await api(base, key, `/v1/runs/${run.id}`);
         if (detail.status !== 'succeeded' || detail.mentions.length === 0)

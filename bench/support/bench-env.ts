@@ -59,6 +59,8 @@ export interface LoadProvider {
    * the process being measured receives nothing from it while it is measured.
    */
   streams: Map<number, Float64Array>;
+  /** When each stream's request reached the fake (ms on process.hrtime), filled by collect() too. */
+  requests: Map<number, number>;
   /** Fetches the write times of every stream that ended since the last call into `streams`. */
   collect: () => Promise<void>;
   /** The fake's process id (its CPU is reported next to the worker's). */
@@ -67,7 +69,8 @@ export interface LoadProvider {
 }
 
 type ProviderMessage =
-  { type: 'ready'; port: number } | { type: 'streams'; streams: [id: number, writeMs: Float64Array][] };
+  | { type: 'ready'; port: number }
+  | { type: 'streams'; streams: [id: number, writeMs: Float64Array, requestMs: number][] };
 
 /** Forks bench/support/load-provider.ts with the given LOAD_* settings and waits until it listens. */
 export async function startLoadProvider(env: Record<string, string> = {}): Promise<LoadProvider> {
@@ -80,13 +83,17 @@ export async function startLoadProvider(env: Record<string, string> = {}): Promi
     serialization: 'advanced',
   });
   const streams = new Map<number, Float64Array>();
+  const requests = new Map<number, number>();
   let collected: (() => void) | null = null;
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`load provider exited (${code})`)));
     child.on('message', (m: ProviderMessage) => {
       if (m.type === 'ready') resolve(m.port);
       else {
-        for (const [id, writeMs] of m.streams) streams.set(id, writeMs);
+        for (const [id, writeMs, requestMs] of m.streams) {
+          streams.set(id, writeMs);
+          requests.set(id, requestMs);
+        }
         collected?.();
       }
     });
@@ -96,6 +103,7 @@ export async function startLoadProvider(env: Record<string, string> = {}): Promi
     baseUrl: `http://127.0.0.1:${port}/v1`,
     port,
     streams,
+    requests,
     collect: () =>
       new Promise<void>((resolve, reject) => {
         // A fake that died (or dies before answering) fails the collection rather than leaving it pending.

@@ -9,8 +9,11 @@
  * the clock the reading process sees too) and embeds it in every event of that write as `sr_write_ns`, a
  * field the adapters ignore. The write time of each content event (ms on process.hrtime) of every ended stream
  * is kept until the parent asks for it (`{ type: 'collect' }`, answered by `{ type: 'streams', streams: [id,
- * Float64Array][] }` over advanced serialization): the measured process receives nothing while it is measured.
- * The first content chunk is `S<id> ` so a reader can tell which stream it got.
+ * Float64Array, requestMs][] }` over advanced serialization): the measured process receives nothing while it is
+ * measured. `requestMs` is when the request reached the server (process.hrtime, ms, taken as its `request` event
+ * fires, i.e. once its head was read): the ground truth for times measured from the request-sent instant (TTFT
+ * is the first content write minus it, plus the loopback). The first content chunk is `S<id> ` so a reader can
+ * tell which stream it got.
  *
  * Writes are driven by one 1 ms scheduler tick over a timing wheel of 1 ms slots (not one timer per write,
  * and not a scan of every stream per tick), and every event is rendered when its stream starts, so 1,000
@@ -58,11 +61,13 @@ interface Stream {
   next: number;
   /** Write time (ms on process.hrtime) of each content event written so far. */
   writeMs: number[];
+  /** When the request arrived (ms on process.hrtime). */
+  requestMs: number;
 }
 
 const active = new Set<Stream>();
 /** Ended streams' write times, until the parent collects them. */
-let ended: [id: number, writeMs: Float64Array][] = [];
+let ended: [id: number, writeMs: Float64Array, requestMs: number][] = [];
 let streamCounter = 0;
 let tickTimer: NodeJS.Timeout | null = null;
 /** Streams by the millisecond (performance.now(), floored) their next write is due. */
@@ -129,7 +134,7 @@ function writeGroup(s: Stream, group: Stream['groups'][number]): void {
 function finish(s: Stream): void {
   active.delete(s);
   s.res.end();
-  ended.push([s.id, Float64Array.from(s.writeMs)]);
+  ended.push([s.id, Float64Array.from(s.writeMs), s.requestMs]);
 }
 
 function schedule(s: Stream): void {
@@ -159,11 +164,11 @@ function tick(): void {
   tickTimer = active.size > 0 ? setTimeout(tick, 1) : null;
 }
 
-function handle(res: ServerResponse): void {
+function handle(res: ServerResponse, requestMs: number): void {
   const id = ++streamCounter;
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.flushHeaders();
-  const s: Stream = { id, res, groups: script(id, performance.now()), next: 0, writeMs: [] };
+  const s: Stream = { id, res, groups: script(id, performance.now()), next: 0, writeMs: [], requestMs };
   res.on('close', () => active.delete(s));
   if (RATE === 0) {
     for (const g of s.groups) writeGroup(s, g);
@@ -177,8 +182,9 @@ function handle(res: ServerResponse): void {
 }
 
 const server = http.createServer((req, res) => {
+  const requestMs = Number(process.hrtime.bigint()) / 1e6;
   req.resume();
-  req.on('end', () => handle(res));
+  req.on('end', () => handle(res, requestMs));
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {

@@ -1,11 +1,20 @@
 /**
  * Everything measured about one streamed answer. Times are integer microseconds since the request was
- * sent (`requestSentAt`); they become the milliseconds of the metric definitions only at the edges.
+ * sent (`requestSentAt`, t_req: the moment its bytes were written to a connected socket; docs/metrics.md);
+ * they become the milliseconds of the metric definitions only at the edges.
  */
 export interface CapturedStream {
   requestSentAt: Date;
+  /**
+   * The connection phase before t_req (DNS, TCP connect and TLS on a new connection; about 0 on a reused one);
+   * null when the request never went out (or the clock does not measure it).
+   */
+  connectUs: number | null;
   headersUs: number | null;
-  /** First non-empty answer text part (reasoning and empty role chunks do not count; wire-formats §8.2). */
+  /**
+   * First non-empty answer text part; reasoning and empty role chunks do not count (docs/wire-formats.md,
+   * "Chunks and tokens").
+   */
   ttftUs: number | null;
   /** Answer text parts in arrival order. */
   chunks: CapturedChunk[];

@@ -49,9 +49,9 @@ export class StreamCapture {
       for await (const part of provider.stream(request, ctx)) recorder.record(part);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      return { capture: recorder.finish(false, ctx.clock.nowUs()), error };
+      return { capture: finish(recorder, ctx, false), error };
     }
-    return { capture: recorder.finish(true, ctx.clock.nowUs()), error: null };
+    return { capture: finish(recorder, ctx, true), error: null };
   }
 
   private static async runWatched(
@@ -93,7 +93,7 @@ export class StreamCapture {
       timers,
     );
     const fail = (error: ProviderError): StreamCaptureResult => ({
-      capture: recorder.finish(false, ctx.clock.nowUs()),
+      capture: finish(recorder, ctx, false),
       error,
     });
 
@@ -130,8 +130,13 @@ export class StreamCapture {
       watchdog.stop();
       ctx.signal.removeEventListener('abort', forwardAbort);
     }
-    return { capture: recorder.finish(true, ctx.clock.nowUs()), error: null };
+    return { capture: finish(recorder, ctx, true), error: null };
   }
+}
+
+/** The capture, timed from the request-sent instant the clock moved to (or its own zero, if never sent). */
+function finish(recorder: StreamRecorder, ctx: LlmStreamContext, complete: boolean): CapturedStream {
+  return recorder.sent(ctx.clock.startedAt, ctx.clock.connectUs ?? null).finish(complete, ctx.clock.nowUs());
 }
 
 function isAbortError(error: unknown): boolean {

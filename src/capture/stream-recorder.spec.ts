@@ -22,6 +22,7 @@ describe('StreamRecorder', () => {
     parts.forEach((part) => recorder.record(part));
     expect(recorder.finish(true, 481_000.7)).toEqual({
       requestSentAt: sentAt,
+      connectUs: null,
       headersUs: 80_123,
       ttftUs: 450_001,
       chunks: [
@@ -39,6 +40,17 @@ describe('StreamRecorder', () => {
       chunkEnds: [6, 13],
       chunkArrivalsUs: [450_001, 470_250],
       complete: true,
+    });
+  });
+
+  it('takes the request-sent instant and the connection phase once the request went out', () => {
+    const recorder = new StreamRecorder(sentAt);
+    const wentOut = new Date(sentAt.getTime() + 12);
+    recorder.record({ type: 'text', atUs: 5_000, text: 'a' });
+    expect(recorder.sent(wentOut, 11_999.6).finish(true)).toMatchObject({
+      requestSentAt: wentOut,
+      connectUs: 12_000,
+      ttftUs: 5_000,
     });
   });
 

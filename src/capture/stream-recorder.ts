@@ -23,8 +23,20 @@ export class StreamRecorder {
   private responseModel: string | null = null;
   private responseId: string | null = null;
   private lastUs = 0;
+  private connectUs: number | null = null;
 
-  constructor(private readonly requestSentAt: Date) {}
+  /** `requestSentAt` until `sent` says otherwise. */
+  constructor(private requestSentAt: Date) {}
+
+  /**
+   * When the request went out, and how long connecting took before it: known only once it has (the capture
+   * clock's zero moves there; MonotonicClock.requestSent).
+   */
+  sent(requestSentAt: Date, connectUs: number | null): this {
+    this.requestSentAt = requestSentAt;
+    this.connectUs = connectUs === null ? null : Math.round(connectUs);
+    return this;
+  }
 
   /** Returns an unsubscribe function. */
   onText(listener: TextListener): () => void {
@@ -81,6 +93,7 @@ export class StreamRecorder {
   finish(complete: boolean, endUs?: number): CapturedStream {
     return {
       requestSentAt: this.requestSentAt,
+      connectUs: this.connectUs,
       headersUs: this.headersUs,
       ttftUs: this.ttftUs,
       chunks: this.chunks.map((chunk) => ({ ...chunk })),

@@ -44,7 +44,7 @@ export class WorkerShutdown extends Error {
   }
 }
 
-/** Finish reasons that are valid observations carrying a flag, never failures (design.md §4). */
+/** Finish reasons that are valid observations carrying a flag, never failures (docs/architecture.md). */
 const FLAGGED_FINISH_REASONS = new Set(['length', 'content_filter', 'refusal']);
 
 /**

@@ -36,6 +36,13 @@ const TIMER_SLACK_MS = 1;
 
 const timingErrorsMs: number[] = [];
 const mentionErrorsMs: number[] = [];
+/**
+ * Absolute times (arrivalMs, TTFT, visibleAtMs: ms since t_req, the request's bytes written to a connected
+ * socket) minus the same on the fake's clock: (the write that carried it) - (the request's arrival at the
+ * fake). A request-sent instant taken before the bytes went out (a queue, a poll, a hand-over between
+ * threads) makes every sample of its run late by the same amount; the same 15 ms per sample holds them.
+ */
+const absoluteErrorsMs: number[] = [];
 
 describe('run pipeline (e2e): capture, live detection, scoring', () => {
   const queuePrefix = isolatedQueuePrefix('rp-main');
@@ -76,7 +83,9 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
           `median|e|=${percentile(timingErrorsMs, 50).toFixed(3)} ms p99|e|=${percentile(timingErrorsMs, 99).toFixed(3)} ms ` +
           `max|e|=${percentile(timingErrorsMs, 100).toFixed(3)} ms (signed range ${sorted(timingErrorsMs)[0]!.toFixed(3)}..${sorted(timingErrorsMs).at(-1)!.toFixed(3)}); ` +
           `mentions n=${mentionErrorsMs.length} median|e|=${percentile(mentionErrorsMs, 50).toFixed(3)} ms ` +
-          `p99|e|=${percentile(mentionErrorsMs, 99).toFixed(3)} ms`,
+          `p99|e|=${percentile(mentionErrorsMs, 99).toFixed(3)} ms; absolute (since t_req vs since the fake ` +
+          `saw the request) n=${absoluteErrorsMs.length} median|e|=${percentile(absoluteErrorsMs, 50).toFixed(3)} ms ` +
+          `p99|e|=${percentile(absoluteErrorsMs, 99).toFixed(3)} ms`,
       );
     }
   });
@@ -163,7 +172,17 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
         c.arrivalMs - run.result!.timings.ttftMs! - (exchange.writeTimesMs[writeOfChunk[i]!]! - firstWrite),
     );
     timingErrorsMs.push(...errors);
+    const absolute = chunks.map((c, i) => c.arrivalMs - sinceRequestMs(exchange, writeOfChunk[i]!));
+    absoluteErrorsMs.push(...absolute);
+    absolute.forEach((error, chunk) =>
+      expect({ chunk, error, ok: Math.abs(error) <= TIMING_TOLERANCE_MS }).toMatchObject({ ok: true }),
+    );
     return errors;
+  }
+
+  /** Write `w` on the fake's clock, from the request's arrival there (ms). */
+  function sinceRequestMs(exchange: FakeExchange, w: number): number {
+    return exchange.writeTimesMs[w]! - exchange.requestReceivedAtMs;
   }
 
   it('captures a scripted stream: mentions, offsets, arrival times, token timeline and scores', async () => {
@@ -237,6 +256,8 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
     // TTFT is the first non-empty content chunk, not the empty role chunk; both measured from the request.
     const timings = result.timings;
     expect(timings.ttftMs).toBe(result.chunks[0]!.arrivalMs);
+    // ... from the moment the request was written, which the fake saw a loopback later: TTFT as it measured it.
+    expect(Math.abs(timings.ttftMs! - sinceRequestMs(exchange, 1))).toBeLessThanOrEqual(TIMING_TOLERANCE_MS);
     expect(timings.headersMs).not.toBeNull();
     expect(timings.ttftMs! - timings.headersMs!).toBeGreaterThanOrEqual(
       delays[0]! + delays[1]! - TIMER_SLACK_MS,
@@ -280,6 +301,12 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
       const error = m.sinceFirstTokenMs - expectedSince;
       mentionErrorsMs.push(error);
       expect({ mention: i, error, ok: Math.abs(error) <= TIMING_TOLERANCE_MS }).toMatchObject({ ok: true });
+      // ... and, absolute, with the fake's time of that write since it saw the request.
+      const absolute = m.visibleAtMs - sinceRequestMs(exchange, writeIndex);
+      absoluteErrorsMs.push(absolute);
+      expect({ mention: i, absolute, ok: Math.abs(absolute) <= TIMING_TOLERANCE_MS }).toMatchObject({
+        ok: true,
+      });
     });
 
     // Token timeline, and the mention tokens cross-checked against it.

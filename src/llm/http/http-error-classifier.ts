@@ -12,9 +12,9 @@ interface ErrorEnvelope {
 }
 
 /**
- * Turns a non-2xx response (OpenAI-style JSON error body, wire-formats §1.6) into a ProviderError. The status
- * picks the code; the body only refines 429, because quota exhaustion shares 429 with rate limiting but
- * retrying it is pointless (langchainjs #1929 shows a client that did).
+ * Turns a non-2xx response (an OpenAI-style JSON error body, docs/wire-formats.md) into a ProviderError.
+ * The status picks the code; the body only refines 429, because quota exhaustion shares 429 with rate
+ * limiting but retrying it is pointless (langchainjs #1929 shows a client that did).
  */
 export class HttpErrorClassifier {
   static classify(

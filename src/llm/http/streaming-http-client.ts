@@ -65,8 +65,13 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** Reads buffered ahead of a slow consumer before we pause the socket (and timestamps start to lag). */
 const HIGH_WATER_READS = 256;
 
-/** What an exchange tells its consumer, in order: response, data..., then end or fail. */
+/** What an exchange tells its consumer, in order: sent, response, data..., then end or fail. */
 export interface HttpExchangeSink {
+  /**
+   * The request's bytes are being written to a connected socket: `t_req`. The exchange's clock has just moved its
+   * zero here (MonotonicClock.requestSent); `connectUs` is how long the connection phase took before it.
+   */
+  sent(connectUs: number): void;
   /** A 2xx response's status line and headers (a non-2xx one ends in `fail`, classified). */
   response(atUs: number, status: number, headers: IncomingHttpHeaders): void;
   /** One socket read, timestamped before anything else touched it. */
@@ -123,6 +128,8 @@ export class StreamingHttpClient {
     const pump = new EventPump<HttpStreamEvent>();
     let paused = false;
     const exchange = this.exchange(request, ctx, {
+      // The exchange moved ctx.clock's zero itself.
+      sent: () => undefined,
       response: (atUs, status, headers) => {
         pump.push({ type: 'response', atUs, status, headers });
         pump.notify();
@@ -154,6 +161,11 @@ export class StreamingHttpClient {
   /**
    * The exchange itself, reporting to `sink` from the socket's own callbacks (no queue, no promise per read):
    * what post() and the socket thread both build on. Throws at once for a request it cannot send.
+   *
+   * `t_req` is stamped here, on the thread that owns the socket, as the request's bytes go to a connected
+   * socket: on a reused keep-alive socket when node:http hands it the request (it writes in the same tick),
+   * on a new one when it connects (`connect`, or `secureConnect` after the TLS handshake), just before node
+   * writes the queued request. ctx.clock's zero moves there, so every later time is measured from it.
    */
   exchange(
     request: StreamingHttpRequest,
@@ -201,8 +213,9 @@ export class StreamingHttpClient {
 
     const idleTimeoutMs = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     let idleClosed = false;
-    /** When the request went out or bytes last arrived, µs on the exchange's clock. */
-    let activeAtUs = ctx.clock.nowUs();
+    const startedUs = ctx.clock.nowUs();
+    /** When the exchange began, the request went out or bytes last arrived, µs on the exchange's clock. */
+    let activeAtUs = startedUs;
     // A read only notes its time; the one timer, when it fires, checks how long the exchange has really been
     // quiet and waits out the rest. Restarting a timer on every read re-files it in Node's timer lists each
     // time: with the socket's own timeout (below), a tenth of the socket thread's samples under bench:load.
@@ -236,6 +249,17 @@ export class StreamingHttpClient {
     ctx.signal.addEventListener('abort', onAbort, { once: true });
 
     req.setNoDelay(true);
+    const sent = (): void => {
+      if (settled) return;
+      const atUs = ctx.clock.nowUs();
+      ctx.clock.requestSent?.(atUs, atUs - startedUs);
+      activeAtUs = ctx.clock.nowUs(); // on the moved zero
+      sink.sent(atUs - startedUs);
+    };
+    req.once('socket', (socket) => {
+      if (!socket.connecting) return sent();
+      socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', sent);
+    });
     req.on('error', (error: Error) => {
       // A lookup hook may reject a host with a ProviderError of its own; keep its verdict.
       if (error instanceof ProviderError) return fail(error);

@@ -259,10 +259,7 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
   private threads: CaptureThread[] = [];
   private readonly hrOffsetMs = perfToHrOffsetMs();
   private closing = false;
-  /**
-   * Instrumentation (the load benchmark): each capture clock's zero on process.hrtime, in ms, so arrival
-   * times (µs since that zero) can be compared with another process's write times.
-   */
+  /** Instrumentation (the load benchmark): each answer's request-sent instant on process.hrtime (ms), at its end. */
   onClockOrigin: ((tag: string, originHrMs: number) => void) | null = null;
 
   constructor(
@@ -317,14 +314,13 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
       const watchlist = new CompiledWatchlist(job.brands);
       this.publisher.status(run, 'running');
       const clock = new SystemMonotonicClock();
-      this.onClockOrigin?.(tag, clock.originMs + this.hrOffsetMs);
       const listener: LiveAnswerListener = {
         chunks: (chunks) => this.publisher.chunks(run, chunks),
         mentions: (mentions) => {
           for (const m of mentions) this.publisher.mention(run, m);
         },
       };
-      return this.captureHere(resolved, job, signal, listener, watchlist, clock);
+      return this.captureHere(resolved, job, signal, listener, watchlist, clock, tag);
     }
     if (this.closing) return Promise.reject(new CaptureThreadError('capture threads are shutting down'));
     return this.pick().capture(resolved.providerKey, job, signal, run, (origin) =>
@@ -340,8 +336,10 @@ export class AnswerCapturePool implements OnModuleInit, OnApplicationShutdown {
     listener: LiveAnswerListener,
     watchlist: CompiledWatchlist,
     clock: SystemMonotonicClock,
+    tag: string,
   ): Promise<AnswerCaptureResult> {
     const result = await captureAnswer(resolved.provider, job, signal, listener, watchlist, clock);
+    this.onClockOrigin?.(tag, clock.originMs + this.hrOffsetMs); // moved to the request-sent instant
     await this.publisher.settled();
     return result;
   }

@@ -61,7 +61,7 @@ export async function captureAnswer(
   signal: AbortSignal,
   listener: LiveAnswerListener,
   watchlist: CompiledWatchlist = new CompiledWatchlist(job.brands),
-  // Created right before the request: its zero is the request-sent time.
+  // Its zero moves to the request-sent instant as the request goes out (MonotonicClock.requestSent).
   clock: SystemMonotonicClock = new SystemMonotonicClock(),
 ): Promise<AnswerCaptureResult> {
   const matcher = new IncrementalMatcher(watchlist);

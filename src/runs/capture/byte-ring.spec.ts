@@ -135,11 +135,44 @@ describe('RingWriter', () => {
   });
 });
 
+describe('waking the reader', () => {
+  it("resolves `written` at once when records are waiting, and on the writer's wake otherwise", async () => {
+    const buffer = ByteRing.allocate(1024);
+    const reader = new ByteRing(buffer);
+    const writer = new RingWriter(new ByteRing(buffer), 1, true);
+    writer.write(1, (t, o) => (t[o] = 7));
+    // Not read yet: no wait at all.
+    const t0 = performance.now();
+    await reader.written(5_000);
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    reader.read(() => undefined);
+    // Everything read: it sleeps until the writer writes (from a timer here; a thread in production).
+    let woke = false;
+    const waiting = reader.written(5_000).then(() => (woke = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(woke).toBe(false);
+    const t1 = performance.now();
+    writer.write(1, (t, o) => (t[o] = 8));
+    await waiting;
+    expect(performance.now() - t1).toBeLessThan(1_000);
+    const got: number[] = [];
+    reader.read((r) => got.push(r[0]!));
+    expect(got).toEqual([8]);
+  });
+
+  it('gives up after its timeout when nothing is written', async () => {
+    const reader = new ByteRing(ByteRing.allocate(1024));
+    const t0 = performance.now();
+    await reader.written(30);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
+  });
+});
+
 describe('socket records in a ring', () => {
   it('round-trips reads as bytes and the other records as JSON', () => {
     const ring = new ByteRing(ByteRing.allocate(4096));
     const records: SocketRecord[] = [
-      { id: 1, t: 'origin', hrMs: 123456.789 },
+      { id: 1, t: 'origin', hrMs: 123456.789, connectUs: 812.5 },
       { id: 1, t: 'response', atUs: 10.5, status: 200, headers: { 'content-type': 'text/event-stream' } },
       { id: 1, t: 'data', atUs: 1234.25, bytes: Buffer.from('data: {"x":"é"}\n\n') },
       { id: 4_000_000_000, t: 'data', atUs: 0, bytes: new Uint8Array(0) },

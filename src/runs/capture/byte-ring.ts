@@ -12,7 +12,23 @@
  * 4 bytes; a record that would cross the end of the buffer starts over at 0, behind a -1 length (skip to the
  * end). Only the writer moves the write position and only the reader the read position, each with a release
  * store the other side reads with an acquire load (Atomics), so a reader never sees a record before its bytes.
+ * A reader that must not wait for a poll sleeps in `written` (Atomics.waitAsync on the write position: its
+ * event loop keeps running) and its writer wakes it (`wake`, Atomics.notify) after each write.
  */
+declare global {
+  // In V8 since Node 16; in TypeScript's lib only from ES2024, which this project does not target yet.
+  interface Atomics {
+    waitAsync(
+      typedArray: Int32Array,
+      index: number,
+      value: number,
+      timeout?: number,
+    ):
+      | { async: false; value: 'not-equal' | 'timed-out' }
+      | { async: true; value: Promise<'ok' | 'timed-out'> };
+  }
+}
+
 const HEADER_BYTES = 8;
 const WRITE = 0;
 const READ = 1;
@@ -75,6 +91,22 @@ export class ByteRing {
     return true;
   }
 
+  /** Writer side: wakes a reader waiting in `written`. */
+  wake(): void {
+    Atomics.notify(this.header, WRITE);
+  }
+
+  /**
+   * Reader side: resolves once the writer has written past what this side read (at once if it already has),
+   * woken by the writer's `wake`, or after `timeoutMs` at the latest. Never blocks the thread: the wait is
+   * Atomics.waitAsync, whose wake-up is a task on this thread's event loop.
+   */
+  written(timeoutMs: number): Promise<unknown> {
+    // Read position = everything written so far has been read: sleep until the write position moves from it.
+    const waiting = Atomics.waitAsync(this.header, WRITE, Atomics.load(this.header, READ), timeoutMs);
+    return waiting.async ? waiting.value : Promise.resolve();
+  }
+
   /**
    * Reader side: hands every record written so far to `onRecord`, in order, as a view into the ring that is
    * only valid during the call (copy what must outlive it). Returns how many records it read.
@@ -111,7 +143,8 @@ export class ByteRing {
 
 /**
  * Writes records into a ring, in order, never losing one: while the ring is full (its reader is behind) they
- * wait here, copied, and go in as room frees up, retried every `retryMs`.
+ * wait here, copied, and go in as room frees up, retried every `retryMs`. With `wakeReader`, every write wakes
+ * a reader waiting in ByteRing.written.
  */
 export class RingWriter {
   private backlog: Uint8Array[] = [];
@@ -120,6 +153,7 @@ export class RingWriter {
   constructor(
     private readonly ring: ByteRing,
     private readonly retryMs = 1,
+    private readonly wakeReader = false,
   ) {}
 
   /** Bytes waiting for room in the ring. */
@@ -128,7 +162,10 @@ export class RingWriter {
   }
 
   write(length: number, fill: (target: Uint8Array, offset: number) => void): void {
-    if (this.backlog.length === 0 && this.ring.write(length, fill)) return;
+    if (this.backlog.length === 0 && this.ring.write(length, fill)) {
+      if (this.wakeReader) this.ring.wake();
+      return;
+    }
     const copy = new Uint8Array(length);
     fill(copy, 0);
     this.backlog.push(copy);
@@ -143,6 +180,7 @@ export class RingWriter {
       if (!this.ring.write(b.byteLength, (target, offset) => target.set(b, offset))) break;
     }
     this.backlog = this.backlog.slice(i);
+    if (i > 0 && this.wakeReader) this.ring.wake();
     if (this.backlog.length > 0) this.timer = setTimeout(() => this.drain(), this.retryMs);
   }
 }

@@ -44,7 +44,10 @@ export type CaptureRecord =
   /** The thread has loaded its adapters and listens (id 0). */
   /** Startup report: the thread's kernel id (null off Linux). */
   | { id: number; type: 'ready'; tid: number | null }
-  /** The capture clock's zero on the shared monotonic clock (process.hrtime, in ms); for instrumentation. */
+  /**
+   * The capture clock's zero, the request-sent instant, on the shared monotonic clock (process.hrtime, in ms);
+   * for instrumentation, sent once the answer has ended (the zero moves when the request goes out).
+   */
   | { id: number; type: 'started'; originHrMs: number }
   /** A warning for the process log (id 0): live events the thread's writer dropped. */
   | { id: number; type: 'warn'; message: string; fields: { runId: string; dropped: number; err: string } }

@@ -92,7 +92,6 @@ async function start(msg: Extract<ToCaptureThread, { type: 'start' }>): Promise<
     const watchlist = watchlistFor(msg.job.brands);
     live.status(run, 'running');
     const clock = new SystemMonotonicClock();
-    send({ id, type: 'started', originHrMs: clock.originMs + hrOffsetMs });
     const result = await captureAnswer(
       providers[msg.providerKey],
       msg.job,
@@ -106,6 +105,8 @@ async function start(msg: Extract<ToCaptureThread, { type: 'start' }>): Promise<
       watchlist,
       clock,
     );
+    // Its zero now is the request-sent instant the socket thread stamped.
+    send({ id, type: 'started', originHrMs: clock.originMs + hrOffsetMs });
     const { analysis } = msg.job;
     const analysed =
       result.error === null && analysis !== undefined

@@ -33,11 +33,12 @@ export type SocketRequest =
 
 /**
  * Socket thread to capture thread, in its channel's records ring, in order. Arrival times are µs since the
- * exchange's own clock zero (the request-sent instant), whose place on the shared monotonic clock
- * (process.hrtime, ms) `origin` gives first.
+ * exchange's own clock zero, the request-sent instant (t_req: its bytes written to a connected socket), whose
+ * place on the shared monotonic clock (process.hrtime, ms) `origin` gives first, with the connection phase
+ * before it (µs; see MonotonicClock.connectUs).
  */
 export type SocketRecord =
-  | { id: number; t: 'origin'; hrMs: number }
+  | { id: number; t: 'origin'; hrMs: number; connectUs: number }
   | { id: number; t: 'response'; atUs: number; status: number; headers: IncomingHttpHeaders }
   | { id: number; t: 'data'; atUs: number; bytes: Uint8Array }
   | { id: number; t: 'end' }

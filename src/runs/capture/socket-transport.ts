@@ -27,10 +27,12 @@ const POLL_MS = 5;
 
 /**
  * A capture thread's way to the socket thread (socket-thread.ts): the adapters' HTTP exchanges run there, and
- * come back here as the same events StreamingHttpClient.post yields, with arrival times moved onto the
- * caller's clock (both clocks are placed on process.hrtime). The caller's clock starts when the adapter asks,
- * the socket thread's when it sends: the request-sent instant moves by the hand-over, a fraction of a
- * millisecond with the socket thread's priority; every arrival time is the socket thread's own stamp.
+ * come back here as the same events StreamingHttpClient.post yields, on the caller's clock. A request is
+ * written to the channel's ring and the socket thread woken at once (ByteRing.wake); t_req is the socket
+ * thread's stamp of the moment it wrote the request to a connected socket (`origin`, on process.hrtime like
+ * every thread's clock), and the caller's clock moves its zero there (MonotonicClock.requestSent), as
+ * StreamingHttpClient does on its own sockets: neither the hand-over nor connection set-up is inside TTFT,
+ * and every arrival time is the socket thread's own stamp.
  */
 export class SocketThreadTransport implements HttpTransport {
   private readonly exchanges = new Map<number, (record: SocketRecord) => void>();
@@ -41,7 +43,7 @@ export class SocketThreadTransport implements HttpTransport {
   private polling: NodeJS.Timeout | null = null;
 
   constructor(rings: SocketChannelRings) {
-    this.requests = new RingWriter(new ByteRing(rings.requests));
+    this.requests = new RingWriter(new ByteRing(rings.requests), 1, true);
     this.records = new ByteRing(rings.records);
   }
 
@@ -72,8 +74,11 @@ export class SocketThreadTransport implements HttpTransport {
     this.exchanges.set(id, (r) => {
       switch (r.t) {
         case 'origin': {
-          const callerZeroPerfMs = performance.now() - ctx.clock.nowUs() / 1000;
-          shiftUs = (r.hrMs - this.hrOffsetMs - callerZeroPerfMs) * 1000;
+          const sentPerfMs = r.hrMs - this.hrOffsetMs;
+          const zeroPerfMs = (): number => performance.now() - ctx.clock.nowUs() / 1000;
+          ctx.clock.requestSent?.((sentPerfMs - zeroPerfMs()) * 1000, r.connectUs);
+          // 0 (to rounding) when the clock moved; a clock that cannot keeps its zero and gets shifted times.
+          shiftUs = (sentPerfMs - zeroPerfMs()) * 1000;
           return;
         }
         case 'response':

@@ -2,6 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { prefetchReportPage } from './api/prefetch';
 import { queryClient } from './api/query-client';
 import { loadEcharts } from './charts/EChart';
 import { router } from './router';
@@ -10,9 +11,9 @@ import './styles.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing in index.html');
 
-// A report page needs the chart chunk: fetch it now, alongside the session check and the reports, rather
-// than after the first report has answered and a chart mounts.
-if (/^\/p\/[^/]+\/(overview|competitors|sources)\b/.test(window.location.pathname)) void loadEcharts();
+// A report page needs its reports and the chart chunk: start both now, alongside the session check, rather
+// than after the check, the layout and the first report have each answered in turn.
+if (prefetchReportPage(window.location.pathname, window.location.search)) void loadEcharts();
 
 createRoot(root).render(
   <StrictMode>

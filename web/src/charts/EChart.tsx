@@ -65,7 +65,9 @@ export function EChart({ option, label, height, onClick, testId }: Props) {
   }, []);
 
   useEffect(() => {
-    if (ready) chart.current?.setOption(option, { notMerge: true, lazyUpdate: true });
+    // No entry animation: figures appear as soon as they are drawn (ECharts animates ~1 s by default).
+    if (ready)
+      chart.current?.setOption({ animation: false, ...option }, { notMerge: true, lazyUpdate: true });
   }, [ready, option]);
 
   return (

@@ -53,22 +53,13 @@ export async function waitForChartsDrawn(page: Page, timeoutMs = 60_000): Promis
   await page.waitForFunction(chartsDrawn, undefined, { timeout: timeoutMs, polling: 100 });
 }
 
-/** The replay's test hook state (`window.__streamrankReplay.state`), or null while there is none. */
-export interface ReplayState {
-  mode: 'replay' | 'live';
-  playing: boolean;
-  ended: boolean;
-  speed: number;
-  durationMs: number;
-  visibleChars: number;
-  totalChars: number;
-  litMentions: number;
-  totalMentions: number;
-}
+/** The replay's test hook state (`window.__streamrankReplay.state`, typed in dom-lib.d.ts). */
+export type ReplayState = StreamrankReplayHook['state'];
 
+/** A copy of the replay's state, or null while there is no replay on the page. */
 export function replayState(page: Page): Promise<ReplayState | null> {
   return page.evaluate(() => {
-    const hook = (window as unknown as { __streamrankReplay?: { state: ReplayState } }).__streamrankReplay;
+    const hook = window.__streamrankReplay;
     return hook ? { ...hook.state } : null;
   });
 }

@@ -261,10 +261,20 @@ function streamrank(): Implementation {
   return {
     name: 'streamrank',
     compile(aliases) {
+      // The libraries' configuration: any case, no diacritic folding, punctuation as written, compounds
+      // allowed (the defaults would drop the corpus's lower-case mentions the libraries count).
       const brands: BrandSpec[] = aliases.map((text, index) => ({
         id: `b${index}`,
         name: text,
-        aliases: [],
+        aliases: [
+          {
+            text,
+            caseSensitive: false,
+            foldDiacritics: false,
+            optionalPunctuation: false,
+            inCompounds: true,
+          },
+        ],
         exclusions: [],
         domains: [],
       }));

@@ -65,7 +65,7 @@ export class DemoSeeder {
 
     const project = await projects.create(ws, { name: PROJECT_NAME, foldTokens: 150, halfLifeMs: 10_000 });
     const brands = this.app.get(BrandService);
-    for (const b of BRANDS) await brands.create(ws, project.id, { ...b, exclusions: [] });
+    for (const b of BRANDS) await brands.create(ws, project.id, { ...b, exclusions: [], ambiguous: false });
     const engine = await this.app.get(EngineService).create(ws, {
       name: 'Demo engine (synthetic)',
       provider: 'demo',

@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { AppModule } from './app.module';
 import { runsApi, type AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './infra/http/http-exception.filter';
+import { InputRulesInterceptor } from './infra/http/input-rules.interceptor';
+import { markInvalidUtf8 } from './infra/http/utf8-body';
 import { withErrorResponses } from './infra/http/openapi-errors';
 import { AppLogger } from './infra/logging/app-logger';
 import { webAppMiddleware } from './web/web-app.middleware';
@@ -29,11 +31,14 @@ export async function createHttpApp(config: AppConfig): Promise<NestExpressAppli
     bufferLogs: true,
   });
   app.useLogger(app.get(AppLogger));
-  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
+  // Nest's option type leaves out `verify` because it installs its own when rawBody is on; it is off here.
+  const jsonOptions = { limit: config.BODY_LIMIT_BYTES, verify: markInvalidUtf8 };
+  app.useBodyParser('json', jsonOptions);
   // Behind TRUST_PROXY reverse proxies, X-Forwarded-Proto/-For give req.secure and req.ip; never otherwise.
   app.set('trust proxy', config.TRUST_PROXY > 0 ? config.TRUST_PROXY : false);
   app.disable('x-powered-by');
   app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalInterceptors(new InputRulesInterceptor());
   app.enableShutdownHooks();
   // The web app (web/dist) at `/`, ahead of Nest's routes; /v1, /docs and /health are left to them.
   app.use(webAppMiddleware(resolveWebDist(config.WEB_DIST_DIR)));
@@ -54,7 +59,8 @@ export async function createWorkerContext(config: AppConfig): Promise<INestAppli
 export async function start(config: AppConfig): Promise<INestApplicationContext> {
   if (runsApi(config.ROLE)) {
     const app = await createHttpApp(config);
-    await app.listen(config.PORT);
+    if (config.LISTEN_ADDRESS === undefined) await app.listen(config.PORT);
+    else await app.listen(config.PORT, config.LISTEN_ADDRESS);
     return app;
   }
   return createWorkerContext(config);

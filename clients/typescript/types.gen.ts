@@ -56,11 +56,12 @@ export type HealthControllerReadyErrors = {
         checks: {
             postgres: {
                 ok: boolean;
-                detail?: string;
+            };
+            migrations: {
+                ok: boolean;
             };
             redis: {
                 ok: boolean;
-                detail?: string;
             };
         };
     };
@@ -85,11 +86,12 @@ export type HealthControllerReadyResponses = {
         checks: {
             postgres: {
                 ok: boolean;
-                detail?: string;
+            };
+            migrations: {
+                ok: boolean;
             };
             redis: {
                 ok: boolean;
-                detail?: string;
             };
         };
     };
@@ -584,11 +586,14 @@ export type BrandsControllerListResponses = {
             kind: 'own' | 'competitor';
             aliases: Array<{
                 text: string;
-                caseSensitive: boolean;
-                foldDiacritics: boolean;
+                caseSensitive?: boolean;
+                foldDiacritics?: boolean;
+                optionalPunctuation?: boolean;
+                inCompounds?: boolean;
             }>;
             exclusions: Array<string>;
             domains: Array<string>;
+            ambiguous: boolean;
             createdAt: string;
             updatedAt: string;
         }>;
@@ -606,9 +611,12 @@ export type BrandsControllerCreateData = {
             text: string;
             caseSensitive?: boolean;
             foldDiacritics?: boolean;
+            optionalPunctuation?: boolean;
+            inCompounds?: boolean;
         }>;
         exclusions?: Array<string>;
         domains?: Array<string>;
+        ambiguous?: boolean;
     };
     path: {
         projectId: string;
@@ -638,17 +646,100 @@ export type BrandsControllerCreateResponses = {
         kind: 'own' | 'competitor';
         aliases: Array<{
             text: string;
-            caseSensitive: boolean;
-            foldDiacritics: boolean;
+            caseSensitive?: boolean;
+            foldDiacritics?: boolean;
+            optionalPunctuation?: boolean;
+            inCompounds?: boolean;
         }>;
         exclusions: Array<string>;
         domains: Array<string>;
+        ambiguous: boolean;
         createdAt: string;
         updatedAt: string;
     };
 };
 
 export type BrandsControllerCreateResponse = BrandsControllerCreateResponses[keyof BrandsControllerCreateResponses];
+
+export type BrandsControllerExplainData = {
+    body: {
+        text: string;
+        brands?: Array<{
+            name: string;
+            kind: 'own' | 'competitor';
+            aliases?: Array<{
+                text: string;
+                caseSensitive?: boolean;
+                foldDiacritics?: boolean;
+                optionalPunctuation?: boolean;
+                inCompounds?: boolean;
+            }>;
+            exclusions?: Array<string>;
+            domains?: Array<string>;
+            ambiguous?: boolean;
+        }>;
+    };
+    path: {
+        projectId: string;
+    };
+    query?: never;
+    url: '/v1/projects/{projectId}/brands/explain';
+};
+
+export type BrandsControllerExplainErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type BrandsControllerExplainError = BrandsControllerExplainErrors[keyof BrandsControllerExplainErrors];
+
+export type BrandsControllerExplainResponses = {
+    200: {
+        answerTokens: number;
+        mentions: Array<{
+            brandId: string | null;
+            brandName: string;
+            alias: string;
+            charStart: number;
+            charEnd: number;
+            text: string;
+            tokenIndex: number;
+            relPosition: number;
+            sentenceIndex: number;
+            listRank: number | null;
+            inHeading: boolean;
+            inBold: boolean;
+            snippet: string;
+        }>;
+        excluded: Array<{
+            brandId: string | null;
+            brandName: string;
+            alias: string;
+            charStart: number;
+            charEnd: number;
+            text: string;
+            exclusion: string;
+        }>;
+        nearMisses: Array<{
+            brandId: string | null;
+            brandName: string;
+            alias: string;
+            charStart: number;
+            charEnd: number;
+            text: string;
+            rule: 'word-boundary' | 'hyphen-compound' | 'lowercase' | 'case' | 'diacritics' | 'url' | 'overlap' | 'repeated-link';
+            by: string | null;
+        }>;
+    };
+};
+
+export type BrandsControllerExplainResponse = BrandsControllerExplainResponses[keyof BrandsControllerExplainResponses];
 
 export type BrandsControllerDeleteData = {
     body?: never;
@@ -711,11 +802,14 @@ export type BrandsControllerGetResponses = {
         kind: 'own' | 'competitor';
         aliases: Array<{
             text: string;
-            caseSensitive: boolean;
-            foldDiacritics: boolean;
+            caseSensitive?: boolean;
+            foldDiacritics?: boolean;
+            optionalPunctuation?: boolean;
+            inCompounds?: boolean;
         }>;
         exclusions: Array<string>;
         domains: Array<string>;
+        ambiguous: boolean;
         createdAt: string;
         updatedAt: string;
     };
@@ -731,9 +825,12 @@ export type BrandsControllerUpdateData = {
             text: string;
             caseSensitive?: boolean;
             foldDiacritics?: boolean;
+            optionalPunctuation?: boolean;
+            inCompounds?: boolean;
         }>;
         exclusions?: Array<string>;
         domains?: Array<string>;
+        ambiguous?: boolean;
     };
     path: {
         id: string;
@@ -763,11 +860,14 @@ export type BrandsControllerUpdateResponses = {
         kind: 'own' | 'competitor';
         aliases: Array<{
             text: string;
-            caseSensitive: boolean;
-            foldDiacritics: boolean;
+            caseSensitive?: boolean;
+            foldDiacritics?: boolean;
+            optionalPunctuation?: boolean;
+            inCompounds?: boolean;
         }>;
         exclusions: Array<string>;
         domains: Array<string>;
+        ambiguous: boolean;
         createdAt: string;
         updatedAt: string;
     };
@@ -1097,6 +1197,10 @@ export type PromptsControllerListResponses = {
             id: string;
             projectId: string;
             text: string;
+            /**
+             * 1 at creation, +1 each time the text changes; each run records the revision it asked
+             */
+            revision: number;
             tags: Array<string>;
             engineIds: Array<string>;
             cron: string;
@@ -1148,6 +1252,10 @@ export type PromptsControllerCreateResponses = {
         id: string;
         projectId: string;
         text: string;
+        /**
+         * 1 at creation, +1 each time the text changes; each run records the revision it asked
+         */
+        revision: number;
         tags: Array<string>;
         engineIds: Array<string>;
         cron: string;
@@ -1220,6 +1328,10 @@ export type PromptsControllerGetResponses = {
         id: string;
         projectId: string;
         text: string;
+        /**
+         * 1 at creation, +1 each time the text changes; each run records the revision it asked
+         */
+        revision: number;
         tags: Array<string>;
         engineIds: Array<string>;
         cron: string;
@@ -1269,6 +1381,10 @@ export type PromptsControllerUpdateResponses = {
         id: string;
         projectId: string;
         text: string;
+        /**
+         * 1 at creation, +1 each time the text changes; each run records the revision it asked
+         */
+        revision: number;
         tags: Array<string>;
         engineIds: Array<string>;
         cron: string;
@@ -1402,6 +1518,10 @@ export type RunsControllerListData = {
         from?: unknown;
         status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
         engineId?: unknown;
+        /**
+         * runs that asked this revision of their prompt (run provenance)
+         */
+        promptRevision?: unknown;
         promptId?: unknown;
         projectId?: unknown;
     };
@@ -1430,6 +1550,10 @@ export type RunsControllerListResponses = {
             id: string;
             projectId: string;
             promptId: string;
+            /**
+             * the prompt's revision the run asked (null: the prompt was gone before provenance was kept)
+             */
+            promptRevision: number | null;
             engineId: string;
             slotAt: string;
             sample: number;
@@ -1488,6 +1612,10 @@ export type RunsControllerGetResponses = {
         id: string;
         projectId: string;
         promptId: string;
+        /**
+         * the prompt's revision the run asked (null: the prompt was gone before provenance was kept)
+         */
+        promptRevision: number | null;
         engineId: string;
         slotAt: string;
         sample: number;
@@ -1513,6 +1641,32 @@ export type RunsControllerGetResponses = {
          */
         firstBrandId: string | null;
         failureMessage: string | null;
+        provenance: {
+            /**
+             * the prompt text the run asked, and its revision
+             */
+            prompt: {
+                revision: number;
+                text: string;
+            } | null;
+            /**
+             * the engine's provider kind, model and parameters (never its credential)
+             */
+            engine: {
+                provider: 'openai' | 'anthropic' | 'gemini' | 'perplexity' | 'openai-compatible' | 'demo';
+                model: string;
+                parameters: {
+                    [key: string]: unknown;
+                };
+            } | null;
+            /**
+             * the project's scoring settings the run was scored with (a backfill rescores with these)
+             */
+            scoring: {
+                foldTokens: number;
+                halfLifeMs: number;
+            } | null;
+        };
         result: {
             complete: boolean;
             answerText: string;
@@ -1804,6 +1958,10 @@ export type ReportsControllerMentionsData = {
     body?: never;
     path?: never;
     query: {
+        /**
+         * one or two of engine, prompt, tag, brand, day, week (comma-separated; not both day and week): adds groups
+         */
+        groupBy?: unknown;
         projectId: unknown;
         /**
          * ISO 8601, inclusive; default: 30 days before `to`
@@ -1825,6 +1983,10 @@ export type ReportsControllerMentionsData = {
          * comma-separated prompt ids
          */
         promptIds?: unknown;
+        /**
+         * runs that asked this revision of their prompt (run provenance); usually with one promptIds
+         */
+        promptRevision?: unknown;
         /**
          * comma-separated prompt tags (any of)
          */
@@ -1966,6 +2128,7 @@ export type ReportsControllerMentionsResponses = {
                     engineIds?: string;
                     promptIds?: string;
                     tags?: string;
+                    promptRevision?: string;
                     brandId?: string;
                     mentioned?: 'true' | 'false';
                     fold?: 'above' | 'below';
@@ -2075,6 +2238,262 @@ export type ReportsControllerMentionsResponses = {
                     engineIds?: string;
                     promptIds?: string;
                     tags?: string;
+                    promptRevision?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+        };
+        groupBy?: Array<'engine' | 'prompt' | 'tag' | 'brand' | 'day' | 'week'>;
+        groups?: {
+            measured: Array<{
+                /**
+                 * the value of each groupBy dimension
+                 */
+                key: {
+                    engineId?: string;
+                    engineName?: string | null;
+                    promptId?: string;
+                    promptText?: string | null;
+                    tag?: string;
+                    brandId?: string;
+                    brandName?: string | null;
+                    /**
+                     * start of the UTC day
+                     */
+                    day?: string;
+                    /**
+                     * start of the ISO week (Monday, UTC)
+                     */
+                    week?: string;
+                };
+                /**
+                 * successful runs in the group (the section's)
+                 */
+                n: number;
+                brands: Array<{
+                    brandId: string;
+                    name: string | null;
+                    kind: 'own' | 'competitor';
+                    n: number;
+                    mentionedRuns: number;
+                    mentionCount: number;
+                    mentionRate: {
+                        rate: number | null;
+                        low: number | null;
+                        high: number | null;
+                    };
+                    timeToFirstMentionMs: {
+                        /**
+                         * milliseconds
+                         */
+                        p50: number | null;
+                        /**
+                         * milliseconds
+                         */
+                        p90: number | null;
+                    };
+                    firstVisibleAtMs: {
+                        /**
+                         * milliseconds
+                         */
+                        p50: number | null;
+                        /**
+                         * milliseconds
+                         */
+                        p90: number | null;
+                    };
+                    firstTokenIndex: {
+                        p50: number | null;
+                        p90: number | null;
+                    };
+                    meanOrder: number | null;
+                    aboveFoldRate: {
+                        rate: number | null;
+                        low: number | null;
+                        high: number | null;
+                        n: number;
+                    };
+                    meanStreamScore: number | null;
+                    shareOfVoice: number | null;
+                    attentionShareOfVoice: number | null;
+                    compatibility: {
+                        averagePosition: number | null;
+                        positionBands: {
+                            top: number | null;
+                            middle: number | null;
+                            bottom: number | null;
+                        } | null;
+                        meanTrakkrPoints: number | null;
+                        geo: {
+                            n: number;
+                            meanWeightedWords: number | null;
+                            meanShareOfAnswer: number | null;
+                            shareOfBrands: number | null;
+                        };
+                    };
+                    /**
+                     * query parameters of GET /v1/runs that list the runs behind this figure (all strings)
+                     */
+                    runsQuery: {
+                        projectId: string;
+                        synthetic: 'true' | 'false';
+                        observedFrom: string;
+                        observedTo: string;
+                        engineIds?: string;
+                        promptIds?: string;
+                        tags?: string;
+                        promptRevision?: string;
+                        brandId?: string;
+                        mentioned?: 'true' | 'false';
+                        fold?: 'above' | 'below';
+                        firstBrandId?: string;
+                        alsoMentionedBrandId?: string;
+                        citedDomain?: string;
+                    };
+                }>;
+                /**
+                 * the runs of the group
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    promptRevision?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+            synthetic: Array<{
+                /**
+                 * the value of each groupBy dimension
+                 */
+                key: {
+                    engineId?: string;
+                    engineName?: string | null;
+                    promptId?: string;
+                    promptText?: string | null;
+                    tag?: string;
+                    brandId?: string;
+                    brandName?: string | null;
+                    /**
+                     * start of the UTC day
+                     */
+                    day?: string;
+                    /**
+                     * start of the ISO week (Monday, UTC)
+                     */
+                    week?: string;
+                };
+                /**
+                 * successful runs in the group (the section's)
+                 */
+                n: number;
+                brands: Array<{
+                    brandId: string;
+                    name: string | null;
+                    kind: 'own' | 'competitor';
+                    n: number;
+                    mentionedRuns: number;
+                    mentionCount: number;
+                    mentionRate: {
+                        rate: number | null;
+                        low: number | null;
+                        high: number | null;
+                    };
+                    timeToFirstMentionMs: {
+                        /**
+                         * milliseconds
+                         */
+                        p50: number | null;
+                        /**
+                         * milliseconds
+                         */
+                        p90: number | null;
+                    };
+                    firstVisibleAtMs: {
+                        /**
+                         * milliseconds
+                         */
+                        p50: number | null;
+                        /**
+                         * milliseconds
+                         */
+                        p90: number | null;
+                    };
+                    firstTokenIndex: {
+                        p50: number | null;
+                        p90: number | null;
+                    };
+                    meanOrder: number | null;
+                    aboveFoldRate: {
+                        rate: number | null;
+                        low: number | null;
+                        high: number | null;
+                        n: number;
+                    };
+                    meanStreamScore: number | null;
+                    shareOfVoice: number | null;
+                    attentionShareOfVoice: number | null;
+                    compatibility: {
+                        averagePosition: number | null;
+                        positionBands: {
+                            top: number | null;
+                            middle: number | null;
+                            bottom: number | null;
+                        } | null;
+                        meanTrakkrPoints: number | null;
+                        geo: {
+                            n: number;
+                            meanWeightedWords: number | null;
+                            meanShareOfAnswer: number | null;
+                            shareOfBrands: number | null;
+                        };
+                    };
+                    /**
+                     * query parameters of GET /v1/runs that list the runs behind this figure (all strings)
+                     */
+                    runsQuery: {
+                        projectId: string;
+                        synthetic: 'true' | 'false';
+                        observedFrom: string;
+                        observedTo: string;
+                        engineIds?: string;
+                        promptIds?: string;
+                        tags?: string;
+                        promptRevision?: string;
+                        brandId?: string;
+                        mentioned?: 'true' | 'false';
+                        fold?: 'above' | 'below';
+                        firstBrandId?: string;
+                        alsoMentionedBrandId?: string;
+                        citedDomain?: string;
+                    };
+                }>;
+                /**
+                 * the runs of the group
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    promptRevision?: string;
                     brandId?: string;
                     mentioned?: 'true' | 'false';
                     fold?: 'above' | 'below';
@@ -2093,6 +2512,10 @@ export type ReportsControllerHeadToHeadData = {
     body?: never;
     path?: never;
     query: {
+        /**
+         * one or two of engine, prompt, tag, brand, day, week (comma-separated; not both day and week): adds groups
+         */
+        groupBy?: unknown;
         projectId: unknown;
         /**
          * ISO 8601, inclusive; default: 30 days before `to`
@@ -2114,6 +2537,10 @@ export type ReportsControllerHeadToHeadData = {
          * comma-separated prompt ids
          */
         promptIds?: unknown;
+        /**
+         * runs that asked this revision of their prompt (run provenance); usually with one promptIds
+         */
+        promptRevision?: unknown;
         /**
          * comma-separated prompt tags (any of)
          */
@@ -2182,6 +2609,7 @@ export type ReportsControllerHeadToHeadResponses = {
                 engineIds?: string;
                 promptIds?: string;
                 tags?: string;
+                promptRevision?: string;
                 brandId?: string;
                 mentioned?: 'true' | 'false';
                 fold?: 'above' | 'below';
@@ -2225,6 +2653,7 @@ export type ReportsControllerHeadToHeadResponses = {
                 engineIds?: string;
                 promptIds?: string;
                 tags?: string;
+                promptRevision?: string;
                 brandId?: string;
                 mentioned?: 'true' | 'false';
                 fold?: 'above' | 'below';
@@ -2233,6 +2662,187 @@ export type ReportsControllerHeadToHeadResponses = {
                 citedDomain?: string;
             };
         }>;
+        groupBy?: Array<'engine' | 'prompt' | 'tag' | 'brand' | 'day' | 'week'>;
+        groups?: {
+            measured: Array<{
+                /**
+                 * the value of each groupBy dimension
+                 */
+                key: {
+                    engineId?: string;
+                    engineName?: string | null;
+                    promptId?: string;
+                    promptText?: string | null;
+                    tag?: string;
+                    brandId?: string;
+                    brandName?: string | null;
+                    /**
+                     * start of the UTC day
+                     */
+                    day?: string;
+                    /**
+                     * start of the ISO week (Monday, UTC)
+                     */
+                    week?: string;
+                };
+                /**
+                 * successful runs in the group (the section's)
+                 */
+                n: number;
+                pairs: Array<{
+                    brandA: {
+                        id: string;
+                        name: string | null;
+                    };
+                    brandB: {
+                        id: string;
+                        name: string | null;
+                    };
+                    runs: number;
+                    bothMentioned: number;
+                    onlyA: number;
+                    onlyB: number;
+                    aFirstRate: {
+                        rate: number | null;
+                        low: number | null;
+                        high: number | null;
+                        n: number;
+                    };
+                    /**
+                     * milliseconds
+                     */
+                    medianLeadMs: number | null;
+                    medianLeadTokens: number | null;
+                    /**
+                     * runs naming both brands
+                     */
+                    runsQuery: {
+                        projectId: string;
+                        synthetic: 'true' | 'false';
+                        observedFrom: string;
+                        observedTo: string;
+                        engineIds?: string;
+                        promptIds?: string;
+                        tags?: string;
+                        promptRevision?: string;
+                        brandId?: string;
+                        mentioned?: 'true' | 'false';
+                        fold?: 'above' | 'below';
+                        firstBrandId?: string;
+                        alsoMentionedBrandId?: string;
+                        citedDomain?: string;
+                    };
+                }>;
+                /**
+                 * the runs of the group
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    promptRevision?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+            synthetic: Array<{
+                /**
+                 * the value of each groupBy dimension
+                 */
+                key: {
+                    engineId?: string;
+                    engineName?: string | null;
+                    promptId?: string;
+                    promptText?: string | null;
+                    tag?: string;
+                    brandId?: string;
+                    brandName?: string | null;
+                    /**
+                     * start of the UTC day
+                     */
+                    day?: string;
+                    /**
+                     * start of the ISO week (Monday, UTC)
+                     */
+                    week?: string;
+                };
+                /**
+                 * successful runs in the group (the section's)
+                 */
+                n: number;
+                pairs: Array<{
+                    brandA: {
+                        id: string;
+                        name: string | null;
+                    };
+                    brandB: {
+                        id: string;
+                        name: string | null;
+                    };
+                    runs: number;
+                    bothMentioned: number;
+                    onlyA: number;
+                    onlyB: number;
+                    aFirstRate: {
+                        rate: number | null;
+                        low: number | null;
+                        high: number | null;
+                        n: number;
+                    };
+                    /**
+                     * milliseconds
+                     */
+                    medianLeadMs: number | null;
+                    medianLeadTokens: number | null;
+                    /**
+                     * runs naming both brands
+                     */
+                    runsQuery: {
+                        projectId: string;
+                        synthetic: 'true' | 'false';
+                        observedFrom: string;
+                        observedTo: string;
+                        engineIds?: string;
+                        promptIds?: string;
+                        tags?: string;
+                        promptRevision?: string;
+                        brandId?: string;
+                        mentioned?: 'true' | 'false';
+                        fold?: 'above' | 'below';
+                        firstBrandId?: string;
+                        alsoMentionedBrandId?: string;
+                        citedDomain?: string;
+                    };
+                }>;
+                /**
+                 * the runs of the group
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    promptRevision?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+        };
     };
 };
 
@@ -2264,6 +2874,10 @@ export type ReportsControllerTrendData = {
          * comma-separated prompt ids
          */
         promptIds?: unknown;
+        /**
+         * runs that asked this revision of their prompt (run provenance); usually with one promptIds
+         */
+        promptRevision?: unknown;
         /**
          * comma-separated prompt tags (any of)
          */
@@ -2333,6 +2947,7 @@ export type ReportsControllerTrendResponses = {
                 engineIds?: string;
                 promptIds?: string;
                 tags?: string;
+                promptRevision?: string;
                 brandId?: string;
                 mentioned?: 'true' | 'false';
                 fold?: 'above' | 'below';
@@ -2376,6 +2991,7 @@ export type ReportsControllerTrendResponses = {
                 engineIds?: string;
                 promptIds?: string;
                 tags?: string;
+                promptRevision?: string;
                 brandId?: string;
                 mentioned?: 'true' | 'false';
                 fold?: 'above' | 'below';
@@ -2393,6 +3009,10 @@ export type ReportsControllerCitationsData = {
     body?: never;
     path?: never;
     query: {
+        /**
+         * one or two of engine, prompt, tag, brand, day, week (comma-separated; not both day and week): adds groups
+         */
+        groupBy?: unknown;
         projectId: unknown;
         /**
          * ISO 8601, inclusive; default: 30 days before `to`
@@ -2414,6 +3034,10 @@ export type ReportsControllerCitationsData = {
          * comma-separated prompt ids
          */
         promptIds?: unknown;
+        /**
+         * runs that asked this revision of their prompt (run provenance); usually with one promptIds
+         */
+        promptRevision?: unknown;
         /**
          * comma-separated prompt tags (any of)
          */
@@ -2476,6 +3100,7 @@ export type ReportsControllerCitationsResponses = {
                     engineIds?: string;
                     promptIds?: string;
                     tags?: string;
+                    promptRevision?: string;
                     brandId?: string;
                     mentioned?: 'true' | 'false';
                     fold?: 'above' | 'below';
@@ -2532,6 +3157,7 @@ export type ReportsControllerCitationsResponses = {
                     engineIds?: string;
                     promptIds?: string;
                     tags?: string;
+                    promptRevision?: string;
                     brandId?: string;
                     mentioned?: 'true' | 'false';
                     fold?: 'above' | 'below';
@@ -2562,10 +3188,627 @@ export type ReportsControllerCitationsResponses = {
                 };
             }>;
         };
+        groupBy?: Array<'engine' | 'prompt' | 'tag' | 'brand' | 'day' | 'week'>;
+        groups?: {
+            measured: Array<{
+                /**
+                 * the value of each groupBy dimension
+                 */
+                key: {
+                    engineId?: string;
+                    engineName?: string | null;
+                    promptId?: string;
+                    promptText?: string | null;
+                    tag?: string;
+                    brandId?: string;
+                    brandName?: string | null;
+                    /**
+                     * start of the UTC day
+                     */
+                    day?: string;
+                    /**
+                     * start of the ISO week (Monday, UTC)
+                     */
+                    week?: string;
+                };
+                /**
+                 * successful runs in the group (the section's)
+                 */
+                n: number;
+                domains: Array<{
+                    domain: string;
+                    brandId: string | null;
+                    brandName: string | null;
+                    citingRuns: number;
+                    citationCount: number;
+                    citingRate: {
+                        rate: number | null;
+                        low: number | null;
+                        high: number | null;
+                        n: number;
+                    };
+                    /**
+                     * query parameters of GET /v1/runs that list the runs behind this figure (all strings)
+                     */
+                    runsQuery: {
+                        projectId: string;
+                        synthetic: 'true' | 'false';
+                        observedFrom: string;
+                        observedTo: string;
+                        engineIds?: string;
+                        promptIds?: string;
+                        tags?: string;
+                        promptRevision?: string;
+                        brandId?: string;
+                        mentioned?: 'true' | 'false';
+                        fold?: 'above' | 'below';
+                        firstBrandId?: string;
+                        alsoMentionedBrandId?: string;
+                        citedDomain?: string;
+                    };
+                }>;
+                brands: Array<{
+                    brandId: string;
+                    name: string | null;
+                    kind: 'own' | 'competitor';
+                    n: number;
+                    ownDomainCitedRuns: number;
+                    ownDomainCitationRate: {
+                        rate: number | null;
+                        low: number | null;
+                        high: number | null;
+                        n: number;
+                    };
+                    mentionedRuns: number;
+                    citedNearMentionRuns: number;
+                    citedNearMentionRate: {
+                        rate: number | null;
+                        low: number | null;
+                        high: number | null;
+                        n: number;
+                    };
+                }>;
+                /**
+                 * the runs of the group
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    promptRevision?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+            synthetic: Array<{
+                /**
+                 * the value of each groupBy dimension
+                 */
+                key: {
+                    engineId?: string;
+                    engineName?: string | null;
+                    promptId?: string;
+                    promptText?: string | null;
+                    tag?: string;
+                    brandId?: string;
+                    brandName?: string | null;
+                    /**
+                     * start of the UTC day
+                     */
+                    day?: string;
+                    /**
+                     * start of the ISO week (Monday, UTC)
+                     */
+                    week?: string;
+                };
+                /**
+                 * successful runs in the group (the section's)
+                 */
+                n: number;
+                domains: Array<{
+                    domain: string;
+                    brandId: string | null;
+                    brandName: string | null;
+                    citingRuns: number;
+                    citationCount: number;
+                    citingRate: {
+                        rate: number | null;
+                        low: number | null;
+                        high: number | null;
+                        n: number;
+                    };
+                    /**
+                     * query parameters of GET /v1/runs that list the runs behind this figure (all strings)
+                     */
+                    runsQuery: {
+                        projectId: string;
+                        synthetic: 'true' | 'false';
+                        observedFrom: string;
+                        observedTo: string;
+                        engineIds?: string;
+                        promptIds?: string;
+                        tags?: string;
+                        promptRevision?: string;
+                        brandId?: string;
+                        mentioned?: 'true' | 'false';
+                        fold?: 'above' | 'below';
+                        firstBrandId?: string;
+                        alsoMentionedBrandId?: string;
+                        citedDomain?: string;
+                    };
+                }>;
+                brands: Array<{
+                    brandId: string;
+                    name: string | null;
+                    kind: 'own' | 'competitor';
+                    n: number;
+                    ownDomainCitedRuns: number;
+                    ownDomainCitationRate: {
+                        rate: number | null;
+                        low: number | null;
+                        high: number | null;
+                        n: number;
+                    };
+                    mentionedRuns: number;
+                    citedNearMentionRuns: number;
+                    citedNearMentionRate: {
+                        rate: number | null;
+                        low: number | null;
+                        high: number | null;
+                        n: number;
+                    };
+                }>;
+                /**
+                 * the runs of the group
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    promptRevision?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+        };
     };
 };
 
 export type ReportsControllerCitationsResponse = ReportsControllerCitationsResponses[keyof ReportsControllerCitationsResponses];
+
+export type ReportsControllerGapsData = {
+    body?: never;
+    path?: never;
+    query: {
+        projectId: unknown;
+        /**
+         * ISO 8601, inclusive; default: 30 days before `to`
+         */
+        from?: unknown;
+        /**
+         * ISO 8601, exclusive; default: now
+         */
+        to?: unknown;
+        /**
+         * comma-separated brand ids
+         */
+        brandIds?: unknown;
+        /**
+         * comma-separated engine ids
+         */
+        engineIds?: unknown;
+        /**
+         * comma-separated prompt ids
+         */
+        promptIds?: unknown;
+        /**
+         * runs that asked this revision of their prompt (run provenance); usually with one promptIds
+         */
+        promptRevision?: unknown;
+        /**
+         * comma-separated prompt tags (any of)
+         */
+        tags?: unknown;
+        /**
+         * Response format (default json). `Accept: text/csv` also selects CSV; `format` wins. Columns: docs/csv.md
+         */
+        format?: 'json' | 'csv';
+    };
+    url: '/v1/reports/gaps';
+};
+
+export type ReportsControllerGapsErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type ReportsControllerGapsError = ReportsControllerGapsErrors[keyof ReportsControllerGapsErrors];
+
+export type ReportsControllerGapsResponses = {
+    /**
+     * JSON, or CSV (`text/csv; charset=utf-8`, RFC 4180) with `format=csv` / `Accept: text/csv`
+     */
+    200: {
+        projectId: string;
+        from: string;
+        to: string;
+        measured: {
+            synthetic: false;
+            gaps: Array<{
+                ownBrand: {
+                    id: string;
+                    name: string | null;
+                };
+                promptId: string;
+                promptText: string | null;
+                engineId: string;
+                engineName: string | null;
+                /**
+                 * successful runs of the prompt on the engine
+                 */
+                n: number;
+                /**
+                 * runs naming a competitor and not the own brand
+                 */
+                gapRuns: number;
+                gapRate: {
+                    rate: number | null;
+                    low: number | null;
+                    high: number | null;
+                    n: number;
+                };
+                competitors: Array<{
+                    brandId: string;
+                    name: string | null;
+                    /**
+                     * gap runs naming this competitor
+                     */
+                    runs: number;
+                    /**
+                     * exactly those runs
+                     */
+                    runsQuery: {
+                        projectId: string;
+                        synthetic: 'true' | 'false';
+                        observedFrom: string;
+                        observedTo: string;
+                        engineIds?: string;
+                        promptIds?: string;
+                        tags?: string;
+                        promptRevision?: string;
+                        brandId?: string;
+                        mentioned?: 'true' | 'false';
+                        fold?: 'above' | 'below';
+                        firstBrandId?: string;
+                        alsoMentionedBrandId?: string;
+                        citedDomain?: string;
+                    };
+                }>;
+                /**
+                 * runs of the prompt on the engine not naming the own brand
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    promptRevision?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+            domains: Array<{
+                ownBrand: {
+                    id: string;
+                    name: string | null;
+                };
+                domain: string;
+                brandId: string | null;
+                brandName: string | null;
+                /**
+                 * the own brand's gap runs citing the domain
+                 */
+                citingRuns: number;
+                citationCount: number;
+                /**
+                 * runs not naming the own brand and citing the domain
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    promptRevision?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+        };
+        synthetic: {
+            synthetic: true;
+            gaps: Array<{
+                ownBrand: {
+                    id: string;
+                    name: string | null;
+                };
+                promptId: string;
+                promptText: string | null;
+                engineId: string;
+                engineName: string | null;
+                /**
+                 * successful runs of the prompt on the engine
+                 */
+                n: number;
+                /**
+                 * runs naming a competitor and not the own brand
+                 */
+                gapRuns: number;
+                gapRate: {
+                    rate: number | null;
+                    low: number | null;
+                    high: number | null;
+                    n: number;
+                };
+                competitors: Array<{
+                    brandId: string;
+                    name: string | null;
+                    /**
+                     * gap runs naming this competitor
+                     */
+                    runs: number;
+                    /**
+                     * exactly those runs
+                     */
+                    runsQuery: {
+                        projectId: string;
+                        synthetic: 'true' | 'false';
+                        observedFrom: string;
+                        observedTo: string;
+                        engineIds?: string;
+                        promptIds?: string;
+                        tags?: string;
+                        promptRevision?: string;
+                        brandId?: string;
+                        mentioned?: 'true' | 'false';
+                        fold?: 'above' | 'below';
+                        firstBrandId?: string;
+                        alsoMentionedBrandId?: string;
+                        citedDomain?: string;
+                    };
+                }>;
+                /**
+                 * runs of the prompt on the engine not naming the own brand
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    promptRevision?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+            domains: Array<{
+                ownBrand: {
+                    id: string;
+                    name: string | null;
+                };
+                domain: string;
+                brandId: string | null;
+                brandName: string | null;
+                /**
+                 * the own brand's gap runs citing the domain
+                 */
+                citingRuns: number;
+                citationCount: number;
+                /**
+                 * runs not naming the own brand and citing the domain
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    promptRevision?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+        };
+    };
+};
+
+export type ReportsControllerGapsResponse = ReportsControllerGapsResponses[keyof ReportsControllerGapsResponses];
+
+export type ReportsControllerGapDomainsData = {
+    body?: never;
+    path?: never;
+    query: {
+        projectId: unknown;
+        /**
+         * ISO 8601, inclusive; default: 30 days before `to`
+         */
+        from?: unknown;
+        /**
+         * ISO 8601, exclusive; default: now
+         */
+        to?: unknown;
+        /**
+         * comma-separated brand ids
+         */
+        brandIds?: unknown;
+        /**
+         * comma-separated engine ids
+         */
+        engineIds?: unknown;
+        /**
+         * comma-separated prompt ids
+         */
+        promptIds?: unknown;
+        /**
+         * runs that asked this revision of their prompt (run provenance); usually with one promptIds
+         */
+        promptRevision?: unknown;
+        /**
+         * comma-separated prompt tags (any of)
+         */
+        tags?: unknown;
+        /**
+         * Response format (default json). `Accept: text/csv` also selects CSV; `format` wins. Columns: docs/csv.md
+         */
+        format?: 'json' | 'csv';
+    };
+    url: '/v1/reports/gaps/domains';
+};
+
+export type ReportsControllerGapDomainsErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type ReportsControllerGapDomainsError = ReportsControllerGapDomainsErrors[keyof ReportsControllerGapDomainsErrors];
+
+export type ReportsControllerGapDomainsResponses = {
+    /**
+     * JSON, or CSV (`text/csv; charset=utf-8`, RFC 4180) with `format=csv` / `Accept: text/csv`
+     */
+    200: {
+        projectId: string;
+        from: string;
+        to: string;
+        measured: {
+            synthetic: false;
+            domains: Array<{
+                ownBrand: {
+                    id: string;
+                    name: string | null;
+                };
+                domain: string;
+                brandId: string | null;
+                brandName: string | null;
+                /**
+                 * the own brand's gap runs citing the domain
+                 */
+                citingRuns: number;
+                citationCount: number;
+                /**
+                 * runs not naming the own brand and citing the domain
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    promptRevision?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+        };
+        synthetic: {
+            synthetic: true;
+            domains: Array<{
+                ownBrand: {
+                    id: string;
+                    name: string | null;
+                };
+                domain: string;
+                brandId: string | null;
+                brandName: string | null;
+                /**
+                 * the own brand's gap runs citing the domain
+                 */
+                citingRuns: number;
+                citationCount: number;
+                /**
+                 * runs not naming the own brand and citing the domain
+                 */
+                runsQuery: {
+                    projectId: string;
+                    synthetic: 'true' | 'false';
+                    observedFrom: string;
+                    observedTo: string;
+                    engineIds?: string;
+                    promptIds?: string;
+                    tags?: string;
+                    promptRevision?: string;
+                    brandId?: string;
+                    mentioned?: 'true' | 'false';
+                    fold?: 'above' | 'below';
+                    firstBrandId?: string;
+                    alsoMentionedBrandId?: string;
+                    citedDomain?: string;
+                };
+            }>;
+        };
+    };
+};
+
+export type ReportsControllerGapDomainsResponse = ReportsControllerGapDomainsResponses[keyof ReportsControllerGapDomainsResponses];
 
 export type ReportsControllerArrivalData = {
     body?: never;
@@ -2592,6 +3835,10 @@ export type ReportsControllerArrivalData = {
          * comma-separated prompt ids
          */
         promptIds?: unknown;
+        /**
+         * runs that asked this revision of their prompt (run provenance); usually with one promptIds
+         */
+        promptRevision?: unknown;
         /**
          * comma-separated prompt tags (any of)
          */
@@ -2666,6 +3913,7 @@ export type ReportsControllerArrivalResponses = {
                     engineIds?: string;
                     promptIds?: string;
                     tags?: string;
+                    promptRevision?: string;
                     brandId?: string;
                     mentioned?: 'true' | 'false';
                     fold?: 'above' | 'below';
@@ -2718,6 +3966,7 @@ export type ReportsControllerArrivalResponses = {
                     engineIds?: string;
                     promptIds?: string;
                     tags?: string;
+                    promptRevision?: string;
                     brandId?: string;
                     mentioned?: 'true' | 'false';
                     fold?: 'above' | 'below';

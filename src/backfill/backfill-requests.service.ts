@@ -9,6 +9,7 @@ import {
   backfillJobOptions,
   type BackfillJobData,
 } from '../infra/queue/queue-names';
+import { ENQUEUE_WAIT_MS, settleWithin } from '../infra/redis/settle-within';
 import { ProjectService } from '../projects/project.service';
 import { BackfillRepository, type BackfillRecord } from './backfill.repository';
 
@@ -39,11 +40,28 @@ export class BackfillRequests {
     const { backfill, created } = await this.backfills.createOrReuseQueued(workspaceId, projectId, reason);
     if (created) {
       try {
-        await this.queue.add(
-          BACKFILL_JOB,
-          { backfillId: backfill.id },
-          { ...backfillJobOptions(), jobId: backfillJobId(backfill.id) },
+        // A brand edit or a backfill request never waits out a Redis outage: the held command adds the job
+        // when Redis is back (see RunQueue.enqueue).
+        const added = await settleWithin(
+          this.queue.add(
+            BACKFILL_JOB,
+            { backfillId: backfill.id },
+            { ...backfillJobOptions(), jobId: backfillJobId(backfill.id) },
+          ),
+          ENQUEUE_WAIT_MS,
+          (late) => {
+            if ('error' in late)
+              this.logger.warn(
+                { err: late.error, backfillId: backfill.id },
+                'deferred backfill enqueue failed',
+              );
+          },
         );
+        if (!added.settled)
+          this.logger.warn(
+            { backfillId: backfill.id },
+            'Redis not answering: backfill enqueued when it is back',
+          );
       } catch (err) {
         // The row stays queued; the next request for this project re-enqueues it.
         this.logger.warn({ err, backfillId: backfill.id }, 'backfill enqueue failed');

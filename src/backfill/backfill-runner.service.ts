@@ -3,14 +3,16 @@ import { BrandRepository } from '../brands/brand.repository';
 import { CompiledWatchlist } from '../detection/compiled-watchlist';
 import { Clock } from '../infra/clock/clock';
 import { ProjectService } from '../projects/project.service';
-import { analyzeAnswer, replayMentions } from '../runs/run-analysis';
+import { analyzeAnswer, citationOwners, replayMentions } from '../runs/run-analysis';
 import { BackfillRepository, type RecomputedRun } from './backfill.repository';
 
 const BATCH_SIZE = 200;
 
 /**
  * Recomputes mentions and scores of every succeeded run of a project from its stored text and timeline, with
- * the project's current brands. Idempotent (each batch replaces its runs' rows in one transaction), resumable
+ * the project's current brands and the scoring settings (fold, half-life) each run recorded when it was created:
+ * a brand change reaches history, while a run keeps being scored as it was measured (its provenance). Runs
+ * without recorded settings take the project's current ones. Idempotent (each batch replaces its runs' rows in one transaction), resumable
  * (a retried job starts over and converges to the same rows) and stops early when a newer backfill exists.
  */
 @Injectable()
@@ -47,8 +49,13 @@ export class BackfillRunner {
       const runs = await this.backfills.nextRuns(project.id, after, BATCH_SIZE);
       if (runs.length === 0) break;
       const recomputed: RecomputedRun[] = runs.map((run) => {
-        const analysis = analyzeAnswer(run, replayMentions(run, watchlist), kinds, project);
-        return { runId: run.runId, mentions: analysis.mentions, scores: analysis.scores };
+        const analysis = analyzeAnswer(run, replayMentions(run, watchlist), kinds, run.settings ?? project);
+        return {
+          runId: run.runId,
+          mentions: analysis.mentions,
+          scores: analysis.scores,
+          citationBrandIds: citationOwners(run.citationDomains, brands),
+        };
       });
       processed += runs.length;
       await this.backfills.replaceRunScores(project.id, recomputed, backfillId, processed);

@@ -20,12 +20,18 @@ export interface BackfillRecord {
 
 export interface StoredRun extends StoredAnswer {
   runId: string;
+  /** The scoring settings the run was scored with (its provenance); null when it has none recorded. */
+  settings: { foldTokens: number; halfLifeMs: number } | null;
+  /** The domains of its citations, in citation order (position 0, 1, ...). */
+  citationDomains: string[];
 }
 
 export interface RecomputedRun {
   runId: string;
   mentions: MentionRow[];
   scores: ScoreRow[];
+  /** The owning brand of each citation, by position (citationOwners, the rule of the live write). */
+  citationBrandIds: (string | null)[];
 }
 
 @Injectable()
@@ -94,10 +100,24 @@ export class BackfillRepository {
       take,
       select: {
         id: true,
+        foldTokens: true,
+        halfLifeMs: true,
         result: { select: { answerText: true, chunkEnds: true, chunkArrivalsUs: true, ttftUs: true } },
+        citations: { select: { domain: true }, orderBy: { position: 'asc' } },
       },
     });
-    return runs.flatMap((r) => (r.result ? [{ runId: r.id, ...r.result }] : []));
+    return runs.flatMap(({ id, foldTokens, halfLifeMs, result, citations }) =>
+      result
+        ? [
+            {
+              runId: id,
+              settings: foldTokens === null || halfLifeMs === null ? null : { foldTokens, halfLifeMs },
+              citationDomains: citations.map((c) => c.domain),
+              ...result,
+            },
+          ]
+        : [],
+    );
   }
 
   /** Replaces the mentions and scores of a batch of runs in one transaction: rerunning gives the same rows. */
@@ -138,6 +158,16 @@ export class BackfillRepository {
         }));
       });
       if (scores.length > 0) await tx.runBrandScore.createMany({ data: scores });
+      // Citations keep their rows; only an owner that changed is rewritten (its update marks the digest hour).
+      const owned = runs.flatMap((r) =>
+        r.citationBrandIds.map((brandId, position) => ({ runId: r.runId, position, brandId })),
+      );
+      if (owned.length > 0)
+        await tx.$executeRaw`
+          UPDATE citations c SET "brandId" = u."brandId"
+          FROM unnest(${owned.map((o) => o.runId)}::uuid[], ${owned.map((o) => o.position)}::int[],
+            ${owned.map((o) => o.brandId)}::uuid[]) AS u("runId", position, "brandId")
+          WHERE c."runId" = u."runId" AND c.position = u.position AND c."brandId" IS DISTINCT FROM u."brandId"`;
       await tx.backfill.update({ where: { id: backfillId }, data: { processedRuns: processed } });
     });
   }

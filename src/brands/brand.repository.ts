@@ -13,12 +13,20 @@ export interface BrandRecord {
   aliases: AliasInput[];
   exclusions: string[];
   domains: string[];
+  ambiguous: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
 
+/** A rule absent from a stored alias takes its default, so changing a default applies to every brand. */
 const storedAliases = z.array(
-  z.object({ text: z.string(), caseSensitive: z.boolean(), foldDiacritics: z.boolean().default(false) }),
+  z.object({
+    text: z.string(),
+    caseSensitive: z.boolean().optional(),
+    foldDiacritics: z.boolean().optional(),
+    optionalPunctuation: z.boolean().optional(),
+    inCompounds: z.boolean().optional(),
+  }),
 );
 
 type Row = Omit<BrandRecord, 'aliases'> & { aliases: unknown };
@@ -37,6 +45,7 @@ const brandJson = z.object({
   aliases: storedAliases,
   exclusions: z.array(z.string()),
   domains: z.array(z.string()),
+  ambiguous: z.boolean().default(false),
   createdAt: z.coerce.date(),
   updatedAt: z.coerce.date(),
 });

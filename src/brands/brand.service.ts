@@ -63,6 +63,7 @@ function toView(b: BrandRecord): BrandView {
     aliases: b.aliases,
     exclusions: b.exclusions,
     domains: b.domains,
+    ambiguous: b.ambiguous,
     createdAt: b.createdAt.toISOString(),
     updatedAt: b.updatedAt.toISOString(),
   };

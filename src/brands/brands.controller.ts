@@ -13,7 +13,9 @@ import { openApiSchema } from '../infra/http/openapi-schema';
 import { pageQuerySchema, type Page } from '../infra/http/pagination';
 import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
+import { BrandExplainService } from './brand-explain.service';
 import { BrandService } from './brand.service';
+import { explainRequestSchema, explainResponseSchema, type ExplainResponse } from './dto/brand-explain.dto';
 import {
   brandPageResponseSchema,
   brandResponseSchema,
@@ -26,7 +28,10 @@ import {
 @ApiBearerAuth()
 @Controller('v1')
 export class BrandsController {
-  constructor(private readonly brands: BrandService) {}
+  constructor(
+    private readonly brands: BrandService,
+    private readonly explainer: BrandExplainService,
+  ) {}
 
   @ApiCreatedResponse({ schema: openApiSchema(brandResponseSchema) })
   @Post('projects/:projectId/brands')
@@ -49,6 +54,20 @@ export class BrandsController {
     @Query() query: unknown,
   ): Promise<Page<BrandView>> {
     return this.brands.list(ws, projectId, parseInput(pageQuerySchema, query, 'query'));
+  }
+
+  /** What detection would count in a text, and why not the rest: read-only, so any key may ask. */
+  @Post('projects/:projectId/brands/explain')
+  @HttpCode(200)
+  @ReadAccess()
+  @ApiBody({ schema: openApiSchema(explainRequestSchema) })
+  @ApiOkResponse({ schema: openApiSchema(explainResponseSchema) })
+  explain(
+    @WorkspaceId() ws: string,
+    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+    @Body() body: unknown,
+  ): Promise<ExplainResponse> {
+    return this.explainer.explain(ws, projectId, parseInput(explainRequestSchema, body));
   }
 
   @Get('brands/:id')

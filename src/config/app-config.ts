@@ -12,6 +12,13 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   ROLE: z.enum(['api', 'worker', 'all']).default('all'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address the HTTP server binds; empty = every interface (IPv6 and IPv4), as Node does by default. */
+  LISTEN_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:%_-]{0,253}$/, 'must be an IP address or a host name')
+    .default('')
+    .transform((v) => v || undefined),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' }),
   DATABASE_POOL_SIZE: positiveInt(10),
   DATABASE_STATEMENT_TIMEOUT_MS: positiveInt(15000),
@@ -40,6 +47,11 @@ export const configSchema = z.object({
   RUN_BACKOFF_MS: positiveInt(2000),
   RUN_DEADLINE_MS: positiveInt(180_000),
   STREAM_IDLE_TIMEOUT_MS: positiveInt(30_000),
+  /**
+   * How long a worker holding a finished answer keeps retrying its result write while Postgres is unreachable
+   * or restarting (s), without calling the provider again; 0 = one try. Longer than a restart or a failover.
+   */
+  RESULT_WRITE_RETRY_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   CAPTURE_THREADS: z.coerce.number().int().min(0).max(64).default(2),
   /** Nice value of the socket thread (every provider socket); negative needs CAP_SYS_NICE, else kept at 0. */
   CAPTURE_SOCKET_NICE: z.coerce.number().int().min(-20).max(19).default(-10),
@@ -82,6 +94,11 @@ export const configSchema = z.object({
    * their children meanwhile): the blocks above today are rebuilt at most this often.
    */
   REPORT_DIGEST_ANCESTOR_DELAY_MS: positiveInt(300_000),
+  /**
+   * Memory for cached report responses per API process, in MiB (src/reports/report-cache.ts); 0 = no cache.
+   * A cached response is served only while the project's report state is unchanged, so it is never stale.
+   */
+  REPORT_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(64),
   /** A run `queued` for longer than this is re-enqueued (a no-op while its job is alive). */
   RECONCILE_QUEUED_STALE_MS: positiveInt(360_000),
   /** A run `running` for longer than RUN_DEADLINE_MS plus this margin, with no live job, is re-queued. */

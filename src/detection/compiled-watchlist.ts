@@ -1,7 +1,7 @@
 import { AliasAutomaton } from './alias-automaton';
-import { BrandWatchlist, type BrandSpec } from './brand-watchlist';
+import { BrandWatchlist, type BrandSpec, type ResolvedAlias } from './brand-watchlist';
 import { DomainIndex } from './domain-index';
-import { type ChannelPattern } from './fold-channel';
+import { type ChannelPattern, NEEDS_CAPITAL, NO_COMPOUND } from './channel-patterns';
 import { TextNormalizer, type FoldProfile } from './text-normalizer';
 
 export interface CompiledChannel {
@@ -10,8 +10,18 @@ export interface CompiledChannel {
   patterns: readonly ChannelPattern[];
 }
 
+export interface CompileOptions {
+  /**
+   * Also look for every alias with case and diacritics folded, as `near` candidates: what the explain
+   * endpoint reports as near misses ("notion" for the exact-case "Notion"). Off in the pipeline, where it
+   * would only cost time.
+   */
+  nearMisses?: boolean;
+}
+
 /** Exclusions fold as much as possible: excluding too little is the failure users notice. */
 const EXCLUSION_PROFILE: FoldProfile = { caseFold: true, diacriticFold: true };
+const LOOSEST_PROFILE = EXCLUSION_PROFILE;
 
 /**
  * The brands of a project compiled into one automaton per fold profile plus a domain index. Immutable, so
@@ -22,7 +32,7 @@ export class CompiledWatchlist {
   readonly channels: readonly CompiledChannel[];
   readonly domains: DomainIndex;
 
-  constructor(brands: readonly BrandSpec[]) {
+  constructor(brands: readonly BrandSpec[], options: CompileOptions = {}) {
     this.domains = new DomainIndex(brands);
     const groups = new Map<
       string,
@@ -37,7 +47,7 @@ export class CompiledWatchlist {
         groups.set(key, group);
       }
       const symbols = group.normalizer.normalizePhrase(text);
-      const identity = `${key}|${pattern.kind}|${pattern.brandId}|${symbols.join(',')}`;
+      const identity = `${key}|${pattern.kind}|${pattern.brandId}|${pattern.flags}|${symbols.join(',')}`;
       if (symbols.length === 0 || seen.has(identity)) return;
       seen.add(identity);
       group.patterns.push({ ...pattern, length: symbols.length });
@@ -49,13 +59,24 @@ export class CompiledWatchlist {
     for (const brand of brands) {
       const brandRank = rank;
       for (const alias of BrandWatchlist.effectiveAliases(brand)) {
-        const profile = { caseFold: !alias.caseSensitive, diacriticFold: alias.foldDiacritics };
-        const priority = rank++;
-        add(profile, { kind: 'alias', brandId: brand.id, matched: alias.text, priority }, alias.text);
+        const profile = { caseFold: alias.casePolicy !== 'exact', diacriticFold: alias.foldDiacritics };
+        const pattern = { kind: 'alias', brandId: brand.id, matched: alias.text, priority: rank++ } as const;
+        const flags = CompiledWatchlist.flagsOf(alias);
+        add(profile, { ...pattern, flags }, alias.text);
+        const free = alias.optionalPunctuation ? BrandWatchlist.punctuationFree(alias.text) : null;
+        if (free !== null) add(profile, { ...pattern, flags }, free);
+        if (options.nearMisses === true)
+          add(LOOSEST_PROFILE, { ...pattern, kind: 'near', flags: 0 }, alias.text);
       }
       for (const phrase of brand.exclusions) {
-        const priority = brandRank;
-        add(EXCLUSION_PROFILE, { kind: 'exclusion', brandId: brand.id, matched: phrase, priority }, phrase);
+        const pattern = {
+          kind: 'exclusion',
+          brandId: brand.id,
+          matched: phrase,
+          priority: brandRank,
+        } as const;
+        for (const form of CompiledWatchlist.inflections(phrase))
+          add(EXCLUSION_PROFILE, { ...pattern, flags: 0 }, form);
       }
       if (rank === brandRank) rank++;
     }
@@ -66,5 +87,23 @@ export class CompiledWatchlist {
         automaton: new AliasAutomaton(group.symbols),
         patterns: group.patterns,
       }));
+  }
+
+  private static flagsOf(alias: ResolvedAlias): number {
+    return (alias.casePolicy === 'capitalised' ? NEEDS_CAPITAL : 0) | (alias.inCompounds ? 0 : NO_COMPOUND);
+  }
+
+  /**
+   * The phrase and its plural and possessive forms, on its last word: "apple pie" also excludes "apple pies",
+   * "apple pie's" and "apple pies'" (English inflection; "-es" after s, x, z, ch, sh; "y" → "ies" after a
+   * consonant). Exclusions are phrases about other things, so excluding a little more is the safe side.
+   */
+  static inflections(phrase: string): string[] {
+    const base = phrase.trim();
+    if (!/\p{L}$/u.test(base)) return [base];
+    let plural = `${base}s`;
+    if (/(s|x|z|ch|sh)$/iu.test(base)) plural = `${base}es`;
+    else if (/[^aeiou]y$/iu.test(base)) plural = `${base.slice(0, -1)}ies`;
+    return [base, plural, `${base}'s`, `${plural}'`];
   }
 }

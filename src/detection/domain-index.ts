@@ -14,7 +14,8 @@ export interface DomainOwner {
 export class DomainIndex {
   private readonly owners = new Map<string, DomainOwner>();
 
-  constructor(brands: readonly BrandSpec[]) {
+  /** Brands in priority order: when two brands list the very same domain, the first one owns it. */
+  constructor(brands: readonly Pick<BrandSpec, 'id' | 'domains'>[]) {
     for (const brand of brands) {
       for (const domain of brand.domains) {
         const canonical = BrandWatchlist.canonicalDomain(domain);

@@ -1,58 +1,26 @@
 import { type AliasAutomaton } from './alias-automaton';
+import {
+  asciiCodeTable,
+  CLASS_MASK,
+  CLASS_SHIFT,
+  DROPPED,
+  NEEDS_CAPITAL,
+  NO_COMPOUND,
+  NOTABLE_BIT,
+  PatternColumns,
+  SLOW_PATH,
+  SYMBOL_MASK,
+  UPPER_BIT,
+  type ChannelPattern,
+} from './channel-patterns';
 import { type CandidateKind, type MatchCandidate } from './match-candidate';
+import { type MatchTrace } from './match-trace';
 import { SPACE, TextNormalizer } from './text-normalizer';
-import { RUN_NOTABLE } from './url-scanner';
 import { WordBoundary } from './word-boundary';
 
-export interface ChannelPattern {
-  kind: CandidateKind;
-  brandId: string;
-  matched: string;
-  priority: number;
-  /** Length in folded symbols. */
-  length: number;
-}
-
-/**
- * ASCII code table entries (`FoldChannel.asciiCodes`): DROPPED, SLOW_PATH, or the unit's folded symbol (an
- * ASCII symbol, bits 0-6), its automaton class (bits 7-29) and NOTABLE_BIT for the units the matcher's run
- * tracking must see (RUN_NOTABLE). One table read per code unit gives all three.
- */
-const DROPPED = -1;
-const SLOW_PATH = -2;
-const SYMBOL_MASK = 0x7f;
-const CLASS_SHIFT = 7;
-const CLASS_MASK = (1 << 23) - 1;
-const NOTABLE_BIT = 1 << 30;
-
-/**
- * The patterns' fields as parallel arrays, cached per pattern list: a match reads a few hundred bytes of
- * compact arrays instead of one pattern object scattered in the heap among thousands (a cache miss each).
- */
-class PatternColumns {
-  readonly kinds: CandidateKind[];
-  readonly brandIds: string[];
-  readonly matched: string[];
-  readonly priorities: number[];
-
-  private constructor(patterns: readonly ChannelPattern[]) {
-    this.kinds = patterns.map((pattern) => pattern.kind);
-    this.brandIds = patterns.map((pattern) => pattern.brandId);
-    this.matched = patterns.map((pattern) => pattern.matched);
-    this.priorities = patterns.map((pattern) => pattern.priority);
-  }
-
-  static of(patterns: readonly ChannelPattern[]): PatternColumns {
-    let columns = PatternColumns.cache.get(patterns);
-    if (columns === undefined) {
-      columns = new PatternColumns(patterns);
-      PatternColumns.cache.set(patterns, columns);
-    }
-    return columns;
-  }
-
-  private static readonly cache = new WeakMap<readonly ChannelPattern[], PatternColumns>();
-}
+const HYPHEN = 0x2d;
+/** A word character: cutsWord(x, HYPHEN_WORD_PROBE) says whether x is one. */
+const HYPHEN_WORD_PROBE = 0x61;
 
 /**
  * Runs one automaton over the answer folded with one profile (case folding and diacritic folding are per
@@ -81,9 +49,23 @@ export class FoldChannel {
    */
   private readonly awaitingIds: number[] = [];
   private readonly awaitingStarts: number[] = [];
+  /** The awaiting match holds no capital letter (see NEEDS_CAPITAL). */
+  private readonly awaitingLower: boolean[] = [];
   private awaitingCount = 0;
   private awaitingEnd = 0;
   private awaitingSymbol = 0;
+  /**
+   * NO_COMPOUND matches followed by a hyphen, held until the symbol after it: "X-ray" is a compound, "X - a"
+   * or "X-" at the end of the text is not. Same layout as the awaiting matches.
+   */
+  private readonly hyphenIds: number[] = [];
+  private readonly hyphenStarts: number[] = [];
+  private readonly hyphenLower: boolean[] = [];
+  private hyphenCount = 0;
+  private hyphenEnd = 0;
+  private hyphenSymbol = 0;
+  /** Ring position of the last capital letter seen (-1: none). */
+  private lastUpper = -1;
   private readonly patterns: PatternColumns;
   /** Code of each ASCII code unit (symbol, class and NOTABLE_BIT, or DROPPED / SLOW_PATH). */
   private readonly asciiCodes: Int32Array;
@@ -99,6 +81,7 @@ export class FoldChannel {
     private readonly automaton: AliasAutomaton,
     patterns: readonly ChannelPattern[],
     private readonly onCandidate: (candidate: MatchCandidate) => void,
+    private readonly trace: MatchTrace | null = null,
   ) {
     this.patterns = PatternColumns.of(patterns);
     let ringSize = 4;
@@ -106,36 +89,8 @@ export class FoldChannel {
     this.ringMask = ringSize - 1;
     this.ringSymbols = new Int32Array(ringSize);
     this.ringStarts = new Int32Array(ringSize);
-    this.asciiCodes = FoldChannel.codeTable(normalizer, automaton);
+    this.asciiCodes = asciiCodeTable(normalizer, automaton);
   }
-
-  /**
-   * The same folding as TextNormalizer.symbolsOf for ASCII, as a table of codes (see NOTABLE_BIT), cached
-   * per automaton: matchers are started per answer from one compiled watchlist.
-   */
-  private static codeTable(normalizer: TextNormalizer, automaton: AliasAutomaton): Int32Array {
-    const cached = FoldChannel.codeTables.get(automaton);
-    if (cached !== undefined && cached.normalizer === normalizer) return cached.codes;
-    const codes = new Int32Array(128);
-    for (let unit = 0; unit < 128; unit++) {
-      const symbols = normalizer.symbolsOf(unit);
-      const symbol = symbols[0];
-      if (symbol === undefined) codes[unit] = DROPPED;
-      else if (symbols.length > 1 || symbol > SYMBOL_MASK) codes[unit] = SLOW_PATH;
-      else {
-        const cls = automaton.classOf(symbol);
-        if (cls > CLASS_MASK) throw new Error(`symbol class ${cls} out of range`);
-        codes[unit] = symbol | (cls << CLASS_SHIFT) | (RUN_NOTABLE[unit] === 1 ? NOTABLE_BIT : 0);
-      }
-    }
-    FoldChannel.codeTables.set(automaton, { normalizer, codes });
-    return codes;
-  }
-
-  private static readonly codeTables = new WeakMap<
-    AliasAutomaton,
-    { normalizer: TextNormalizer; codes: Int32Array }
-  >();
 
   /**
    * Consumes text[from, to) whose first unit sits at raw offset `base + from`. The range must not end in
@@ -155,7 +110,8 @@ export class FoldChannel {
     let state = this.state;
     let position = this.position;
     let lastSymbol = this.lastSymbol;
-    let awaiting = this.awaitingCount > 0;
+    let awaiting = this.awaitingCount > 0 || this.hyphenCount > 0;
+    let lastUpper = this.lastUpper;
     let lastRunBreak = -1;
     let sawRunNotable = false;
     /** OR of the codes seen (NOTABLE_BIT set when a unit was notable): no branch per unit. */
@@ -171,6 +127,7 @@ export class FoldChannel {
         this.state = state;
         this.position = position;
         this.lastSymbol = lastSymbol;
+        this.lastUpper = lastUpper;
         let codePoint = unit;
         let width = 1;
         if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < to) {
@@ -184,7 +141,8 @@ export class FoldChannel {
         state = this.state;
         position = this.position;
         lastSymbol = this.lastSymbol;
-        awaiting = this.awaitingCount > 0;
+        lastUpper = this.lastUpper;
+        awaiting = this.awaitingCount > 0 || this.hyphenCount > 0;
         index += width - 1;
         lastRunBreak = index;
         continue;
@@ -197,8 +155,9 @@ export class FoldChannel {
       }
       if (awaiting) {
         this.settleAwaiting(symbol);
-        awaiting = false;
+        awaiting = this.hyphenCount > 0;
       }
+      if ((code & UPPER_BIT) !== 0) lastUpper = position;
       const slot = position & mask;
       ringSymbols[slot] = symbol;
       ringStarts[slot] = base + index;
@@ -216,13 +175,15 @@ export class FoldChannel {
       }
       if (output) {
         this.position = position;
+        this.lastUpper = lastUpper;
         this.reportAll(state, symbol, base + index + 1);
-        awaiting = this.awaitingCount > 0;
+        awaiting = this.awaitingCount > 0 || this.hyphenCount > 0;
       }
     }
     this.state = state;
     this.position = position;
     this.lastSymbol = lastSymbol;
+    this.lastUpper = lastUpper;
     this.lastRunBreak = lastRunBreak;
     this.sawRunNotable = sawRunNotable || (seen & NOTABLE_BIT) !== 0;
   }
@@ -238,9 +199,11 @@ export class FoldChannel {
       }
       return;
     }
+    const upper = this.normalizer.isCapital(codePoint);
     for (const symbol of symbols) {
       if (symbol === SPACE && this.lastSymbol === SPACE) continue;
-      if (this.awaitingCount > 0) this.settleAwaiting(symbol);
+      if (this.awaitingCount > 0 || this.hyphenCount > 0) this.settleAwaiting(symbol);
+      if (upper) this.lastUpper = this.position;
       const slot = this.position & this.ringMask;
       this.ringSymbols[slot] = symbol;
       this.ringStarts[slot] = rawStart;
@@ -262,35 +225,89 @@ export class FoldChannel {
    */
   horizon(consumed: number): number {
     const depth = this.automaton.depth(this.state);
-    if (depth === 0) return consumed;
-    return this.ringStarts[(this.position - depth) & this.ringMask] as number;
+    const held = this.hyphenCount > 0 ? this.firstHyphenStart() : consumed;
+    if (depth === 0) return held;
+    return Math.min(held, this.ringStarts[(this.position - depth) & this.ringMask] as number);
+  }
+
+  private firstHyphenStart(): number {
+    let first = this.hyphenStarts[0] as number;
+    for (let i = 1; i < this.hyphenCount; i++) first = Math.min(first, this.hyphenStarts[i] as number);
+    return first;
   }
 
   /** The symbol after the awaiting matches is `next` (-1: end of stream): hands on those it does not cut. */
   private settleAwaiting(next: number): void {
+    if (this.hyphenCount > 0) this.settleHyphen(next);
     const count = this.awaitingCount;
     this.awaitingCount = 0;
+    if (count === 0) return;
     const lastSymbol = this.awaitingSymbol;
-    if (count === 0 || (next >= 0 && WordBoundary.cutsWord(lastSymbol, next))) return;
     const ids = this.awaitingIds;
     const starts = this.awaitingStarts;
-    const patterns = this.patterns;
     const end = this.awaitingEnd;
+    if (next >= 0 && WordBoundary.cutsWord(lastSymbol, next)) {
+      if (this.trace !== null) {
+        for (let i = 0; i < count; i++)
+          this.traced(ids[i] as number, starts[i] as number, end, 'word-boundary');
+      }
+      return;
+    }
+    const flags = this.patterns.flags;
     for (let i = 0; i < count; i++) {
       const id = ids[i] as number;
-      this.onCandidate({
-        kind: patterns.kinds[id] as CandidateKind,
-        brandId: patterns.brandIds[id] as string,
-        matched: patterns.matched[id] as string,
-        priority: patterns.priorities[id] as number,
-        start: starts[i] as number,
-        end,
-        lastSymbol,
-        nextKnown: true,
-        endOk: true,
-        linkTextStart: null,
-      });
+      if (next === HYPHEN && ((flags[id] as number) & NO_COMPOUND) !== 0) {
+        const held = this.hyphenCount++;
+        this.hyphenIds[held] = id;
+        this.hyphenStarts[held] = starts[i] as number;
+        this.hyphenLower[held] = this.awaitingLower[i] as boolean;
+        this.hyphenEnd = end;
+        this.hyphenSymbol = lastSymbol;
+        continue;
+      }
+      this.emit(id, starts[i] as number, end, lastSymbol, this.awaitingLower[i] as boolean);
     }
+  }
+
+  /** `next` follows the hyphen after the held matches: a word character makes them part of a compound. */
+  private settleHyphen(next: number): void {
+    const count = this.hyphenCount;
+    this.hyphenCount = 0;
+    const compound = next >= 0 && WordBoundary.cutsWord(HYPHEN_WORD_PROBE, next);
+    for (let i = 0; i < count; i++) {
+      const id = this.hyphenIds[i] as number;
+      const start = this.hyphenStarts[i] as number;
+      if (compound) this.traced(id, start, this.hyphenEnd, 'hyphen-compound');
+      else this.emit(id, start, this.hyphenEnd, this.hyphenSymbol, this.hyphenLower[i] as boolean);
+    }
+  }
+
+  private emit(id: number, start: number, end: number, lastSymbol: number, lowercaseOnly: boolean): void {
+    const patterns = this.patterns;
+    this.onCandidate({
+      kind: patterns.kinds[id] as CandidateKind,
+      brandId: patterns.brandIds[id] as string,
+      matched: patterns.matched[id] as string,
+      priority: patterns.priorities[id] as number,
+      start,
+      end,
+      lastSymbol,
+      nextKnown: true,
+      endOk: true,
+      linkTextStart: null,
+      lowercaseOnly,
+    });
+  }
+
+  /** Tells the trace (when there is one) about a match of an alias that a rule rejected here. */
+  private traced(id: number, start: number, end: number, rule: 'word-boundary' | 'hyphen-compound'): void {
+    if (this.trace === null || this.patterns.kinds[id] !== 'alias') return;
+    const patterns = this.patterns;
+    this.trace.rejected(
+      { brandId: patterns.brandIds[id] as string, matched: patterns.matched[id] as string, start, end },
+      rule,
+      null,
+    );
   }
 
   /** Reports the patterns ending at `state` (longest first) that do not start inside a word. */
@@ -309,10 +326,25 @@ export class FoldChannel {
         // A match glued to the word before it can never become valid; dropping it here (before touching
         // the pattern) keeps the pending list short, e.g. for a short alias that ends a longer word.
         const before = first > 0 ? ringSymbols[(first - 1) & mask] : undefined;
-        if (WordBoundary.cutsWord(before, ringSymbols[first & mask])) continue;
+        if (WordBoundary.cutsWord(before, ringSymbols[first & mask])) {
+          if (this.trace !== null)
+            this.traced(patternId, this.ringStarts[first & mask] as number, rawEnd, 'word-boundary');
+          continue;
+        }
+        const flags = this.patterns.flags[patternId] as number;
+        if (
+          (flags & NO_COMPOUND) !== 0 &&
+          before === HYPHEN &&
+          first > 1 &&
+          WordBoundary.cutsWord(ringSymbols[(first - 2) & mask], HYPHEN_WORD_PROBE)
+        ) {
+          this.traced(patternId, this.ringStarts[first & mask] as number, rawEnd, 'hyphen-compound');
+          continue;
+        }
         const count = this.awaitingCount++;
         this.awaitingIds[count] = patternId;
         this.awaitingStarts[count] = this.ringStarts[first & mask] as number;
+        this.awaitingLower[count] = (flags & NEEDS_CAPITAL) !== 0 && this.lastUpper < first;
       }
     }
     if (this.awaitingCount > 0) {

@@ -99,14 +99,18 @@ describe('IncrementalMatcher fixtures', () => {
     ],
     ['case-sensitive alias', 'Apple ships; an apple a day; APPLE shouts.', ['apple:Apple']],
     ['exclusion phrases', 'Apple pie, apple pie, the Big Apple, and Apple Music.', ['apple:Apple']],
-    ['exclusion needs its own boundaries', 'Apple pies are not excluded.', ['apple:Apple']],
+    [
+      'exclusions cover plural and possessive forms, with their own boundaries',
+      'Apple pies, Apple pie\u2019s crust and Apple pieces by Apple.',
+      ['apple:Apple', 'apple:Apple'],
+    ],
     [
       'diacritics kept by default, folded per alias',
       'NESTLÉ, Nestle, Nestlè and Nestlé.',
       ['nestle:NESTLÉ', 'nestle:Nestle', 'nestle:Nestlè', 'nestle:Nestlé'],
     ],
     ['decomposed accents are the same letter', 'Nestle\u0301 again.', ['nestle:Nestle\u0301']],
-    ['accent after a name makes another word', 'Acmé is not Acme.', ['acme:Acme']],
+    ['accents are folded by default', 'Acmé is Acme.', ['acme:Acmé', 'acme:Acme']],
     ['word boundaries in any script', 'Acme2 and Мегаacme and ÄAcme are not Acme.', ['acme:Acme']],
     ['Cyrillic brand', 'Лучший поиск — Яндекс, а не Яндексы.', ['yandex:Яндекс']],
     ['Chinese without spaces', '我用小米手机，也用Xiaomi。', ['xiaomi:小米', 'xiaomi:Xiaomi']],
@@ -138,8 +142,13 @@ describe('IncrementalMatcher fixtures', () => {
 
   it('the brand name alias follows an explicit alias with the same text', () => {
     expect(found('apple and Apple')).toEqual(['apple:Apple']);
-    const loose = [brand('apple', 'Apple')];
+    const loose = [brand('apple', 'Apple', { aliases: [alias('Apple', false)] })];
     expect(found('apple and Apple', loose)).toEqual(['apple:apple', 'apple:Apple']);
+  });
+
+  it('without diacritic folding, an accent after a name makes another word', () => {
+    const strict = [brand('acme', 'Acme', { aliases: [alias('Acme', false, false)] })];
+    expect(found('Acmé is not Acme.', strict)).toEqual(['acme:Acme']);
   });
 
   it('two brands sharing an alias count the span once, for the first brand', () => {

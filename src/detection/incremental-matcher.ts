@@ -4,6 +4,7 @@ import { type DomainIndex } from './domain-index';
 import { FoldChannel } from './fold-channel';
 import { MarkdownLinkTracker } from './markdown-link-tracker';
 import { type MatchCandidate } from './match-candidate';
+import { type MatchTrace } from './match-trace';
 import { MentionResolver } from './mention-resolver';
 import { BRACKET, DOT_OR_COLON, ENDS_RUN, RUN_KIND, UrlScanner } from './url-scanner';
 
@@ -41,7 +42,7 @@ export interface DetectedMention {
 export class IncrementalMatcher {
   private readonly channels: FoldChannel[];
   private readonly domains: DomainIndex;
-  private readonly resolver = new MentionResolver();
+  private readonly resolver: MentionResolver;
   private readonly links = new MarkdownLinkTracker();
   /**
    * End offset and arrival of the chunks that may still hold a mention's last character, as a ring: entry i
@@ -73,14 +74,22 @@ export class IncrementalMatcher {
   private previousDotOrColon = false;
   private ended = false;
 
-  /** Pass a CompiledWatchlist to reuse one compilation across runs of the same project. */
-  constructor(brands: BrandSpec[] | CompiledWatchlist) {
+  /**
+   * Pass a CompiledWatchlist to reuse one compilation across runs of the same project. A trace (the explain
+   * endpoint's) is told about every match a rule rejected; the pipeline passes none.
+   */
+  constructor(brands: BrandSpec[] | CompiledWatchlist, trace: MatchTrace | null = null) {
     const compiled = brands instanceof CompiledWatchlist ? brands : new CompiledWatchlist(brands);
     this.domains = compiled.domains;
+    this.resolver = new MentionResolver(trace);
     this.channels = compiled.channels.map(
       (channel) =>
-        new FoldChannel(channel.normalizer, channel.automaton, channel.patterns, (candidate) =>
-          this.resolver.addCandidate(candidate),
+        new FoldChannel(
+          channel.normalizer,
+          channel.automaton,
+          channel.patterns,
+          (candidate) => this.resolver.addCandidate(candidate),
+          trace,
         ),
     );
   }
@@ -272,6 +281,7 @@ export class IncrementalMatcher {
           nextKnown: true,
           endOk: true,
           linkTextStart,
+          lowercaseOnly: false,
         });
       }
     }

@@ -1,9 +1,10 @@
 /**
  * A possible mention (or exclusion phrase) found in the stream, before boundary, exclusion, URL and overlap
- * rules have all been settled. Candidates are shared by reference between the fold channel that found them
+ * rules have all been settled (`near`: an alias found with case and diacritics folded, only compiled for the
+ * explain endpoint's near misses). Candidates are shared by reference between the fold channel that found them
  * (which settles the right-hand boundary when the next symbol arrives) and the resolver.
  */
-export type CandidateKind = 'alias' | 'exclusion' | 'domain';
+export type CandidateKind = 'alias' | 'exclusion' | 'domain' | 'near';
 
 export interface MatchCandidate {
   kind: CandidateKind;
@@ -27,4 +28,9 @@ export interface MatchCandidate {
    * the same brand.
    */
   linkTextStart: number | null;
+  /**
+   * The alias needs a capital letter (the `capitalised` case policy) and the match has none: it only counts
+   * as a URL host's label ("notion.so"), never as the common word ("notion").
+   */
+  lowercaseOnly: boolean;
 }

@@ -1,5 +1,6 @@
 import { type FoundUrl } from './url-scanner';
 import { type MatchCandidate } from './match-candidate';
+import { type MatchTrace } from './match-trace';
 
 export interface UrlZone extends FoundUrl {
   /** The host belongs to a tracked brand domain; that domain mention stands for the whole host. */
@@ -12,6 +13,8 @@ export interface UrlZone extends FoundUrl {
  * the decision. Rules:
  * - both word boundaries hold;
  * - no exclusion phrase of the same brand covers the candidate;
+ * - a `lowercaseOnly` candidate (an alias that needs a capital letter, matched without one) counts only as a
+ *   URL host's label;
  * - inside a URL only the host can name a brand: a tracked domain (subdomains included), or an alias that is
  *   the host's first label ("acme.io", "www.acme.co.uk", "Monday.com"). A name in a path, query or in a
  *   subdomain of someone else's site ("example.com/acme-review", "acme.example.com") does not count, because
@@ -37,6 +40,7 @@ const NO_CANDIDATE: MatchCandidate = Object.freeze({
   nextKnown: true,
   endOk: false,
   linkTextStart: null,
+  lowercaseOnly: false,
 });
 
 export class MentionResolver {
@@ -54,7 +58,13 @@ export class MentionResolver {
   private readonly validScratch: MatchCandidate[] = [];
   private readonly chosenScratch: MatchCandidate[] = [];
 
+  constructor(private readonly trace: MatchTrace | null = null) {}
+
   addCandidate(candidate: MatchCandidate): void {
+    if (candidate.kind === 'near') {
+      this.trace?.near(candidate);
+      return;
+    }
     if (candidate.kind === 'exclusion') {
       this.exclusions.push(candidate);
       return;
@@ -146,8 +156,10 @@ export class MentionResolver {
   private settleSingle(candidate: MatchCandidate, accepted: MatchCandidate[]): void {
     if (!this.isValid(candidate)) return;
     const previous = this.lastStartByBrand.get(candidate.brandId);
-    if (candidate.linkTextStart !== null && previous !== undefined && previous >= candidate.linkTextStart)
+    if (candidate.linkTextStart !== null && previous !== undefined && previous >= candidate.linkTextStart) {
+      this.trace?.rejected(candidate, 'repeated-link', null);
       return;
+    }
     this.lastStartByBrand.set(candidate.brandId, candidate.start);
     accepted.push(candidate);
   }
@@ -182,6 +194,7 @@ export class MentionResolver {
       for (let j = 0; j < chosenCount && free; j++) {
         const other = chosen[j] as MatchCandidate;
         free = other.end <= candidate.start || candidate.end <= other.start;
+        if (!free && candidate.kind === 'alias') this.trace?.rejected(candidate, 'overlap', other);
       }
       if (!free) continue;
       let at = chosenCount++;
@@ -194,8 +207,10 @@ export class MentionResolver {
     for (let i = 0; i < chosenCount; i++) {
       const mention = chosen[i] as MatchCandidate;
       const previous = this.lastStartByBrand.get(mention.brandId);
-      if (mention.linkTextStart !== null && previous !== undefined && previous >= mention.linkTextStart)
+      if (mention.linkTextStart !== null && previous !== undefined && previous >= mention.linkTextStart) {
+        this.trace?.rejected(mention, 'repeated-link', null);
         continue;
+      }
       this.lastStartByBrand.set(mention.brandId, mention.start);
       accepted.push(mention);
     }
@@ -220,15 +235,26 @@ export class MentionResolver {
         exclusion.brandId === candidate.brandId &&
         exclusion.start <= candidate.start &&
         candidate.end <= exclusion.end
-      )
+      ) {
+        this.trace?.rejected(candidate, 'exclusion', exclusion);
         return false;
+      }
     }
+    let hostLabel = false;
     const zones = this.zones;
     for (let i = 0; i < zones.length; i++) {
       const zone = zones[i] as UrlZone;
       if (zone.end <= candidate.start || candidate.end <= zone.start) continue;
-      if (!MentionResolver.namesHost(candidate, zone)) return false;
+      if (!MentionResolver.namesHost(candidate, zone)) {
+        this.trace?.rejected(candidate, 'url', null);
+        return false;
+      }
       candidate.linkTextStart = zone.linkTextStart;
+      hostLabel = true;
+    }
+    if (candidate.lowercaseOnly && !hostLabel) {
+      this.trace?.rejected(candidate, 'lowercase', null);
+      return false;
     }
     return true;
   }

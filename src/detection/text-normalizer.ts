@@ -31,6 +31,7 @@ const QUOTES = new Set([0x201c, 0x201d, 0x201e, 0x201f, 0x2033, 0x00ab, 0x00bb, 
 const DASHES = new Set([0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xfe58, 0xfe63, 0xff0d]);
 const WHITESPACE = /^\s$/u;
 const NONSPACING_MARK = /^\p{Mn}$/u;
+const CAPITAL = /^[\p{Lu}\p{Lt}]$/u;
 const UNDECOMPOSED_LETTERS: Record<string, string> = {
   ø: 'o',
   Ø: 'O',
@@ -62,6 +63,7 @@ function codePoints(text: string): number[] {
 
 export class TextNormalizer {
   private readonly cache = new Map<number, readonly number[]>();
+  private readonly capitals = new Map<number, boolean>();
 
   constructor(readonly profile: FoldProfile) {}
 
@@ -85,6 +87,17 @@ export class TextNormalizer {
     }
     while (result.length > 0 && result[result.length - 1] === SPACE) result.pop();
     return result;
+  }
+
+  /** An upper- or title-case letter (what the `capitalised` case policy looks for). */
+  isCapital(codePoint: number): boolean {
+    if (codePoint < 0x80) return codePoint >= 0x41 && codePoint <= 0x5a;
+    let capital = this.capitals.get(codePoint);
+    if (capital === undefined) {
+      capital = CAPITAL.test(String.fromCodePoint(codePoint));
+      this.capitals.set(codePoint, capital);
+    }
+    return capital;
   }
 
   /** A combining mark this profile drops: the caller stretches the preceding symbol's raw span over it. */

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Logger, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { Public } from '../auth/access.decorator';
@@ -15,6 +15,8 @@ const withTimeout = (p: Promise<DependencyCheck>, ms: number): Promise<Dependenc
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('health');
+
   constructor(private readonly health: HealthRepository) {}
 
   /** Liveness: the process answers. Never touches dependencies (a DB outage must not restart pods). */
@@ -26,7 +28,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: Postgres and Redis answer, and Redis will not evict keys. */
+  /**
+   * Readiness: Postgres answers with every migration applied, and Redis answers and will not evict keys.
+   * Callers are unauthenticated, so the body says only which check failed; why is logged.
+   */
   @Get('ready')
   @ApiOkResponse({ description: 'Ready', schema: openApiSchema(readyResponseSchema) })
   @ApiServiceUnavailableResponse({
@@ -36,14 +41,24 @@ export class HealthController {
   @Public()
   async ready(@Res({ passthrough: true }) res: Response): Promise<{
     status: 'ok' | 'unavailable';
-    checks: { postgres: DependencyCheck; redis: DependencyCheck };
+    checks: { postgres: { ok: boolean }; migrations: { ok: boolean }; redis: { ok: boolean } };
   }> {
-    const [postgres, redis] = await Promise.all([
+    const [postgres, migrations, redis] = await Promise.all([
       withTimeout(this.health.postgres(), 2000),
+      withTimeout(this.health.migrations(), 2000),
       withTimeout(this.health.redisCheck(), 2000),
     ]);
-    const ok = postgres.ok && redis.ok;
-    res.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'unavailable', checks: { postgres, redis } };
+    const checks = { postgres, migrations, redis };
+    const failed = Object.entries(checks).filter(([, c]) => !c.ok);
+    if (failed.length > 0)
+      this.logger.warn(
+        { failed: Object.fromEntries(failed.map(([name, c]) => [name, c.detail])) },
+        'not ready',
+      );
+    res.status(failed.length === 0 ? 200 : 503);
+    return {
+      status: failed.length === 0 ? 'ok' : 'unavailable',
+      checks: { postgres: { ok: postgres.ok }, migrations: { ok: migrations.ok }, redis: { ok: redis.ok } },
+    };
   }
 }

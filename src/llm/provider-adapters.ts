@@ -8,6 +8,7 @@ import { OllamaNativeProvider } from './ollama/ollama-native.provider';
 import { OpenAiCompatibleProvider } from './openai-compatible/openai-compatible.provider';
 import { OpenAiProvider } from './openai/openai.provider';
 import { PerplexityProvider } from './perplexity/perplexity.provider';
+import { ScrubbedErrorsProvider } from './scrubbed-errors-provider';
 
 /** How adapters reach the network; plain data, so a capture thread can build the same adapters. */
 export interface ProviderHttpSettings {
@@ -41,13 +42,15 @@ export function buildProviders(
     deadlineMs: settings.deadlineMs,
     ...via,
   };
+  // Every adapter's errors lose the engine's credential before anything stores, publishes or logs them.
+  const scrubbed = (provider: LlmProvider): LlmProvider => new ScrubbedErrorsProvider(provider);
   return {
-    openai: new OpenAiProvider(http),
-    anthropic: new AnthropicProvider(http),
-    gemini: new GeminiProvider(http),
-    perplexity: new PerplexityProvider(http),
-    'openai-compatible': new OpenAiCompatibleProvider(http),
-    ollamaNative: new OllamaNativeProvider(http),
+    openai: scrubbed(new OpenAiProvider(http)),
+    anthropic: scrubbed(new AnthropicProvider(http)),
+    gemini: scrubbed(new GeminiProvider(http)),
+    perplexity: scrubbed(new PerplexityProvider(http)),
+    'openai-compatible': scrubbed(new OpenAiCompatibleProvider(http)),
+    ollamaNative: scrubbed(new OllamaNativeProvider(http)),
     demo: new OpenAiCompatibleProvider({
       idleTimeoutMs: settings.idleTimeoutMs,
       deadlineMs: settings.deadlineMs,

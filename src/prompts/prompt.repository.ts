@@ -7,6 +7,8 @@ export interface PromptRecord {
   workspaceId: string;
   projectId: string;
   text: string;
+  /** 1 at creation, +1 each time the text changes (kept by a database trigger; runs copy it). */
+  revision: number;
   tags: string[];
   engineIds: string[];
   cron: string;

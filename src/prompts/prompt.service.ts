@@ -90,6 +90,7 @@ function toView(p: PromptRecord): PromptView {
     id: p.id,
     projectId: p.projectId,
     text: p.text,
+    revision: p.revision,
     tags: p.tags,
     engineIds: p.engineIds,
     cron: p.cron,

@@ -45,7 +45,7 @@ export class CitationReportService {
         ),
         brands: [...s.brands]
           .filter(([id]) => shown.size === 0 || shown.has(id))
-          .map(([id, b]) => brandView(id, b, names.get(id)))
+          .map(([id, b]) => citationBrandView(id, b, names.get(id)))
           .sort((a, b) => (b.ownDomainCitationRate.rate ?? 0) - (a.ownDomainCitationRate.rate ?? 0)),
       };
     };
@@ -61,7 +61,7 @@ export class CitationReportService {
   }
 }
 
-function domainView(
+export function domainView(
   d: DomainRow,
   successfulRuns: number,
   names: Map<string, BrandInfo>,
@@ -81,7 +81,7 @@ function domainView(
   };
 }
 
-function brandView(brandId: string, r: BrandDigest, brand: BrandInfo | undefined) {
+export function citationBrandView(brandId: string, r: BrandDigest, brand: BrandInfo | undefined) {
   return {
     brandId,
     name: brand?.name ?? null,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
 import { brandFilter, rollupFilter, runFilter, type ReportFilter } from './report-filter';
+import { type GroupDimension } from './report-groups';
 import { splitRange, type ReportSource } from './rollup-range';
 
 export { type ReportFilter } from './report-filter';
@@ -64,21 +65,28 @@ export class MentionReportRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Union of the rollup part and the raw parts of a range, each yielding `keys` plus the rollup columns. */
-  private parts(f: ReportFilter, source: ReportSource, keys: { raw: Prisma.Sql; rollup: Prisma.Sql }) {
-    const split = splitRange(f.from, f.to, source);
+  private parts(
+    f: ReportFilter,
+    source: ReportSource,
+    keys: { raw: Prisma.Sql; rollup: Prisma.Sql },
+    keyCount = 1,
+  ) {
+    // Rollups carry no prompt revision: a revision filter reads raw rows only.
+    const split = splitRange(f.from, f.to, f.promptRevision === undefined ? source : 'raw');
+    const groupBy = Prisma.raw(Array.from({ length: keyCount + 2 }, (_, i) => i + 1).join(', '));
     const parts = split.raw.map(
       (r) => Prisma.sql`
         SELECT ${keys.raw}, s."brandId", s.synthetic, ${RAW_SUMS}
         FROM run_brand_scores s
         WHERE ${runFilter('s', { ...f, ...r })} AND ${brandFilter('s."brandId"', f)}
-        GROUP BY 1, 2, 3`,
+        GROUP BY ${groupBy}`,
     );
     if (split.days) {
       parts.push(Prisma.sql`
         SELECT ${keys.rollup}, s."brandId", s.synthetic, ${ROLLUP_SUMS}
         FROM brand_day_rollups s
         WHERE ${rollupFilter(f, split.days.fromDay, split.days.toDay)} AND ${brandFilter('s."brandId"', f)}
-        GROUP BY 1, 2, 3`);
+        GROUP BY ${groupBy}`);
     }
     return Prisma.join(parts, ' UNION ALL ');
   }
@@ -92,6 +100,46 @@ export class MentionReportRepository {
       HAVING sum(n) > 0`;
   }
 
+  /**
+   * brandTotals per group of the run dimensions `dims` (engine, prompt, tag, day, week): the rollup's cells
+   * (day, engine, prompt) mapped to groups, a run counting in the group of each tag of its prompt (with a tag
+   * filter, of each filtered tag).
+   */
+  async brandTotalsByGroup(
+    f: ReportFilter,
+    dims: readonly GroupDimension[],
+    source: ReportSource = 'rollup',
+  ) {
+    const parts = this.parts(
+      f,
+      source,
+      {
+        raw: Prisma.sql`date_trunc('day', s."observedAt" AT TIME ZONE 'UTC') AS day, s."engineId", s."promptId"`,
+        rollup: Prisma.sql`s.day::timestamp AS day, s."engineId", s."promptId"`,
+      },
+      3,
+    );
+    const column: Record<Exclude<GroupDimension, 'brand'>, Prisma.Sql> = {
+      engine: Prisma.sql`p."engineId"::text`,
+      prompt: Prisma.sql`p."promptId"::text`,
+      tag: Prisma.sql`t.tag`,
+      day: Prisma.sql`p.day`,
+      week: Prisma.sql`date_trunc('week', p.day)`,
+    };
+    const runDims = dims.filter((d) => d !== 'brand');
+    const keys = runDims.map((d) => Prisma.sql`${column[d]} AS ${Prisma.raw(`"${d}"`)}`);
+    const tags = runDims.includes('tag')
+      ? Prisma.sql`JOIN tracked_prompts tp ON tp.id = p."promptId" CROSS JOIN LATERAL (SELECT DISTINCT unnest(tp.tags) AS tag) t
+          WHERE cardinality(${f.tags}::text[]) = 0 OR t.tag = ANY(${f.tags}::text[])`
+      : Prisma.empty;
+    const groupBy = Prisma.raw(Array.from({ length: runDims.length + 2 }, (_, i) => i + 1).join(', '));
+    return this.prisma.$queryRaw<(BrandTotalsRow & GroupColumns)[]>`
+      SELECT ${Prisma.join([...keys, Prisma.sql`"brandId"`], ', ')}, synthetic, ${FINAL_SUMS}
+      FROM (${parts}) p ${tags}
+      GROUP BY ${groupBy}
+      HAVING sum(n) > 0`;
+  }
+
   /** Failed runs in the range (by slot time), with the same engine/prompt/tag filters. */
   async failedRuns(f: ReportFilter): Promise<{ synthetic: boolean; failed: number }[]> {
     return this.prisma.$queryRaw<{ synthetic: boolean; failed: number }[]>`
@@ -100,6 +148,7 @@ export class MentionReportRepository {
         AND (cardinality(${f.engineIds}::uuid[]) = 0 OR r."engineId" = ANY(${f.engineIds}::uuid[]))
         AND (cardinality(${f.promptIds}::uuid[]) = 0 OR r."promptId" = ANY(${f.promptIds}::uuid[]))
         AND (cardinality(${f.tags}::text[]) = 0 OR r."promptId" IN (SELECT id FROM tracked_prompts WHERE tags && ${f.tags}::text[]))
+        AND (${f.promptRevision ?? null}::int IS NULL OR r."promptRevision" = ${f.promptRevision ?? null}::int)
       GROUP BY synthetic`;
   }
 
@@ -118,6 +167,15 @@ export class MentionReportRepository {
       HAVING sum(n) > 0
       ORDER BY bucket, "brandId", synthetic`;
   }
+}
+
+/** The group columns of brandTotalsByGroup (only the requested ones are present). */
+export interface GroupColumns {
+  engine?: string;
+  prompt?: string;
+  tag?: string;
+  day?: Date;
+  week?: Date;
 }
 
 export interface TrendRow {

@@ -138,7 +138,10 @@ export class MentionReportService {
               runsQuery: runsLink(f, synthetic, { brandId: r.brandId }),
             };
           })
-          .sort((a, b) => (b.mentionRate.rate ?? 0) - (a.mentionRate.rate ?? 0)),
+          .sort(
+            (a, b) =>
+              (b.mentionRate.rate ?? 0) - (a.mentionRate.rate ?? 0) || a.brandId.localeCompare(b.brandId),
+          ),
       };
     };
     return {
@@ -156,7 +159,7 @@ export class MentionReportService {
 
 import { type Totals } from './period-change';
 
-function totalsOf(rows: BrandTotalsRow[]): Totals {
+export function totalsOf(rows: BrandTotalsRow[]): Totals {
   return {
     mentions: rows.reduce((acc, r) => acc + r.mentionCount, 0),
     attention: rows.reduce((acc, r) => acc + r.attentionSum, 0),
@@ -173,7 +176,7 @@ function bucketRange(start: Date, bucket: 'day' | 'week', f: ReportFilter) {
   };
 }
 
-function pairView(p: PairRow, names: Map<string, string>, f: ReportFilter, synthetic: boolean) {
+export function pairView(p: PairRow, names: Map<string, string>, f: ReportFilter, synthetic: boolean) {
   return {
     brandA: { id: p.brandA, name: names.get(p.brandA) ?? null },
     brandB: { id: p.brandB, name: names.get(p.brandB) ?? null },
@@ -193,7 +196,7 @@ function pairView(p: PairRow, names: Map<string, string>, f: ReportFilter, synth
   };
 }
 
-function brandView(
+export function brandView(
   r: BrandTotalsRow,
   p: BrandPercentiles | undefined,
   brand: { name: string; kind: 'own' | 'competitor' } | undefined,

@@ -12,6 +12,7 @@ export interface ReportQuery {
   engineIds?: string[];
   promptIds?: string[];
   tags?: string[];
+  promptRevision?: number;
 }
 
 export interface ReportFilter {
@@ -22,7 +23,16 @@ export interface ReportFilter {
   engineIds: string[];
   promptIds: string[];
   tags: string[];
+  /**
+   * Runs that asked this revision of their prompt (run provenance). Neither rollups nor digest blocks carry
+   * it: a report with it reads raw rows (`hasRunFilters`).
+   */
+  promptRevision?: number;
 }
+
+/** Filters that stored rollups and digest blocks cannot answer: reports read raw rows for them. */
+export const hasRunFilters = (f: ReportFilter): boolean =>
+  f.engineIds.length > 0 || f.promptIds.length > 0 || f.tags.length > 0 || f.promptRevision !== undefined;
 
 const DEFAULT_RANGE_MS = 30 * 24 * 3600_000;
 const MAX_RANGE_MS = 400 * 24 * 3600_000;
@@ -42,6 +52,7 @@ export function reportFilter(q: ReportQuery, now: Date): ReportFilter {
     engineIds: q.engineIds ?? [],
     promptIds: q.promptIds ?? [],
     tags: q.tags ?? [],
+    ...(q.promptRevision === undefined ? {} : { promptRevision: q.promptRevision }),
   };
 }
 
@@ -55,7 +66,9 @@ export function runFilter(alias: string, f: ReportFilter): Prisma.Sql {
   return Prisma.sql`${a}."projectId" = ${f.projectId}::uuid AND ${a}."observedAt" >= ${f.from} AND ${a}."observedAt" < ${f.to}
     AND (cardinality(${f.engineIds}::uuid[]) = 0 OR ${a}."engineId" = ANY(${f.engineIds}::uuid[]))
     AND (cardinality(${f.promptIds}::uuid[]) = 0 OR ${a}."promptId" = ANY(${f.promptIds}::uuid[]))
-    AND (cardinality(${f.tags}::text[]) = 0 OR ${a}."promptId" IN (SELECT id FROM tracked_prompts WHERE tags && ${f.tags}::text[]))`;
+    AND (cardinality(${f.tags}::text[]) = 0 OR ${a}."promptId" IN (SELECT id FROM tracked_prompts WHERE tags && ${f.tags}::text[]))
+    AND (${f.promptRevision ?? null}::int IS NULL OR ${a}."runId" IN (SELECT r.id FROM runs r
+      WHERE r."projectId" = ${f.projectId}::uuid AND r."promptRevision" = ${f.promptRevision ?? null}::int))`;
 }
 
 /** The same run-level filters on brand_day_rollups aliased `s`, for whole UTC days [fromDay, toDay). */

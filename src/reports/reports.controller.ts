@@ -1,4 +1,4 @@
-import { applyDecorators, Controller, Get, Query, Req } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Query, Req, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type Request } from 'express';
 import { z } from 'zod';
@@ -15,17 +15,32 @@ import {
   trendCsvRows,
 } from '../infra/http/csv/report-csv';
 import { openApiSchema } from '../infra/http/openapi-schema';
+import { apiDateTime } from '../infra/http/api-date';
 import { parseInput } from '../infra/http/zod-body';
 import { ArrivalReportService } from './arrival-report.service';
-import { CitationReportService } from './citation-report.service';
+import { GAP_DOMAINS_CSV, GAPS_CSV, gapCsvRows, gapDomainCsvRows } from './csv/gap-csv';
+import {
+  GROUPED_CITATIONS_CSV,
+  GROUPED_HEAD_TO_HEAD_CSV,
+  GROUPED_MENTIONS_CSV,
+  groupedCitationCsvRows,
+  groupedHeadToHeadCsvRows,
+  groupedMentionCsvRows,
+} from './csv/group-csv';
+import { GapReportService } from './gap-report.service';
+import { GroupedReportsService } from './grouped-reports.service';
+import { GROUP_DIMENSIONS, groupBySchema } from './report-groups';
 import {
   arrivalReportResponseSchema,
   citationReportResponseSchema,
+  gapDomainsReportResponseSchema,
+  gapReportResponseSchema,
   headToHeadReportResponseSchema,
   mentionReportResponseSchema,
   trendReportResponseSchema,
 } from './dto/report.dto';
 import { MentionReportService } from './mention-report.service';
+import { ReportCacheInterceptor } from './report-cache.interceptor';
 
 /** `a,b,c` or repeated parameters → a bounded list. */
 const list = <T extends z.ZodType<string, string>>(item: T) =>
@@ -38,14 +53,25 @@ const list = <T extends z.ZodType<string, string>>(item: T) =>
 const reportQuery = z
   .object({
     projectId: z.uuid(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: apiDateTime.optional(),
+    to: apiDateTime.optional(),
     brandIds: list(z.uuid()),
     engineIds: list(z.uuid()),
     promptIds: list(z.uuid()),
     tags: list(z.string().max(64)),
+    promptRevision: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
   })
   .strict();
+
+/** The mentions, head-to-head and citations reports also take a breakdown. */
+const groupedQuery = reportQuery.extend({ groupBy: groupBySchema }).strict();
+
+const ApiGroupBy = () =>
+  ApiQuery({
+    name: 'groupBy',
+    required: false,
+    description: `one or two of ${GROUP_DIMENSIONS.join(', ')} (comma-separated; not both day and week): adds groups`,
+  });
 
 const trendQuery = reportQuery.extend({ bucket: z.enum(['day', 'week']).default('day') }).strict();
 
@@ -62,6 +88,12 @@ const ApiReportQuery = (json: z.ZodType, jsonOnly = false) =>
     ApiQuery({ name: 'brandIds', required: false, description: 'comma-separated brand ids' }),
     ApiQuery({ name: 'engineIds', required: false, description: 'comma-separated engine ids' }),
     ApiQuery({ name: 'promptIds', required: false, description: 'comma-separated prompt ids' }),
+    ApiQuery({
+      name: 'promptRevision',
+      required: false,
+      description:
+        'runs that asked this revision of their prompt (run provenance); usually with one promptIds',
+    }),
     ApiQuery({ name: 'tags', required: false, description: 'comma-separated prompt tags (any of)' }),
     jsonOnly ? ApiOkResponse({ schema: openApiSchema(json) }) : ApiCsvFormat(json),
   );
@@ -69,33 +101,47 @@ const ApiReportQuery = (json: z.ZodType, jsonOnly = false) =>
 @ApiTags('reports')
 @ApiBearerAuth()
 @Controller('v1/reports')
+@UseInterceptors(ReportCacheInterceptor)
 export class ReportsController {
   constructor(
     private readonly mentionReport: MentionReportService,
     private readonly brands: BrandRepository,
-    private readonly citationReport: CitationReportService,
     private readonly arrivalReport: ArrivalReportService,
+    private readonly grouped: GroupedReportsService,
+    private readonly gapReport: GapReportService,
   ) {}
 
   @Get('mentions')
   @ReadAccess()
   @ApiReportQuery(mentionReportResponseSchema)
+  @ApiGroupBy()
   async mentions(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
-    const q = parseInput(reportQuery, rest, 'query');
-    const report = await this.mentionReport.mentions(ws, q);
+    const q = parseInput(groupedQuery, rest, 'query');
+    const report = await this.grouped.mentions(ws, q);
     if (!wantsCsv(format, req)) return report;
+    if (q.groupBy)
+      return csvFile(
+        `mentions-${q.projectId}.csv`,
+        GROUPED_MENTIONS_CSV.document(groupedMentionCsvRows(report)),
+      );
     return csvFile(`mentions-${q.projectId}.csv`, MENTIONS_CSV.document(mentionCsvRows(report)));
   }
 
   @Get('head-to-head')
   @ReadAccess()
   @ApiReportQuery(headToHeadReportResponseSchema)
+  @ApiGroupBy()
   async headToHead(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
-    const q = parseInput(reportQuery, rest, 'query');
-    const report = await this.mentionReport.headToHead(ws, q);
+    const q = parseInput(groupedQuery, rest, 'query');
+    const report = await this.grouped.headToHead(ws, q);
     if (!wantsCsv(format, req)) return report;
+    if (q.groupBy)
+      return csvFile(
+        `head-to-head-${q.projectId}.csv`,
+        GROUPED_HEAD_TO_HEAD_CSV.document(groupedHeadToHeadCsvRows(report)),
+      );
     return csvFile(`head-to-head-${q.projectId}.csv`, HEAD_TO_HEAD_CSV.document(headToHeadCsvRows(report)));
   }
 
@@ -116,12 +162,42 @@ export class ReportsController {
   @Get('citations')
   @ReadAccess()
   @ApiReportQuery(citationReportResponseSchema)
+  @ApiGroupBy()
   async citations(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
-    const q = parseInput(reportQuery, rest, 'query');
-    const report = await this.citationReport.citations(ws, q);
+    const q = parseInput(groupedQuery, rest, 'query');
+    const report = await this.grouped.citations(ws, q);
     if (!wantsCsv(format, req)) return report;
+    if (q.groupBy)
+      return csvFile(
+        `citations-${q.projectId}.csv`,
+        GROUPED_CITATIONS_CSV.document(groupedCitationCsvRows(report)),
+      );
     return csvFile(`citations-${q.projectId}.csv`, CITATIONS_CSV.document(citationCsvRows(report)));
+  }
+
+  /** Prompts × engines whose answers name a competitor and not the own brand, and the domains those cite. */
+  @Get('gaps')
+  @ReadAccess()
+  @ApiReportQuery(gapReportResponseSchema)
+  async gaps(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
+    const { format, rest } = takeFormat(query);
+    const q = parseInput(reportQuery, rest, 'query');
+    const report = await this.gapReport.gapReport(ws, q);
+    if (!wantsCsv(format, req)) return report;
+    return csvFile(`gaps-${q.projectId}.csv`, GAPS_CSV.document(gapCsvRows(report)));
+  }
+
+  /** The domains cited in gap answers alone (the sources to win; in CSV, a table of its own). */
+  @Get('gaps/domains')
+  @ReadAccess()
+  @ApiReportQuery(gapDomainsReportResponseSchema)
+  async gapDomains(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
+    const { format, rest } = takeFormat(query);
+    const q = parseInput(reportQuery, rest, 'query');
+    const report = await this.gapReport.domainsReport(ws, q);
+    if (!wantsCsv(format, req)) return report;
+    return csvFile(`gap-domains-${q.projectId}.csv`, GAP_DOMAINS_CSV.document(gapDomainCsvRows(report)));
   }
 
   /** "Seen by t": per brand, the share of answers it had reached the reader in by t ms / within k tokens. */

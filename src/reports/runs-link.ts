@@ -34,6 +34,7 @@ export function runsLink(
     ...(f.engineIds.length > 0 ? { engineIds: f.engineIds.join(',') } : {}),
     ...(f.promptIds.length > 0 ? { promptIds: f.promptIds.join(',') } : {}),
     ...(f.tags.length > 0 ? { tags: f.tags.join(',') } : {}),
+    ...(f.promptRevision === undefined ? {} : { promptRevision: String(f.promptRevision) }),
     ...(c.brandId === undefined ? {} : { brandId: c.brandId }),
     ...mentioned(c.mentioned),
     ...(c.fold === undefined ? {} : { fold: c.fold }),

@@ -21,6 +21,19 @@ export function providerAwareBackoff(
   const backoff = job?.opts.backoff;
   const base =
     typeof backoff === 'object' && backoff.delay !== undefined ? backoff.delay : DEFAULT_BASE_DELAY_MS;
-  const ceiling = Math.min(MAX_DELAY_MS, base * 2 ** Math.max(0, attemptsMade - 1));
-  return Math.floor(ceiling / 2 + Math.random() * (ceiling / 2));
+  return jitteredExponentialMs(attemptsMade, base, MAX_DELAY_MS);
+}
+
+/**
+ * The delay before try `tries + 1` (tries >= 1): `base * 2^(tries-1)` capped at `cap`, then drawn uniformly from
+ * its upper half, so retries spread out yet never come sooner than half the schedule.
+ */
+export function jitteredExponentialMs(
+  tries: number,
+  base: number,
+  cap: number,
+  random = Math.random,
+): number {
+  const ceiling = Math.min(cap, base * 2 ** Math.max(0, tries - 1));
+  return Math.floor(ceiling / 2 + random() * (ceiling / 2));
 }

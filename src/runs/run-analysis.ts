@@ -4,6 +4,7 @@
 import { tokenizeTimeline } from '../detection/answer-tokenizer';
 import { type BrandSpec } from '../detection/brand-watchlist';
 import { type CompiledWatchlist } from '../detection/compiled-watchlist';
+import { DomainIndex } from '../detection/domain-index';
 import { IncrementalMatcher, type DetectedMention } from '../detection/incremental-matcher';
 import { scoreRun, type BrandKind } from '../scoring/run-scorer';
 import { type CapturedCitation } from '../capture/captured-stream';
@@ -97,24 +98,35 @@ export function analyzeAnswer(
 }
 
 /**
- * Citations as stored, each matched to the tracked brand owning its domain (the domain itself or any
- * subdomain of it: `docs.acme.com` belongs to `acme.com`).
+ * The tracked brand owning each cited domain, by the rule mentions use (DomainIndex): the domain itself or any
+ * subdomain of it (`docs.acme.com` belongs to `acme.com`), the most specific brand domain winning
+ * (`cloud.google.com` over `google.com`). The live write and the backfill both assign citations with it.
  */
+export function citationOwners(
+  domains: readonly string[],
+  brands: readonly { id: string; domains: string[] }[],
+): (string | null)[] {
+  const owners = new DomainIndex(brands);
+  return domains.map((d) => (owners.isEmpty ? null : (owners.ownerOf(d.toLowerCase())?.brandId ?? null)));
+}
+
+/** Citations as stored, each matched to the tracked brand owning its domain (citationOwners). */
 export function citationRows(
   citations: CapturedCitation[],
-  brands: { id: string; domains: string[] }[],
+  brands: readonly { id: string; domains: string[] }[],
 ): CitationRow[] {
-  return citations.map((c, position) => {
-    const owner = brands.find((b) => b.domains.some((d) => c.domain === d || c.domain.endsWith(`.${d}`)));
-    return {
-      position,
-      url: c.url.slice(0, 2000),
-      domain: c.domain,
-      title: c.title?.slice(0, 500) ?? null,
-      charStart: c.charStart,
-      charEnd: c.charEnd,
-      arrivedAtUs: c.atUs,
-      brandId: owner?.id ?? null,
-    };
-  });
+  const owners = citationOwners(
+    citations.map((c) => c.domain),
+    brands,
+  );
+  return citations.map((c, position) => ({
+    position,
+    url: c.url.slice(0, 2000),
+    domain: c.domain,
+    title: c.title?.slice(0, 500) ?? null,
+    charStart: c.charStart,
+    charEnd: c.charEnd,
+    arrivedAtUs: c.atUs,
+    brandId: owners[position] ?? null,
+  }));
 }

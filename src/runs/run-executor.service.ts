@@ -3,6 +3,7 @@ import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { type BrandRecord } from '../brands/brand.repository';
 import { type CapturedStream } from '../capture/captured-stream';
+import { tokenizeTimeline } from '../detection/answer-tokenizer';
 import { type DetectedMention } from '../detection/incremental-matcher';
 import { EngineRepository, type EngineRecord } from '../engines/engine.repository';
 import { EngineService } from '../engines/engine.service';
@@ -13,8 +14,11 @@ import {
   StaleAttemptError,
   type AttemptFailure,
   type PartialCapture,
+  type TruncatedCapture,
+  type RunResultWrite,
   type StartedAttempt,
 } from './run-ledger.repository';
+import { RunResultLander } from './run-result-lander';
 import { AnswerCapturePool } from './capture/answer-capture-pool';
 import { CaptureThreadError } from './capture/capture-protocol';
 import { ProviderRegistry } from './provider-registry';
@@ -71,9 +75,11 @@ export class RunExecutor implements OnApplicationShutdown {
     private readonly throttle: EngineThrottle,
     private readonly alerts: AlertEvaluationQueue,
     private readonly captures: AnswerCapturePool,
+    private readonly lander: RunResultLander,
   ) {}
 
   async execute(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
+    if (await this.landSpilled(runId)) return 'succeeded';
     const limits = await this.ledger.engineLimitsOf(runId);
     if (!limits) {
       // A redelivered job of a run that already ended (its worker died, or announcing its outcome failed):
@@ -171,7 +177,7 @@ export class RunExecutor implements OnApplicationShutdown {
         if (error.code === 'auth_failed')
           await this.engines.markDisabled(engine.id, `credential rejected (HTTP ${error.httpStatus ?? '?'})`);
         const final = isFinal(error.retryable);
-        const outcome = await this.fail(attempt, failure, final, final ? toPartial(capture) : null);
+        const outcome = await this.fail(attempt, failure, final, final ? toTruncated(capture) : null);
         if (!final) throw new RetryableRunError(failure.message, failure.reasonCode, failure.retryAfterMs);
         return outcome;
       }
@@ -181,6 +187,7 @@ export class RunExecutor implements OnApplicationShutdown {
         capture,
         brands,
         analysis ?? (await this.analyze(capture, mentions, brandKinds, project)),
+        controller.signal,
       );
       return 'succeeded';
     } catch (e) {
@@ -209,6 +216,20 @@ export class RunExecutor implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * An earlier worker died (or gave up) holding this run's finished answer: land it, call no provider. Its
+   * write waits out a database outage like any other, and a shutdown cuts that wait short (the spill stays).
+   */
+  private async landSpilled(runId: string): Promise<boolean> {
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    try {
+      return await this.lander.landSpilled(runId, controller.signal);
+    } finally {
+      this.inFlight.delete(controller);
+    }
+  }
+
   /** On the main thread (CAPTURE_THREADS=0): a few milliseconds' worth per event-loop turn. */
   private analyze(
     capture: CapturedStream,
@@ -225,45 +246,33 @@ export class RunExecutor implements OnApplicationShutdown {
     capture: CapturedStream,
     brands: BrandRecord[],
     analysis: AnswerAnalysis,
+    signal: AbortSignal,
   ): Promise<void> {
     const flags =
       capture.finishReason && FLAGGED_FINISH_REASONS.has(capture.finishReason) ? [capture.finishReason] : [];
-    const listeners = await this.ledger.saveRunResult(
-      attempt.runId,
-      attempt.token,
-      {
-        ...toPartial(capture),
-        flags,
-        responseModel: capture.responseModel,
-        inputTokens: capture.usage?.inputTokens ?? null,
-        outputTokens: capture.usage?.outputTokens ?? null,
-        ...analysis,
-        citations: citationRows(capture.citations, brands),
-        estimatedCostUsd: estimateCostUsd(
-          this.config.PRICE_TABLE,
-          engine.provider,
-          engine.model,
-          capture.usage,
-        ),
-      },
-      this.clock.now(),
-    );
-    this.live.succeeded(attempt, analysis.scores);
-    // Only when someone listens (as of the commit): most projects have no alert rule and most workspaces no
-    // webhook, and a landing then costs no lookup, no alert job and none of their round trips. Awaited: if
-    // webhooks or the alert evaluation cannot be enqueued, the job fails after the result is committed and
-    // its redelivery announces the outcome again (see announceLanded, which asks without this shortcut).
-    await Promise.all([
-      listeners.webhooks ? this.webhooks.runCompleted(attempt, analysis.scores) : undefined,
-      listeners.alertRules ? this.alerts.enqueue(attempt.runId) : undefined,
-    ]);
+    const result: RunResultWrite = {
+      ...toPartial(capture),
+      flags,
+      responseModel: capture.responseModel,
+      inputTokens: capture.usage?.inputTokens ?? null,
+      outputTokens: capture.usage?.outputTokens ?? null,
+      ...analysis,
+      citations: citationRows(capture.citations, brands),
+      estimatedCostUsd: estimateCostUsd(
+        this.config.PRICE_TABLE,
+        engine.provider,
+        engine.model,
+        capture.usage,
+      ),
+    };
+    await this.lander.land(attempt, result, signal);
   }
 
   private async fail(
     attempt: StartedAttempt,
     failure: AttemptFailure,
     final: boolean,
-    partial: PartialCapture | null,
+    partial: TruncatedCapture | null,
   ): Promise<ExecuteOutcome> {
     await this.ledger.recordAttemptFailure(
       attempt.runId,
@@ -333,7 +342,14 @@ export class RunExecutor implements OnApplicationShutdown {
 }
 
 function toBrandSpec(b: BrandRecord) {
-  return { id: b.id, name: b.name, aliases: b.aliases, exclusions: b.exclusions, domains: b.domains };
+  return {
+    id: b.id,
+    name: b.name,
+    aliases: b.aliases,
+    exclusions: b.exclusions,
+    domains: b.domains,
+    ambiguous: b.ambiguous,
+  };
 }
 
 function toFailure(e: ProviderError): AttemptFailure {
@@ -343,6 +359,11 @@ function toFailure(e: ProviderError): AttemptFailure {
     ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
     ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
   };
+}
+
+/** The partial text of a run cut before its end counts its tokens like a complete answer's. */
+function toTruncated(c: CapturedStream): TruncatedCapture {
+  return { ...toPartial(c), ...tokenizeTimeline(c.answerText, c.chunkEnds, c.chunkArrivalsUs) };
 }
 
 function toPartial(c: CapturedStream): PartialCapture {

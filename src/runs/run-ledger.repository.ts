@@ -5,6 +5,7 @@ import { brandsFromJson, type BrandRecord } from '../brands/brand.repository';
 import { engineFromJson, type EngineRecord } from '../engines/engine.repository';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
+import { scrubSecrets } from '../infra/crypto/secret-scrubber';
 import { manualSlotKey, scheduledSlotKey, type SlotPlan } from '../scheduling/slot-planner';
 import {
   BudgetExceededError,
@@ -90,6 +91,12 @@ export interface PartialCapture {
   finishReason: string | null;
 }
 
+/** What a run cut before its end kept: its text, and the token timeline of that text. */
+export interface TruncatedCapture extends PartialCapture {
+  tokenEnds: number[];
+  tokenArrivalsUs: number[];
+}
+
 export type MentionRow = Omit<Prisma.MentionCreateManyInput, 'runId' | 'projectId'>;
 export type ScoreRow = Omit<
   Prisma.RunBrandScoreCreateManyInput,
@@ -140,10 +147,14 @@ interface PendingResult {
   token: string;
   result: RunResultWrite;
   now: Date;
+  fromSpill: boolean;
   resolve: (listeners: LandingListeners) => void;
   reject: (error: unknown) => void;
 }
 const UNLIMITED: BudgetCaps = { maxRunsPerDay: 0, maxSpendUsdPerDay: 0 };
+/** Why an attempt still open is closed once the next one starts (its worker never reported). */
+const SUPERSEDED_MESSAGE = 'its worker was lost before it reported; the run moved on without it';
+const SPILL_LANDED_MESSAGE = 'answer landed from the spill after its worker was lost';
 
 /** The run ledger: every state change of a run goes through here, fenced by its attempt token. */
 @Injectable()
@@ -417,15 +428,28 @@ export class RunLedgerRepository {
       ), attempt AS (
         INSERT INTO run_attempts (id, "runId", attempt, token, "startedAt")
         SELECT gen_random_uuid(), "runId", attempt, ${token}::uuid, ${now}::timestamptz FROM run
+      ), lost AS (
+        -- An attempt still open when the next one starts lost its worker (killed, or its job stalled): closed
+        -- here so no attempt stays open once its run moves on. The new row is not visible to this statement.
+        UPDATE run_attempts a SET "finishedAt" = ${now}::timestamptz, outcome = 'abandoned',
+          "reasonCode" = 'worker_lost', message = ${SUPERSEDED_MESSAGE}::text
+        FROM run WHERE a."runId" = run."runId" AND a."finishedAt" IS NULL
       )
       SELECT run.*,
-        to_jsonb(e) - 'credentialCiphertext' AS engine, e."credentialCiphertext" AS "engineCredential",
-        tp.text AS "promptText", pj."foldTokens", pj."halfLifeMs",
+        -- The run executes with its provenance (copied at creation, immutable, so the pre-update row serves):
+        -- prompt text, engine model and parameters, scoring settings. A prompt, engine or project gone since
+        -- still reads as missing.
+        (to_jsonb(e) - 'credentialCiphertext') || jsonb_strip_nulls(jsonb_build_object('model', pv."engineModel",
+          'parameters', pv."engineParameters")) AS engine, e."credentialCiphertext" AS "engineCredential",
+        CASE WHEN tp.id IS NOT NULL THEN COALESCE(pv."promptText", tp.text) END AS "promptText",
+        CASE WHEN pj.id IS NOT NULL THEN COALESCE(pv."foldTokens", pj."foldTokens") END AS "foldTokens",
+        CASE WHEN pj.id IS NOT NULL THEN COALESCE(pv."halfLifeMs", pj."halfLifeMs") END AS "halfLifeMs",
         COALESCE((
           SELECT jsonb_agg(to_jsonb(b) ORDER BY b."createdAt", b.id)
           FROM (SELECT * FROM brands WHERE "projectId" = run."projectId" ORDER BY "createdAt", id LIMIT 500) b
         ), '[]'::jsonb) AS brands
       FROM run
+      JOIN runs pv ON pv.id = run."runId"
       LEFT JOIN engines e ON e.id = run."engineId" AND e."workspaceId" = run."workspaceId"
       LEFT JOIN tracked_prompts tp ON tp.id = run."promptId" AND tp."workspaceId" = run."workspaceId"
       LEFT JOIN projects pj ON pj.id = run."projectId" AND pj."workspaceId" = run."workspaceId"`;
@@ -453,9 +477,11 @@ export class RunLedgerRepository {
     token: string,
     failure: AttemptFailure,
     final: boolean,
-    partial: PartialCapture | null,
+    partial: TruncatedCapture | null,
     now: Date,
   ): Promise<void> {
+    // Scrubbed where provider errors are created; again here, the last stop before Postgres and the API.
+    const message = scrubSecrets(failure.message);
     await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.run.updateMany({
         where: { id: runId, attemptToken: token, status: 'running' },
@@ -463,7 +489,7 @@ export class RunLedgerRepository {
           ? {
               status: 'failed',
               failureReason: failure.reasonCode,
-              failureMessage: failure.message,
+              failureMessage: message,
               finishedAt: now,
             }
           : { status: 'queued' },
@@ -475,7 +501,7 @@ export class RunLedgerRepository {
           finishedAt: now,
           outcome: final ? 'failed' : 'retrying',
           reasonCode: failure.reasonCode,
-          message: failure.message.slice(0, 1000),
+          message: message.slice(0, 1000),
           httpStatus: failure.httpStatus ?? null,
           retryAfterMs: failure.retryAfterMs ?? null,
         },
@@ -487,10 +513,8 @@ export class RunLedgerRepository {
             attemptToken: token,
             complete: false,
             flags: [],
-            tokenEnds: [],
-            tokenArrivalsUs: [],
-            answerTokens: 0,
             ...partial,
+            answerTokens: partial.tokenEnds.length,
           },
         });
       }
@@ -507,10 +531,20 @@ export class RunLedgerRepository {
    * frees up. Fencing stays per run inside the batch. Should a batch statement fail, each of its runs is
    * retried on its own so one bad row cannot fail the others. Resolves with who listens for the landing, as of
    * the commit (a rule enabled or a webhook created after it applies from the next landing on).
+   *
+   * `fromSpill`: the answer was spilled by a worker that died (or gave up) before this write committed; it is
+   * also accepted while the reconciler has put the run back to `queued`, as long as no newer attempt started
+   * (the attempt token is still this one).
    */
-  saveRunResult(runId: string, token: string, result: RunResultWrite, now: Date): Promise<LandingListeners> {
+  saveRunResult(
+    runId: string,
+    token: string,
+    result: RunResultWrite,
+    now: Date,
+    fromSpill = false,
+  ): Promise<LandingListeners> {
     return new Promise<LandingListeners>((resolve, reject) => {
-      this.resultQueue.push({ runId, token, result, now, resolve, reject });
+      this.resultQueue.push({ runId, token, result, now, fromSpill, resolve, reject });
       this.pumpResults();
     });
   }
@@ -570,15 +604,17 @@ export class RunLedgerRepository {
           ${rs.map((r) => r.headersUs)}::int[], ${rs.map((r) => r.ttftUs)}::int[],
           ${rs.map((r) => r.durationUs)}::int[], ${rs.map((r) => arrayLiteral(r.chunkArrivalsUs))}::text[],
           ${rs.map((r) => arrayLiteral(r.chunkEnds))}::text[], ${rs.map((r) => arrayLiteral(r.tokenEnds))}::text[],
-          ${rs.map((r) => arrayLiteral(r.tokenArrivalsUs))}::text[], ${rs.map((r) => r.tokenEnds.length)}::int[])
+          ${rs.map((r) => arrayLiteral(r.tokenArrivalsUs))}::text[], ${rs.map((r) => r.tokenEnds.length)}::int[],
+          ${batch.map((p) => p.fromSpill)}::boolean[])
           AS i("runId", token, now, "answerText", "reasoningText", "finishReason", flags, "responseModel",
             "inputTokens", "outputTokens", cost, "requestSentAt", "headersUs", "ttftUs", "durationUs",
-            "chunkArrivalsUs", "chunkEnds", "tokenEnds", "tokenArrivalsUs", "answerTokens")
+            "chunkArrivalsUs", "chunkEnds", "tokenEnds", "tokenArrivalsUs", "answerTokens", "fromSpill")
       ), run AS (
         UPDATE runs r SET status = 'succeeded', "finishedAt" = i.now, "failureReason" = NULL,
           "failureMessage" = NULL, "updatedAt" = i.now
         FROM input i
-        WHERE r.id = i."runId" AND r."attemptToken" = i.token AND r.status = 'running'
+        WHERE r.id = i."runId" AND r."attemptToken" = i.token
+          AND (r.status = 'running' OR (i."fromSpill" AND r.status = 'queued'))
         RETURNING r.id, r."workspaceId", r."projectId", r."promptId", r."engineId", r.synthetic,
           i."requestSentAt"
       ), result AS (
@@ -641,7 +677,8 @@ export class RunLedgerRepository {
           AS x("runId", position, url, domain, title, "charStart", "charEnd", "arrivedAtUs", "brandId")
         JOIN run ON run.id = x."runId"
       ), attempt AS (
-        UPDATE run_attempts a SET "finishedAt" = i.now, outcome = 'succeeded'
+        UPDATE run_attempts a SET "finishedAt" = i.now, outcome = 'succeeded',
+          "reasonCode" = NULL, message = CASE WHEN i."fromSpill" THEN ${SPILL_LANDED_MESSAGE}::text END
         FROM input i JOIN run ON run.id = i."runId"
         WHERE a.token = i.token
       )

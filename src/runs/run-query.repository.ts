@@ -6,6 +6,8 @@ import { PrismaService } from '../infra/prisma/prisma.service';
 export interface RunFilter {
   projectId?: string;
   promptId?: string;
+  /** The prompt revision the run asked (its provenance). */
+  promptRevision?: number;
   engineId?: string;
   promptIds?: string[];
   engineIds?: string[];
@@ -70,6 +72,7 @@ const listSelect = {
   id: true,
   projectId: true,
   promptId: true,
+  promptRevision: true,
   engineId: true,
   slotAt: true,
   sample: true,
@@ -125,6 +128,7 @@ export class RunQueryRepository {
         ...(f.synthetic === undefined ? {} : { synthetic: f.synthetic }),
         ...(f.projectId ? { projectId: f.projectId } : {}),
         ...(f.promptId ? { promptId: f.promptId } : {}),
+        ...(f.promptRevision === undefined ? {} : { promptRevision: f.promptRevision }),
         ...(f.engineId ? { engineId: f.engineId } : {}),
         ...(f.status ? { status: f.status } : {}),
         ...(f.from || f.to

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { type ProviderKindName } from '../engines/dto/engine.dto';
+import { scrubSecrets } from '../infra/crypto/secret-scrubber';
 import { ApiError } from '../infra/http/api-error';
 import { decodeCursor, toPage, type Page } from '../infra/http/pagination';
 import {
@@ -54,6 +56,7 @@ function runFilter(q: RunListQuery): RunFilter {
   const f: RunFilter = {
     projectId: q.projectId,
     promptId: q.promptId,
+    promptRevision: q.promptRevision,
     engineId: q.engineId,
     promptIds: q.promptIds,
     engineIds: q.engineIds,
@@ -88,6 +91,7 @@ function listView(r: RunListRow) {
     id: r.id,
     projectId: r.projectId,
     promptId: r.promptId,
+    promptRevision: r.promptRevision,
     engineId: r.engineId,
     slotAt: r.slotAt.toISOString(),
     sample: r.sample,
@@ -125,7 +129,9 @@ function detailView(r: RunDetailRow) {
   const res = r.result;
   return {
     ...listView(r),
-    failureMessage: r.failureMessage,
+    // Rows written before errors were scrubbed at the source may still quote a key: scrub on the way out too.
+    failureMessage: r.failureMessage === null ? null : scrubSecrets(r.failureMessage),
+    provenance: provenanceView(r),
     result: res
       ? {
           complete: res.complete,
@@ -196,8 +202,36 @@ function detailView(r: RunDetailRow) {
       outcome: a.outcome,
       reasonCode: a.reasonCode,
       httpStatus: a.httpStatus,
-      message: a.message,
+      message: a.message === null ? null : scrubSecrets(a.message),
       retryAfterMs: a.retryAfterMs,
     })),
+  };
+}
+
+/** The run's own copies of what it ran with; a part is null when its source was gone when they were taken. */
+function provenanceView(r: RunDetailRow) {
+  const params = r.engineParameters;
+  const provider: ProviderKindName | null =
+    r.engineProvider === 'openai_compatible' ? 'openai-compatible' : r.engineProvider;
+  return {
+    prompt:
+      r.promptRevision === null || r.promptText === null
+        ? null
+        : { revision: r.promptRevision, text: r.promptText },
+    engine:
+      provider === null || r.engineModel === null
+        ? null
+        : {
+            provider,
+            model: r.engineModel,
+            parameters:
+              params !== null && typeof params === 'object' && !Array.isArray(params)
+                ? (params as Record<string, unknown>)
+                : {},
+          },
+    scoring:
+      r.foldTokens === null || r.halfLifeMs === null
+        ? null
+        : { foldTokens: r.foldTokens, halfLifeMs: r.halfLifeMs },
   };
 }

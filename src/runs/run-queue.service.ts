@@ -11,6 +11,7 @@ import {
   type ExecuteRunJobData,
 } from '../infra/queue/queue-names';
 import { removeFinishedJobs } from '../infra/queue/finished-jobs';
+import { ENQUEUE_WAIT_MS, settleWithin } from '../infra/redis/settle-within';
 
 /**
  * Enqueues run jobs. Postgres holds the truth: a run whose enqueue fails stays `queued` and the reconciler
@@ -35,20 +36,41 @@ export class RunQueue {
     return this.enqueue(runIds);
   }
 
+  /**
+   * Adds the runs' jobs, waiting at most ENQUEUE_WAIT_MS: while Redis is down BullMQ holds the command until
+   * it is back (its connection never gives up), and "Run now" must not hang for the outage. Past the wait
+   * the runs stay queued in Postgres: the held command adds them when Redis returns, and the reconciler
+   * (RECONCILE_QUEUED_STALE_MS) if this process goes away first. Job ids are the run ids, so neither can
+   * run a run twice. Returns how many were enqueued now.
+   */
   async enqueue(runIds: string[]): Promise<number> {
     if (runIds.length === 0) return 0;
     const opts = executeRunJobOptions(this.config.RUN_MAX_ATTEMPTS, this.config.RUN_BACKOFF_MS);
+    const runs = runIds.length;
     try {
-      await this.queue.addBulk(
-        runIds.map((runId) => ({
-          name: EXECUTE_RUN_JOB,
-          data: { runId },
-          opts: { ...opts, jobId: runJobId(runId) },
-        })),
+      const added = await settleWithin(
+        this.queue.addBulk(
+          runIds.map((runId) => ({
+            name: EXECUTE_RUN_JOB,
+            data: { runId },
+            opts: { ...opts, jobId: runJobId(runId) },
+          })),
+        ),
+        ENQUEUE_WAIT_MS,
+        (late) => {
+          if ('error' in late)
+            this.logger.warn({ err: late.error, runs }, 'deferred enqueue failed; the reconciler will retry');
+          else this.logger.log({ runs }, 'deferred enqueue done: Redis answered again');
+        },
       );
-      return runIds.length;
+      if (added.settled) return runs;
+      this.logger.warn(
+        { runs, waitedMs: ENQUEUE_WAIT_MS },
+        'Redis not answering: runs stay queued and are enqueued when it is back',
+      );
+      return 0;
     } catch (err) {
-      this.logger.warn({ err, runs: runIds.length }, 'enqueue failed; the reconciler will retry');
+      this.logger.warn({ err, runs }, 'enqueue failed; the reconciler will retry');
       return 0;
     }
   }

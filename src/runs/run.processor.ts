@@ -4,7 +4,8 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { workerLockOptions, type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RUNS_QUEUE, type ExecuteRunJobData } from '../infra/queue/queue-names';
-import { providerAwareBackoff } from './provider-aware-backoff';
+import { isDatabaseUnavailable } from '../infra/prisma/database-unavailable';
+import { jitteredExponentialMs, providerAwareBackoff } from './provider-aware-backoff';
 import { EngineBusyDeferral, RateLimitDeferral } from './run-errors';
 import { RunExecutor } from './run-executor.service';
 
@@ -62,6 +63,16 @@ export class RunProcessor extends WorkerHost implements OnApplicationBootstrap, 
       if (e instanceof EngineBusyDeferral && token) {
         // The engine is at its limit: no attempt was started; the job waits without spending one.
         await job.moveToDelayed(Date.now() + e.delayMs, token);
+        throw new DelayedError();
+      }
+      if (isDatabaseUnavailable(e) && token) {
+        // Postgres is down or restarting: that is no fault of the run, so the job waits it out without
+        // spending an attempt (a finished answer waits in its spill; provider calls stay bounded per run by
+        // the attempts recorded in Postgres).
+        const delayMs = jitteredExponentialMs(2, this.config.RUN_BACKOFF_MS, this.config.RUN_BACKOFF_MS * 2);
+        const fields = { runId: job.data.runId, jobId: job.id, err: e, delayMs };
+        this.logger.warn({ msg: 'database unavailable; run job delayed', ...fields });
+        await job.moveToDelayed(Date.now() + delayMs, token);
         throw new DelayedError();
       }
       throw e;

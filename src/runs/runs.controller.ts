@@ -115,6 +115,11 @@ export class RunsController {
   @ReadAccess()
   @ApiQuery({ name: 'projectId', required: false })
   @ApiQuery({ name: 'promptId', required: false })
+  @ApiQuery({
+    name: 'promptRevision',
+    required: false,
+    description: 'runs that asked this revision of their prompt (run provenance)',
+  })
   @ApiQuery({ name: 'engineId', required: false })
   @ApiQuery({ name: 'status', required: false, enum: RUN_STATUSES })
   @ApiQuery({ name: 'from', required: false, description: 'ISO 8601, inclusive (on createdAt)' })

@@ -6,6 +6,7 @@ import { type Prisma } from '../generated/prisma/client';
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../infra/clock/clock';
+import { PATTERN_SCRUBBER } from '../infra/crypto/secret-scrubber';
 import {
   DELIVER_WEBHOOK_JOB,
   deliverWebhookJobOptions,
@@ -138,7 +139,8 @@ export class WebhookNotifier {
   ): Promise<void> {
     const hooks = await this.webhooks.subscribers(workspaceId, event);
     if (hooks.length === 0) return;
-    const body = await data();
+    // Payloads carry codes and figures, not provider text; scrubbed anyway: they leave for another server.
+    const body = PATTERN_SCRUBBER.scrubDeep(await data());
     const createdAt = this.clock.now();
     const rows = hooks.map((hook) => {
       const id = deliveryIdFor(key, event, hook.id);

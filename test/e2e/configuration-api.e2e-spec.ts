@@ -99,7 +99,8 @@ describe('configuration API', () => {
           exclusions: [],
         })
         .expect(201);
-      expect(b.body.aliases).toEqual([{ text: 'Hubspot CRM', caseSensitive: false, foldDiacritics: false }]);
+      expect(b.body.aliases).toEqual([{ text: 'Hubspot CRM' }]);
+      expect(b.body.ambiguous).toBe(false);
       expect(b.body.domains).toEqual(['hubspot.com']);
       for (let i = 0; i < 3; i++) {
         await http()

@@ -1,5 +1,6 @@
 // Property-based fuzz of every operation in the OpenAPI document: path params, query params, JSON bodies and
-// headers are generated from the documented schema, both valid-looking and deliberately broken, and sent with
+// headers are generated from the documented schema, both valid-looking and deliberately broken (including the
+// input classes of test/support/random.ts: NUL, lone surrogates, controls, bidi, odd numbers, bad dates), sent with
 // an admin key, a read key, a bogus key and no key. Property: never a 5xx, and every error response is JSON
 // `{ error: { code, message } }`, and every response matches the document: a documented status and content
 // type, and the JSON body valid against the operation's response schema (ajv; errors against ErrorBody).
@@ -10,6 +11,12 @@ import fc from 'fast-check';
 import type request from 'supertest';
 import { buildOpenApiDocument } from '../../src/bootstrap';
 import { OpenApiContract, type OpenApiDoc } from '../support/openapi-contract';
+import {
+  oddNumberTextArb,
+  refusedQueryEncodingArb,
+  refusedStringArb,
+  unusualTextArb,
+} from '../support/random';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
 const SEED = 20261124;
@@ -66,6 +73,8 @@ function routeSeed(route: string): number {
 }
 
 const LONG = 'x'.repeat(3000);
+/** Marks a query value to be sent as written, not percent-encoded again. */
+const RAW = '\u0001raw:';
 const HUGE = 'y'.repeat(100_000);
 
 /** Strings that tend to break parsers, SQL, URL decoding or Unicode handling. */
@@ -93,6 +102,9 @@ const nastyString = fc.oneof(
     'Ä'.repeat(300),
     LONG,
   ),
+  // The classes the input rules refuse (NUL, lone surrogates, controls, bidi) and valid but unusual text.
+  refusedStringArb,
+  unusualTextArb,
 );
 
 /** Any JSON value, including deep nesting and prototype-ish keys. */
@@ -253,10 +265,19 @@ describe('route fuzz', () => {
           return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
         if (name === 'cron') return fc.constantFrom('0 9 * * *', '*/5 * * * *', '61 * * * *', 'nonsense');
         if (name === 'timezone') return fc.constantFrom('UTC', 'Europe/Paris', 'Mars/Olympus');
-        return fc.string({
-          minLength: schema.minLength ?? 0,
-          maxLength: Math.min(schema.maxLength ?? 20, 20),
-        });
+        // Every string field sometimes holds a refused character or unusual text (issue 23: a NUL in any
+        // stored name was a 500 that plain generated strings never hit).
+        return fc.oneof(
+          {
+            weight: 6,
+            arbitrary: fc.string({
+              minLength: schema.minLength ?? 0,
+              maxLength: Math.min(schema.maxLength ?? 20, 20),
+            }),
+          },
+          { weight: 1, arbitrary: refusedStringArb },
+          { weight: 1, arbitrary: unusualTextArb },
+        );
       }
       default:
         return junk;
@@ -312,8 +333,13 @@ describe('route fuzz', () => {
         'application/xml',
       ),
     });
+    // A valid body whose first number is replaced by one JSON can carry but a double cannot (1e400, 2^53+1).
+    const oddNumber = fc
+      .tuple(json(valid(schema)), oddNumberTextArb)
+      .map(([b, n]) => ({ ...b, raw: b.raw.replace(/(:\s*)-?\d+(\.\d+)?([eE][+-]?\d+)?/, `$1${n}`) }));
     const withBody = fc.oneof(
       { weight: 3, arbitrary: json(valid(schema)) },
+      { weight: 1, arbitrary: oddNumber },
       { weight: 4, arbitrary: json(mutated(schema)) },
       { weight: 2, arbitrary: json(junk) },
       { weight: 1, arbitrary: raw },
@@ -342,7 +368,11 @@ describe('route fuzz', () => {
     const s = p.schema ?? {};
     const kind = kindOf(p.name);
     const plausible: fc.Arbitrary<string>[] = [];
-    const garbage: fc.Arbitrary<string>[] = [nastyString.map(toWellFormed)];
+    const garbage: fc.Arbitrary<string>[] = [
+      nastyString.map(toWellFormed),
+      // Sent as written: %00, bytes that are not UTF-8 (%FF, %ED%A0%80), malformed escapes.
+      refusedQueryEncodingArb.map((v) => `${RAW}${v}`),
+    ];
     if (s.enum) plausible.push(fc.constantFrom(...s.enum.map(String)));
     if (/Ids?$/.test(p.name))
       plausible.push(
@@ -351,6 +381,10 @@ describe('route fuzz', () => {
       );
     if (p.name === 'tags') plausible.push(fc.constantFrom('a', 'a,b', ',,,', 'x'.repeat(100)));
     if (p.name === 'bucket') plausible.push(fc.constantFrom('day', 'week', 'hour', 'month'));
+    if (p.name === 'groupBy')
+      plausible.push(
+        fc.constantFrom('engine', 'prompt,tag', 'brand,week', 'day,week', 'engine,engine', 'colour'),
+      );
     if (p.name === 'from' || p.name === 'to') {
       const near = fc.date({
         min: new Date('2025-06-01T00:00:00Z'),
@@ -363,7 +397,15 @@ describe('route fuzz', () => {
       );
       garbage.push(
         fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
-        fc.constantFrom('2024-13-45', '275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z', '0000-01-01', '1'),
+        fc.constantFrom(
+          '2024-13-45',
+          '275760-09-13T00:00:00Z',
+          '-000001-01-01T00:00:00Z',
+          '0000-01-01',
+          '0000-01-01T00:00:00Z',
+          '1999-12-31T23:59:59Z',
+          '1',
+        ),
       );
     }
     if (p.name === 'limit' || p.name === 'days') {
@@ -422,15 +464,41 @@ describe('route fuzz', () => {
       { weight: 4, arbitrary: fc.constant(required) },
       { weight: 1, arbitrary: fc.constant<string[]>([]) },
     );
+    // A short window far outside 2000..2100 (both ends: a lone odd `from` fails the 400-day check first).
+    const hasWindow = declared.some((p) => p.name === 'from') && declared.some((p) => p.name === 'to');
+    const oddWindow: fc.Arbitrary<[string, string] | null> = hasWindow
+      ? fc.oneof(
+          { weight: 12, arbitrary: fc.constant(null) },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom<[string, string]>(
+              ['0000-01-01T00:00:00Z', '0000-02-01T00:00:00Z'],
+              ['-000001-01-01T00:00:00Z', '-000001-01-20T00:00:00Z'],
+              ['275760-08-01T00:00:00Z', '275760-09-13T00:00:00Z'],
+              ['1969-12-01T00:00:00Z', '1970-01-01T00:00:00Z'],
+              ['2099-12-20T00:00:00Z', '2100-01-10T00:00:00Z'],
+            ),
+          },
+        )
+      : fc.constant(null);
     return fc
       .tuple(
         requiredKeys.chain((keys) => fc.record(model, { requiredKeys: keys })),
         rarely,
+        oddWindow,
       )
-      .map(([known, unknown]) => {
+      .map(([record, unknown, window]) => {
+        const known: Record<string, string[]> = { ...record };
+        if (hasWindow && window !== null) {
+          known.from = [window[0]];
+          known.to = [window[1]];
+        }
         const pairs: string[] = [];
         for (const [k, vs] of Object.entries(known))
-          for (const v of vs) pairs.push(`${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+          for (const v of vs)
+            pairs.push(
+              `${encodeURIComponent(k)}=${v.startsWith(RAW) ? v.slice(RAW.length) : encodeURIComponent(v)}`,
+            );
         for (const [k, v] of unknown)
           pairs.push(`${encodeURIComponent(toWellFormed(k))}=${encodeURIComponent(v)}`);
         return pairs.length ? `?${pairs.join('&')}` : '';
@@ -529,7 +597,7 @@ describe('route fuzz', () => {
     expect(failures).toEqual([]);
     // Enough requests got past validation for the success schemas to have been exercised.
     expect(statuses.get('2xx') ?? 0).toBeGreaterThan(ops.length * 10);
-  }, 420_000);
+  }, 900_000); // about 300 s on a quiet 2-core machine; generous, as other suites may share it
 });
 
 /** Lone surrogates cannot be percent-encoded; replace them so the request itself is well-formed. */

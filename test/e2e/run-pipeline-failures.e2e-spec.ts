@@ -97,6 +97,8 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
     expect(hits(fx.route)).toBe(3);
     expect(run.result).toMatchObject({ complete: false, answerText: 'Acme is the best CRM', flags: [] });
     expect(run.result!.chunks.at(-1)!.charEnd).toBe('Acme is the best CRM'.length);
+    // The kept text counts its tokens (o200k: "Ac" "me" " is" " the" " best" " CRM").
+    expect(run.result!.answerTokens).toBe(6);
     // Failed runs are not scored: no mentions, no score rows.
     expect(run.mentions).toEqual([]);
     expect(run.scores).toEqual([]);
@@ -416,9 +418,10 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
       finishedAt: null,
     });
     const attempts = await prisma.runAttempt.findMany({ where: { runId }, orderBy: { attempt: 'asc' } });
-    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
-      [1, null],
-      [2, null],
+    // Attempt 1 was closed as its worker's when attempt 2 started; its zombie's late writes changed nothing.
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.reasonCode])).toEqual([
+      [1, 'abandoned', 'worker_lost'],
+      [2, null, null],
     ]);
 
     // The current attempt's token still writes.

@@ -495,8 +495,12 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
 
       const mentions = run.mentions.filter((m) => m.brandId === fx.brands[brand]);
       expect(mentions.length).toBeGreaterThan(0);
-      const lower = recorded.text.toLowerCase();
-      expect(mentions[0]!.charStart).toBe(lower.indexOf(brand.toLowerCase()));
+      // The first occurrence not written all in lower case: that would be the common word, not the
+      // capitalised name (docs/metrics.md, "Detection defaults").
+      const first = [...recorded.text.matchAll(new RegExp(brand, 'gi'))].find(
+        (x) => x[0] !== x[0].toLowerCase(),
+      );
+      expect(mentions[0]!.charStart).toBe(first!.index);
       for (const m of mentions) {
         expect(result.answerText.slice(m.charStart, m.charEnd).toLowerCase()).toBe(brand.toLowerCase());
         expect(m.visibleAtMs).toBe(result.chunks[chunkAt(run, m.charEnd - 1)]!.arrivalMs);

@@ -85,6 +85,11 @@ describe('spec conformance (realistic scenario, every response validated against
     await conform(get(`/v1/projects/${projectId}/brands?limit=1`), 200);
     await conform(get(`/v1/brands/${acme.body.id}`), 200);
     await conform(patch(`/v1/brands/${globex.body.id}`, { aliases: [{ text: 'Globex Inc' }] }), 200);
+    const explained = await conform(
+      post(`/v1/projects/${projectId}/brands/explain`, { text: 'Acme CRM beats acme crm and Globexes.' }),
+      200,
+    );
+    expect(explained.body.nearMisses.length).toBeGreaterThan(0);
 
     // Engine on the scripted provider, webhook on the same fake server
     const engine = await conform(
@@ -191,6 +196,18 @@ describe('spec conformance (realistic scenario, every response validated against
     await conform(get(`/v1/reports/trend?${q}&format=csv`), 200);
     await conform(get(`/v1/reports/citations?${q}`), 200);
     await conform(get(`/v1/reports/citations?${q}&format=csv`), 200);
+    // Breakdowns and gaps
+    const grouped = await conform(get(`/v1/reports/mentions?${q}&groupBy=engine,tag`), 200);
+    expect(grouped.body.groups.measured.length).toBeGreaterThan(0);
+    await conform(get(`/v1/reports/mentions?${q}&groupBy=engine&format=csv`), 200);
+    await conform(get(`/v1/reports/head-to-head?${q}&groupBy=prompt,brand`), 200);
+    await conform(get(`/v1/reports/head-to-head?${q}&groupBy=day&format=csv`), 200);
+    await conform(get(`/v1/reports/citations?${q}&groupBy=week`), 200);
+    await conform(get(`/v1/reports/citations?${q}&groupBy=brand&format=csv`), 200);
+    await conform(get(`/v1/reports/gaps?${q}`), 200);
+    await conform(get(`/v1/reports/gaps?${q}&format=csv`), 200);
+    await conform(get(`/v1/reports/gaps/domains?${q}`), 200);
+    await conform(get(`/v1/reports/gaps/domains?${q}&format=csv`), 200);
     const arrival = await conform(get(`/v1/reports/arrival?${q}`), 200);
     expect(arrival.body.measured.brands.length).toBe(2);
     // A report group's drill-down is a valid runs-list query.

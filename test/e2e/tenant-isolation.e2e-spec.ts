@@ -27,6 +27,10 @@ const MATRIX: Record<string, (ids: Ids) => { path: string } & Call> = {
     path: `/v1/projects/${i.projectId}/brands`,
     body: { name: 'Intruder', kind: 'competitor' },
   }),
+  'POST /v1/projects/{projectId}/brands/explain': (i) => ({
+    path: `/v1/projects/${i.projectId}/brands/explain`,
+    body: { text: 'Acme is great' },
+  }),
   'GET /v1/projects/{projectId}/brands': (i) => ({ path: `/v1/projects/${i.projectId}/brands` }),
   'GET /v1/brands/{id}': (i) => ({ path: `/v1/brands/${i.brandId}` }),
   'PATCH /v1/brands/{id}': (i) => ({ path: `/v1/brands/${i.brandId}`, body: { name: 'hijacked' } }),
@@ -75,6 +79,11 @@ const QUERY_MATRIX: Record<string, (ids: Ids) => { path: string; query: Record<s
   'GET /v1/reports/trend': (i) => ({ path: '/v1/reports/trend', query: { projectId: i.projectId } }),
   'GET /v1/reports/citations': (i) => ({ path: '/v1/reports/citations', query: { projectId: i.projectId } }),
   'GET /v1/reports/arrival': (i) => ({ path: '/v1/reports/arrival', query: { projectId: i.projectId } }),
+  'GET /v1/reports/gaps': (i) => ({ path: '/v1/reports/gaps', query: { projectId: i.projectId } }),
+  'GET /v1/reports/gaps/domains': (i) => ({
+    path: '/v1/reports/gaps/domains',
+    query: { projectId: i.projectId },
+  }),
   'GET /v1/reports/head-to-head': (i) => ({
     path: '/v1/reports/head-to-head',
     query: { projectId: i.projectId },

@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { applyMigrations, ensureDatabase } from '../../src/infra/database/migrator';
 import { RUNS_QUEUE } from '../../src/infra/queue/queue-names';
 import { RunReconciler } from '../../src/scheduling/run-reconciler.service';
-import { FakeOpenAiServer } from '../fakes/fake-openai-server';
+import { FakeOpenAiServer, type FakeWrite } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import { checkLedger, type LedgerCheckResult } from '../support/ledger-checker';
 import { createPipelineFixture } from '../support/pipeline';
@@ -133,6 +133,8 @@ export interface FaultOptions {
   workers: number;
   /** Env overrides for the API and the workers. */
   env?: Record<string, string>;
+  /** The fake provider's answer to every request (default: 1-3 s, random length). */
+  answer?: () => FakeWrite[];
 }
 
 export interface LoadSummary {
@@ -158,6 +160,8 @@ export class FaultHarness {
     readonly api: TestApp,
     readonly ws: TestWorkspace,
     readonly pool: WorkerPool,
+    /** Where the workers' logs go (one file per process). */
+    readonly logDir: string,
   ) {}
 
   static async start(name: string, options: FaultOptions): Promise<FaultHarness> {
@@ -174,7 +178,7 @@ export class FaultHarness {
     const fake = new FakeOpenAiServer();
     const { baseUrl } = await fake.start();
     // Every request (first attempts, retries) gets a slow answer; far more than needed.
-    for (let i = 0; i < 1500; i++) fake.enqueue({ writes: slowAnswer() });
+    for (let i = 0; i < 1500; i++) fake.enqueue({ writes: (options.answer ?? slowAnswer)() });
     // The API in-process logs only fatal errors: the 503s of a Postgres outage would drown the report.
     const api = await startTestApp({
       ...env,
@@ -187,7 +191,7 @@ export class FaultHarness {
     const logDir = path.join(FAULT_BASE_DIR, 'logs', name);
     mkdirSync(logDir, { recursive: true });
     const pool = new WorkerPool(env, logDir);
-    const h = new FaultHarness(name, redis, pg, databaseUrl, env, fake, baseUrl, api, ws, pool);
+    const h = new FaultHarness(name, redis, pg, databaseUrl, env, fake, baseUrl, api, ws, pool, logDir);
     // Workers boot (slowly, on a small machine) while the script creates its load; it calls workersUp()
     // before injecting its fault.
     for (let slot = 0; slot < options.workers; slot++) pool.start(slot);

@@ -63,16 +63,19 @@ function ping(port: number): Promise<boolean> {
  */
 export class PrivateRedis {
   private child: ChildProcess | null = null;
-  private readonly dir = path.join(FAULT_BASE_DIR, 'redis');
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
+  /** `dir`: its own directory, for a test that may run while a fault script uses the default one. */
+  static async start(dir = path.join(FAULT_BASE_DIR, 'redis')): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), dir);
     PrivateRedis.cleanLeftovers(redis.dir);
     mkdirSync(redis.dir, { recursive: true });
     await redis.startServer();

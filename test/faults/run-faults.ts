@@ -13,6 +13,7 @@ export const CI_FAULTS = [
   'redis-restart',
   'redis-flush',
   'postgres-restart',
+  'postgres-outage-finish',
   'rolling-sigterm',
 ];
 /** Only in `npm run test:chaos` (racing claimers are also covered in CI by run-pipeline-claims.e2e-spec.ts). */

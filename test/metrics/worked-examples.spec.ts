@@ -9,6 +9,7 @@ import { AnswerStructure } from '../../src/detection/answer-structure';
 import { tokenizeTimeline } from '../../src/detection/answer-tokenizer';
 import { type BrandSpec } from '../../src/detection/brand-watchlist';
 import { IncrementalMatcher, type DetectedMention } from '../../src/detection/incremental-matcher';
+import { MatchExplainer } from '../../src/detection/match-explainer';
 import {
   aggregateBrandRuns,
   presentMs,
@@ -118,8 +119,39 @@ function runExample({ input, expected }: RunExample): void {
   }
 }
 
+interface DetectionExample {
+  brands: (Omit<BrandSpec, 'aliases' | 'exclusions' | 'domains'> & Partial<BrandSpec>)[];
+  cases: { text: string; mentions: string[]; excluded?: string[][]; nearMisses: string[][] }[];
+}
+
+/** The detection defaults, through the pipeline's matcher (the explain endpoint's view of it). */
+function detectionExample({ brands, cases }: DetectionExample): void {
+  const specs: BrandSpec[] = brands.map((b) => ({ aliases: [], exclusions: [], domains: [], ...b }));
+  for (const c of cases) {
+    const { mentions, excluded, nearMisses } = MatchExplainer.explain(c.text, specs);
+    const covered = (start: number, end: number) => c.text.slice(start, end);
+    expect({
+      text: c.text,
+      mentions: mentions.map((m) => `${m.brandId}:${covered(m.charStart, m.charEnd)}`),
+      excluded: excluded.map((e) => [e.brandId, covered(e.start, e.end), e.exclusion]),
+      nearMisses: nearMisses.map((n) => [n.brandId, covered(n.start, n.end), n.rule]),
+    }).toEqual({ text: c.text, mentions: c.mentions, excluded: c.excluded ?? [], nearMisses: c.nearMisses });
+  }
+}
+
 const handlers: Record<string, (body: never) => void> = {
   run: runExample,
+  detection: detectionExample,
+  truncated: (example: { keptChunks: string[]; answerTokens: number }) => {
+    const text = example.keptChunks.join('');
+    const ends = example.keptChunks.map((_, i) => example.keptChunks.slice(0, i + 1).join('').length);
+    const timeline = tokenizeTimeline(
+      text,
+      ends,
+      ends.map(() => 0),
+    );
+    expect(timeline.tokenEnds.length).toBe(example.answerTokens);
+  },
   attention: (
     cases: { sinceFirstTokenMs: number; halfLifeMs: number; attention: number; streamScore: number }[],
   ) => {

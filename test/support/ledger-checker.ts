@@ -166,6 +166,21 @@ async function check(client: Client, options: LedgerCheckOptions): Promise<Ledge
     (r) => `${r.id} attempts=${r.attempts} rows=${r.n}`,
   );
 
+  // 4b. Every attempt ends: only the current attempt of a queued or running run may be open; any other attempt
+  //     has an outcome and finishedAt (a dead worker's attempt is closed `abandoned` once its run moves on).
+  const openAttempts = await q<{ id: string; status: string; attempt: number; outcome: string | null }>(
+    `SELECT r.id, r.status, a.attempt, a.outcome FROM runs r JOIN run_attempts a ON a."runId" = r.id
+     WHERE ${scope} AND (a.outcome IS NULL OR a."finishedAt" IS NULL)
+     AND (r.status NOT IN ('queued', 'running') OR r."attemptToken" IS DISTINCT FROM a.token)
+     ORDER BY r.id, a.attempt`,
+  );
+  report(
+    violations,
+    'attempts left open after their run moved on',
+    openAttempts,
+    (r) => `${r.id} ${r.status} attempt=${r.attempt} outcome=${r.outcome ?? 'null'}`,
+  );
+
   // 5. Scores: every succeeded run has at least one score row, one per brand that existed when its
   //    succeeding attempt started (the PK forbids duplicates), and none for a brand of another project.
   const noScores = await q<{ id: string }>(

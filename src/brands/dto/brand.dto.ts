@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { idSchema, pageResponseSchema, timestampSchema } from '../../infra/http/response-schemas';
 
+/** Each rule left out takes its default (docs/metrics.md, "Detection rules"). */
 const aliasSchema = z
   .object({
     text: z.string().trim().min(1).max(200),
-    caseSensitive: z.boolean().default(false),
-    foldDiacritics: z.boolean().default(false),
+    caseSensitive: z.boolean().optional(),
+    foldDiacritics: z.boolean().optional(),
+    optionalPunctuation: z.boolean().optional(),
+    inCompounds: z.boolean().optional(),
   })
   .strict();
 
@@ -36,6 +39,7 @@ const brandFields = {
   aliases: z.array(aliasSchema).max(50),
   exclusions: z.array(z.string().trim().min(1).max(200)).max(50),
   domains: z.array(domainSchema).max(20),
+  ambiguous: z.boolean(),
 };
 
 export const createBrandSchema = z
@@ -44,6 +48,7 @@ export const createBrandSchema = z
     aliases: brandFields.aliases.default([]),
     exclusions: brandFields.exclusions.default([]),
     domains: brandFields.domains.default([]),
+    ambiguous: brandFields.ambiguous.default(false),
   })
   .strict();
 
@@ -61,6 +66,7 @@ export interface BrandView {
   aliases: AliasInput[];
   exclusions: string[];
   domains: string[];
+  ambiguous: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -71,10 +77,17 @@ export const brandResponseSchema = z.strictObject({
   name: z.string(),
   kind: z.enum(['own', 'competitor']),
   aliases: z.array(
-    z.strictObject({ text: z.string(), caseSensitive: z.boolean(), foldDiacritics: z.boolean() }),
+    z.strictObject({
+      text: z.string(),
+      caseSensitive: z.boolean().optional(),
+      foldDiacritics: z.boolean().optional(),
+      optionalPunctuation: z.boolean().optional(),
+      inCompounds: z.boolean().optional(),
+    }),
   ),
   exclusions: z.array(z.string()),
   domains: z.array(z.string()),
+  ambiguous: z.boolean(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });

@@ -41,6 +41,9 @@ const baseUrlSchema = z
     (u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password),
     'must not embed credentials',
   )
+  // Paths are appended to the base URL (`{baseUrl}/chat/completions`): a query or fragment would end up in
+  // the middle of the request URL, or silently drop the path.
+  .refine((u) => !u.includes('?') && !u.includes('#'), 'must not have a query string or fragment')
   .transform((u) => u.replace(/\/+$/, ''));
 
 const engineFields = {

@@ -10,6 +10,8 @@ interface BodyParserError {
 }
 
 const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/** A Postgres restart or failover takes seconds; a client that waits this long usually finds it back. */
+const RETRY_AFTER_SECONDS = 5;
 
 /**
  * Renders every error as `{ error: { code, message } }`. Unknown errors become a 500 whose details are
@@ -27,6 +29,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const [status, body] = this.render(exception);
     if (status >= 500) this.logger.error({ err: exception }, 'request failed');
+    if (body.error.code === 'service_unavailable' && !res.getHeader('Retry-After'))
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(status).json(body);
   }
 
@@ -70,7 +74,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       if (isStatementTimeout(exception)) return queryTimeout();
     }
     if (exception instanceof Prisma.PrismaClientInitializationError) return unavailable();
-    if (isConnectionError(exception)) return unavailable();
+    if (isConnectionError(exception) || isUnavailableSqlState(exception)) return unavailable();
     return [500, { error: { code: 'internal_error', message: 'Internal server error' } }];
   }
 }
@@ -107,9 +111,25 @@ function isStatementTimeout(e: Prisma.PrismaClientKnownRequestError): boolean {
   );
 }
 
+/**
+ * The database is not there or not ready: refused or dropped connections, and Postgres saying so while it
+ * starts, recovers or shuts down ("the database system is starting up", SQLSTATE 57P03).
+ */
 function isConnectionError(e: unknown): boolean {
   const text = e instanceof Error ? `${e.name} ${e.message}` : '';
-  return /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|DatabaseNotReachable/i.test(
+  return /ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH|ETIMEDOUT|EAI_AGAIN|Connection terminated|timeout exceeded when trying to connect|DatabaseNotReachable|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|terminating connection due to administrator command/i.test(
     text,
   );
+}
+
+/**
+ * SQLSTATE class 08 (connection exception) and 57P01-57P05 (admin shutdown, crash shutdown, cannot connect
+ * now, database dropped, idle session timeout), on a pg error or wrapped by the Prisma driver adapter.
+ */
+function isUnavailableSqlState(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const meta = (e as { meta?: { driverAdapterError?: { cause?: Record<string, unknown> } } }).meta;
+  const cause = meta?.driverAdapterError?.cause;
+  const codes = [(e as { code?: unknown }).code, cause?.originalCode, cause?.code];
+  return codes.some((c) => typeof c === 'string' && /^(08[0-9A-Z]{3}|57P0[1-5])$/.test(c));
 }

@@ -42,6 +42,19 @@ describe('AppLogger (Nest LoggerService over pino)', () => {
     ]);
   });
 
+  it('takes the line from the string after the fields when the object has no msg (Nest Logger with a context)', () => {
+    const { logger, lines } = capture();
+    logger.warn({ runId: 'r2', elapsedMs: 40 }, 'result write failed; retrying', 'RunResultLander');
+    expect(lines()).toEqual([
+      expect.objectContaining({
+        level: 40,
+        msg: 'result write failed; retrying',
+        runId: 'r2',
+        context: 'RunResultLander',
+      }),
+    ]);
+  });
+
   it("keeps Nest's start-up chatter out of info, and binds the request's logger inside a request", () => {
     const { logger, root, lines } = capture();
     logger.log('Mapped {/v1/runs, GET} route', 'RouterExplorer');

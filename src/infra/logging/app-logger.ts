@@ -53,7 +53,9 @@ export class AppLogger implements LoggerService {
       logger[level]({ ...fields, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {
       const { msg, message: text, ...object } = message as Record<string, unknown>;
-      const line = typeof msg === 'string' ? msg : typeof text === 'string' ? text : undefined;
+      // `logger.warn({ fields }, 'what happened')`: after Nest's context is popped, a remaining string is the line.
+      const trailing = typeof params[0] === 'string' ? params[0] : undefined;
+      const line = typeof msg === 'string' ? msg : typeof text === 'string' ? text : trailing;
       logger[level]({ ...fields, ...object }, line);
     } else {
       logger[level](fields, String(message));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
-import { type LoggerOptions, type TransportSingleOptions } from 'pino';
+import { type LoggerOptions } from 'pino';
+import { type PrettyOptions } from 'pino-pretty';
 import { type Options as HttpOptions } from 'pino-http';
 import { type AppConfig } from '../../config/app-config';
 
@@ -25,11 +26,8 @@ export function wantsPrettyLogs(config: AppConfig, stdoutIsTty: boolean): boolea
   return stdoutIsTty && config.NODE_ENV !== 'production';
 }
 
-export function prettyTransport(): TransportSingleOptions {
-  return {
-    target: 'pino-pretty',
-    options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service,role' },
-  };
+export function prettyOptions(): PrettyOptions {
+  return { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service,role' };
 }
 
 export function baseLoggerOptions(config: AppConfig): LoggerOptions {

@@ -10,15 +10,18 @@ import pino, { type Logger as Pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { type AppConfig } from '../../config/app-config';
 import { AppLogger, requestLogger } from './app-logger';
-import { baseLoggerOptions, httpLoggerOptions, prettyTransport, wantsPrettyLogs } from './logger-options';
+import pinoPretty from 'pino-pretty';
+import { baseLoggerOptions, httpLoggerOptions, prettyOptions, wantsPrettyLogs } from './logger-options';
+import { ScrubbingDestination } from './scrubbing-destination';
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 export function createRootLogger(config: AppConfig): Pino {
-  const options = baseLoggerOptions(config);
-  return wantsPrettyLogs(config, process.stdout.isTTY)
-    ? pino({ ...options, transport: prettyTransport() })
-    : pino(options);
+  // pino's own stdout destination (or pino-pretty in this thread, so its lines can be scrubbed too).
+  const sink = wantsPrettyLogs(config, process.stdout.isTTY)
+    ? pinoPretty(prettyOptions())
+    : pino.destination({ dest: process.stdout.fd || 1 });
+  return pino(baseLoggerOptions(config), new ScrubbingDestination(sink));
 }
 
 /** One pino root logger per process; HTTP requests get a child bound to their request id. */

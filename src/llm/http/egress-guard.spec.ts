@@ -1,4 +1,6 @@
 import type { LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
+import os from 'node:os';
 import { ProviderError } from '../provider-error';
 import {
   EgressBlockedError,
@@ -53,6 +55,17 @@ describe('blockedAddressReason', () => {
     ['64:ff9b:1::1', 'local-use NAT64'],
     ['::127.0.0.1', 'IPv4-compatible address (loopback)'],
     ['2002:c0a8:0101::1', '6to4 private'],
+    // IPv4-translated (SIIT, ::ffff:0:0:0/96): the form the issue found accepted
+    ['::ffff:0:127.0.0.1', 'IPv4-translated loopback'],
+    ['::ffff:0:7f00:1', 'IPv4-translated loopback'],
+    ['0:0:0:0:ffff:0:a9fe:a9fe', 'IPv4-translated link-local (cloud metadata)'],
+    ['64:ff9b::127.0.0.1', 'NAT64 loopback'],
+    ['::0.0.0.2', 'IPv4-compatible address (this network)'],
+    // Teredo: the client address is stored inverted (~0x80fffffe is 127.0.0.1)
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'Teredo loopback'],
+    ['2001:0:a00:1::1', 'Teredo server private'],
+    ['100::1', 'discard-only (100::/64)'],
+    ['2001:db8::1', 'documentation (2001:db8::/32)'],
   ])('%s is blocked (%s)', (address, reason) => {
     expect(blockedAddressReason(address)).toBe(reason);
   });
@@ -81,6 +94,8 @@ describe('blockedAddressReason', () => {
     '::ffff:8.8.8.8',
     '64:ff9b::8.8.8.8',
     '2002:0808:0808::1',
+    '::ffff:0:8.8.8.8',
+    '2001:0:4136:e378:8000:63bf:f7f7:f7f7',
     'fbff::1',
     'fec0::1'.replace('fec0', 'fe00'),
   ])('%s is public', (address) => {
@@ -93,6 +108,30 @@ describe('blockedAddressReason', () => {
       expect(blockedAddressReason(input)).not.toBeNull();
     },
   );
+});
+
+describe("this host's own addresses", () => {
+  const own = Object.values(os.networkInterfaces())
+    .flat()
+    .filter((i) => i !== undefined && !i.internal)
+    .map((i) => i!.address.split('%')[0]!);
+
+  it('refuses every address of a local interface, public or not', () => {
+    // A container or CI runner has at least one non-loopback interface; if not, there is nothing to check.
+    for (const address of own) expect(blockedAddressReason(address)).not.toBeNull();
+    const v4 = own.find((a) => isIP(a) === 4);
+    if (v4) expect(blockedAddressReason(`::ffff:${v4}`)).toMatch(/^IPv4-mapped /);
+  });
+
+  it('refuses base URLs with embedded IPv4 forms of loopback', async () => {
+    for (const url of [
+      'http://[::ffff:0:127.0.0.1]/',
+      'http://[::ffff:7f00:1]/',
+      'http://[::127.0.0.1]/',
+      'http://[64:ff9b::7f00:1]/',
+    ])
+      await expect(assertPublicUrl(url, false)).rejects.toBeInstanceOf(EgressBlockedError);
+  });
 });
 
 describe('blockedHostnameReason', () => {

@@ -1,5 +1,6 @@
 import dns, { type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
+import os from 'node:os';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { ProviderError } from '../provider-error';
 
 /**
@@ -46,31 +47,68 @@ export function blockedHostnameReason(hostname: string): string | null {
   return null;
 }
 
-interface Range4 {
-  base: number;
-  bits: number;
+/** One labelled rule: a `net.BlockList` of the ranges that share a reason. */
+interface Rule {
   label: string;
+  list: BlockList;
 }
 
-const v4 = (cidr: string, label: string): Range4 => {
-  const [address, bits] = cidr.split('/') as [string, string];
-  return { base: parseIpv4(address) as number, bits: Number(bits), label };
+const rules = (family: 'ipv4' | 'ipv6', table: readonly [string, string][]): Rule[] => {
+  const byLabel = new Map<string, BlockList>();
+  for (const [cidr, label] of table) {
+    const [network, bits] = cidr.split('/') as [string, string];
+    const list = byLabel.get(label) ?? new BlockList();
+    list.addSubnet(network, Number(bits), family);
+    byLabel.set(label, list);
+  }
+  return [...byLabel].map(([label, list]) => ({ label, list }));
 };
 
-const BLOCKED_V4: readonly Range4[] = [
-  v4('0.0.0.0/8', 'this network'),
-  v4('10.0.0.0/8', 'private'),
-  v4('100.64.0.0/10', 'carrier-grade NAT'),
-  v4('127.0.0.0/8', 'loopback'),
-  v4('169.254.0.0/16', 'link-local (cloud metadata)'),
-  v4('172.16.0.0/12', 'private'),
-  v4('192.0.0.0/24', 'IETF protocol assignments'),
-  v4('192.168.0.0/16', 'private'),
-  v4('198.18.0.0/15', 'benchmarking'),
-  v4('224.0.0.0/4', 'multicast'),
-  v4('240.0.0.0/4', 'reserved'),
-  v4('255.255.255.255/32', 'broadcast'),
-];
+const BLOCKED_V4 = rules('ipv4', [
+  ['0.0.0.0/8', 'this network'],
+  ['10.0.0.0/8', 'private'],
+  ['100.64.0.0/10', 'carrier-grade NAT'],
+  ['127.0.0.0/8', 'loopback'],
+  ['169.254.0.0/16', 'link-local (cloud metadata)'],
+  ['172.16.0.0/12', 'private'],
+  ['192.0.0.0/24', 'IETF protocol assignments'],
+  ['192.168.0.0/16', 'private'],
+  ['198.18.0.0/15', 'benchmarking'],
+  ['224.0.0.0/4', 'multicast'],
+  ['240.0.0.0/4', 'reserved'],
+]);
+
+/** Native IPv6 ranges; the forms that embed an IPv4 address are decoded in `blockedV6Reason`. */
+const BLOCKED_V6 = rules('ipv6', [
+  ['100::/64', 'discard-only (100::/64)'],
+  ['2001:db8::/32', 'documentation (2001:db8::/32)'],
+  ['fc00::/7', 'unique local (fc00::/7)'],
+  ['fe80::/10', 'link-local (fe80::/10)'],
+  ['fec0::/10', 'site-local (fec0::/10, deprecated)'],
+  ['ff00::/8', 'multicast (ff00::/8)'],
+]);
+
+const OWN_ADDRESS = 'local interface';
+const OWN_ADDRESSES_TTL_MS = 10_000;
+let ownAddresses: { list: BlockList; at: number } | null = null;
+
+/**
+ * Every address of this host's interfaces (os.networkInterfaces, refreshed every 10 s): a public address
+ * of the host reaches the host itself, streamrank's API among its services, as surely as 127.0.0.1 does.
+ */
+function ownAddressList(): BlockList {
+  const now = Date.now();
+  if (ownAddresses !== null && now - ownAddresses.at < OWN_ADDRESSES_TTL_MS) return ownAddresses.list;
+  const list = new BlockList();
+  for (const entries of Object.values(os.networkInterfaces()))
+    for (const entry of entries ?? []) {
+      const address = entry.address.split('%')[0] ?? '';
+      if (isIP(address) === 4) list.addAddress(address, 'ipv4');
+      else if (isIP(address) === 6) list.addAddress(address, 'ipv6');
+    }
+  ownAddresses = { list, at: now };
+  return list;
+}
 
 /** Why an IPv4 or IPv6 address is refused, or null when it is public. Non-IP input is refused. */
 export function blockedAddressReason(address: string): string | null {
@@ -86,41 +124,43 @@ export function isBlockedAddress(address: string): boolean {
 }
 
 function blockedV4Reason(value: number): string | null {
-  for (const range of BLOCKED_V4) {
-    const mask = range.bits === 0 ? 0 : (~0 << (32 - range.bits)) >>> 0;
-    if ((value & mask) >>> 0 === (range.base & mask) >>> 0) return range.label;
-  }
+  const dotted = [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+  if (dotted === '255.255.255.255') return 'reserved';
+  for (const { label, list } of BLOCKED_V4) if (list.check(dotted, 'ipv4')) return label;
+  if (ownAddressList().check(dotted, 'ipv4')) return OWN_ADDRESS;
   return null;
 }
 
+/**
+ * Every IPv6 form a socket can use to reach an IPv4 address is decoded to that address and judged as it:
+ * IPv4-compatible ::/96, IPv4-mapped ::ffff:0:0/96, IPv4-translated ::ffff:0:0:0/96 (SIIT), NAT64
+ * 64:ff9b::/96, 6to4 2002::/16 and Teredo 2001::/32 (whose client address is stored inverted).
+ */
 function blockedV6Reason(address: string): string | null {
   const words = parseIpv6(address);
   if (words === null) return 'unparseable IPv6 address';
-  const embeddedV4 = ((words[6] as number) * 0x10000 + (words[7] as number)) >>> 0;
-  const zeroUpTo = (n: number): boolean => words.slice(0, n).every((w) => w === 0);
-  // ::/96 covers :: (unspecified), ::1 (loopback) and the deprecated IPv4-compatible ::a.b.c.d.
+  const w = (i: number): number => words[i] as number;
+  const embeddedV4 = (w(6) * 0x10000 + w(7)) >>> 0;
+  const zeroUpTo = (n: number): boolean => words.slice(0, n).every((x) => x === 0);
   if (zeroUpTo(6)) {
-    if (words[6] === 0 && words[7] === 0) return 'unspecified';
-    if (words[6] === 0 && words[7] === 1) return 'loopback';
+    if (w(6) === 0 && w(7) === 0) return 'unspecified';
+    if (w(6) === 0 && w(7) === 1) return 'loopback';
     return `IPv4-compatible address (${blockedV4Reason(embeddedV4) ?? 'deprecated'})`;
   }
-  // ::ffff:a.b.c.d (IPv4-mapped): the OS connects to the IPv4 address.
-  if (zeroUpTo(5) && words[5] === 0xffff) return mappedReason('IPv4-mapped', embeddedV4);
-  // 64:ff9b::/96 (well-known NAT64 prefix): a NAT64 gateway forwards to the embedded IPv4 address.
-  if (words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((w) => w === 0))
+  if (zeroUpTo(5) && w(5) === 0xffff) return mappedReason('IPv4-mapped', embeddedV4);
+  if (zeroUpTo(4) && w(4) === 0xffff && w(5) === 0) return mappedReason('IPv4-translated', embeddedV4);
+  if (w(0) === 0x64 && w(1) === 0xff9b && words.slice(2, 6).every((x) => x === 0))
     return mappedReason('NAT64', embeddedV4);
   // 64:ff9b:1::/48 (local-use NAT64): the embedded position varies, so the whole prefix is refused.
-  if (words[0] === 0x64 && words[1] === 0xff9b && words[2] === 1) return 'local-use NAT64';
-  // 2002::/16 (6to4) embeds an IPv4 address in bits 16..47.
-  if (words[0] === 0x2002) {
-    const sixToFour = ((words[1] as number) * 0x10000 + (words[2] as number)) >>> 0;
-    return mappedReason('6to4', sixToFour);
+  if (w(0) === 0x64 && w(1) === 0xff9b && w(2) === 1) return 'local-use NAT64';
+  if (w(0) === 0x2002) return mappedReason('6to4', (w(1) * 0x10000 + w(2)) >>> 0);
+  if (w(0) === 0x2001 && w(1) === 0) {
+    const server = mappedReason('Teredo server', (w(2) * 0x10000 + w(3)) >>> 0);
+    return server ?? mappedReason('Teredo', ~embeddedV4 >>> 0);
   }
-  const first = words[0] as number;
-  if ((first & 0xfe00) === 0xfc00) return 'unique local (fc00::/7)';
-  if ((first & 0xffc0) === 0xfe80) return 'link-local (fe80::/10)';
-  if ((first & 0xffc0) === 0xfec0) return 'site-local (fec0::/10, deprecated)';
-  if ((first & 0xff00) === 0xff00) return 'multicast (ff00::/8)';
+  const canonical = words.map((x) => x.toString(16)).join(':');
+  for (const { label, list } of BLOCKED_V6) if (list.check(canonical, 'ipv6')) return label;
+  if (ownAddressList().check(canonical, 'ipv6')) return OWN_ADDRESS;
   return null;
 }
 

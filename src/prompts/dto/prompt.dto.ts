@@ -37,6 +37,7 @@ export interface PromptView {
   id: string;
   projectId: string;
   text: string;
+  revision: number;
   tags: string[];
   engineIds: string[];
   cron: string;
@@ -52,6 +53,10 @@ export const promptResponseSchema = z.strictObject({
   id: idSchema,
   projectId: idSchema,
   text: z.string(),
+  revision: z
+    .number()
+    .int()
+    .describe('1 at creation, +1 each time the text changes; each run records the revision it asked'),
   tags: z.array(z.string()),
   engineIds: z.array(idSchema),
   cron: z.string(),

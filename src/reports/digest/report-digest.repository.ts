@@ -13,7 +13,16 @@ export interface StoredBlock {
   digest: string;
 }
 
-type ScoreFactRow = ScoreFacts & { runId: string; synthetic: boolean; observedAt: Date };
+type ScoreFactRow = ScoreFacts & {
+  runId: string;
+  synthetic: boolean;
+  observedAt: Date;
+  engineId: string;
+  promptId: string;
+};
+
+/** A run's facts with the engine and prompt it ran on (what report groups split by). */
+export type RunFactsWithDims = RunFacts & { engineId: string; promptId: string };
 type CitationFactRow = Omit<CitationFacts, 'createdAtMs'> & { runId: string; createdAt: Date };
 type MentionSpanRow = MentionSpan & { runId: string };
 
@@ -146,10 +155,10 @@ export class ReportDigestRepository {
    * The facts of the successful runs observed in `range` that pass the report's run filters (engines,
    * prompts, tags): score rows, citations, and the mention spans of runs with a positioned citation.
    */
-  async runFacts(db: Db, f: ReportFilter, range: TimeRange): Promise<RunFacts[]> {
+  async runFacts(db: Db, f: ReportFilter, range: TimeRange): Promise<RunFactsWithDims[]> {
     const where = runFilter('s', { ...f, from: range.from, to: range.to });
     const scores = await db.$queryRaw<ScoreFactRow[]>`
-      SELECT s."runId", s.synthetic, s."observedAt", s."brandId", s.mentioned, s."order", s."firstVisibleAtUs",
+      SELECT s."runId", s.synthetic, s."observedAt", s."engineId", s."promptId", s."brandId", s.mentioned, s."order", s."firstVisibleAtUs",
         s."sinceFirstTokenUs", s."firstTokenIndex"
       FROM run_brand_scores s WHERE ${where}`;
     // Citations and mention spans by explicit run ids (their (runId, ...) indexes), not by a subquery the planner
@@ -168,7 +177,7 @@ export class ReportDigestRepository {
         : await db.$queryRaw<MentionSpanRow[]>`
             SELECT m."runId", m."brandId", m."charStart", m."charEnd" FROM mentions m
             WHERE m."runId" = ANY(${positioned}::uuid[])`;
-    const byRun = new Map<string, RunFacts>();
+    const byRun = new Map<string, RunFactsWithDims>();
     for (const s of scores) {
       let run = byRun.get(s.runId);
       if (!run) {
@@ -176,6 +185,8 @@ export class ReportDigestRepository {
           runId: s.runId,
           synthetic: s.synthetic,
           observedAtMs: s.observedAt.getTime(),
+          engineId: s.engineId,
+          promptId: s.promptId,
           scores: [],
           citations: [],
           mentions: [],

@@ -9,7 +9,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { type AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { startPeriodic, stopPeriodic } from '../../infra/schedule/periodic-task';
-import { type ReportFilter } from '../report-filter';
+import { hasRunFilters, type ReportFilter } from '../report-filter';
 import { type ReportSource } from '../rollup-range';
 import {
   blockKey,
@@ -31,15 +31,12 @@ import {
   type ReportDigest,
   type RunFacts,
 } from './report-digest';
-import { ReportDigestRepository, type Db } from './report-digest.repository';
+import { ReportDigestRepository, type Db, type RunFactsWithDims } from './report-digest.repository';
 
 /** Dirty hours digested per project per transaction. */
 const HOURS_PER_BATCH = 240;
 /** Projects visited per builder tick. */
 const PROJECTS_PER_TICK = 20;
-
-const hasRunFilters = (f: ReportFilter) =>
-  f.engineIds.length > 0 || f.promptIds.length > 0 || f.tags.length > 0;
 
 /** Raw ranges are read a day at a time, so a long filtered range never holds all its rows at once. */
 function byDay(ranges: readonly TimeRange[]): TimeRange[] {
@@ -120,6 +117,30 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
         mergeDigests(digest, decodeDigest(stored.digest));
       for (const range of byDay(plan.raw)) digestRuns(digest, await this.repo.runFacts(db, f, range));
       return digest;
+    });
+  }
+
+  /**
+   * Digests of groups of runs in one pass over the raw rows of the range (a day at a time, one snapshot):
+   * `groupsOf` names the groups a run belongs to (none, one or several). For breakdowns by engine, prompt or
+   * tag, which stored blocks cannot answer (they carry no such dimension).
+   */
+  digestGroups(
+    f: ReportFilter,
+    groupsOf: (run: RunFactsWithDims) => string[],
+  ): Promise<Map<string, ReportDigest>> {
+    return this.repo.snapshot(async (db) => {
+      const out = new Map<string, ReportDigest>();
+      for (const range of byDay([{ from: f.from, to: f.to }])) {
+        for (const run of await this.repo.runFacts(db, f, range)) {
+          for (const group of groupsOf(run)) {
+            let digest = out.get(group);
+            if (!digest) out.set(group, (digest = emptyDigest()));
+            digestRuns(digest, [run]);
+          }
+        }
+      }
+      return out;
     });
   }
 

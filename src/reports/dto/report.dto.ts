@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, timestampSchema } from '../../infra/http/response-schemas';
+import { GROUP_DIMENSIONS } from '../report-groups';
 
 const num = z.number().nullable();
 const ms = z.number().nullable().describe('milliseconds');
@@ -20,6 +21,7 @@ export const runsLinkSchema = z
     engineIds: z.string().optional(),
     promptIds: z.string().optional(),
     tags: z.string().optional(),
+    promptRevision: z.string().optional(),
     brandId: idSchema.optional(),
     mentioned: z.enum(['true', 'false']).optional(),
     fold: z.enum(['above', 'below']).optional(),
@@ -28,6 +30,35 @@ export const runsLinkSchema = z
     citedDomain: z.string().optional(),
   })
   .describe('query parameters of GET /v1/runs that list the runs behind this figure (all strings)');
+
+/** A breakdown group's key: the requested dimensions only, with the names of what they refer to. */
+const groupKeySchema = z
+  .strictObject({
+    engineId: idSchema.optional(),
+    engineName: z.string().nullable().optional(),
+    promptId: idSchema.optional(),
+    promptText: z.string().nullable().optional(),
+    tag: z.string().optional(),
+    brandId: idSchema.optional(),
+    brandName: z.string().nullable().optional(),
+    day: timestampSchema.optional().describe('start of the UTC day'),
+    week: timestampSchema.optional().describe('start of the ISO week (Monday, UTC)'),
+  })
+  .describe('the value of each groupBy dimension');
+
+/** `groupBy` and `groups` of a report asked for a breakdown (absent otherwise). */
+const groupsOf = <T extends z.ZodRawShape>(rows: T) => {
+  const group = z.strictObject({
+    key: groupKeySchema,
+    n: z.number().int().describe("successful runs in the group (the section's)"),
+    ...rows,
+    runsQuery: runsLinkSchema.describe('the runs of the group'),
+  });
+  return {
+    groupBy: z.array(z.enum(GROUP_DIMENSIONS)).optional(),
+    groups: z.strictObject({ measured: z.array(group), synthetic: z.array(group) }).optional(),
+  };
+};
 
 const mentionBrandSchema = z.strictObject({
   brandId: idSchema,
@@ -91,6 +122,7 @@ export const mentionReportResponseSchema = z.strictObject({
   previousPeriod: z.strictObject({ from: timestampSchema, to: timestampSchema }),
   measured: mentionSectionSchema(false),
   synthetic: mentionSectionSchema(true),
+  ...groupsOf({ brands: z.array(mentionBrandSchema.omit({ previous: true, change: true })) }),
 });
 
 const pairSchema = z.strictObject({
@@ -110,6 +142,7 @@ export const headToHeadReportResponseSchema = z.strictObject({
   ...range,
   measured: z.array(pairSchema),
   synthetic: z.array(pairSchema),
+  ...groupsOf({ pairs: z.array(pairSchema) }),
 });
 
 const trendRowSchema = z.strictObject({
@@ -135,34 +168,34 @@ export const trendReportResponseSchema = z.strictObject({
   synthetic: z.array(trendRowSchema),
 });
 
+const citationDomainSchema = z.strictObject({
+  domain: z.string(),
+  brandId: idSchema.nullable(),
+  brandName: z.string().nullable(),
+  citingRuns: z.number().int(),
+  citationCount: z.number().int(),
+  citingRate: rateSchema,
+  runsQuery: runsLinkSchema,
+});
+
+const citationBrandSchema = z.strictObject({
+  brandId: idSchema,
+  name: z.string().nullable(),
+  kind: brandKind,
+  n: z.number().int(),
+  ownDomainCitedRuns: z.number().int(),
+  ownDomainCitationRate: rateSchema,
+  mentionedRuns: z.number().int(),
+  citedNearMentionRuns: z.number().int(),
+  citedNearMentionRate: rateSchema,
+});
+
 const citationSectionSchema = (synthetic: boolean) =>
   z.strictObject({
     synthetic: z.literal(synthetic),
     successfulRuns: z.number().int(),
-    domains: z.array(
-      z.strictObject({
-        domain: z.string(),
-        brandId: idSchema.nullable(),
-        brandName: z.string().nullable(),
-        citingRuns: z.number().int(),
-        citationCount: z.number().int(),
-        citingRate: rateSchema,
-        runsQuery: runsLinkSchema,
-      }),
-    ),
-    brands: z.array(
-      z.strictObject({
-        brandId: idSchema,
-        name: z.string().nullable(),
-        kind: brandKind,
-        n: z.number().int(),
-        ownDomainCitedRuns: z.number().int(),
-        ownDomainCitationRate: rateSchema,
-        mentionedRuns: z.number().int(),
-        citedNearMentionRuns: z.number().int(),
-        citedNearMentionRate: rateSchema,
-      }),
-    ),
+    domains: z.array(citationDomainSchema),
+    brands: z.array(citationBrandSchema),
   });
 
 export const citationReportResponseSchema = z.strictObject({
@@ -170,6 +203,50 @@ export const citationReportResponseSchema = z.strictObject({
   settings: z.strictObject({ nearMentionChars: z.number().int() }),
   measured: citationSectionSchema(false),
   synthetic: citationSectionSchema(true),
+  ...groupsOf({ domains: z.array(citationDomainSchema), brands: z.array(citationBrandSchema) }),
+});
+
+const gapDomainSchema = z.strictObject({
+  ownBrand: z.strictObject({ id: idSchema, name: z.string().nullable() }),
+  domain: z.string(),
+  brandId: idSchema.nullable(),
+  brandName: z.string().nullable(),
+  citingRuns: z.number().int().describe("the own brand's gap runs citing the domain"),
+  citationCount: z.number().int(),
+  runsQuery: runsLinkSchema.describe('runs not naming the own brand and citing the domain'),
+});
+
+const gapSectionSchema = (synthetic: boolean) =>
+  z.strictObject({
+    synthetic: z.literal(synthetic),
+    gaps: z.array(
+      z.strictObject({
+        ownBrand: z.strictObject({ id: idSchema, name: z.string().nullable() }),
+        promptId: idSchema,
+        promptText: z.string().nullable(),
+        engineId: idSchema,
+        engineName: z.string().nullable(),
+        n: z.number().int().describe('successful runs of the prompt on the engine'),
+        gapRuns: z.number().int().describe('runs naming a competitor and not the own brand'),
+        gapRate: rateSchema,
+        competitors: z.array(
+          z.strictObject({
+            brandId: idSchema,
+            name: z.string().nullable(),
+            runs: z.number().int().describe('gap runs naming this competitor'),
+            runsQuery: runsLinkSchema.describe('exactly those runs'),
+          }),
+        ),
+        runsQuery: runsLinkSchema.describe('runs of the prompt on the engine not naming the own brand'),
+      }),
+    ),
+    domains: z.array(gapDomainSchema),
+  });
+
+export const gapReportResponseSchema = z.strictObject({
+  ...range,
+  measured: gapSectionSchema(false),
+  synthetic: gapSectionSchema(true),
 });
 
 const arrivalPoint = { count: z.number().int(), share: num, lower: num, upper: num };
@@ -207,4 +284,13 @@ export const arrivalReportResponseSchema = z.strictObject({
   }),
   measured: arrivalSectionSchema(false),
   synthetic: arrivalSectionSchema(true),
+});
+
+const gapDomainsSectionSchema = (synthetic: boolean) =>
+  z.strictObject({ synthetic: z.literal(synthetic), domains: z.array(gapDomainSchema) });
+
+export const gapDomainsReportResponseSchema = z.strictObject({
+  ...range,
+  measured: gapDomainsSectionSchema(false),
+  synthetic: gapDomainsSectionSchema(true),
 });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { apiDateTime } from '../../infra/http/api-date';
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../../infra/http/pagination';
 import { idSchema, pageResponseSchema, timestampSchema } from '../../infra/http/response-schemas';
+import { PROVIDER_KINDS } from '../../engines/dto/engine.dto';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'skipped'] as const;
 
@@ -21,16 +23,17 @@ export const runListQuerySchema = z
   .object({
     projectId: z.uuid().optional(),
     promptId: z.uuid().optional(),
+    promptRevision: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
     engineId: z.uuid().optional(),
     promptIds: list(z.uuid()),
     engineIds: list(z.uuid()),
     tags: list(z.string().min(1).max(64)),
     status: z.enum(RUN_STATUSES).optional(),
     synthetic: bool.optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    observedFrom: z.iso.datetime({ offset: true }).optional(),
-    observedTo: z.iso.datetime({ offset: true }).optional(),
+    from: apiDateTime.optional(),
+    to: apiDateTime.optional(),
+    observedFrom: apiDateTime.optional(),
+    observedTo: apiDateTime.optional(),
     brandId: z.uuid().optional(),
     mentioned: bool.optional(),
     fold: z.enum(['above', 'below']).optional(),
@@ -112,6 +115,11 @@ export const runResponseSchema = z.strictObject({
   id: idSchema,
   projectId: idSchema,
   promptId: idSchema,
+  promptRevision: z
+    .number()
+    .int()
+    .nullable()
+    .describe("the prompt's revision the run asked (null: the prompt was gone before provenance was kept)"),
   engineId: idSchema,
   slotAt: timestampSchema,
   sample: z.number().int(),
@@ -163,8 +171,29 @@ const runResultSchema = z.strictObject({
   ),
 });
 
+/** What a run ran with, copied when it was created and never changed since (docs/api.md "Run provenance"). */
+const provenanceSchema = z.strictObject({
+  prompt: z
+    .strictObject({ revision: z.number().int(), text: z.string() })
+    .nullable()
+    .describe('the prompt text the run asked, and its revision'),
+  engine: z
+    .strictObject({
+      provider: z.enum(PROVIDER_KINDS),
+      model: z.string(),
+      parameters: z.record(z.string(), z.unknown()),
+    })
+    .nullable()
+    .describe("the engine's provider kind, model and parameters (never its credential)"),
+  scoring: z
+    .strictObject({ foldTokens: z.number().int(), halfLifeMs: z.number().int() })
+    .nullable()
+    .describe("the project's scoring settings the run was scored with (a backfill rescores with these)"),
+});
+
 export const runDetailResponseSchema = runResponseSchema.extend({
   failureMessage: z.string().nullable(),
+  provenance: provenanceSchema,
   result: runResultSchema.nullable(),
   mentions: z.array(
     z.strictObject({

@@ -1,4 +1,5 @@
 import { type Redis } from 'ioredis';
+import { scrubSecrets } from '../../infra/crypto/secret-scrubber';
 import {
   projectChannel,
   RUN_LOG_MAXLEN,
@@ -127,7 +128,8 @@ export class LiveEventWriter {
     const data: Record<string, unknown> = { status, attempt: run.attempt };
     if (reason) {
       data.reason = reason.reasonCode;
-      data.message = reason.message;
+      // The live log is readable by any read key of the workspace: never a credential in it.
+      data.message = scrubSecrets(reason.message);
     }
     this.publish(run, 'status', data, true);
   }

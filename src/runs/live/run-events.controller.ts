@@ -5,6 +5,7 @@ import { type Redis } from 'ioredis';
 import { ReadAccess, WorkspaceId } from '../../auth/access.decorator';
 import { type AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { scrubSecrets } from '../../infra/crypto/secret-scrubber';
 import { ApiError } from '../../infra/http/api-error';
 import { ParseIdPipe } from '../../infra/http/parse-id.pipe';
 import { sseContent } from '../../infra/http/response-schemas';
@@ -185,11 +186,13 @@ export class RunEventsController {
   private async sendFinal(ws: string, runId: string, stream: SseStream): Promise<void> {
     const run = await this.runs.detail(ws, runId);
     if (stream.closed) return;
+    // Rows written before messages were scrubbed on the way in may still quote a key.
+    const message = run.failureMessage === null ? null : scrubSecrets(run.failureMessage);
     const reason =
       run.status === 'skipped'
         ? { reason: run.skipReason }
         : run.status === 'failed'
-          ? { reason: run.failureReason, message: run.failureMessage }
+          ? { reason: run.failureReason, message }
           : {};
     stream.send({
       type: 'status',

@@ -43,6 +43,25 @@ describe('statement timeout', () => {
     });
   });
 
+  it('renders a transaction that outlived its timeout (P2028) as 503 query_timeout, not 500', async () => {
+    const error = await prisma
+      .$transaction(
+        async (tx) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await tx.$queryRaw`SELECT 1`;
+        },
+        { timeout: 50 },
+      )
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect((error as { code?: unknown } | null)?.code).toBe('P2028');
+    const { status, body } = render(new HttpExceptionFilter(), error);
+    expect(status).toBe(503);
+    expect(body).toEqual({ error: { code: 'query_timeout', message: expect.any(String) } });
+  });
+
   it('a query within the timeout is unaffected, and other database errors stay 500', async () => {
     await expect(prisma.$queryRaw`SELECT 1 AS one`).resolves.toEqual([{ one: 1 }]);
     const error = await prisma.$queryRaw`SELECT 1/0`.then(

@@ -72,6 +72,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
         return [404, { error: { code: 'not_found', message: 'Resource not found' } }];
       if (PRISMA_UNAVAILABLE.has(exception.code)) return unavailable();
       if (isStatementTimeout(exception)) return queryTimeout();
+      // An interactive transaction outlived its timeout (a busy database): as retryable as a statement timeout.
+      if (exception.code === 'P2028') return queryTimeout();
     }
     if (exception instanceof Prisma.PrismaClientInitializationError) return unavailable();
     if (isConnectionError(exception) || isUnavailableSqlState(exception)) return unavailable();

@@ -57,7 +57,10 @@ describe('run processor while the database is unavailable', () => {
       const job = await queue.getJob(jobId);
       const state = job ? await job.getState() : 'missing';
       if (job && job.attemptsStarted > 0 && state !== 'active' && state !== 'waiting') {
-        return { state, attemptsMade: job.attemptsMade };
+        // The job's data was read before its state: read it again now that it has settled (delayed for
+        // 60 s), or an attempt counted while it moved out of active would be missed.
+        const after = await queue.getJob(jobId);
+        return { state, attemptsMade: after?.attemptsMade ?? -1 };
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -21,7 +21,7 @@
  * measured: 1.0 is exactly met) per case, and the top-level three are the case with the least headroom.
  * BENCH_STREAMS=0 skips the adapters part; BENCH_STEADY_STREAMS=0 the many-streams case.
  */
-import { StreamCapture } from '../src/capture/stream-capture';
+import { StreamCapture } from '../src/capture/recording/stream-capture';
 import { AnthropicProvider } from '../src/llm/anthropic/anthropic.provider';
 import { GeminiProvider } from '../src/llm/gemini/gemini.provider';
 import { type LlmProvider, type LlmRequestParameters } from '../src/llm/llm-provider';

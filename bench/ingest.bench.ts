@@ -19,8 +19,8 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import { BrandRepository } from '../src/brands/brand.repository';
 import { IncrementalMatcher } from '../src/detection/incremental-matcher';
-import { analyzeAnswer } from '../src/runs/run-analysis';
-import { RunLedgerRepository, type RunResultWrite } from '../src/runs/run-ledger.repository';
+import { analyzeAnswer } from '../src/capture/analysis/run-analysis';
+import { RunLedgerRepository, type RunResultWrite } from '../src/runs/results/run-ledger.repository';
 import { createPipelineFixture, deleteQueueKeys } from '../test/support/pipeline';
 import { createWorkspace, startTestApp } from '../test/support/test-app';
 import {

@@ -21,7 +21,7 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { Client } from 'pg';
-import { RunLedgerRepository } from '../src/runs/run-ledger.repository';
+import { RunLedgerRepository } from '../src/runs/results/run-ledger.repository';
 import { SlotClaimer } from '../src/scheduling/slot-claimer.service';
 import { checkLedger } from '../test/support/ledger-checker';
 import { deleteQueueKeys } from '../test/support/pipeline';

@@ -5,7 +5,7 @@ import { BrandService } from '../src/brands/brand.service';
 import { EngineService } from '../src/engines/engine.service';
 import { ProjectService } from '../src/projects/project.service';
 import { PromptService } from '../src/prompts/prompt.service';
-import { RunNowService } from '../src/runs/run-now.service';
+import { RunNowService } from '../src/runs/api/run-now.service';
 
 /** Fixed ids make the seed idempotent: running the demo twice reuses the same workspace and project. */
 export const DEMO_WORKSPACE_ID = '00000000-0000-4000-8000-0000000de000';

@@ -17,7 +17,7 @@ import { createHttpApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { applyMigrations, ensureDatabase } from '../src/infra/database/migrator';
 import { ApiKeyService } from '../src/auth/api-key.service';
-import { RunNowService } from '../src/runs/run-now.service';
+import { RunNowService } from '../src/runs/api/run-now.service';
 import { launchChromium } from '../test/browser/support/browser';
 import { waitForChartsDrawn } from '../test/browser/support/signals';
 import { DemoSeeder } from './demo-seeder';

@@ -11,7 +11,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { setThreadNice, setThreadRealtime } from '../../src/runs/capture/thread-priority';
+import { setThreadNice, setThreadRealtime } from '../../src/capture/threads/thread-priority';
 
 export interface BareStream {
   /** The fake's stream id (its first content chunk is `S<id> `). */

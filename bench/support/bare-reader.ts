@@ -11,7 +11,7 @@
 import net from 'node:net';
 import { setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { setThreadRealtime } from '../../src/runs/capture/thread-priority';
+import { setThreadRealtime } from '../../src/capture/threads/thread-priority';
 
 export interface BareReaderFigures {
   /** Each content event's arrival minus its write time, in ms, for events read inside the window. */

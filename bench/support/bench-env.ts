@@ -8,7 +8,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { type Queue } from 'bullmq';
 import { Client } from 'pg';
 import { RUNS_QUEUE } from '../../src/infra/queue/queue-names';
-import { RunQueue } from '../../src/runs/run-queue.service';
+import { RunQueue } from '../../src/runs/execution/run-queue.service';
 import { createPipelineFixture } from '../../test/support/pipeline';
 import { createWorkspace, type TestApp } from '../../test/support/test-app';
 import { applyMigrations, ensureDatabase, withDatabase } from '../../src/infra/database/migrator';

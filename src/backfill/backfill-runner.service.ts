@@ -3,7 +3,7 @@ import { BrandRepository } from '../brands/brand.repository';
 import { CompiledWatchlist } from '../detection/compiled-watchlist';
 import { Clock } from '../infra/clock/clock';
 import { ProjectService } from '../projects/project.service';
-import { analyzeAnswer, citationOwners, replayMentions } from '../runs/run-analysis';
+import { analyzeAnswer, citationOwners, replayMentions } from '../capture/analysis/run-analysis';
 import { BackfillRepository, type RecomputedRun } from './backfill.repository';
 
 const BATCH_SIZE = 200;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type BackfillStatus } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
-import { type MentionRow, type ScoreRow } from '../runs/run-ledger.repository';
-import { type StoredAnswer } from '../runs/run-analysis';
+import { type MentionRow, type ScoreRow } from '../runs/results/run-ledger.repository';
+import { type StoredAnswer } from '../capture/analysis/run-analysis';
 
 export interface BackfillRecord {
   id: string;

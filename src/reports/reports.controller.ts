@@ -4,7 +4,7 @@ import { type Request } from 'express';
 import { z } from 'zod';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
 import { BrandRepository } from '../brands/brand.repository';
-import { CITATIONS_CSV, citationCsvRows } from '../infra/http/csv/citation-csv';
+import { CITATIONS_CSV, citationCsvRows } from './csv/citation-csv';
 import { ApiCsvFormat, csvFile, takeFormat, wantsCsv } from '../infra/http/csv/csv-response';
 import {
   HEAD_TO_HEAD_CSV,
@@ -13,7 +13,7 @@ import {
   mentionCsvRows,
   TREND_CSV,
   trendCsvRows,
-} from '../infra/http/csv/report-csv';
+} from './csv/report-csv';
 import { openApiSchema } from '../infra/http/openapi-schema';
 import { apiDateTime } from '../infra/http/api-date';
 import { parseInput } from '../infra/http/zod-body';

@@ -4,15 +4,15 @@ import { BrandsModule } from '../brands/brands.module';
 import { EnginesModule } from '../engines/engines.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { PromptsModule } from '../prompts/prompts.module';
-import { AnswerSpill } from './answer-spill';
-import { AnswerCapturePool } from './capture/answer-capture-pool';
-import { EngineThrottle } from './engine-throttle';
-import { RunEventPublisher } from './live/run-event-publisher';
-import { ProviderRegistry } from './provider-registry';
-import { RunExecutor } from './run-executor.service';
-import { RunLedgerRepository } from './run-ledger.repository';
-import { RunResultLander } from './run-result-lander';
-import { RunProcessor } from './run.processor';
+import { AnswerSpill } from './results/answer-spill';
+import { AnswerCapturePool } from '../capture/threads/answer-capture-pool';
+import { EngineThrottle } from './execution/engine-throttle';
+import { RunEventPublisher } from '../live-events/run-event-publisher';
+import { ProviderRegistry } from './execution/provider-registry';
+import { RunExecutor } from './execution/run-executor.service';
+import { RunLedgerRepository } from './results/run-ledger.repository';
+import { RunResultLander } from './results/run-result-lander';
+import { RunProcessor } from './execution/run.processor';
 
 /** Loaded only when ROLE is worker or all: consumes the runs queue. */
 @Module({

@@ -12,8 +12,8 @@ import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../infra/clock/clock';
 import { RUNS_QUEUE, runJobId, type ExecuteRunJobData } from '../infra/queue/queue-names';
-import { RunLedgerRepository } from '../runs/run-ledger.repository';
-import { RunQueue } from '../runs/run-queue.service';
+import { RunLedgerRepository } from '../runs/results/run-ledger.repository';
+import { RunQueue } from '../runs/execution/run-queue.service';
 import { startPeriodic, stopPeriodic } from '../infra/schedule/periodic-task';
 
 const BATCH = 500;

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { RunLedgerRepository } from '../runs/run-ledger.repository';
-import { RunQueue } from '../runs/run-queue.service';
+import { RunLedgerRepository } from '../runs/results/run-ledger.repository';
+import { RunQueue } from '../runs/execution/run-queue.service';
 import { RunReconciler } from './run-reconciler.service';
 import { SlotClaimer } from './slot-claimer.service';
 

@@ -9,8 +9,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { budgetCaps, type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../infra/clock/clock';
-import { RunLedgerRepository } from '../runs/run-ledger.repository';
-import { RunQueue } from '../runs/run-queue.service';
+import { RunLedgerRepository } from '../runs/results/run-ledger.repository';
+import { RunQueue } from '../runs/execution/run-queue.service';
 import { planSlots } from './slot-planner';
 import { startPeriodic, stopPeriodic } from '../infra/schedule/periodic-task';
 

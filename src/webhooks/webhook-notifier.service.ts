@@ -14,8 +14,8 @@ import {
   webhookJobId,
   type DeliverWebhookJobData,
 } from '../infra/queue/queue-names';
-import { usToMs } from '../runs/dto/run.dto';
-import { type ScoreLike } from '../runs/live/run-event-publisher';
+import { usToMs } from '../runs/api/dto/run.dto';
+import { type ScoreLike } from '../live-events/run-event-publisher';
 import { type WebhookEvent } from './dto/webhook.dto';
 import { WebhookRepository } from './webhook.repository';
 import { removeFinishedJobs } from '../infra/queue/finished-jobs';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
-import { EngineThrottle } from '../../src/runs/engine-throttle';
+import { EngineThrottle } from '../../src/runs/execution/engine-throttle';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {
   createPipelineFixture,

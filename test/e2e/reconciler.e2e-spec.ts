@@ -4,7 +4,7 @@
 // Private database when run alone: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/streamrank_test_recon
 import { randomUUID } from 'node:crypto';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
-import { RunLedgerRepository, StaleAttemptError } from '../../src/runs/run-ledger.repository';
+import { RunLedgerRepository, StaleAttemptError } from '../../src/runs/results/run-ledger.repository';
 import { RunReconciler } from '../../src/scheduling/run-reconciler.service';
 import { FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';

@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { createWorkerContext } from '../../src/bootstrap';
 import { type ZodType } from 'zod';
 import { loadConfig } from '../../src/config/app-config';
-import { projectEventDataSchemas, runEventDataSchemas } from '../../src/runs/live/run-event-schemas';
+import { projectEventDataSchemas, runEventDataSchemas } from '../../src/live-events/run-event-schemas';
 import { FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {

@@ -4,11 +4,11 @@ import {
   RunLedgerRepository,
   StaleAttemptError,
   type RunResultWrite,
-} from '../../src/runs/run-ledger.repository';
+} from '../../src/runs/results/run-ledger.repository';
 import { type Worker } from 'node:worker_threads';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
-import { AnswerCapturePool } from '../../src/runs/capture/answer-capture-pool';
-import { RunExecutor } from '../../src/runs/run-executor.service';
+import { AnswerCapturePool } from '../../src/capture/threads/answer-capture-pool';
+import { RunExecutor } from '../../src/runs/execution/run-executor.service';
 import { type FakeExchange, FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {

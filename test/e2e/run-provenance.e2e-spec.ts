@@ -3,8 +3,8 @@
 // editing the prompt, engine or project later changes neither what a past run says nor what a queued run
 // asks; the runs list filters on the prompt revision.
 import { Client } from 'pg';
-import { RunLedgerRepository } from '../../src/runs/run-ledger.repository';
-import { RunQueue } from '../../src/runs/run-queue.service';
+import { RunLedgerRepository } from '../../src/runs/results/run-ledger.repository';
+import { RunQueue } from '../../src/runs/execution/run-queue.service';
 import { SlotClaimer } from '../../src/scheduling/slot-claimer.service';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {

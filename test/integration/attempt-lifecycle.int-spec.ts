@@ -7,9 +7,9 @@
 import { Client } from 'pg';
 import { type Redis } from 'ioredis';
 import { REDIS } from '../../src/infra/redis/redis.module';
-import { AnswerSpill } from '../../src/runs/answer-spill';
-import { RunExecutor } from '../../src/runs/run-executor.service';
-import { RunLedgerRepository, type RunResultWrite } from '../../src/runs/run-ledger.repository';
+import { AnswerSpill } from '../../src/runs/results/answer-spill';
+import { RunExecutor } from '../../src/runs/execution/run-executor.service';
+import { RunLedgerRepository, type RunResultWrite } from '../../src/runs/results/run-ledger.repository';
 import { FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import { checkLedger } from '../support/ledger-checker';

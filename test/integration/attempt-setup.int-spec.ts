@@ -6,7 +6,7 @@ import { BrandRepository } from '../../src/brands/brand.repository';
 import { EngineRepository } from '../../src/engines/engine.repository';
 import { ProjectRepository } from '../../src/projects/project.repository';
 import { PromptRepository } from '../../src/prompts/prompt.repository';
-import { RunLedgerRepository } from '../../src/runs/run-ledger.repository';
+import { RunLedgerRepository } from '../../src/runs/results/run-ledger.repository';
 import {
   createPipelineFixture,
   createUnqueuedRun,

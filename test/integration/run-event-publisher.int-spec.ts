@@ -2,8 +2,8 @@
 // reordering any. Real Redis.
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config/app-config';
-import { RunEventPublisher } from '../../src/runs/live/run-event-publisher';
-import { runLogKey } from '../../src/runs/live/run-event-keys';
+import { RunEventPublisher } from '../../src/live-events/run-event-publisher';
+import { runLogKey } from '../../src/live-events/run-event-keys';
 import { deleteQueueKeys, isolatedQueuePrefix } from '../support/pipeline';
 
 const PREFIX = isolatedQueuePrefix('publisher');

@@ -7,8 +7,8 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Client } from 'pg';
 import { type AppConfig } from '../../src/config/app-config';
 import { EXECUTE_RUN_JOB, type ExecuteRunJobData } from '../../src/infra/queue/queue-names';
-import { type RunExecutor } from '../../src/runs/run-executor.service';
-import { RunProcessor } from '../../src/runs/run.processor';
+import { type RunExecutor } from '../../src/runs/execution/run-executor.service';
+import { RunProcessor } from '../../src/runs/execution/run.processor';
 import { deleteQueueKeys, isolatedQueuePrefix } from '../support/pipeline';
 
 const PREFIX = isolatedQueuePrefix('dbdown');

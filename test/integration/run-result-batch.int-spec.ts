@@ -5,7 +5,7 @@ import {
   RunLedgerRepository,
   StaleAttemptError,
   type RunResultWrite,
-} from '../../src/runs/run-ledger.repository';
+} from '../../src/runs/results/run-ledger.repository';
 import { createPipelineFixture, deleteQueueKeys, isolatedQueuePrefix } from '../support/pipeline';
 import { createWorkspace, startTestApp, type TestApp } from '../support/test-app';
 

@@ -1,4 +1,4 @@
-import { StreamCapture } from '../../src/capture/stream-capture';
+import { StreamCapture } from '../../src/capture/recording/stream-capture';
 import { DemoAnswerGenerator } from '../../src/llm/demo/demo-answer-generator';
 import { DEMO_MODEL, DemoEngineServer } from '../../src/llm/demo/demo-engine-server';
 import type { LlmRequest } from '../../src/llm/llm-provider';

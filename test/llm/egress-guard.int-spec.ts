@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StreamCapture } from '../../src/capture/stream-capture';
+import { StreamCapture } from '../../src/capture/recording/stream-capture';
 import { egressLookup, EgressBlockedError } from '../../src/llm/http/egress-guard';
 import { SystemMonotonicClock } from '../../src/llm/monotonic-clock';
 import { OpenAiCompatibleProvider } from '../../src/llm/openai-compatible/openai-compatible.provider';

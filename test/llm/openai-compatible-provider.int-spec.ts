@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net';
-import { StreamCapture } from '../../src/capture/stream-capture';
+import { StreamCapture } from '../../src/capture/recording/stream-capture';
 import type { LlmRequest } from '../../src/llm/llm-provider';
 import { SystemMonotonicClock } from '../../src/llm/monotonic-clock';
 import { OpenAiCompatibleProvider } from '../../src/llm/openai-compatible/openai-compatible.provider';

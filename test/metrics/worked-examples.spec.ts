@@ -15,14 +15,14 @@ import {
   presentMs,
   shareOfVoice,
   type BrandRunRow,
-} from '../../src/scoring/brand-aggregate';
+} from '../oracles/brand-aggregate';
 import {
   averagePosition,
   positionAdjustedWordCount,
   positionBand,
   trakkrPoints,
 } from '../../src/scoring/compatibility-scores';
-import { headToHead, type HeadToHeadRun } from '../../src/scoring/head-to-head';
+import { headToHead, type HeadToHeadRun } from '../oracles/head-to-head';
 import { scoreRun, type BrandKind } from '../../src/scoring/run-scorer';
 import { percentile, wilsonInterval } from '../../src/scoring/statistics';
 import { arrivalCurves } from '../../src/reports/arrival';

@@ -3,8 +3,8 @@
 // does after the provider stream, minus the provider. For report specs that need runs spread over days.
 import { randomUUID } from 'node:crypto';
 import { CompiledWatchlist } from '../../src/detection/compiled-watchlist';
-import { analyzeAnswer, citationRows, replayMentions } from '../../src/runs/run-analysis';
-import { RunLedgerRepository } from '../../src/runs/run-ledger.repository';
+import { analyzeAnswer, citationRows, replayMentions } from '../../src/capture/analysis/run-analysis';
+import { RunLedgerRepository } from '../../src/runs/results/run-ledger.repository';
 import { type TestApp } from './test-app';
 
 export interface ScriptedRun {

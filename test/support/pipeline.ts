@@ -2,7 +2,7 @@
 // prompt), "run now" and polling a run until it is terminal.
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { type RunLedgerRepository } from '../../src/runs/run-ledger.repository';
+import { type RunLedgerRepository } from '../../src/runs/results/run-ledger.repository';
 import { FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from './test-app';
 

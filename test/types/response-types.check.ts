@@ -34,9 +34,9 @@ import {
   type runNowResponseSchema,
   type runPageResponseSchema,
   type runTokensResponseSchema,
-} from '../../src/runs/dto/run.dto';
-import { type RunNowService } from '../../src/runs/run-now.service';
-import { type RunQueryService } from '../../src/runs/run-query.service';
+} from '../../src/runs/api/dto/run.dto';
+import { type RunNowService } from '../../src/runs/api/run-now.service';
+import { type RunQueryService } from '../../src/runs/api/run-query.service';
 import { type usageResponseSchema } from '../../src/usage/dto/usage-response.dto';
 import { type UsageService } from '../../src/usage/usage.service';
 import {

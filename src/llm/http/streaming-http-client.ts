@@ -23,7 +23,7 @@ export interface StreamingHttpClientOptions {
   classifyError?: (status: number, headers: IncomingHttpHeaders, body: string) => ProviderError;
   /**
    * Where the exchange runs when not on this thread's own sockets (a capture thread hands it to the socket
-   * thread, src/runs/capture/socket-thread.ts). Same events, errors and arrival-time clock either way.
+   * thread, src/capture/threads/socket-thread.ts). Same events, errors and arrival-time clock either way.
    */
   transport?: HttpTransport;
 }

@@ -1,13 +1,13 @@
 // CSV of breakdowns (`groupBy`): the report's own CSV columns, one row per section × group × row of the group,
 // then the group columns appended (names are a public contract: docs/csv.md "Breakdowns").
-import { CITATIONS_CSV, type CitationDomainCsvRow } from '../../infra/http/csv/citation-csv';
+import { CITATIONS_CSV, type CitationDomainCsvRow } from './citation-csv';
 import { type CsvColumn, CsvWriter } from '../../infra/http/csv/csv-writer';
 import {
   HEAD_TO_HEAD_CSV,
   MENTIONS_CSV,
   type HeadToHeadCsvRow,
   type MentionCsvRow,
-} from '../../infra/http/csv/report-csv';
+} from './report-csv';
 import { type GroupLabel } from '../group-digests.service';
 import { type GroupedReportsService } from '../grouped-reports.service';
 

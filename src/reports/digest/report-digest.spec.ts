@@ -1,4 +1,4 @@
-import { headToHead } from '../../scoring/head-to-head';
+import { headToHead } from '../../../test/oracles/head-to-head';
 import { percentile } from '../../scoring/statistics';
 import { MAX_RELATIVE_ERROR } from './histogram';
 import {

@@ -3,7 +3,7 @@
 // pipeline, a second workspace with a run of its own (for cross-workspace checks), and headless Chromium.
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { RunLedgerRepository } from '../../../src/runs/run-ledger.repository';
+import { RunLedgerRepository } from '../../../src/runs/results/run-ledger.repository';
 import { createUnqueuedRun, deleteQueueKeys, isolatedQueuePrefix } from '../../support/pipeline';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../../support/test-app';
 import { launchChromium } from './browser';

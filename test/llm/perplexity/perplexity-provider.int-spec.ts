@@ -1,4 +1,4 @@
-import { StreamCapture } from '../../../src/capture/stream-capture';
+import { StreamCapture } from '../../../src/capture/recording/stream-capture';
 import type { LlmRequest } from '../../../src/llm/llm-provider';
 import { SystemMonotonicClock } from '../../../src/llm/monotonic-clock';
 import { PerplexityProvider } from '../../../src/llm/perplexity/perplexity.provider';

@@ -1,0 +1,132 @@
+// From a captured answer to the rows the ledger stores: token timeline, scored mentions, one score per brand.
+// Shared by the live pipeline (mentions detected while streaming) and the backfill (mentions re-detected by
+// replaying the stored chunks), so both produce identical rows for identical inputs.
+import { tokenizeTimeline } from '../../detection/answer-tokenizer';
+import { type BrandSpec } from '../../detection/brand-watchlist';
+import { type CompiledWatchlist } from '../../detection/compiled-watchlist';
+import { DomainIndex } from '../../detection/domain-index';
+import { IncrementalMatcher, type DetectedMention } from '../../detection/incremental-matcher';
+import { scoreRun, type BrandKind } from '../../scoring/run-scorer';
+import { type CapturedCitation } from '../recording/captured-stream';
+import { type CitationRow, type MentionRow, type ScoreRow } from '../../runs/results/run-ledger.repository';
+
+export interface StoredAnswer {
+  answerText: string;
+  chunkEnds: number[];
+  chunkArrivalsUs: number[];
+  ttftUs: number | null;
+}
+
+export interface AnalysisBrand extends BrandSpec {
+  kind: BrandKind;
+}
+
+export interface AnswerAnalysis {
+  tokenEnds: number[];
+  tokenArrivalsUs: number[];
+  mentions: MentionRow[];
+  scores: ScoreRow[];
+}
+
+/** Re-detects mentions by feeding the stored chunks, with their arrival times, exactly as they streamed. */
+export function replayMentions(
+  answer: StoredAnswer,
+  watchlist: BrandSpec[] | CompiledWatchlist,
+): DetectedMention[] {
+  const matcher = new IncrementalMatcher(watchlist);
+  const found: DetectedMention[] = [];
+  let start = 0;
+  answer.chunkEnds.forEach((end, i) => {
+    found.push(...matcher.push(answer.answerText.slice(start, end), answer.chunkArrivalsUs[i] ?? 0));
+    start = end;
+  });
+  found.push(...matcher.end());
+  return found;
+}
+
+export function analyzeAnswer(
+  answer: StoredAnswer,
+  mentions: DetectedMention[],
+  brands: { id: string; kind: BrandKind }[],
+  settings: { foldTokens: number; halfLifeMs: number },
+): AnswerAnalysis {
+  const timeline = tokenizeTimeline(answer.answerText, answer.chunkEnds, answer.chunkArrivalsUs);
+  const scored = scoreRun({
+    brands,
+    mentions,
+    text: answer.answerText,
+    ttftUs: answer.ttftUs,
+    tokenEnds: timeline.tokenEnds,
+    foldTokens: settings.foldTokens,
+    halfLifeMs: settings.halfLifeMs,
+  });
+  return {
+    tokenEnds: timeline.tokenEnds,
+    tokenArrivalsUs: timeline.tokenArrivalsUs,
+    mentions: scored.mentions.map((m) => ({
+      brandId: m.brandId,
+      matched: m.matched,
+      charStart: m.charStart,
+      charEnd: m.charEnd,
+      tokenIndex: m.tokenIndex,
+      visibleAtUs: m.visibleAtUs,
+      sinceFirstTokenUs: m.sinceFirstTokenUs,
+      relPosition: m.relPositionText,
+      sentenceIndex: m.sentenceIndex,
+      listRank: m.listRank,
+      inHeading: m.inHeading,
+      inBold: m.inBold,
+      snippet: m.snippet,
+    })),
+    scores: scored.brandScores.map((s) => ({
+      brandId: s.brandId,
+      mentioned: s.mentioned,
+      mentionCount: s.mentionCount,
+      firstVisibleAtUs: s.firstVisibleAtUs,
+      sinceFirstTokenUs: s.sinceFirstTokenUs,
+      firstTokenIndex: s.firstTokenIndex,
+      relPosition: s.relPositionText,
+      order: s.order,
+      aboveFold: s.aboveFold,
+      attention: s.attentionText,
+      streamScore: s.streamScoreText,
+      trakkrPoints: s.trakkrPoints,
+      geoWeightedWords: s.geoWeightedWordsText,
+      geoShareOfAnswer: s.geoShareOfAnswerText,
+    })),
+  };
+}
+
+/**
+ * The tracked brand owning each cited domain, by the rule mentions use (DomainIndex): the domain itself or any
+ * subdomain of it (`docs.acme.com` belongs to `acme.com`), the most specific brand domain winning
+ * (`cloud.google.com` over `google.com`). The live write and the backfill both assign citations with it.
+ */
+export function citationOwners(
+  domains: readonly string[],
+  brands: readonly { id: string; domains: string[] }[],
+): (string | null)[] {
+  const owners = new DomainIndex(brands);
+  return domains.map((d) => (owners.isEmpty ? null : (owners.ownerOf(d.toLowerCase())?.brandId ?? null)));
+}
+
+/** Citations as stored, each matched to the tracked brand owning its domain (citationOwners). */
+export function citationRows(
+  citations: CapturedCitation[],
+  brands: readonly { id: string; domains: string[] }[],
+): CitationRow[] {
+  const owners = citationOwners(
+    citations.map((c) => c.domain),
+    brands,
+  );
+  return citations.map((c, position) => ({
+    position,
+    url: c.url.slice(0, 2000),
+    domain: c.domain,
+    title: c.title?.slice(0, 500) ?? null,
+    charStart: c.charStart,
+    charEnd: c.charEnd,
+    arrivedAtUs: c.atUs,
+    brandId: owners[position] ?? null,
+  }));
+}

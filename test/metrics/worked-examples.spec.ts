@@ -10,12 +10,7 @@ import { tokenizeTimeline } from '../../src/detection/answer-tokenizer';
 import { type BrandSpec } from '../../src/detection/brand-watchlist';
 import { IncrementalMatcher, type DetectedMention } from '../../src/detection/incremental-matcher';
 import { MatchExplainer } from '../../src/detection/match-explainer';
-import {
-  aggregateBrandRuns,
-  presentMs,
-  shareOfVoice,
-  type BrandRunRow,
-} from '../oracles/brand-aggregate';
+import { aggregateBrandRuns, presentMs, shareOfVoice, type BrandRunRow } from '../oracles/brand-aggregate';
 import {
   averagePosition,
   positionAdjustedWordCount,

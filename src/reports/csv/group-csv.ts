@@ -2,12 +2,7 @@
 // then the group columns appended (names are a public contract: docs/csv.md "Breakdowns").
 import { CITATIONS_CSV, type CitationDomainCsvRow } from './citation-csv';
 import { type CsvColumn, CsvWriter } from '../../infra/http/csv/csv-writer';
-import {
-  HEAD_TO_HEAD_CSV,
-  MENTIONS_CSV,
-  type HeadToHeadCsvRow,
-  type MentionCsvRow,
-} from './report-csv';
+import { HEAD_TO_HEAD_CSV, MENTIONS_CSV, type HeadToHeadCsvRow, type MentionCsvRow } from './report-csv';
 import { type GroupLabel } from '../group-digests.service';
 import { type GroupedReportsService } from '../grouped-reports.service';
 

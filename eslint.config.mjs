@@ -2,6 +2,47 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import { readdirSync } from 'node:fs';
+
+// Import boundaries (docs/architecture.md, "Source layout"). Imports in src/ are relative and
+// no-restricted-imports matches the specifier as written, so a pattern names the folder after the `../` that
+// climb out of the importing file's folder. test/architecture/import-boundaries.spec.ts checks the same rules
+// on resolved paths (dynamic imports and require too), plus cycles between folders and where Prisma is used.
+const NOT_FEATURES = new Set(['infra', 'config', 'generated']);
+const features = readdirSync(new URL('./src', import.meta.url), { withFileTypes: true })
+  .filter((e) => e.isDirectory() && !NOT_FEATURES.has(e.name))
+  .map((e) => e.name)
+  .sort();
+// One block per depth under src/infra/, so that each pattern climbs exactly out of src/infra/ and a folder
+// inside infra can never be mistaken for a feature of the same name (src/infra/ is two levels deep today; the
+// architecture test checks any depth).
+const infraBoundaries = [1, 2, 3, 4].map((depth) => ({
+  files: [`src/infra/${'*/'.repeat(depth - 1)}*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^${'\\.\\./'.repeat(depth)}(${features.join('|')})(/|$)`,
+            message: 'infra imports no feature folder (only config and generated): invert the dependency.',
+          },
+        ],
+      },
+    ],
+  },
+}));
+const frameworkImports = [
+  {
+    regex: '^(@nestjs|@prisma)/',
+    message: 'The pure core stays framework-free: no Nest or Prisma (plain functions and classes).',
+  },
+  { regex: '^(ioredis|bullmq)(/|$)', message: 'The pure core stays framework-free: no Redis or BullMQ.' },
+  {
+    regex: '^\\.{1,2}/(\\.\\./)*generated(/|$)',
+    message: 'The pure core takes plain types, not the generated Prisma client.',
+  },
+];
 
 export default tseslint.config(
   {
@@ -40,7 +81,22 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',
+      // `== null` reads as "null or undefined", which the code relies on; everything else is strict.
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      // Braces whenever the body is on its own line; a one-line `if (x) return;` stays as it is (the
+      // code's prevailing style: 'all' would add braces to about 1,800 such guards).
+      curly: ['error', 'multi-line'],
     },
+  },
+  ...infraBoundaries,
+  {
+    files: [
+      'src/detection/**/*.ts',
+      'src/scoring/**/*.ts',
+      'src/llm/**/*.ts',
+      'src/capture/recording/**/*.ts',
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: frameworkImports }] },
   },
   {
     files: ['test/**/*.ts', '**/*.spec.ts', '**/*.e2e-spec.ts'],

@@ -84,9 +84,9 @@ function buildMix(
     if (brand) filters.push([`&brandIds=${brand}`, 2]);
     const engine = p.engineIds.find(valid);
     if (engine) filters.push([`&engineIds=${engine}`, 1]);
-    for (const report of REPORTS)
-      for (const days of WINDOWS)
-        for (const [filter, weight] of filters)
+    for (const report of REPORTS) {
+      for (const days of WINDOWS) {
+        for (const [filter, weight] of filters) {
           for (const csv of [false, true]) {
             const range = `from=${new Date(end - days * DAY_MS).toISOString()}&to=${new Date(end).toISOString()}`;
             const format = csv ? '&format=csv' : '';
@@ -99,6 +99,9 @@ function buildMix(
               w,
             ]);
           }
+        }
+      }
+    }
   }
   return mix;
 }

@@ -173,13 +173,14 @@ async function adapters(targets: Target[]): Promise<Record<string, unknown>> {
   await server.stop();
   const worst = (key: 'relativeUs' | 'absoluteUs'): number =>
     Math.max(...Object.values(perProvider).map((p) => p[key].p99));
-  for (const key of ['relativeUs', 'absoluteUs'] as const)
+  for (const key of ['relativeUs', 'absoluteUs'] as const) {
     targets.push({
       name: `adapters in-process: worst p99 |error| ${key === 'relativeUs' ? 'relative' : 'absolute'} (us)`,
       target: 5000,
       measured: worst(key),
       headroom: headroom(5000, worst(key)),
     });
+  }
   return perProvider;
 }
 

@@ -148,14 +148,15 @@ function sentence(mentionChance: number): string {
   const words: string[] = [];
   const length = between(8, 22);
   for (let i = 0; i < length; i++) {
-    if (random() < mentionChance / length)
+    if (random() < mentionChance / length) {
       words.push(random() < 0.3 ? `**${mentionText()}**` : mentionText());
-    else words.push(pick(FILLER));
+    } else words.push(pick(FILLER));
     if (random() < 0.08) words[words.length - 1] += ',';
   }
   if (random() < 0.1) words.push('—', pick(FILLER), pick(FILLER));
-  if (random() < 0.05)
+  if (random() < 0.05) {
     words.push(`(see [${pick(FILLER)}](https://example.com/${pick(LINK_PATHS)}/${pick(LINK_PATHS)}))`);
+  }
   if (random() < 0.05) words.push(`\`${pick(FILLER)}()\``);
   if (random() < 0.05) words.push(`from $${between(5, 99)}/month`);
   const text = words.join(' ');
@@ -172,8 +173,9 @@ function answer(): string {
     parts.push(`${ordered ? `${i}.` : '-'} **${mentionText()}** — ${sentence(0.3)} ${sentence(0.2)}\n`);
   }
   parts.push(`\n${sentence(0.5)} ${sentence(0.3)}\n\n`);
-  if (random() < 0.5)
+  if (random() < 0.5) {
     parts.push(`| Tool | Price |\n|---|---|\n| ${mentionText()} | $${between(5, 99)} |\n\n`);
+  }
   parts.push(`**${pick(HEADINGS)}:** ${sentence(0.5)}\n`);
   return parts.join('');
 }
@@ -283,8 +285,9 @@ function streamrank(): Implementation {
     scan(compiled, chunks, out) {
       const matcher = new IncrementalMatcher(compiled as CompiledWatchlist);
       for (let i = 0; i < chunks.length; i++) {
-        for (const mention of matcher.push(chunks[i] as string, i))
+        for (const mention of matcher.push(chunks[i] as string, i)) {
           out.push(mention.charStart, mention.charEnd);
+        }
       }
       for (const mention of matcher.end()) out.push(mention.charStart, mention.charEnd);
     },
@@ -515,8 +518,9 @@ function run(): void {
             const answerText = corpus.answers[i] as string;
             const show = (spans: Spans): string[] => {
               const shown: string[] = [];
-              for (let j = 0; j < spans.length; j += 2)
+              for (let j = 0; j < spans.length; j += 2) {
                 shown.push(`${spans[j]}:${answerText.slice(spans[j], spans[j + 1])}`);
+              }
               return shown;
             };
             const sa = new Set(show(a));
@@ -599,8 +603,9 @@ function summarize(results: Result[], corpus: CorpusInfo, started: number, loadA
   const ratios = ALIAS_COUNTS.map((count) => {
     const mine = ours(count);
     const library = fastestLibrary(count);
-    if (mine === undefined || library === undefined)
+    if (mine === undefined || library === undefined) {
       return { aliases: count, fastestLibrary: null, ratio: null, pairedRatio: null, cpuRatio: null };
+    }
     return {
       aliases: count,
       fastestLibrary: library.implementation,

@@ -5,7 +5,7 @@
  * and token timelines), ~5 mention rows and one score row per brand (5 brands), built once by the real
  * detection and analysis code. INGEST_RUNS runs (default 2,000) are prepared as `running` with an attempt
  * token, then:
- *  - repository: RunLedgerRepository.saveRunResult (the worker's code path: fencing on the attempt token,
+ *  - repository: ResultWriteBatcher.saveRunResult (the worker's code path: fencing on the attempt token,
  *    status change, result, mentions, scores, attempt closed) for every run, INGEST_CONCURRENCY at a time on
  *    the app's Prisma pool (DATABASE_POOL_SIZE, default 10); the repository batches concurrent saves into
  *    one statement per batch (group commit), fenced per run;
@@ -20,7 +20,8 @@ import { Client } from 'pg';
 import { BrandRepository } from '../src/brands/brand.repository';
 import { IncrementalMatcher } from '../src/detection/incremental-matcher';
 import { analyzeAnswer } from '../src/capture/analysis/run-analysis';
-import { RunLedgerRepository, type RunResultWrite } from '../src/runs/results/run-ledger.repository';
+import { type RunResultWrite } from '../src/runs/results/run-result.types';
+import { testLedger } from '../test/support/ledger-runs';
 import { createPipelineFixture, deleteQueueKeys } from '../test/support/pipeline';
 import { createWorkspace, startTestApp } from '../test/support/test-app';
 import {
@@ -178,7 +179,7 @@ async function main(): Promise<void> {
     };
     console.log(`one run: ${JSON.stringify(shape)}`);
 
-    const ledger = app.app.get(RunLedgerRepository);
+    const ledger = testLedger(app.app);
     for (let i = 0; i < POOL; i++) {
       const c = new Client({ connectionString: databaseUrl });
       await c.connect();
@@ -210,8 +211,9 @@ async function main(): Promise<void> {
         Number(c.results) !== RUNS ||
         Number(c.mentions) !== RUNS * shape.mentions ||
         Number(c.scores) !== RUNS * shape.scoreRows
-      )
+      ) {
         throw new Error(`repository path wrote unexpected rows: ${JSON.stringify(c)}`);
+      }
     };
     const viaCopy = async (round: number): Promise<void> => {
       const runs = await prepareRunning(pg, scope, RUNS, `copy${round}`);

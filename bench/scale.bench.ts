@@ -21,7 +21,7 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { Client } from 'pg';
-import { RunLedgerRepository } from '../src/runs/results/run-ledger.repository';
+import { SlotClaimRepository } from '../src/scheduling/slot-claim.repository';
 import { SlotClaimer } from '../src/scheduling/slot-claimer.service';
 import { checkLedger } from '../test/support/ledger-checker';
 import { deleteQueueKeys } from '../test/support/pipeline';
@@ -82,8 +82,9 @@ async function main(): Promise<void> {
       for (let i = 0; i < w; i++) children.push(startWorker(env));
       const bootDeadline = Date.now() + 120_000;
       while ((await queue.getWorkersCount()) < w) {
-        if (Date.now() > bootDeadline)
+        if (Date.now() > bootDeadline) {
           throw new Error(`only ${await queue.getWorkersCount()} of ${w} workers connected`);
+        }
         await sleep(250);
       }
       const ids = await insertQueuedRuns(pg, scope, RUNS, `w${w}`);
@@ -112,10 +113,12 @@ async function main(): Promise<void> {
       const providerRequests = provider.streams.size - requestsBefore;
       const check = await checkLedger(databaseUrl, { projectIds: [fx.projectId] });
       const violations = [...check.violations];
-      if (providerRequests !== RUNS)
+      if (providerRequests !== RUNS) {
         violations.push(`${providerRequests} provider requests for ${RUNS} runs`);
-      if ((byStatus.succeeded ?? 0) !== RUNS)
+      }
+      if ((byStatus.succeeded ?? 0) !== RUNS) {
         violations.push(`not all runs succeeded: ${JSON.stringify(byStatus)}`);
+      }
       const runsPerSec = RUNS / seconds;
       const one = levels[0]?.runsPerSec ?? runsPerSec;
       levels.push({
@@ -150,7 +153,7 @@ async function main(): Promise<void> {
     const expected = CLAIM_PROMPTS * CLAIM_SAMPLES;
     // The claimer swallows a failed pass (it retries on its next tick); surface why here.
     const claimErrors: string[] = [];
-    const ledger = app.app.get(RunLedgerRepository);
+    const ledger = app.app.get(SlotClaimRepository);
     const claim = ledger.claimDueSlots.bind(ledger);
     ledger.claimDueSlots = (...args) =>
       claim(...args).catch((e: unknown) => {
@@ -180,8 +183,9 @@ async function main(): Promise<void> {
         `${seconds.toFixed(2)} s = ${(expected / seconds).toFixed(0)} runs/s; enqueued ${enqueued}, ` +
         `queued in db ${inserted[0]!.n}, jobs in queue ${jobs}`,
     );
-    if (enqueued !== expected || Number(inserted[0]!.n) !== expected || jobs !== expected)
+    if (enqueued !== expected || Number(inserted[0]!.n) !== expected || jobs !== expected) {
       throw new Error(`claimer lost or duplicated runs: ${JSON.stringify(claimer)}`);
+    }
     await queue.obliterate({ force: true });
   } finally {
     await Promise.all(children.map(stopWorker));

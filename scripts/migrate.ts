@@ -6,7 +6,8 @@
 // this file), MIGRATE_LOCK_TIMEOUT_MS (default 60000).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { applyMigrations, ensureDatabase, MigrationError } from '../src/infra/database/migrator';
+import { MigrationError } from '../src/infra/database/migration-error';
+import { applyMigrations, ensureDatabase } from '../src/infra/database/migrator';
 
 function findMigrationsDir(): string {
   // scripts/migrate.ts runs from the repository; dist/scripts/migrate.js from the build output one level deeper.

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { AlertsModule, AlertsWorkerModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
+import { BackfillModule } from './backfill/backfill.module';
 import { BackfillWorkerModule } from './backfill/backfill-worker.module';
 import { BrandsModule } from './brands/brands.module';
 import { runsApi, runsWorker, type AppConfig } from './config/app-config';
@@ -10,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { ClockModule } from './infra/clock/clock.module';
 import { CryptoModule } from './infra/crypto/crypto.module';
 import { LoggingModule } from './infra/logging/logging.module';
+import { LiveEventsModule } from './live-events/live-events.module';
 import { PrismaModule } from './infra/prisma/prisma.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { ProjectsModule } from './projects/projects.module';
@@ -20,6 +22,7 @@ import { ReportsModule } from './reports/reports.module';
 import { RunsWorkerModule } from './runs/runs-worker.module';
 import { RunsModule } from './runs/runs.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
+import { UsageModule } from './usage/usage.module';
 import { WebhookNotifyModule, WebhooksModule, WebhooksWorkerModule } from './webhooks/webhooks.module';
 
 type Imports = NonNullable<ModuleMetadata['imports']>;
@@ -49,9 +52,13 @@ export class AppModule {
           EnginesModule,
           PromptsModule,
           RunsModule,
+          LiveEventsModule,
+          UsageModule,
           ReportsModule,
           WebhooksModule,
           AlertsModule,
+          // Backfill requests (and the listener of BrandChanges): last, so its routes stay last in the OpenAPI document.
+          BackfillModule,
         ]
       : [];
     const worker: Imports = runsWorker(config.ROLE)

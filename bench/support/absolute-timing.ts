@@ -168,8 +168,9 @@ function addCaptureErrors(
     for (let x = start; x < end; x++) eventOfChar[x] = events.length - 1;
     start = end;
   });
-  if (events.length !== writes.length)
+  if (events.length !== writes.length) {
     throw new Error(`stream ${id}: ${events.length} events, ${writes.length} writes`);
+  }
   events.forEach((atUs, k) => out.arrivalsMs.push(atUs / 1000 - truthMs(k)));
   out.requestLegMs.push(requestMs - originHrMs);
   events.forEach((atUs, k) => out.responseLegMs.push(originHrMs + atUs / 1000 - writes[k]!));

@@ -11,7 +11,8 @@ import { RUNS_QUEUE } from '../../src/infra/queue/queue-names';
 import { RunQueue } from '../../src/runs/execution/run-queue.service';
 import { createPipelineFixture } from '../../test/support/pipeline';
 import { createWorkspace, type TestApp } from '../../test/support/test-app';
-import { applyMigrations, ensureDatabase, withDatabase } from '../../src/infra/database/migrator';
+import { withDatabase } from '../../src/infra/database/database-url';
+import { applyMigrations, ensureDatabase } from '../../src/infra/database/migrator';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';

@@ -22,10 +22,12 @@ function staticImports(code: string): string[] {
 export function initialJs(distDir: string): InitialJs {
   const html = readFileSync(path.join(distDir, 'index.html'), 'utf8');
   const entries: string[] = [];
-  for (const m of html.matchAll(/<script\b[^>]*\btype=["']module["'][^>]*\bsrc=["']([^"']+)["']/g))
+  for (const m of html.matchAll(/<script\b[^>]*\btype=["']module["'][^>]*\bsrc=["']([^"']+)["']/g)) {
     entries.push(m[1]!);
-  for (const m of html.matchAll(/<link\b[^>]*\brel=["']modulepreload["'][^>]*\bhref=["']([^"']+)["']/g))
+  }
+  for (const m of html.matchAll(/<link\b[^>]*\brel=["']modulepreload["'][^>]*\bhref=["']([^"']+)["']/g)) {
     entries.push(m[1]!);
+  }
   const seen = new Set<string>();
   const queue = entries.map((src) => path.join(distDir, src.replace(/^\//, '')));
   const files: InitialJs['files'] = [];
@@ -40,8 +42,9 @@ export function initialJs(distDir: string): InitialJs {
       gzipBytes: gzipSync(code, { level: 9 }).length,
     });
     for (const spec of staticImports(code.toString('utf8'))) {
-      if (spec.startsWith('.') || spec.startsWith('/'))
+      if (spec.startsWith('.') || spec.startsWith('/')) {
         queue.push(spec.startsWith('/') ? path.join(distDir, spec) : path.resolve(path.dirname(file), spec));
+      }
     }
   }
   if (files.length === 0) throw new Error(`no module script in ${path.join(distDir, 'index.html')}`);

@@ -64,10 +64,11 @@ function copyValue(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (Array.isArray(v))
+  if (Array.isArray(v)) {
     return escapeText(
       `{${v.map((x) => (typeof x === 'string' ? `"${x.replace(/["\\]/g, '\\$&')}"` : String(x))).join(',')}}`,
     );
+  }
   return escapeText((v as { toString(): string }).toString());
 }
 

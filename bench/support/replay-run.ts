@@ -96,8 +96,9 @@ export async function ensureReplayRun(
     };
     const project = await post('/v1/projects', { name: 'bench:web replay', foldTokens: 150 });
     const projectId = project.id as string;
-    for (const [i, name] of BRANDS.entries())
+    for (const [i, name] of BRANDS.entries()) {
       await post(`/v1/projects/${projectId}/brands`, { name, kind: i === 0 ? 'own' : 'competitor' });
+    }
     const engine = await post('/v1/engines', {
       name: 'Scripted 2,000-token stream',
       provider: 'openai-compatible',
@@ -120,8 +121,9 @@ export async function ensureReplayRun(
         const key = (await keys.create(created.workspaceId, `bench-web-${Date.now()}`, 'read')).key;
         return { workspaceId: created.workspaceId, projectId, runId, key, ...figures(body) };
       }
-      if (['failed', 'skipped'].includes(body.status) || Date.now() > deadline)
+      if (['failed', 'skipped'].includes(body.status) || Date.now() > deadline) {
         throw new Error(`replay run ${runId}: ${body.status} ${body.failureMessage ?? ''}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   } finally {

@@ -205,8 +205,9 @@ async function seed(c: Client, marker: string, end: Date): Promise<{ rows: numbe
     [project],
   );
   await c.query('VACUUM ANALYZE runs');
-  for (const t of ['run_brand_scores', 'mentions', 'citations', 'brand_day_rollups'])
+  for (const t of ['run_brand_scores', 'mentions', 'citations', 'brand_day_rollups']) {
     await c.query(`VACUUM ANALYZE ${t}`);
+  }
   await c.query(`UPDATE workspaces SET name = $1 WHERE id = $2`, [marker, ws]);
   const rows = (
     await c.query<{ n: number }>(

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
-import { runFilter, type ReportFilter } from '../reports/report-filter';
+import { type ReportFilter } from '../reports/report-filter';
+import { runFilter } from '../reports/report-filter.repository';
 import { type AlertTrigger, type RateCounts, type RuleState } from './alert-evaluator';
 import {
   toEventRecord,

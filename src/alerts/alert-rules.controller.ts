@@ -1,10 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
-import { ApiPageQuery } from '../infra/http/api-page-query.decorator';
-import { openApiSchema } from '../infra/http/openapi-schema';
+import {
+  ApiBodySchema,
+  ApiCreatedSchema,
+  ApiOkSchema,
+  ApiPage,
+  IdParam,
+} from '../infra/http/crud.decorators';
 import { pageQuerySchema, type Page } from '../infra/http/pagination';
-import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
 import { AlertRuleService } from './alert-rule.service';
 import {
@@ -25,11 +29,11 @@ export class AlertRulesController {
   constructor(private readonly rules: AlertRuleService) {}
 
   @Post('projects/:projectId/alert-rules')
-  @ApiBody({ schema: openApiSchema(createAlertRuleSchema) })
-  @ApiCreatedResponse({ schema: openApiSchema(alertRuleResponseSchema) })
+  @ApiBodySchema(createAlertRuleSchema)
+  @ApiCreatedSchema(alertRuleResponseSchema)
   create(
     @WorkspaceId() ws: string,
-    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+    @IdParam('projectId', 'Project') projectId: string,
     @Body() body: unknown,
   ): Promise<AlertRuleView> {
     return this.rules.create(ws, projectId, parseInput(createAlertRuleSchema, body));
@@ -37,11 +41,10 @@ export class AlertRulesController {
 
   @Get('projects/:projectId/alert-rules')
   @ReadAccess()
-  @ApiPageQuery()
-  @ApiOkResponse({ schema: openApiSchema(alertRulePageResponseSchema) })
+  @ApiPage(alertRulePageResponseSchema)
   list(
     @WorkspaceId() ws: string,
-    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+    @IdParam('projectId', 'Project') projectId: string,
     @Query() query: unknown,
   ): Promise<Page<AlertRuleView>> {
     return this.rules.list(ws, projectId, parseInput(pageQuerySchema, query, 'query'));
@@ -49,20 +52,17 @@ export class AlertRulesController {
 
   @Get('alert-rules/:id')
   @ReadAccess()
-  @ApiOkResponse({ schema: openApiSchema(alertRuleResponseSchema) })
-  get(
-    @WorkspaceId() ws: string,
-    @Param('id', new ParseIdPipe('Alert rule')) id: string,
-  ): Promise<AlertRuleView> {
+  @ApiOkSchema(alertRuleResponseSchema)
+  get(@WorkspaceId() ws: string, @IdParam('id', 'Alert rule') id: string): Promise<AlertRuleView> {
     return this.rules.get(ws, id);
   }
 
   @Patch('alert-rules/:id')
-  @ApiBody({ schema: openApiSchema(updateAlertRuleSchema) })
-  @ApiOkResponse({ schema: openApiSchema(alertRuleResponseSchema) })
+  @ApiBodySchema(updateAlertRuleSchema)
+  @ApiOkSchema(alertRuleResponseSchema)
   update(
     @WorkspaceId() ws: string,
-    @Param('id', new ParseIdPipe('Alert rule')) id: string,
+    @IdParam('id', 'Alert rule') id: string,
     @Body() body: unknown,
   ): Promise<AlertRuleView> {
     return this.rules.update(ws, id, parseInput(updateAlertRuleSchema, body));
@@ -70,18 +70,17 @@ export class AlertRulesController {
 
   @Delete('alert-rules/:id')
   @HttpCode(204)
-  delete(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Alert rule')) id: string): Promise<void> {
+  delete(@WorkspaceId() ws: string, @IdParam('id', 'Alert rule') id: string): Promise<void> {
     return this.rules.delete(ws, id);
   }
 
   /** The alert log, newest first. */
   @Get('projects/:projectId/alerts')
   @ReadAccess()
-  @ApiPageQuery()
-  @ApiOkResponse({ schema: openApiSchema(alertEventPageResponseSchema) })
+  @ApiPage(alertEventPageResponseSchema)
   alerts(
     @WorkspaceId() ws: string,
-    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+    @IdParam('projectId', 'Project') projectId: string,
     @Query() query: unknown,
   ): Promise<Page<AlertEventView>> {
     return this.rules.alerts(ws, projectId, parseInput(pageQuerySchema, query, 'query'));

@@ -47,8 +47,9 @@ export class ApiKeyGuard implements CanActivate {
 
   private async authenticate(req: Request): Promise<{ auth: AuthContext; session?: WebSessionContext }> {
     // A Bearer key wins over a cookie: a cross-site page cannot make a browser send an Authorization header.
-    if (req.headers.authorization !== undefined)
+    if (req.headers.authorization !== undefined) {
       return { auth: await this.keys.authenticate(req.headers.authorization) };
+    }
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (!token) throw ApiError.unauthorized();
     return this.sessions.authenticate(token);

@@ -62,9 +62,10 @@ export class ApiKeyService {
     if (!isWellFormedKey(key)) throw new Error('the key must be 32 to 512 visible ASCII characters');
     const described = describeKey(key);
     const existing = await this.keys.findByHash(described.hash);
-    if (existing && existing.workspaceId !== workspaceId)
+    if (existing && existing.workspaceId !== workspaceId) {
       throw new Error('this key belongs to another workspace');
-    if (!existing)
+    }
+    if (!existing) {
       await this.keys.create({
         workspaceId,
         name,
@@ -72,6 +73,7 @@ export class ApiKeyService {
         prefix: described.prefix,
         hash: described.hash,
       });
+    }
   }
 
   async list(workspaceId: string): Promise<ApiKeyView[]> {

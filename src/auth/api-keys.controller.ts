@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { ApiBodySchema, ApiCreatedSchema, ApiOkSchema, IdParam } from '../infra/http/crud.decorators';
 import { openApiSchema } from '../infra/http/openapi-schema';
-import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
 import { WorkspaceId } from './access.decorator';
 import {
@@ -23,15 +23,15 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeyService) {}
 
   @Post()
-  @ApiCreatedResponse({ schema: openApiSchema(createdApiKeyResponseSchema) })
-  @ApiBody({ schema: openApiSchema(createApiKeySchema) })
+  @ApiCreatedSchema(createdApiKeyResponseSchema)
+  @ApiBodySchema(createApiKeySchema)
   create(@WorkspaceId() workspaceId: string, @Body() body: unknown): Promise<CreatedApiKey> {
     const input = parseInput(createApiKeySchema, body);
     return this.keys.create(workspaceId, input.name, input.role);
   }
 
   @Get()
-  @ApiOkResponse({ schema: openApiSchema(apiKeyListResponseSchema) })
+  @ApiOkSchema(apiKeyListResponseSchema)
   async list(@WorkspaceId() workspaceId: string): Promise<{ data: ApiKeyView[] }> {
     return { data: await this.keys.list(workspaceId) };
   }
@@ -39,10 +39,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(200)
   @ApiOkResponse({ description: 'The revoked key', schema: openApiSchema(apiKeyResponseSchema) })
-  revoke(
-    @WorkspaceId() workspaceId: string,
-    @Param('id', new ParseIdPipe('API key')) id: string,
-  ): Promise<ApiKeyView> {
+  revoke(@WorkspaceId() workspaceId: string, @IdParam('id', 'API key') id: string): Promise<ApiKeyView> {
     return this.keys.revoke(workspaceId, id);
   }
 }

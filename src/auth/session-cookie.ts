@@ -65,12 +65,13 @@ export function clearedSessionCookie(secure: boolean): string {
 export function assertSameOrigin(req: Request): void {
   const origin = req.headers.origin;
   if (origin === undefined) return;
-  if (!isOwnOrigin(origin, req.headers.host))
+  if (!isOwnOrigin(origin, req.headers.host)) {
     throw new ApiError(
       403,
       'origin_mismatch',
       'Cross-origin requests may not use the session cookie: the Origin header is not this server',
     );
+  }
 }
 
 function isOwnOrigin(origin: string, host: string | undefined): boolean {

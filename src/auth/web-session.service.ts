@@ -54,8 +54,9 @@ export class WebSessionService {
   async authenticate(token: string): Promise<SessionAuthentication> {
     const now = this.clock.now();
     const record = isWellFormedToken(token) ? await this.sessions.findByTokenHash(hashToken(token)) : null;
-    if (!record || record.revokedAt || record.apiKey.revokedAt || record.expiresAt <= now)
+    if (!record || record.revokedAt || record.apiKey.revokedAt || record.expiresAt <= now) {
       throw new ApiError(401, 'unauthorized', 'The session has expired or was revoked: sign in again');
+    }
     // A session's use is its key's use: lastUsedAt follows, at the session's (throttled) pace.
     if (await this.sessions.touch(record.id, now)) await this.keyRecords.touchLastUsed(record.apiKeyId, now);
     return {

@@ -1,16 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import {
-  ApiBody,
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiExcludeEndpoint,
   ApiHeader,
   ApiNoContentResponse,
-  ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
+import { ApiBodySchema, ApiCreatedSchema, ApiOkSchema } from '../infra/http/crud.decorators';
 import { ApiError } from '../infra/http/api-error';
 import { openApiSchema } from '../infra/http/openapi-schema';
 import { RateLimiter } from '../infra/http/rate-limit/rate-limiter';
@@ -45,7 +44,7 @@ export class WebSessionsController {
   @Post()
   @Public()
   @ApiOperation({ summary: 'Sign in with an API key: sets the session cookie' })
-  @ApiBody({ schema: openApiSchema(signInBodySchema) })
+  @ApiBodySchema(signInBodySchema)
   @ApiCreatedResponse({ schema: openApiSchema(sessionResponseSchema), headers: SET_COOKIE_DOC })
   async signIn(
     @Body() body: unknown,
@@ -64,7 +63,7 @@ export class WebSessionsController {
   @ReadAccess()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The session of the cookie (401 without one), with its CSRF token' })
-  @ApiOkResponse({ schema: openApiSchema(sessionResponseSchema) })
+  @ApiOkSchema(sessionResponseSchema)
   current(
     @Auth() auth: AuthContext,
     @Req() req: Request & AuthenticatedRequest,
@@ -120,7 +119,7 @@ export class WebSessionsController {
       '(and its role): it sets the session cookie and redirects (303) to `/`; a used, expired or unknown link ' +
       'redirects to `/sign-in?error=link-invalid`.',
   })
-  @ApiCreatedResponse({ schema: openApiSchema(signInLinkResponseSchema) })
+  @ApiCreatedSchema(signInLinkResponseSchema)
   async createLink(
     @Auth() auth: AuthContext,
     @Res({ passthrough: true }) res: Response,

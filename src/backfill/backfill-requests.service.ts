@@ -50,18 +50,20 @@ export class BackfillRequests {
           ),
           ENQUEUE_WAIT_MS,
           (late) => {
-            if ('error' in late)
+            if ('error' in late) {
               this.logger.warn(
                 { err: late.error, backfillId: backfill.id },
                 'deferred backfill enqueue failed',
               );
+            }
           },
         );
-        if (!added.settled)
+        if (!added.settled) {
           this.logger.warn(
             { backfillId: backfill.id },
             'Redis not answering: backfill enqueued when it is back',
           );
+        }
       } catch (err) {
         // The row stays queued; the next request for this project re-enqueues it.
         this.logger.warn({ err, backfillId: backfill.id }, 'backfill enqueue failed');

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type BackfillStatus } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
-import { type MentionRow, type ScoreRow } from '../runs/results/run-ledger.repository';
-import { type StoredAnswer } from '../capture/analysis/run-analysis';
+import { type MentionRow, type ScoreRow, type StoredAnswer } from '../capture/analysis/run-analysis';
 
 export interface BackfillRecord {
   id: string;
@@ -162,12 +161,13 @@ export class BackfillRepository {
       const owned = runs.flatMap((r) =>
         r.citationBrandIds.map((brandId, position) => ({ runId: r.runId, position, brandId })),
       );
-      if (owned.length > 0)
+      if (owned.length > 0) {
         await tx.$executeRaw`
           UPDATE citations c SET "brandId" = u."brandId"
           FROM unnest(${owned.map((o) => o.runId)}::uuid[], ${owned.map((o) => o.position)}::int[],
             ${owned.map((o) => o.brandId)}::uuid[]) AS u("runId", position, "brandId")
           WHERE c."runId" = u."runId" AND c.position = u.position AND c."brandId" IS DISTINCT FROM u."brandId"`;
+      }
       await tx.backfill.update({ where: { id: backfillId }, data: { processedRuns: processed } });
     });
   }

@@ -1,8 +1,8 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
+import { ApiOkSchema, IdParam } from '../infra/http/crud.decorators';
 import { openApiSchema } from '../infra/http/openapi-schema';
-import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { BackfillRequests, type BackfillView } from './backfill-requests.service';
 import { backfillListResponseSchema, backfillResponseSchema } from './dto/backfill.dto';
 
@@ -18,7 +18,7 @@ export class BackfillsController {
   @ApiAcceptedResponse({ schema: openApiSchema(backfillResponseSchema) })
   create(
     @WorkspaceId() ws: string,
-    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+    @IdParam('projectId', 'Project') projectId: string,
   ): Promise<BackfillView> {
     return this.backfills.requestFromApi(ws, projectId);
   }
@@ -26,17 +26,14 @@ export class BackfillsController {
   @Get('projects/:projectId/backfills')
   @ApiOkResponse({ description: 'The latest 50', schema: openApiSchema(backfillListResponseSchema) })
   @ReadAccess()
-  list(@WorkspaceId() ws: string, @Param('projectId', new ParseIdPipe('Project')) projectId: string) {
+  list(@WorkspaceId() ws: string, @IdParam('projectId', 'Project') projectId: string) {
     return this.backfills.list(ws, projectId);
   }
 
   @Get('backfills/:id')
-  @ApiOkResponse({ schema: openApiSchema(backfillResponseSchema) })
+  @ApiOkSchema(backfillResponseSchema)
   @ReadAccess()
-  get(
-    @WorkspaceId() ws: string,
-    @Param('id', new ParseIdPipe('Backfill')) id: string,
-  ): Promise<BackfillView> {
+  get(@WorkspaceId() ws: string, @IdParam('id', 'Backfill') id: string): Promise<BackfillView> {
     return this.backfills.get(ws, id);
   }
 }

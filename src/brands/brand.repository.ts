@@ -52,7 +52,7 @@ const brandJson = z.object({
 
 /**
  * The records of brands read in raw SQL as a JSON array of `to_jsonb(b)`: for statements that load a
- * project's brands along with other rows in one round trip (RunLedgerRepository.startAttempt).
+ * project's brands along with other rows in one round trip (RunAttemptRepository.startAttempt).
  */
 export function brandsFromJson(json: unknown): BrandRecord[] {
   return z.array(brandJson).parse(json);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { BackfillRequests } from '../backfill/backfill-requests.service';
 import { ApiError } from '../infra/http/api-error';
 import { decodeCursor, toPage, type Page, type PageQuery } from '../infra/http/pagination';
 import { ProjectService } from '../projects/project.service';
+import { BrandChanges } from './brand-changes';
 import { BrandRepository, type BrandRecord } from './brand.repository';
 import { type BrandView, type CreateBrandInput, type UpdateBrandInput } from './dto/brand.dto';
 
@@ -14,7 +14,7 @@ export class BrandService {
   constructor(
     private readonly brands: BrandRepository,
     private readonly projects: ProjectService,
-    private readonly backfills: BackfillRequests,
+    private readonly changes: BrandChanges,
   ) {}
 
   async create(workspaceId: string, projectId: string, input: CreateBrandInput): Promise<BrandView> {
@@ -23,7 +23,7 @@ export class BrandService {
       throw new ApiError(422, 'limit_exceeded', `A project holds at most ${MAX_BRANDS_PER_PROJECT} brands`);
     }
     const brand = await this.brands.create(workspaceId, projectId, input);
-    await this.backfills.request(workspaceId, projectId, 'brand.created');
+    await this.changes.announce({ workspaceId, projectId, reason: 'brand.created' });
     return toView(brand);
   }
 
@@ -43,14 +43,14 @@ export class BrandService {
     const b = await this.brands.update(workspaceId, id, input);
     if (!b) throw ApiError.notFound('Brand');
     // History is recomputed with the new aliases so old and new runs stay comparable.
-    await this.backfills.request(workspaceId, b.projectId, 'brand.updated');
+    await this.changes.announce({ workspaceId, projectId: b.projectId, reason: 'brand.updated' });
     return toView(b);
   }
 
   async delete(workspaceId: string, id: string): Promise<void> {
     const b = await this.brands.find(workspaceId, id);
     if (!b || !(await this.brands.delete(workspaceId, id))) throw ApiError.notFound('Brand');
-    await this.backfills.request(workspaceId, b.projectId, 'brand.deleted');
+    await this.changes.announce({ workspaceId, projectId: b.projectId, reason: 'brand.deleted' });
   }
 }
 

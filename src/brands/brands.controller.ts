@@ -1,17 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
-import { ApiPageQuery } from '../infra/http/api-page-query.decorator';
-import { openApiSchema } from '../infra/http/openapi-schema';
+import {
+  ApiBodySchema,
+  ApiCreatedSchema,
+  ApiOkSchema,
+  ApiPage,
+  DeleteNoContent,
+  IdParam,
+} from '../infra/http/crud.decorators';
 import { pageQuerySchema, type Page } from '../infra/http/pagination';
-import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
 import { BrandExplainService } from './brand-explain.service';
 import { BrandService } from './brand.service';
@@ -33,12 +31,12 @@ export class BrandsController {
     private readonly explainer: BrandExplainService,
   ) {}
 
-  @ApiCreatedResponse({ schema: openApiSchema(brandResponseSchema) })
+  @ApiCreatedSchema(brandResponseSchema)
   @Post('projects/:projectId/brands')
-  @ApiBody({ schema: openApiSchema(createBrandSchema) })
+  @ApiBodySchema(createBrandSchema)
   create(
     @WorkspaceId() ws: string,
-    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+    @IdParam('projectId', 'Project') projectId: string,
     @Body() body: unknown,
   ): Promise<BrandView> {
     return this.brands.create(ws, projectId, parseInput(createBrandSchema, body));
@@ -46,11 +44,10 @@ export class BrandsController {
 
   @Get('projects/:projectId/brands')
   @ReadAccess()
-  @ApiPageQuery()
-  @ApiOkResponse({ schema: openApiSchema(brandPageResponseSchema) })
+  @ApiPage(brandPageResponseSchema)
   list(
     @WorkspaceId() ws: string,
-    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+    @IdParam('projectId', 'Project') projectId: string,
     @Query() query: unknown,
   ): Promise<Page<BrandView>> {
     return this.brands.list(ws, projectId, parseInput(pageQuerySchema, query, 'query'));
@@ -60,38 +57,36 @@ export class BrandsController {
   @Post('projects/:projectId/brands/explain')
   @HttpCode(200)
   @ReadAccess()
-  @ApiBody({ schema: openApiSchema(explainRequestSchema) })
-  @ApiOkResponse({ schema: openApiSchema(explainResponseSchema) })
+  @ApiBodySchema(explainRequestSchema)
+  @ApiOkSchema(explainResponseSchema)
   explain(
     @WorkspaceId() ws: string,
-    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+    @IdParam('projectId', 'Project') projectId: string,
     @Body() body: unknown,
   ): Promise<ExplainResponse> {
     return this.explainer.explain(ws, projectId, parseInput(explainRequestSchema, body));
   }
 
   @Get('brands/:id')
-  @ApiOkResponse({ schema: openApiSchema(brandResponseSchema) })
+  @ApiOkSchema(brandResponseSchema)
   @ReadAccess()
-  get(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Brand')) id: string): Promise<BrandView> {
+  get(@WorkspaceId() ws: string, @IdParam('id', 'Brand') id: string): Promise<BrandView> {
     return this.brands.get(ws, id);
   }
 
   @Patch('brands/:id')
-  @ApiOkResponse({ schema: openApiSchema(brandResponseSchema) })
-  @ApiBody({ schema: openApiSchema(updateBrandSchema) })
+  @ApiOkSchema(brandResponseSchema)
+  @ApiBodySchema(updateBrandSchema)
   update(
     @WorkspaceId() ws: string,
-    @Param('id', new ParseIdPipe('Brand')) id: string,
+    @IdParam('id', 'Brand') id: string,
     @Body() body: unknown,
   ): Promise<BrandView> {
     return this.brands.update(ws, id, parseInput(updateBrandSchema, body));
   }
 
-  @Delete('brands/:id')
-  @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Deleted' })
-  delete(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Brand')) id: string): Promise<void> {
+  @DeleteNoContent('brands/:id')
+  delete(@WorkspaceId() ws: string, @IdParam('id', 'Brand') id: string): Promise<void> {
     return this.brands.delete(ws, id);
   }
 }

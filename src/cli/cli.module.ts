@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiKeyRepository } from '../auth/api-key.repository';
 import { ApiKeyService } from '../auth/api-key.service';
+import { WebSessionRepository } from '../auth/web-session.repository';
+import { WebSessionService } from '../auth/web-session.service';
 import { type AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { ClockModule } from '../infra/clock/clock.module';
@@ -12,7 +14,7 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [ConfigModule.forRoot(config), PrismaModule, ClockModule],
-      providers: [ApiKeyRepository, ApiKeyService],
+      providers: [ApiKeyRepository, ApiKeyService, WebSessionRepository, WebSessionService],
     };
   }
 }

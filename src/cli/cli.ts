@@ -4,12 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
 import { ApiKeyRepository } from '../auth/api-key.repository';
 import { ApiKeyService } from '../auth/api-key.service';
-import { WebSessionRepository } from '../auth/web-session.repository';
 import { signInLinkPath, WebSessionService } from '../auth/web-session.service';
 import { ConfigError, loadConfig } from '../config/app-config';
-import { Clock } from '../infra/clock/clock';
 import { ApiError } from '../infra/http/api-error';
-import { PrismaService } from '../infra/prisma/prisma.service';
 import { CliModule } from './cli.module';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -82,13 +79,7 @@ async function main(): Promise<number> {
         );
         return 0;
       case 'sign-in-link': {
-        const sessions = new WebSessionService(
-          new WebSessionRepository(ctx.get(PrismaService)),
-          keys,
-          ctx.get(ApiKeyRepository),
-          ctx.get(Clock),
-          config,
-        );
+        const sessions = ctx.get(WebSessionService);
         const base = (args[2] ?? `http://127.0.0.1:${config.PORT}`).replace(/\/+$/, '');
         const link = await sessions
           .createSignInLink(arg(args, 0, 'workspaceId', isUuid), arg(args, 1, 'keyId', isUuid))

@@ -120,8 +120,9 @@ export class AliasAutomaton {
       for (let s = 0; s < stateCount; s++) {
         const old = order[s] as number;
         const row = new Map<number, number>();
-        for (const [cls, child] of oldChildren[old] as Map<number, number>)
+        for (const [cls, child] of oldChildren[old] as Map<number, number>) {
           row.set(cls, renumbered[child] as number);
+        }
         children[s] = row;
         depth[s] = oldDepth[old] as number;
         own[s] = oldOwn[old] as number[];
@@ -177,8 +178,9 @@ export class AliasAutomaton {
         // Row = failure state's row (already complete: it is shallower) overridden by own children.
         const failRow = (this.fail[state] as number) * classes;
         dense.copyWithin(state * classes, failRow, failRow + classes);
-        for (const [cls, child] of children[state] as Map<number, number>)
+        for (const [cls, child] of children[state] as Map<number, number>) {
           dense[state * classes + cls] = child;
+        }
       }
       for (const [cls, child] of children[state] as Map<number, number>) {
         queue[tail++] = child;
@@ -216,8 +218,9 @@ export class AliasAutomaton {
       const ownCounts = new Int32Array(stateCount);
       for (let s = 0; s < stateCount; s++) {
         const to = perm[s] as number;
-        for (let c = 0; c < classes; c++)
+        for (let c = 0; c < classes; c++) {
           table[to * stride + c] = perm[dense[s * classes + c] as number] as number;
+        }
         depths[to] = this.depths[s] as number;
         hasOutput[to] = this.hasOutput[s] as number;
         const link = this.outputLink[s] as number;
@@ -226,11 +229,13 @@ export class AliasAutomaton {
         ownCounts[to] = (this.ownStart[s + 1] as number) - (this.ownStart[s] as number);
       }
       const ownStart = new Int32Array(stateCount + 1);
-      for (let s = 0; s < stateCount; s++)
+      for (let s = 0; s < stateCount; s++) {
         ownStart[s + 1] = (ownStart[s] as number) + (ownCounts[s] as number);
+      }
       const ownIds = new Int32Array(this.ownIds.length);
-      for (let s = 0; s < stateCount; s++)
+      for (let s = 0; s < stateCount; s++) {
         ownIds.set(this.ownIds.subarray(this.ownStart[s], this.ownStart[s + 1]), ownStart[perm[s] as number]);
+      }
       for (let c = 0; c < classes; c++) this.rootRow[c] = perm[this.rootRow[c] as number] as number;
       this.depths = depths;
       this.hasOutput = hasOutput;
@@ -323,8 +328,9 @@ export class AliasAutomaton {
   /** Calls `visit` with every pattern id that ends at this state (longest first). */
   forEachMatch(state: number, visit: (patternId: number) => void): void {
     for (let s = this.firstOutputState(state); s > 0; s = this.nextOutputState(s)) {
-      for (let i = this.ownStart[s] as number; i < (this.ownStart[s + 1] as number); i++)
+      for (let i = this.ownStart[s] as number; i < (this.ownStart[s + 1] as number); i++) {
         visit(this.ownIds[i] as number);
+      }
     }
   }
 }

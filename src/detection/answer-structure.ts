@@ -181,8 +181,9 @@ export class AnswerStructure {
         }
         rank = currentRank();
       } else if (lists.length > 0 && (indent >= 2 || !sawBlank)) {
-        while (lists.length > 1 && (lists[lists.length - 1] as OpenList).indent >= indent && sawBlank)
+        while (lists.length > 1 && (lists[lists.length - 1] as OpenList).indent >= indent && sawBlank) {
           lists.pop();
+        }
         rank = currentRank();
       } else {
         lists.length = 0;
@@ -226,8 +227,9 @@ export class AnswerStructure {
       }
       if (!SENTENCE_END.test(ch)) continue;
       let j = i + 1;
-      while (j < line.length && (SENTENCE_END.test(line[j] as string) || CLOSERS.test(line[j] as string)))
+      while (j < line.length && (SENTENCE_END.test(line[j] as string) || CLOSERS.test(line[j] as string))) {
         j++;
+      }
       if (j < line.length && !/\s/.test(line[j] as string)) continue;
       const next = line.slice(j).trimStart();
       if (LOWERCASE_START.test(next)) continue;

@@ -65,8 +65,9 @@ export class CompiledWatchlist {
         add(profile, { ...pattern, flags }, alias.text);
         const free = alias.optionalPunctuation ? BrandWatchlist.punctuationFree(alias.text) : null;
         if (free !== null) add(profile, { ...pattern, flags }, free);
-        if (options.nearMisses === true)
+        if (options.nearMisses === true) {
           add(LOOSEST_PROFILE, { ...pattern, kind: 'near', flags: 0 }, alias.text);
+        }
       }
       for (const phrase of brand.exclusions) {
         const pattern = {
@@ -75,8 +76,9 @@ export class CompiledWatchlist {
           matched: phrase,
           priority: brandRank,
         } as const;
-        for (const form of CompiledWatchlist.inflections(phrase))
+        for (const form of CompiledWatchlist.inflections(phrase)) {
           add(EXCLUSION_PROFILE, { ...pattern, flags: 0 }, form);
+        }
       }
       if (rank === brandRank) rank++;
     }

@@ -1,12 +1,10 @@
 import { type BrandSpec } from './brand-watchlist';
 import { CompiledWatchlist } from './compiled-watchlist';
-import { type DomainIndex } from './domain-index';
 import { FoldChannel } from './fold-channel';
-import { MarkdownLinkTracker } from './markdown-link-tracker';
 import { type MatchCandidate } from './match-candidate';
 import { type MatchTrace } from './match-trace';
 import { MentionResolver } from './mention-resolver';
-import { BRACKET, DOT_OR_COLON, ENDS_RUN, RUN_KIND, UrlScanner } from './url-scanner';
+import { UrlRunTracker } from './url-run-tracker';
 
 /**
  * What push() returns for the usual chunk that confirms nothing (shared, so that costs no allocation). Not
@@ -32,7 +30,8 @@ export interface DetectedMention {
  * Finds brand mentions in an answer fed chunk by chunk, reporting each mention once, in text order, as soon
  * as it is certain. Matching rules live in TextNormalizer (what counts as equal), WordBoundary, UrlScanner and
  * MentionResolver (what counts at all); this class decodes code points across chunk edges, runs one
- * automaton per fold profile and keeps the chunk arrival times.
+ * automaton per fold profile (FoldChannel), follows URL-like runs (UrlRunTracker) and keeps the chunk
+ * arrival times.
  *
  * A mention is confirmed once the text after it can no longer change the verdict: the next symbol (word
  * boundary), the rest of any longer alias or exclusion phrase that could still cover it, and the end of the
@@ -41,9 +40,8 @@ export interface DetectedMention {
  */
 export class IncrementalMatcher {
   private readonly channels: FoldChannel[];
-  private readonly domains: DomainIndex;
   private readonly resolver: MentionResolver;
-  private readonly links = new MarkdownLinkTracker();
+  private readonly runs: UrlRunTracker;
   /**
    * End offset and arrival of the chunks that may still hold a mention's last character, as a ring: entry i
    * (0 <= i < chunkCount) at index (chunkHead + i) & (capacity - 1). Chunks that end before every future
@@ -57,21 +55,6 @@ export class IncrementalMatcher {
   private received = 0;
   private consumed = 0;
   private heldHighSurrogate: number | null = null;
-  /** Raw start of the URL-like run in progress, or -1. */
-  private runStart = -1;
-  /**
-   * Earlier chunks overlapping the run in progress (whole), the first starting at runPiecesStart: the first
-   * runPieceCount entries (the array is reused, not truncated).
-   */
-  private readonly runPieces: string[] = [];
-  private runPieceCount = 0;
-  private runPiecesStart = 0;
-  /**
-   * The run holds a `.` or `:` followed by another run character. Only such runs can contain a URL or host
-   * (UrlScanner needs "://" or a dot before a letter), so plain words are never scanned.
-   */
-  private runMayHoldUrl = false;
-  private previousDotOrColon = false;
   private ended = false;
 
   /**
@@ -80,8 +63,8 @@ export class IncrementalMatcher {
    */
   constructor(brands: BrandSpec[] | CompiledWatchlist, trace: MatchTrace | null = null) {
     const compiled = brands instanceof CompiledWatchlist ? brands : new CompiledWatchlist(brands);
-    this.domains = compiled.domains;
     this.resolver = new MentionResolver(trace);
+    this.runs = new UrlRunTracker(compiled.domains, this.resolver);
     this.channels = compiled.channels.map(
       (channel) =>
         new FoldChannel(
@@ -126,28 +109,12 @@ export class IncrementalMatcher {
     }
     const channels = this.channels;
     if (to > from) {
-      for (let i = 0; i < channels.length; i++)
+      for (let i = 0; i < channels.length; i++) {
         (channels[i] as FoldChannel).consumeRange(text, from, to, chunkStart);
+      }
     }
     // Run tracking after matching is fine: its zones and domain candidates are only read by settle().
-    const first = channels[0];
-    if (
-      first !== undefined &&
-      to > from &&
-      !first.sawRunNotable &&
-      !this.runMayHoldUrl &&
-      !this.previousDotOrColon &&
-      !this.links.afterLineBreak
-    ) {
-      // The usual chunk (letters, digits, spaces, plain punctuation): the first channel's loop already found
-      // its last run break, which with this state is all the run tracking needs. Surrogate halves outside
-      // [from, to) also end runs.
-      let lastBreak = to < text.length ? text.length - 1 : first.lastRunBreak;
-      if (lastBreak < 0 && from > 0) lastBreak = from - 1;
-      this.skipPlainRuns(text, chunkStart, lastBreak);
-    } else {
-      this.scanRuns(text, chunkStart);
-    }
+    this.runs.track(text, chunkStart, from, to, channels[0]);
     this.consumed = chunkStart + to;
     return this.settle(false);
   }
@@ -162,129 +129,10 @@ export class IncrementalMatcher {
       this.heldHighSurrogate = null;
       this.consumed = this.received;
     }
-    this.finishRun('', 0);
+    this.runs.finishRun('', 0, this.received);
     for (const channel of this.channels) channel.finish();
     this.ended = true;
     return this.settle(true);
-  }
-
-  /**
-   * URL-like runs and Markdown link brackets, one pass over the chunk's code units (anything non-ASCII ends a
-   * run and counts as text for the link tracker, so code points need not be decoded here). The run state
-   * lives in locals during the loop and is written back before anything that reads it (finishRun).
-   */
-  private scanRuns(text: string, chunkStart: number): void {
-    const links = this.links;
-    const length = text.length;
-    let runStart = this.runStart;
-    let mayHoldUrl = this.runMayHoldUrl;
-    let previousDotOrColon = this.previousDotOrColon;
-    // Mirrors links.afterLineBreak, which only observe() changes.
-    let afterLineBreak = links.afterLineBreak;
-    for (let index = 0; index < length; index++) {
-      const unit = text.charCodeAt(index);
-      const kind = unit < 0x80 ? (RUN_KIND[unit] as number) : ENDS_RUN;
-      if (kind !== ENDS_RUN) {
-        if (runStart < 0) {
-          runStart = chunkStart + index;
-          mayHoldUrl = false;
-          previousDotOrColon = false;
-        }
-        if (kind === DOT_OR_COLON) {
-          if (previousDotOrColon) mayHoldUrl = true;
-          previousDotOrColon = true;
-        } else if (previousDotOrColon) {
-          mayHoldUrl = true;
-          previousDotOrColon = false;
-        }
-        if (kind === BRACKET || afterLineBreak) {
-          links.observe(unit, chunkStart + index);
-          afterLineBreak = links.afterLineBreak;
-        }
-      } else {
-        if (runStart >= 0) {
-          if (mayHoldUrl) {
-            this.runStart = runStart;
-            this.runMayHoldUrl = true;
-            this.finishRun(text, index, chunkStart);
-          } else {
-            this.runPieceCount = 0;
-          }
-          runStart = -1;
-        }
-        // What links.observes() tests: line feeds and the first non-blank character after one.
-        if (unit === 0x0a || (afterLineBreak && unit !== 0x20 && unit !== 0x09 && unit !== 0x0d)) {
-          links.observe(unit, chunkStart + index);
-          afterLineBreak = links.afterLineBreak;
-        }
-      }
-    }
-    this.runStart = runStart;
-    this.runMayHoldUrl = mayHoldUrl;
-    this.previousDotOrColon = previousDotOrColon;
-    if (runStart >= 0) {
-      // Keep the chunk (by reference) in case a later chunk makes the run URL-like ("acme" + ".com").
-      if (this.runPieceCount === 0) this.runPiecesStart = chunkStart;
-      this.runPieces[this.runPieceCount++] = text;
-    }
-  }
-
-  /**
-   * scanRuns for a chunk without RUN_NOTABLE units, when no URL-like run or line break is pending: no run
-   * can become URL-like and the link tracker would see nothing, so only the run boundaries move.
-   * `lastBreak` is the index of the chunk's last run-ending unit, or -1.
-   */
-  private skipPlainRuns(text: string, chunkStart: number, lastBreak: number): void {
-    if (lastBreak >= 0) {
-      // Any run in progress ended (not URL-like); a new one starts after the break, if anything follows.
-      this.runPieceCount = 0;
-      this.runStart = lastBreak + 1 < text.length ? chunkStart + lastBreak + 1 : -1;
-    } else if (this.runStart < 0) {
-      this.runStart = chunkStart;
-    }
-    if (this.runStart >= 0) {
-      if (this.runPieceCount === 0) this.runPiecesStart = chunkStart;
-      this.runPieces[this.runPieceCount++] = text;
-    }
-  }
-
-  /** Ends the run in progress at `text[localEnd]` (text is the current chunk, starting at `chunkStart`). */
-  private finishRun(text: string, localEnd: number, chunkStart = this.received): void {
-    if (this.runStart < 0) return;
-    const runStart = this.runStart;
-    this.runStart = -1;
-    const pieceCount = this.runPieceCount;
-    this.runPieceCount = 0;
-    if (!this.runMayHoldUrl) return;
-    let runText: string;
-    if (pieceCount === 0) runText = text.slice(runStart - chunkStart, localEnd);
-    else {
-      runText = '';
-      for (let i = 0; i < pieceCount; i++) runText += this.runPieces[i] as string;
-      runText = (runText + text.slice(0, localEnd)).slice(runStart - this.runPiecesStart);
-    }
-    for (const url of UrlScanner.scan(runText, runStart)) {
-      const relative = url.start - runStart;
-      const precededBy = relative >= 2 ? runText.slice(relative - 2, relative) : '';
-      const linkTextStart = this.links.linkTextStartFor(url.start, precededBy);
-      const owner = this.domains.isEmpty ? null : this.domains.ownerOf(url.host);
-      this.resolver.addZone({ ...url, hasDomainMention: owner !== null, linkTextStart });
-      if (owner !== null) {
-        this.resolver.addCandidate({
-          kind: 'domain',
-          brandId: owner.brandId,
-          matched: owner.domain,
-          priority: 0,
-          start: url.hostStart,
-          end: url.hostEnd,
-          lastSymbol: 0,
-          nextKnown: true,
-          endOk: true,
-          linkTextStart,
-          lowercaseOnly: false,
-        });
-      }
-    }
   }
 
   /**
@@ -294,7 +142,8 @@ export class IncrementalMatcher {
    */
   private settle(final: boolean): readonly DetectedMention[] {
     if (final) return this.toMentions(this.resolver.settle(Infinity));
-    let safe = this.runStart >= 0 ? this.runStart : this.consumed;
+    const runStart = this.runs.pendingRunStart;
+    let safe = runStart >= 0 ? runStart : this.consumed;
     const channels = this.channels;
     for (let i = 0; i < channels.length; i++) {
       const horizon = (channels[i] as FoldChannel).horizon(this.consumed);

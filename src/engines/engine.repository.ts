@@ -68,7 +68,7 @@ const engineJson = z.object({
 /**
  * The record of an engine read in raw SQL as `to_jsonb(e) - 'credentialCiphertext'` plus the ciphertext as its
  * own bytea column (JSON would render it as hex text): for statements that load an engine along with other
- * rows in one round trip (RunLedgerRepository.startAttempt).
+ * rows in one round trip (RunAttemptRepository.startAttempt).
  */
 export function engineFromJson(json: unknown, credentialCiphertext: Uint8Array | null): EngineRecord {
   const row = engineJson.parse(json);

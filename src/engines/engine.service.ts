@@ -92,8 +92,9 @@ export class EngineService {
   }
 
   private credentialFields(workspaceId: string, engineId: string, credential: string | null): EngineWrite {
-    if (credential === null)
+    if (credential === null) {
       return { credentialCiphertext: null, credentialLast4: null, disabledReason: null };
+    }
     return {
       credentialCiphertext: this.cipher.encrypt(credential, workspaceId, engineId),
       // Short secrets reveal nothing: below 12 characters we show none of them.

@@ -1,17 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
-import { ApiPageQuery } from '../infra/http/api-page-query.decorator';
-import { openApiSchema } from '../infra/http/openapi-schema';
+import {
+  ApiBodySchema,
+  ApiCreatedSchema,
+  ApiOkSchema,
+  ApiPage,
+  DeleteNoContent,
+  IdParam,
+} from '../infra/http/crud.decorators';
 import { pageQuerySchema, type Page } from '../infra/http/pagination';
-import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
 import {
   createEngineSchema,
@@ -28,43 +26,40 @@ import { EngineService } from './engine.service';
 export class EnginesController {
   constructor(private readonly engines: EngineService) {}
 
-  @ApiCreatedResponse({ schema: openApiSchema(engineResponseSchema) })
+  @ApiCreatedSchema(engineResponseSchema)
   @Post()
-  @ApiBody({ schema: openApiSchema(createEngineSchema) })
+  @ApiBodySchema(createEngineSchema)
   create(@WorkspaceId() ws: string, @Body() body: unknown): Promise<EngineView> {
     return this.engines.create(ws, parseInput(createEngineSchema, body));
   }
 
   @Get()
   @ReadAccess()
-  @ApiPageQuery()
-  @ApiOkResponse({ schema: openApiSchema(enginePageResponseSchema) })
+  @ApiPage(enginePageResponseSchema)
   list(@WorkspaceId() ws: string, @Query() query: unknown): Promise<Page<EngineView>> {
     return this.engines.list(ws, parseInput(pageQuerySchema, query, 'query'));
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: openApiSchema(engineResponseSchema) })
+  @ApiOkSchema(engineResponseSchema)
   @ReadAccess()
-  get(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Engine')) id: string): Promise<EngineView> {
+  get(@WorkspaceId() ws: string, @IdParam('id', 'Engine') id: string): Promise<EngineView> {
     return this.engines.get(ws, id);
   }
 
   @Patch(':id')
-  @ApiOkResponse({ schema: openApiSchema(engineResponseSchema) })
-  @ApiBody({ schema: openApiSchema(updateEngineSchema) })
+  @ApiOkSchema(engineResponseSchema)
+  @ApiBodySchema(updateEngineSchema)
   update(
     @WorkspaceId() ws: string,
-    @Param('id', new ParseIdPipe('Engine')) id: string,
+    @IdParam('id', 'Engine') id: string,
     @Body() body: unknown,
   ): Promise<EngineView> {
     return this.engines.update(ws, id, parseInput(updateEngineSchema, body));
   }
 
-  @Delete(':id')
-  @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Deleted' })
-  delete(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Engine')) id: string): Promise<void> {
+  @DeleteNoContent(':id')
+  delete(@WorkspaceId() ws: string, @IdParam('id', 'Engine') id: string): Promise<void> {
     return this.engines.delete(ws, id);
   }
 }

@@ -50,11 +50,12 @@ export class HealthController {
     ]);
     const checks = { postgres, migrations, redis };
     const failed = Object.entries(checks).filter(([, c]) => !c.ok);
-    if (failed.length > 0)
+    if (failed.length > 0) {
       this.logger.warn(
         { failed: Object.fromEntries(failed.map(([name, c]) => [name, c.detail])) },
         'not ready',
       );
+    }
     res.status(failed.length === 0 ? 200 : 503);
     return {
       status: failed.length === 0 ? 'ok' : 'unavailable',

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Redis } from 'ioredis';
-import { readMigrations } from '../infra/database/migrator';
+import { readMigrations } from '../infra/database/migration-files';
 import { PrismaService } from '../infra/prisma/prisma.service';
 import { REDIS } from '../infra/redis/redis.module';
 
@@ -57,11 +57,12 @@ export class HealthRepository {
         SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
       const applied = new Set(rows.map((r) => r.migration_name));
       const pending = expected.filter((name) => !applied.has(name));
-      if (pending.length > 0)
+      if (pending.length > 0) {
         return {
           ok: false,
           detail: `${pending.length} migration(s) not applied: ${pending.slice(0, 5).join(', ')}`,
         };
+      }
       return { ok: true };
     } catch (e) {
       return { ok: false, detail: (e as Error).message.slice(0, 200) };
@@ -74,8 +75,9 @@ export class HealthRepository {
       // INFO works where CONFIG GET is disabled (managed Redis).
       const info = await this.redis.info('memory');
       const policy = /maxmemory_policy:(\S+)/.exec(info)?.[1] ?? 'unknown';
-      if (policy !== 'noeviction')
+      if (policy !== 'noeviction') {
         return { ok: false, detail: `maxmemory-policy is ${policy}, must be noeviction` };
+      }
       return { ok: true };
     } catch (e) {
       return { ok: false, detail: (e as Error).message.slice(0, 200) };

@@ -241,8 +241,9 @@ export class LiveEventWriter {
    */
   private flush(): void {
     this.flushScheduled = false;
-    if (this.pending.length > 0 && this.calls.length < MAX_CALLS_IN_FLIGHT)
+    if (this.pending.length > 0 && this.calls.length < MAX_CALLS_IN_FLIGHT) {
       this.lastFlushAt = performance.now();
+    }
     // Full batches always go out at once; only a partial batch waits for a reply while calls are out.
     while (
       this.pending.length >= MAX_EVENTS_PER_CALL ||

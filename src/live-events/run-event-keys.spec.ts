@@ -29,7 +29,8 @@ describe('run event ids and chunk entries', () => {
 
   it('accepts Last-Event-ID values it issued and nothing else', () => {
     for (const id of ['1-0', '1700000000000-12', '1700000000000-12.3']) expect(isStreamId(id)).toBe(true);
-    for (const id of [undefined, '', '1', '1-', '1-0.', '1-0.x', 'a-0', '1-0.1.2', '1-0; drop'])
+    for (const id of [undefined, '', '1', '1-', '1-0.', '1-0.x', 'a-0', '1-0.1.2', '1-0; drop']) {
       expect(isStreamId(id)).toBe(false);
+    }
   });
 });

@@ -46,8 +46,9 @@ export function isStreamId(id: string | undefined): id is string {
 export function compareStreamIds(a: string, b: string): number {
   const [am = '0', as = '0', ak = '0'] = a.split(/[-.]/);
   const [bm = '0', bs = '0', bk = '0'] = b.split(/[-.]/);
-  for (const d of [BigInt(am) - BigInt(bm), BigInt(as) - BigInt(bs), BigInt(ak) - BigInt(bk)])
+  for (const d of [BigInt(am) - BigInt(bm), BigInt(as) - BigInt(bs), BigInt(ak) - BigInt(bk)]) {
     if (d !== 0n) return d < 0n ? -1 : 1;
+  }
   return 0;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../infra/http/response-schemas';
-import { msSchema, runScoreSchema } from '../runs/api/dto/run.dto';
+import { msSchema, runScoreSchema } from './run-score';
 
 const statusData = z.strictObject({
   status: z.enum(['queued', 'running', 'succeeded', 'failed', 'skipped']),

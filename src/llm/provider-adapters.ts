@@ -3,7 +3,7 @@ import { AnthropicProvider } from './anthropic/anthropic.provider';
 import { GeminiProvider } from './gemini/gemini.provider';
 import { egressLookup } from './http/egress-guard';
 import { type HttpTransport } from './http/streaming-http-client';
-import { type LlmProvider } from './llm-provider';
+import { type LlmProvider, type LlmRequest } from './llm-provider';
 import { OllamaNativeProvider } from './ollama/ollama-native.provider';
 import { OpenAiCompatibleProvider } from './openai-compatible/openai-compatible.provider';
 import { OpenAiProvider } from './openai/openai.provider';
@@ -17,9 +17,32 @@ export interface ProviderHttpSettings {
   deadlineMs: number;
 }
 
+/** The configuration entries the adapters' network settings come from (see config/app-config.ts). */
+export interface ProviderHttpConfig {
+  EGRESS_ALLOW_PRIVATE: boolean;
+  STREAM_IDLE_TIMEOUT_MS: number;
+  RUN_DEADLINE_MS: number;
+}
+
+export function providerHttpSettings(config: ProviderHttpConfig): ProviderHttpSettings {
+  return {
+    allowPrivate: config.EGRESS_ALLOW_PRIVATE,
+    idleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
+    deadlineMs: config.RUN_DEADLINE_MS,
+  };
+}
+
 /** One adapter per wire protocol (an engine's provider kind, plus Ollama's native API). */
 export type ProviderKey =
   'openai' | 'anthropic' | 'gemini' | 'perplexity' | 'openai-compatible' | 'ollamaNative' | 'demo';
+
+/** An engine resolved to the adapter that streams it and the request to send. */
+export interface ResolvedEngine {
+  /** Names the adapter, so a capture thread holding its own adapters streams through the same one. */
+  providerKey: ProviderKey;
+  provider: LlmProvider;
+  request: LlmRequest;
+}
 
 /**
  * `transport`: where the adapters' HTTP exchanges run (a capture thread's socket thread); their own sockets

@@ -1,17 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
-import { openApiSchema } from '../infra/http/openapi-schema';
-import { ApiPageQuery } from '../infra/http/api-page-query.decorator';
+import {
+  ApiBodySchema,
+  ApiCreatedSchema,
+  ApiOkSchema,
+  ApiPage,
+  DeleteNoContent,
+  IdParam,
+} from '../infra/http/crud.decorators';
 import { pageQuerySchema, type Page } from '../infra/http/pagination';
-import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
 import {
   createProjectSchema,
@@ -28,43 +26,40 @@ import { ProjectService } from './project.service';
 export class ProjectsController {
   constructor(private readonly projects: ProjectService) {}
 
-  @ApiCreatedResponse({ schema: openApiSchema(projectResponseSchema) })
+  @ApiCreatedSchema(projectResponseSchema)
   @Post()
-  @ApiBody({ schema: openApiSchema(createProjectSchema) })
+  @ApiBodySchema(createProjectSchema)
   create(@WorkspaceId() ws: string, @Body() body: unknown): Promise<ProjectView> {
     return this.projects.create(ws, parseInput(createProjectSchema, body));
   }
 
   @Get()
   @ReadAccess()
-  @ApiPageQuery()
-  @ApiOkResponse({ schema: openApiSchema(projectPageResponseSchema) })
+  @ApiPage(projectPageResponseSchema)
   list(@WorkspaceId() ws: string, @Query() query: unknown): Promise<Page<ProjectView>> {
     return this.projects.list(ws, parseInput(pageQuerySchema, query, 'query'));
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: openApiSchema(projectResponseSchema) })
+  @ApiOkSchema(projectResponseSchema)
   @ReadAccess()
-  get(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Project')) id: string): Promise<ProjectView> {
+  get(@WorkspaceId() ws: string, @IdParam('id', 'Project') id: string): Promise<ProjectView> {
     return this.projects.get(ws, id);
   }
 
   @Patch(':id')
-  @ApiOkResponse({ schema: openApiSchema(projectResponseSchema) })
-  @ApiBody({ schema: openApiSchema(updateProjectSchema) })
+  @ApiOkSchema(projectResponseSchema)
+  @ApiBodySchema(updateProjectSchema)
   update(
     @WorkspaceId() ws: string,
-    @Param('id', new ParseIdPipe('Project')) id: string,
+    @IdParam('id', 'Project') id: string,
     @Body() body: unknown,
   ): Promise<ProjectView> {
     return this.projects.update(ws, id, parseInput(updateProjectSchema, body));
   }
 
-  @Delete(':id')
-  @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Deleted' })
-  delete(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Project')) id: string): Promise<void> {
+  @DeleteNoContent(':id')
+  delete(@WorkspaceId() ws: string, @IdParam('id', 'Project') id: string): Promise<void> {
     return this.projects.delete(ws, id);
   }
 }

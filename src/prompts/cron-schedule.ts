@@ -21,8 +21,9 @@ export function checkSchedule(
   minIntervalSeconds: number,
   from: Date,
 ): ScheduleCheck {
-  if (!isValidTimezone(timezone))
+  if (!isValidTimezone(timezone)) {
     return { ok: false, field: 'timezone', message: 'is not a known IANA timezone' };
+  }
   let firings: Date[];
   try {
     const expr = CronExpressionParser.parse(cron, { tz: timezone, currentDate: from, strict: false });

@@ -1,19 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ApiPageQuery } from '../infra/http/api-page-query.decorator';
-import { openApiSchema } from '../infra/http/openapi-schema';
+import {
+  ApiBodySchema,
+  ApiCreatedSchema,
+  ApiOkSchema,
+  ApiPage,
+  DeleteNoContent,
+  IdParam,
+} from '../infra/http/crud.decorators';
 import { pageQuerySchema, type Page } from '../infra/http/pagination';
-import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
 import {
   createPromptSchema,
@@ -42,12 +40,12 @@ export class PromptsController {
     this.updateSchema = updatePromptSchema(config.MAX_SAMPLES_PER_SLOT);
   }
 
-  @ApiCreatedResponse({ schema: openApiSchema(promptResponseSchema) })
+  @ApiCreatedSchema(promptResponseSchema)
   @Post('projects/:projectId/prompts')
-  @ApiBody({ schema: openApiSchema(createPromptSchema(DOC_MAX_SAMPLES)) })
+  @ApiBodySchema(createPromptSchema(DOC_MAX_SAMPLES))
   create(
     @WorkspaceId() ws: string,
-    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+    @IdParam('projectId', 'Project') projectId: string,
     @Body() body: unknown,
   ): Promise<PromptView> {
     return this.prompts.create(ws, projectId, parseInput(this.createSchema, body));
@@ -55,38 +53,35 @@ export class PromptsController {
 
   @Get('projects/:projectId/prompts')
   @ReadAccess()
-  @ApiPageQuery()
-  @ApiOkResponse({ schema: openApiSchema(promptPageResponseSchema) })
+  @ApiPage(promptPageResponseSchema)
   list(
     @WorkspaceId() ws: string,
-    @Param('projectId', new ParseIdPipe('Project')) projectId: string,
+    @IdParam('projectId', 'Project') projectId: string,
     @Query() query: unknown,
   ): Promise<Page<PromptView>> {
     return this.prompts.list(ws, projectId, parseInput(pageQuerySchema, query, 'query'));
   }
 
   @Get('prompts/:id')
-  @ApiOkResponse({ schema: openApiSchema(promptResponseSchema) })
+  @ApiOkSchema(promptResponseSchema)
   @ReadAccess()
-  get(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Prompt')) id: string): Promise<PromptView> {
+  get(@WorkspaceId() ws: string, @IdParam('id', 'Prompt') id: string): Promise<PromptView> {
     return this.prompts.get(ws, id);
   }
 
   @Patch('prompts/:id')
-  @ApiOkResponse({ schema: openApiSchema(promptResponseSchema) })
-  @ApiBody({ schema: openApiSchema(updatePromptSchema(DOC_MAX_SAMPLES)) })
+  @ApiOkSchema(promptResponseSchema)
+  @ApiBodySchema(updatePromptSchema(DOC_MAX_SAMPLES))
   update(
     @WorkspaceId() ws: string,
-    @Param('id', new ParseIdPipe('Prompt')) id: string,
+    @IdParam('id', 'Prompt') id: string,
     @Body() body: unknown,
   ): Promise<PromptView> {
     return this.prompts.update(ws, id, parseInput(this.updateSchema, body));
   }
 
-  @Delete('prompts/:id')
-  @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Deleted' })
-  delete(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Prompt')) id: string): Promise<void> {
+  @DeleteNoContent('prompts/:id')
+  delete(@WorkspaceId() ws: string, @IdParam('id', 'Prompt') id: string): Promise<void> {
     return this.prompts.delete(ws, id);
   }
 }

@@ -3,13 +3,8 @@ import { BrandRepository } from '../brands/brand.repository';
 import { Clock } from '../infra/clock/clock';
 import { ProjectService } from '../projects/project.service';
 import { ReportDigestService } from './digest/report-digest.service';
-import {
-  NEAR_MENTION_CHARS,
-  topDomains,
-  type BrandDigest,
-  type DomainRow,
-  type SectionDigest,
-} from './digest/report-digest';
+import { topDomains, type DomainRow } from './digest/digest-views';
+import { NEAR_MENTION_CHARS, type BrandDigest, type SectionDigest } from './digest/report-digest';
 import { rate, reportFilter, type ReportQuery } from './report-filter';
 import { runsLink } from './runs-link';
 

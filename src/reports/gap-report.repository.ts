@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
-import { runFilter, type ReportFilter } from './report-filter';
+import { type ReportFilter } from './report-filter';
+import { runFilter } from './report-filter.repository';
 
 /** One (own brand, prompt, engine, section): its runs, and how many name a competitor but not the own brand. */
 export interface GapCellRow {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../infra/clock/clock';
 import { CitationReportService, citationBrandView, domainView } from './citation-report.service';
-import { pairRows, topDomains, type SectionDigest } from './digest/report-digest';
+import { pairRows, topDomains } from './digest/digest-views';
+import { type SectionDigest } from './digest/report-digest';
 import {
   GroupDigestsService,
   withBrands,

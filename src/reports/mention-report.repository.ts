@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
-import { brandFilter, rollupFilter, runFilter, type ReportFilter } from './report-filter';
+import { type ReportFilter } from './report-filter';
+import { brandFilter, rollupFilter, runFilter } from './report-filter.repository';
 import { type GroupDimension } from './report-groups';
 import { splitRange, type ReportSource } from './rollup-range';
 

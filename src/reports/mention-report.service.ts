@@ -8,7 +8,7 @@ import { headline, percentilesBySection, periodChange } from './period-change';
 import { runsLink } from './runs-link';
 
 import { ReportDigestService } from './digest/report-digest.service';
-import { pairRows, type BrandPercentiles, type PairRow } from './digest/report-digest';
+import { pairRows, type BrandPercentiles, type PairRow } from './digest/digest-views';
 import { MentionReportRepository, type BrandTotalsRow } from './mention-report.repository';
 
 export { type ReportQuery } from './report-filter';

@@ -1,5 +1,6 @@
 // Period over period for the mentions report's headline figures (docs/metrics.md "Period over period"). Pure.
-import { brandPercentiles, type BrandPercentiles, type ReportDigest } from './digest/report-digest';
+import { brandPercentiles, type BrandPercentiles } from './digest/digest-views';
+import { type ReportDigest } from './digest/report-digest';
 import { type BrandTotalsRow } from './mention-report.repository';
 import { ms, round } from './report-filter';
 

@@ -13,8 +13,9 @@ describe('reportCacheKey', () => {
       { ...q, tags: ['y', 'x'] },
       { ...q, tags: 'x,y' },
       { ...q, from: ' a' },
-    ])
+    ]) {
       expect(reportCacheKey('w', 'r', other, 'json')).not.toBe(reportCacheKey('w', 'r', q, 'json'));
+    }
   });
 
   it('separates workspaces, routes and formats', () => {

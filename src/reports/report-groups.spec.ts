@@ -7,8 +7,9 @@ describe('report groups', () => {
     expect(groupBySchema.parse('engine')).toEqual(['engine']);
     expect(groupBySchema.parse(' prompt , tag ')).toEqual(['prompt', 'tag']);
     expect(groupBySchema.parse(['brand', 'week'])).toEqual(['brand', 'week']);
-    for (const bad of ['colour', 'engine,prompt,tag', 'engine,engine', 'day,week', '', 'engine,'])
+    for (const bad of ['colour', 'engine,prompt,tag', 'engine,engine', 'day,week', '', 'engine,']) {
       expect(groupBySchema.safeParse(bad).success).toBe(false);
+    }
   });
 
   it('starts days at UTC midnight and weeks on Monday', () => {

@@ -120,11 +120,12 @@ export class ReportsController {
     const q = parseInput(groupedQuery, rest, 'query');
     const report = await this.grouped.mentions(ws, q);
     if (!wantsCsv(format, req)) return report;
-    if (q.groupBy)
+    if (q.groupBy) {
       return csvFile(
         `mentions-${q.projectId}.csv`,
         GROUPED_MENTIONS_CSV.document(groupedMentionCsvRows(report)),
       );
+    }
     return csvFile(`mentions-${q.projectId}.csv`, MENTIONS_CSV.document(mentionCsvRows(report)));
   }
 
@@ -137,11 +138,12 @@ export class ReportsController {
     const q = parseInput(groupedQuery, rest, 'query');
     const report = await this.grouped.headToHead(ws, q);
     if (!wantsCsv(format, req)) return report;
-    if (q.groupBy)
+    if (q.groupBy) {
       return csvFile(
         `head-to-head-${q.projectId}.csv`,
         GROUPED_HEAD_TO_HEAD_CSV.document(groupedHeadToHeadCsvRows(report)),
       );
+    }
     return csvFile(`head-to-head-${q.projectId}.csv`, HEAD_TO_HEAD_CSV.document(headToHeadCsvRows(report)));
   }
 
@@ -168,11 +170,12 @@ export class ReportsController {
     const q = parseInput(groupedQuery, rest, 'query');
     const report = await this.grouped.citations(ws, q);
     if (!wantsCsv(format, req)) return report;
-    if (q.groupBy)
+    if (q.groupBy) {
       return csvFile(
         `citations-${q.projectId}.csv`,
         GROUPED_CITATIONS_CSV.document(groupedCitationCsvRows(report)),
       );
+    }
     return csvFile(`citations-${q.projectId}.csv`, CITATIONS_CSV.document(citationCsvRows(report)));
   }
 

@@ -9,17 +9,18 @@ import { AnswerCapturePool } from '../capture/threads/answer-capture-pool';
 import { EngineThrottle } from './execution/engine-throttle';
 import { RunEventPublisher } from '../live-events/run-event-publisher';
 import { ProviderRegistry } from './execution/provider-registry';
+import { RunAttemptRepository } from './execution/run-attempt.repository';
 import { RunExecutor } from './execution/run-executor.service';
-import { RunLedgerRepository } from './results/run-ledger.repository';
 import { RunResultLander } from './results/run-result-lander';
+import { RunResultsModule } from './results/run-results.module';
 import { RunProcessor } from './execution/run.processor';
 
 /** Loaded only when ROLE is worker or all: consumes the runs queue. */
 @Module({
-  imports: [EnginesModule, PromptsModule, ProjectsModule, BrandsModule, AlertLandingModule],
+  imports: [EnginesModule, PromptsModule, ProjectsModule, BrandsModule, AlertLandingModule, RunResultsModule],
   providers: [
     EngineThrottle,
-    RunLedgerRepository,
+    RunAttemptRepository,
     ProviderRegistry,
     AnswerCapturePool,
     RunEventPublisher,

@@ -12,9 +12,10 @@ import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../infra/clock/clock';
 import { RUNS_QUEUE, runJobId, type ExecuteRunJobData } from '../infra/queue/queue-names';
-import { RunLedgerRepository } from '../runs/results/run-ledger.repository';
+import { maxProviderCalls } from '../runs/execution/attempt-outcome';
 import { RunQueue } from '../runs/execution/run-queue.service';
-import { startPeriodic, stopPeriodic } from '../infra/schedule/periodic-task';
+import { PeriodicTask } from '../infra/schedule/periodic-task';
+import { RunRecoveryRepository } from './run-recovery.repository';
 
 const BATCH = 500;
 
@@ -46,32 +47,36 @@ export interface ReconcileReport {
 @Injectable()
 export class RunReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RunReconciler.name);
-  private running: Promise<ReconcileReport> | null = null;
+  private readonly task: PeriodicTask<ReconcileReport>;
 
   constructor(
-    private readonly ledger: RunLedgerRepository,
+    private readonly ledger: RunRecoveryRepository,
     private readonly queue: RunQueue,
     @InjectQueue(RUNS_QUEUE) private readonly jobs: Queue<ExecuteRunJobData>,
     private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(this.scheduler, {
+      name: 'run-reconciler',
+      everyMs: this.config.RECONCILE_INTERVAL_MS,
+      pass: () => this.pass(),
+      logger: this.logger,
+      failure: 'reconcile failed; retrying next tick',
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (!this.config.SCHEDULER_ENABLED) return;
-    startPeriodic(this.scheduler, 'run-reconciler', this.config.RECONCILE_INTERVAL_MS, () =>
-      this.reconcile(),
-    );
+    if (this.config.SCHEDULER_ENABLED) this.task.start();
   }
 
   onApplicationShutdown(): void {
-    stopPeriodic(this.scheduler, 'run-reconciler');
+    this.task.stop();
   }
 
   /** One pass; a pass already in progress in this process is joined rather than overlapped. */
-  async reconcile(): Promise<ReconcileReport> {
-    if (!this.running) this.running = this.pass().finally(() => (this.running = null));
-    return this.running;
+  reconcile(): Promise<ReconcileReport> {
+    return this.task.runOnce();
   }
 
   private async pass(): Promise<ReconcileReport> {
@@ -81,7 +86,7 @@ export class RunReconciler implements OnApplicationBootstrap, OnApplicationShutd
       const runningBefore = new Date(
         now.getTime() - this.config.RUN_DEADLINE_MS - this.config.RECONCILE_RUNNING_MARGIN_MS,
       );
-      const maxCalls = this.config.RUN_MAX_ATTEMPTS + this.config.RUN_MAX_RATE_LIMIT_DEFERRALS;
+      const maxCalls = maxProviderCalls(this.config);
       // First, so an exhausted run is failed rather than re-queued for yet another provider call.
       const exhausted = await this.ledger.failExhausted(maxCalls, runningBefore, now, BATCH);
       report.exhausted = exhausted.length;
@@ -93,8 +98,9 @@ export class RunReconciler implements OnApplicationBootstrap, OnApplicationShutd
       const released: string[] = [];
       for (const run of await this.ledger.runningBefore(runningBefore, BATCH)) {
         if (await this.jobIsLive(run.id)) continue;
-        if (await this.ledger.releaseLostRun(run.id, run.attemptToken, runningBefore, now))
+        if (await this.ledger.releaseLostRun(run.id, run.attemptToken, runningBefore, now)) {
           released.push(run.id);
+        }
       }
       if (released.length > 0) {
         this.logger.warn({ runs: released.length }, 'running runs with no live job: re-queued');

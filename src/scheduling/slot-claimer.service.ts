@@ -9,10 +9,10 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { budgetCaps, type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../infra/clock/clock';
-import { RunLedgerRepository } from '../runs/results/run-ledger.repository';
 import { RunQueue } from '../runs/execution/run-queue.service';
-import { planSlots } from './slot-planner';
-import { startPeriodic, stopPeriodic } from '../infra/schedule/periodic-task';
+import { SlotClaimRepository } from './slot-claim.repository';
+import { planPromptSlots } from './slot-planner';
+import { PeriodicTask } from '../infra/schedule/periodic-task';
 
 /**
  * Periodic slot claimer, safe on every replica: claims use FOR UPDATE SKIP LOCKED and unique slot keys, so
@@ -21,43 +21,47 @@ import { startPeriodic, stopPeriodic } from '../infra/schedule/periodic-task';
 @Injectable()
 export class SlotClaimer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SlotClaimer.name);
-  private running: Promise<number> | null = null;
+  private readonly task: PeriodicTask<number>;
 
   constructor(
-    private readonly ledger: RunLedgerRepository,
+    private readonly slots: SlotClaimRepository,
     private readonly queue: RunQueue,
     private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(this.scheduler, {
+      name: 'slot-claimer',
+      everyMs: this.config.CLAIM_INTERVAL_MS,
+      pass: () => this.claimAll(),
+      logger: this.logger,
+      failure: 'slot claim failed; retrying next tick',
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (!this.config.SCHEDULER_ENABLED) return;
-    startPeriodic(this.scheduler, 'slot-claimer', this.config.CLAIM_INTERVAL_MS, () => this.tick());
+    if (this.config.SCHEDULER_ENABLED) this.task.start();
   }
 
   onApplicationShutdown(): void {
-    stopPeriodic(this.scheduler, 'slot-claimer');
+    this.task.stop();
   }
 
-  /** One claim pass; overlapping ticks are skipped. Returns how many runs were enqueued. */
-  async tick(): Promise<number> {
-    if (this.running) return 0;
-    this.running = this.claimAll().finally(() => (this.running = null));
-    return this.running;
-  }
-
+  /** One claim pass (each tick runs one, never two at once). Returns how many runs were enqueued. */
   async claimAll(): Promise<number> {
     let enqueued = 0;
     try {
       for (;;) {
         const now = this.clock.now();
-        const { promptsClaimed, runIds } = await this.ledger.claimDueSlots(
+        const { promptsClaimed, runIds, broken } = await this.slots.claimDueSlots(
           now,
           this.config.CLAIM_BATCH_SIZE,
-          (p, max) => planSlots(p, now, this.config.MISSED_SLOT_GRACE_MS, max),
+          (p, max) => planPromptSlots(p, now, this.config.MISSED_SLOT_GRACE_MS, max),
           budgetCaps(this.config),
         );
+        for (const b of broken) {
+          this.logger.warn({ promptId: b.promptId, error: b.error }, 'stored schedule no longer parses');
+        }
         enqueued += await this.queue.enqueue(runIds);
         // Not `runIds.length === 0`: a batch of skipped or already-inserted slots enqueues nothing, yet more
         // prompts may be due behind it.

@@ -32,10 +32,48 @@ export function planSlots(
   return { slots, nextSlotAt: slot };
 }
 
-export function scheduledSlotKey(promptId: string, engineId: string, slotAt: Date, sample: number): string {
-  return `s:${promptId}:${engineId}:${slotAt.toISOString()}:${sample}`;
+/** How long a prompt whose schedule stopped parsing waits before the claimer tries it again. */
+export const BROKEN_SCHEDULE_RETRY_MS = 60 * 60_000;
+
+/** The plan of one prompt of a claim batch: its slots, or why its stored schedule no longer plans. */
+export type PromptPlan =
+  | ({ ok: true } & SlotPlan)
+  | {
+      ok: false;
+      /** The slot that could not be planned past (the prompt's nextSlotAt). */
+      slotAt: Date;
+      error: string;
+      /** The prompt's nextSlotAt until then: it stays out of the claims while its schedule is broken. */
+      retryAt: Date;
+    };
+
+/**
+ * planSlots, isolated per prompt: a stored cron or timezone that no longer parses (after a tz-data or
+ * cron-parser upgrade) throws, or yields no later firing; that prompt is returned as broken so the claimer
+ * records it and the rest of the batch is claimed.
+ */
+export function planPromptSlots(
+  schedule: { cron: string; timezone: string; nextSlotAt: Date },
+  now: Date,
+  graceMs: number,
+  maxSlots: number,
+): PromptPlan {
+  const broken = (error: string): PromptPlan => ({
+    ok: false,
+    slotAt: schedule.nextSlotAt,
+    error,
+    retryAt: new Date(now.getTime() + BROKEN_SCHEDULE_RETRY_MS),
+  });
+  let plan: SlotPlan;
+  try {
+    plan = planSlots(schedule, now, graceMs, maxSlots);
+  } catch (e) {
+    return broken(e instanceof Error ? e.message : String(e));
+  }
+  if (!(plan.nextSlotAt.getTime() > schedule.nextSlotAt.getTime())) return broken('no next firing');
+  return { ok: true, ...plan };
 }
 
-export function manualSlotKey(requestId: string, engineId: string, sample: number): string {
-  return `m:${requestId}:${engineId}:${sample}`;
+export function scheduledSlotKey(promptId: string, engineId: string, slotAt: Date, sample: number): string {
+  return `s:${promptId}:${engineId}:${slotAt.toISOString()}:${sample}`;
 }

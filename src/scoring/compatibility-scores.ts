@@ -20,8 +20,9 @@ export type PositionBand = 'top' | 'middle' | 'bottom';
  * quartile when relPosition < 0.25, bottom quartile when relPosition >= 0.75, middle otherwise.
  */
 export function positionBand(relPosition: number): PositionBand {
-  if (!(relPosition >= 0 && relPosition <= 1))
+  if (!(relPosition >= 0 && relPosition <= 1)) {
     throw new RangeError(`relPosition out of [0, 1]: ${relPosition}`);
+  }
   if (relPosition < 0.25) return 'top';
   if (relPosition >= 0.75) return 'bottom';
   return 'middle';

@@ -87,8 +87,9 @@ export function scoreRun(input: RunScoringInput): RunScores {
   const mentions = [...input.mentions]
     .sort((a, b) => a.charStart - b.charStart)
     .map((mention): ScoredMention => {
-      if (!tracked.has(mention.brandId))
+      if (!tracked.has(mention.brandId)) {
         throw new RangeError(`mention of untracked brand ${mention.brandId}`);
+      }
       const tokenIndex = Math.max(0, tokenIndexAt(input.tokenEnds, mention.charStart));
       return {
         ...mention,

@@ -1,6 +1,6 @@
 // Per-workspace daily budgets (UTC day): runs per day and estimated spend per day. Shared by the slot claimer
 // (over-budget slots become `skipped` runs, never lost), "run now" (refused with 429) and GET /v1/usage.
-import { type Prisma } from '../generated/prisma/client';
+// Pure: the day's usage is read by usage.repository.ts (lockWorkspaceBudgets, readDayUsage).
 
 export interface BudgetCaps {
   /** Runs per workspace per UTC day (skipped runs excluded); 0 = unlimited. */
@@ -31,45 +31,6 @@ export function utcDayStart(now: Date): Date {
 
 export function nextUtcDayStart(now: Date): Date {
   return new Date(utcDayStart(now).getTime() + 86_400_000);
-}
-
-/**
- * Serializes budget decisions of one workspace (claimers on every replica, concurrent "run now" requests)
- * until the end of the transaction, so two of them cannot both spend the last unit of a cap. Locks are taken
- * in a fixed order to avoid deadlocks.
- */
-export async function lockWorkspaceBudgets(
-  tx: Prisma.TransactionClient,
-  workspaceIds: string[],
-): Promise<void> {
-  for (const id of [...new Set(workspaceIds)].sort()) {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`streamrank:budget:${id}`}))`;
-  }
-}
-
-/** Today's counted runs and spend of each workspace (read inside the caller's transaction). */
-export async function readDayUsage(
-  tx: Prisma.TransactionClient,
-  workspaceIds: string[],
-  now: Date,
-): Promise<Map<string, WorkspaceDayUsage>> {
-  const ids = [...new Set(workspaceIds)];
-  const usage = new Map<string, WorkspaceDayUsage>(ids.map((id) => [id, { runs: 0, spendUsd: 0 }]));
-  if (ids.length === 0) return usage;
-  const dayStart = utcDayStart(now);
-  const oldest = new Date(dayStart.getTime() - MAX_RUN_LIFETIME_DAYS * 86_400_000);
-  const runs = await tx.$queryRaw<{ workspaceId: string; n: bigint }[]>`
-    SELECT "workspaceId", count(*) AS n FROM runs
-    WHERE "workspaceId" = ANY(${ids}::uuid[]) AND "createdAt" >= ${dayStart} AND status <> 'skipped'
-    GROUP BY "workspaceId"`;
-  const spend = await tx.$queryRaw<{ workspaceId: string; usd: string | null }[]>`
-    SELECT r."workspaceId", sum(rr."estimatedCostUsd")::text AS usd
-    FROM runs r JOIN run_results rr ON rr."runId" = r.id
-    WHERE r."workspaceId" = ANY(${ids}::uuid[]) AND r."createdAt" >= ${oldest} AND r."finishedAt" >= ${dayStart}
-    GROUP BY r."workspaceId"`;
-  for (const row of runs) usage.get(row.workspaceId)!.runs = Number(row.n);
-  for (const row of spend) usage.get(row.workspaceId)!.spendUsd = Number(row.usd ?? 0);
-  return usage;
 }
 
 /**

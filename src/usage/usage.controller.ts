@@ -4,7 +4,7 @@ import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
 import { openApiSchema } from '../infra/http/openapi-schema';
 import { parseInput } from '../infra/http/zod-body';
 import { usageResponseSchema } from './dto/usage-response.dto';
-import { MAX_USAGE_DAYS, usageQuerySchema } from './usage.dto';
+import { MAX_USAGE_DAYS, usageQuerySchema } from './dto/usage-query.dto';
 import { UsageService, type UsageReport } from './usage.service';
 
 @ApiTags('usage')

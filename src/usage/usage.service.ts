@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { budgetCaps, type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../infra/clock/clock';
-import { PrismaService } from '../infra/prisma/prisma.service';
-import { type UsageQuery } from './usage.dto';
-import { MAX_RUN_LIFETIME_DAYS, nextUtcDayStart, utcDayStart } from './usage-budget';
+import { type UsageQuery } from './dto/usage-query.dto';
+import { nextUtcDayStart, utcDayStart } from './usage-budget';
+import { UsageRepository } from './usage.repository';
 
 type RunStatusName = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
 const DAY_MS = 86_400_000;
@@ -41,7 +41,7 @@ const usd = (n: number) => Math.round(n * 1e8) / 1e8;
 @Injectable()
 export class UsageService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly usage: UsageRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -50,19 +50,9 @@ export class UsageService {
     const now = this.clock.now();
     const today = utcDayStart(now);
     const from = new Date(today.getTime() - (query.days - 1) * DAY_MS);
-    const oldest = new Date(from.getTime() - MAX_RUN_LIFETIME_DAYS * DAY_MS);
     const [runRows, spendRows] = await Promise.all([
-      this.prisma.$queryRaw<{ day: string; status: string; skipReason: string | null; n: bigint }[]>`
-        SELECT to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, status::text AS status,
-               "skipReason", count(*) AS n
-        FROM runs WHERE "workspaceId" = ${workspaceId}::uuid AND "createdAt" >= ${from}
-        GROUP BY 1, 2, 3`,
-      this.prisma.$queryRaw<{ day: string; usd: string | null }[]>`
-        SELECT to_char(r."finishedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-               sum(rr."estimatedCostUsd")::text AS usd
-        FROM runs r JOIN run_results rr ON rr."runId" = r.id
-        WHERE r."workspaceId" = ${workspaceId}::uuid AND r."createdAt" >= ${oldest} AND r."finishedAt" >= ${from}
-        GROUP BY 1`,
+      this.usage.runsPerDay(workspaceId, from),
+      this.usage.spendPerDay(workspaceId, from),
     ]);
     const days = new Map<string, UsageDay>();
     for (let t = from.getTime(); t <= today.getTime(); t += DAY_MS) {
@@ -78,7 +68,7 @@ export class UsageService {
     for (const row of runRows) {
       const entry = days.get(row.day);
       if (!entry) continue;
-      const n = Number(row.n);
+      const n = row.n;
       entry.runs[row.status as RunStatusName] += n;
       entry.runs.total += n;
       if (row.status === 'skipped') {
@@ -90,7 +80,7 @@ export class UsageService {
     }
     for (const row of spendRows) {
       const entry = days.get(row.day);
-      if (entry) entry.estimatedSpendUsd = usd(Number(row.usd ?? 0));
+      if (entry) entry.estimatedSpendUsd = usd(row.usd);
     }
     const history = [...days.values()];
     const todayUsage = history[history.length - 1]!;

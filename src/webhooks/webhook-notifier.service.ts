@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Queue } from 'bullmq';
-import { type Prisma } from '../generated/prisma/client';
 import { type AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../infra/clock/clock';
@@ -14,8 +13,7 @@ import {
   webhookJobId,
   type DeliverWebhookJobData,
 } from '../infra/queue/queue-names';
-import { usToMs } from '../runs/api/dto/run.dto';
-import { type ScoreLike } from '../live-events/run-event-publisher';
+import { runScoreView, type ScoreLike } from '../live-events/run-score';
 import { type WebhookEvent } from './dto/webhook.dto';
 import { WebhookRepository } from './webhook.repository';
 import { removeFinishedJobs } from '../infra/queue/finished-jobs';
@@ -56,8 +54,6 @@ export interface AlertNotice {
   triggeredAt: Date;
 }
 
-const decimal = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
 /**
  * Turns run outcomes into webhook deliveries: one `webhook_deliveries` row and one BullMQ job per subscribed
  * webhook. The run executor awaits these after the run's outcome is committed: when they throw (database or
@@ -77,19 +73,7 @@ export class WebhookNotifier {
     await this.enqueue(run, 'run.completed', {
       status: 'succeeded',
       failureReason: null,
-      scores: scores.map((s) => ({
-        brandId: s.brandId,
-        mentioned: s.mentioned,
-        mentionCount: s.mentionCount,
-        firstVisibleAtMs: usToMs(s.firstVisibleAtUs),
-        sinceFirstTokenMs: usToMs(s.sinceFirstTokenUs),
-        firstTokenIndex: s.firstTokenIndex ?? null,
-        relPosition: decimal(s.relPosition),
-        order: s.order ?? null,
-        aboveFold: s.aboveFold,
-        attention: decimal(s.attention),
-        streamScore: decimal(s.streamScore),
-      })),
+      scores: scores.map(runScoreView),
     });
   }
 
@@ -154,7 +138,7 @@ export class WebhookNotifier {
           type: event,
           createdAt: createdAt.toISOString(),
           data: body,
-        } as Prisma.InputJsonObject,
+        },
         createdAt,
       };
     });

@@ -11,7 +11,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../infra/clock/clock';
 import { WebhookNotifier } from './webhook-notifier.service';
 import { WebhookRepository } from './webhook.repository';
-import { startPeriodic, stopPeriodic } from '../infra/schedule/periodic-task';
+import { PeriodicTask } from '../infra/schedule/periodic-task';
 
 /** A pending delivery is overdue this long after it should have been attempted. */
 const OVERDUE_MS = 5 * 60_000;
@@ -23,6 +23,7 @@ const OVERDUE_MS = 5 * 60_000;
 @Injectable()
 export class WebhookReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookReconciler.name);
+  private readonly task: PeriodicTask<number>;
 
   constructor(
     private readonly webhooks: WebhookRepository,
@@ -30,17 +31,22 @@ export class WebhookReconciler implements OnApplicationBootstrap, OnApplicationS
     private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(this.scheduler, {
+      name: 'webhook-reconciler',
+      everyMs: this.config.RECONCILE_INTERVAL_MS,
+      pass: () => this.reconcile(),
+      logger: this.logger,
+      failure: 'webhook reconcile failed; retrying next tick',
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (!this.config.SCHEDULER_ENABLED) return;
-    startPeriodic(this.scheduler, 'webhook-reconciler', this.config.RECONCILE_INTERVAL_MS, () =>
-      this.reconcile(),
-    );
+    if (this.config.SCHEDULER_ENABLED) this.task.start();
   }
 
   onApplicationShutdown(): void {
-    stopPeriodic(this.scheduler, 'webhook-reconciler');
+    this.task.stop();
   }
 
   async reconcile(): Promise<number> {

@@ -34,7 +34,8 @@ export interface NewDelivery {
   webhookId: string;
   workspaceId: string;
   event: string;
-  payload: Prisma.InputJsonValue;
+  /** The JSON body sent to the webhook's URL. */
+  payload: Record<string, unknown>;
   createdAt: Date;
 }
 
@@ -106,7 +107,10 @@ export class WebhookRepository {
   /** Inserts the deliveries; ids already present are skipped (notifying twice is a no-op). */
   async createDeliveries(rows: NewDelivery[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.prisma.webhookDelivery.createMany({ data: rows, skipDuplicates: true });
+    await this.prisma.webhookDelivery.createMany({
+      data: rows.map((r) => ({ ...r, payload: r.payload as Prisma.InputJsonObject })),
+      skipDuplicates: true,
+    });
   }
 
   /**

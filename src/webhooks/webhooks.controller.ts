@@ -1,17 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { WorkspaceId } from '../auth/access.decorator';
-import { ApiPageQuery } from '../infra/http/api-page-query.decorator';
-import { openApiSchema } from '../infra/http/openapi-schema';
+import {
+  ApiBodySchema,
+  ApiCreatedSchema,
+  ApiOkSchema,
+  ApiPage,
+  DeleteNoContent,
+  IdParam,
+} from '../infra/http/crud.decorators';
 import { pageQuerySchema, type Page } from '../infra/http/pagination';
-import { ParseIdPipe } from '../infra/http/parse-id.pipe';
 import { parseInput } from '../infra/http/zod-body';
 import {
   createdWebhookResponseSchema,
@@ -34,50 +32,46 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhookService) {}
 
   /** The response carries the signing secret (`whsec_...`); it is never shown again. */
-  @ApiCreatedResponse({ schema: openApiSchema(createdWebhookResponseSchema) })
+  @ApiCreatedSchema(createdWebhookResponseSchema)
   @Post()
-  @ApiBody({ schema: openApiSchema(createWebhookSchema) })
+  @ApiBodySchema(createWebhookSchema)
   create(@WorkspaceId() ws: string, @Body() body: unknown): Promise<CreatedWebhookView> {
     return this.webhooks.create(ws, parseInput(createWebhookSchema, body));
   }
 
   @Get()
-  @ApiPageQuery()
-  @ApiOkResponse({ schema: openApiSchema(webhookPageResponseSchema) })
+  @ApiPage(webhookPageResponseSchema)
   list(@WorkspaceId() ws: string, @Query() query: unknown): Promise<Page<WebhookView>> {
     return this.webhooks.list(ws, parseInput(pageQuerySchema, query, 'query'));
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: openApiSchema(webhookResponseSchema) })
-  get(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Webhook')) id: string): Promise<WebhookView> {
+  @ApiOkSchema(webhookResponseSchema)
+  get(@WorkspaceId() ws: string, @IdParam('id', 'Webhook') id: string): Promise<WebhookView> {
     return this.webhooks.get(ws, id);
   }
 
   @Patch(':id')
-  @ApiOkResponse({ schema: openApiSchema(webhookResponseSchema) })
-  @ApiBody({ schema: openApiSchema(updateWebhookSchema) })
+  @ApiOkSchema(webhookResponseSchema)
+  @ApiBodySchema(updateWebhookSchema)
   update(
     @WorkspaceId() ws: string,
-    @Param('id', new ParseIdPipe('Webhook')) id: string,
+    @IdParam('id', 'Webhook') id: string,
     @Body() body: unknown,
   ): Promise<WebhookView> {
     return this.webhooks.update(ws, id, parseInput(updateWebhookSchema, body));
   }
 
-  @Delete(':id')
-  @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Deleted' })
-  delete(@WorkspaceId() ws: string, @Param('id', new ParseIdPipe('Webhook')) id: string): Promise<void> {
+  @DeleteNoContent(':id')
+  delete(@WorkspaceId() ws: string, @IdParam('id', 'Webhook') id: string): Promise<void> {
     return this.webhooks.delete(ws, id);
   }
 
   @Get(':id/deliveries')
-  @ApiPageQuery()
-  @ApiOkResponse({ schema: openApiSchema(webhookDeliveryPageResponseSchema) })
+  @ApiPage(webhookDeliveryPageResponseSchema)
   deliveries(
     @WorkspaceId() ws: string,
-    @Param('id', new ParseIdPipe('Webhook')) id: string,
+    @IdParam('id', 'Webhook') id: string,
     @Query() query: unknown,
   ): Promise<Page<WebhookDeliveryView>> {
     return this.webhooks.deliveries(ws, id, parseInput(pageQuerySchema, query, 'query'));

@@ -1,57 +1,54 @@
 // Alert evaluation against real Postgres with a seeded history: which runs each window counts (trailing
 // window ending with the landing run, the previous window of equal length, synthetic runs apart), the
 // figures stored with an alert, above-the-fold transitions, the first own-domain citation, and landings that
-// arrive out of order. Runs are inserted directly so their request times can lie in the past.
-import { randomUUID } from 'node:crypto';
+// arrive out of order. Runs are landed by the scored-run factory, so their request times can lie in the past.
 import { AlertEvaluationService } from '../../src/alerts/alert-evaluation.service';
-import { PrismaService } from '../../src/infra/prisma/prisma.service';
 import {
   createPipelineFixture,
-  deleteQueueKeys,
-  isolatedQueuePrefix,
+  startPipelineHarness,
   type PipelineFixture,
+  type PipelineHarness,
 } from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { landScoredRun } from '../support/scored-runs';
+import { createWorkspace, type TestApp, type TestWorkspace } from '../support/test-app';
 
 const T0 = new Date('2026-03-10T12:00:00.000Z');
 const hours = (h: number): Date => new Date(T0.getTime() + h * 3600_000);
 
 interface SeedScore {
-  brand: 'Acme' | 'Zenith';
+  brand: 'Acme';
   mentioned?: boolean;
   aboveFold?: boolean;
-  order?: number | null;
 }
 
 describe('alert windows', () => {
-  const prefix = isolatedQueuePrefix('alertwin');
+  let h: PipelineHarness;
   let t: TestApp;
-  let prisma: PrismaService;
   let alerts: AlertEvaluationService;
 
   beforeAll(async () => {
-    t = await startTestApp({ ROLE: 'all', QUEUE_PREFIX: prefix, EGRESS_ALLOW_PRIVATE: 'true' });
-    prisma = t.app.get(PrismaService);
+    h = await startPipelineHarness('alertwin');
+    t = h.t;
     alerts = t.app.get(AlertEvaluationService);
   });
-  afterAll(async () => {
-    await t.close();
-    await deleteQueueKeys(prefix);
-  });
+  afterAll(() => h.stop());
 
   async function setup(): Promise<{ ws: TestWorkspace; f: PipelineFixture }> {
     const ws = await createWorkspace(t);
     const f = await createPipelineFixture(t, ws, {
       baseUrl: 'http://127.0.0.1:9/v1',
       brands: [
-        { name: 'Acme', kind: 'own' },
+        { name: 'Acme', kind: 'own', domains: ['acme.com'] },
         { name: 'Zenith', kind: 'competitor' },
       ],
     });
     return { ws, f };
   }
 
-  /** A succeeded run measured at `at`, with one score row per listed brand and optional citations. */
+  /**
+   * A succeeded run measured at `at`, landed from an answer that names Acme (above the fold, or after more
+   * words than the fold holds) or names no brand, with optional citations.
+   */
   async function seedRun(
     ws: TestWorkspace,
     f: PipelineFixture,
@@ -62,65 +59,20 @@ describe('alert windows', () => {
       citations?: { url: string; domain: string; brand: 'Acme' | null }[];
     } = {},
   ): Promise<string> {
-    const id = randomUUID();
-    const synthetic = options.synthetic ?? false;
-    const common = { projectId: f.projectId, promptId: f.promptId, engineId: f.engineId };
-    await prisma.run.create({
-      data: {
-        id,
-        workspaceId: ws.workspaceId,
-        ...common,
-        slotKey: `m:${id}:seed:0`,
-        slotAt: at,
-        sample: 0,
-        trigger: 'manual',
-        status: 'succeeded',
-        synthetic,
-        finishedAt: at,
-      },
+    const acme = scores.find((s) => s.brand === 'Acme');
+    const answer = !acme?.mentioned
+      ? 'No tool stands out.'
+      : acme.aboveFold
+        ? 'Acme is the pick.'
+        : `${'Plenty of words come first. '.repeat(40)}Acme is the pick.`;
+    return landScoredRun(t, ws.workspaceId, f.projectId, {
+      promptId: f.promptId,
+      engineId: f.engineId,
+      at,
+      synthetic: options.synthetic ?? false,
+      chunks: [answer],
+      citations: (options.citations ?? []).map(({ url, domain }) => ({ url, domain })),
     });
-    await prisma.runResult.create({
-      data: {
-        runId: id,
-        attemptToken: randomUUID(),
-        complete: true,
-        answerText: 'seeded',
-        requestSentAt: at,
-        durationUs: 1000,
-        chunkArrivalsUs: [],
-        chunkEnds: [],
-        tokenEnds: [],
-        tokenArrivalsUs: [],
-        answerTokens: 0,
-      },
-    });
-    await prisma.runBrandScore.createMany({
-      data: scores.map((s) => ({
-        runId: id,
-        brandId: f.brands[s.brand]!,
-        ...common,
-        observedAt: at,
-        synthetic,
-        mentioned: s.mentioned ?? false,
-        mentionCount: s.mentioned ? 1 : 0,
-        aboveFold: s.aboveFold ?? false,
-        order: s.order ?? null,
-        attention: 0,
-        streamScore: 0,
-      })),
-    });
-    await prisma.citation.createMany({
-      data: (options.citations ?? []).map((c, position) => ({
-        runId: id,
-        projectId: f.projectId,
-        position,
-        url: c.url,
-        domain: c.domain,
-        arrivedAtUs: 0,
-        brandId: c.brand ? f.brands[c.brand]! : null,
-      })),
-    });
-    return id;
   }
 
   async function createRule(ws: TestWorkspace, f: PipelineFixture, body: object): Promise<string> {
@@ -157,8 +109,9 @@ describe('alert windows', () => {
     // Exactly 24h before the next landing: its previous window, not its current one.
     await seedRun(ws, f, hours(-24), [{ brand: 'Acme', mentioned: true }]);
     // Synthetic runs never count towards measured windows.
-    for (let i = 0; i < 5; i++)
+    for (let i = 0; i < 5; i++) {
       await seedRun(ws, f, hours(-5), [{ brand: 'Acme', mentioned: true }], { synthetic: true });
+    }
     // Fifth run (mentioned) lands at T0: current 1/5 = 20% vs previous 9/11 = 81.818182%.
     landing = await seedRun(ws, f, T0, [{ brand: 'Acme', mentioned: true }]);
     expect(await alerts.evaluateLanding(landing)).toEqual({ evaluated: 1, triggered: 1, failed: 0 });

@@ -3,17 +3,17 @@
 // receiver, and the alert log lists it; plus the rules API (validation, roles) and idempotent re-evaluation.
 import { AlertEvaluationService } from '../../src/alerts/alert-evaluation.service';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
-import { FakeOpenAiServer } from '../fakes/fake-openai-server';
+import { type FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {
   createPipelineFixture,
-  deleteQueueKeys,
-  isolatedQueuePrefix,
   runNow,
+  startPipelineHarness,
   waitForRun,
+  type PipelineHarness,
   type PipelineFixture,
 } from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { createWorkspace, type TestApp, type TestWorkspace } from '../support/test-app';
 import { until } from '../support/wait';
 import { hasValidSignature, WebhookReceiver } from '../support/webhook-receiver';
 
@@ -29,30 +29,21 @@ interface AlertView {
 }
 
 describe('alerts', () => {
-  const prefix = isolatedQueuePrefix('alerts');
+  let h: PipelineHarness;
   let fake: FakeOpenAiServer;
   let baseUrl: string;
   let receiver: WebhookReceiver;
   let t: TestApp;
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    baseUrl = (await fake.start()).baseUrl;
+    h = await startPipelineHarness('alerts', { RUN_MAX_ATTEMPTS: '1', WEBHOOK_BACKOFF_MS: '50' });
+    ({ fake, baseUrl, t } = h);
     receiver = new WebhookReceiver();
     await receiver.start();
-    t = await startTestApp({
-      ROLE: 'all',
-      QUEUE_PREFIX: prefix,
-      EGRESS_ALLOW_PRIVATE: 'true',
-      RUN_MAX_ATTEMPTS: '1',
-      WEBHOOK_BACKOFF_MS: '50',
-    });
   });
   afterAll(async () => {
-    await t.close();
-    await fake.stop();
+    await h.stop();
     await receiver.stop();
-    await deleteQueueKeys(prefix);
   });
 
   const fixture = (ws: TestWorkspace) =>

@@ -1,9 +1,10 @@
 // Brand changes recompute stored history: mentions and scores of past runs are rebuilt from their stored
 // text and timeline (no engine is called again), idempotently, with progress visible through the API.
 import { until } from '../support/wait';
-import { FakeOpenAiServer } from '../fakes/fake-openai-server';
+import { type FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
+import { type TestApp, type TestWorkspace } from '../support/test-app';
 
 const ANSWER = [
   'Top picks: 1. **Acme** is fast. ',
@@ -12,21 +13,17 @@ const ANSWER = [
 ];
 
 describe('backfill after brand changes', () => {
+  let h: PipelineHarness;
   let t: TestApp;
   let ws: TestWorkspace;
   let fake: FakeOpenAiServer;
   let baseUrl: string;
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    baseUrl = (await fake.start()).baseUrl;
-    t = await startTestApp({ ROLE: 'all', EGRESS_ALLOW_PRIVATE: 'true', RUN_BACKOFF_MS: '50' });
-    ws = await createWorkspace(t);
+    h = await startPipelineHarness('backfill', { RUN_BACKOFF_MS: '50' });
+    ({ t, ws, fake, baseUrl } = h);
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.stop();
-  });
+  afterAll(() => h.stop());
 
   async function latestBackfill(projectId: string, status: string) {
     return until(`a ${status} backfill`, async () => {

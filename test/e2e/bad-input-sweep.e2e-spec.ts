@@ -28,8 +28,9 @@ function schemaStrings(schema: Schema | undefined, path: string, out: Map<string
   for (const alt of schema.anyOf ?? schema.oneOf ?? []) schemaStrings(alt, path, out);
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
   if (types.includes('string')) out.set(path, schema.maxLength);
-  for (const [k, s] of Object.entries(schema.properties ?? {}))
+  for (const [k, s] of Object.entries(schema.properties ?? {})) {
     schemaStrings(s, path ? `${path}.${k}` : k, out);
+  }
   if (types.includes('array')) schemaStrings(schema.items, `${path}.[]`, out);
 }
 
@@ -182,9 +183,10 @@ describe('bad-input sweep', () => {
           continue;
         }
         const covered = new Set(routeBases.flatMap((b) => valueStrings(b).map(generic)));
-        for (const field of strings.keys())
+        for (const field of strings.keys()) {
           if (!covered.has(field)) problems.push(`${route}: string field ${field} has no base value`);
-        for (const base of routeBases)
+        }
+        for (const base of routeBases) {
           for (const leaf of valueStrings(base)) {
             counts.fields++;
             const field = `body.${leaf.join('.')}`;
@@ -217,6 +219,7 @@ describe('bad-input sweep', () => {
               }
             }
           }
+        }
       }
     }
     // Nothing bad reached storage: every readable resource of the workspace is clean.
@@ -388,17 +391,19 @@ describe('bad-input sweep', () => {
     );
     let writes = 0;
     const differ: string[] = [];
-    for (const target of targets)
+    for (const target of targets) {
       for (const good of VALID_TEXT_CLASSES) {
         await target.write(good.value);
         writes++;
         const expected = good.value;
         const stored = await target.read();
-        if (JSON.stringify(stored) !== JSON.stringify(expected))
+        if (JSON.stringify(stored) !== JSON.stringify(expected)) {
           differ.push(
             `${target.field} <- ${good.name}: sent ${JSON.stringify(expected)}, stored ${JSON.stringify(stored)}`,
           );
+        }
       }
+    }
     console.log(
       `bad-input sweep (valid text round trip): ${JSON.stringify({ writes, storedDiffering: differ.length })}`,
     );

@@ -1,7 +1,7 @@
-// Citations report checked against hand computations over a small, fully known set of runs, scores, mentions
-// and citations (seeded directly, like reports.e2e-spec.ts).
-import { randomUUID } from 'node:crypto';
+// Citations report checked against hand computations over a small, fully known set of runs, mentions and
+// citations, landed by the scored-run factory from answers with each mention at its scripted span.
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
+import { createReportFixture, landFailedRun, landScoredRun } from '../support/scored-runs';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
 interface SeedMention {
@@ -38,6 +38,25 @@ const CITATION_COLUMNS = [
   'n',
 ];
 
+/** The alias that spells a mention of each length, so a scripted mention spans exactly its seeded chars. */
+const MENTION_TEXT: Record<'A' | 'B', Record<number, string>> = {
+  A: { 4: 'Acme', 5: 'Alpha' },
+  B: { 4: 'Beta' },
+};
+
+/** An answer with each mention at its seeded span, spaces between. */
+function answerWith(mentions: SeedMention[]): string {
+  let text = '';
+  for (const m of [...mentions].sort((x, y) => x.start - y.start)) {
+    const word = MENTION_TEXT[m.brand][m.end - m.start];
+    if (word === undefined || m.start < text.length) {
+      throw new Error(`no text for mention ${JSON.stringify(m)}`);
+    }
+    text = text.padEnd(m.start, ' ') + word;
+  }
+  return `${text} That is all.`;
+}
+
 /** Domain rows without their drill-down query (checked on its own). */
 const withoutRunsQuery = (rows: Record<string, unknown>[]) =>
   rows.map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => key !== 'runsQuery')));
@@ -47,8 +66,8 @@ describe('citations report', () => {
   let ws: TestWorkspace;
   let projectId: string;
   const brand: Record<'A' | 'B', string> = { A: '', B: '' };
-  const engine = { E1: randomUUID(), E2: randomUUID() };
-  const prompt = { P1: randomUUID(), P2: randomUUID(), P3: randomUUID() };
+  const engine = { E1: '', E2: '' };
+  const prompt = { P1: '', P2: '', P3: '' };
 
   // Measured, successful: R1..R4. The failed run and the synthetic run must not leak into the measured figures.
   // Near-mention rule: citation [s, e), mention [ms, me): max(e, s + 1) > ms and s <= me + 200.
@@ -122,100 +141,51 @@ describe('citations report', () => {
   ];
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true' });
     ws = await createWorkspace(t);
-    projectId = (await t.http().post('/v1/projects').set(ws.auth()).send({ name: 'citations' }).expect(201))
-      .body.id;
-    for (const [name, kind] of [
-      ['A', 'own'],
-      ['B', 'competitor'],
-    ] as const) {
-      brand[name] = (
-        await t
-          .http()
-          .post(`/v1/projects/${projectId}/brands`)
-          .set(ws.auth())
-          .send({ name, kind })
-          .expect(201)
-      ).body.id;
-    }
-    const prisma = t.app.get(PrismaService);
-    const observedAt = new Date(Date.now() - 3600_000);
+    const fx = await createReportFixture(t, ws.auth(), {
+      brands: [
+        { name: 'A', kind: 'own', domains: ['a.com'], aliases: Object.values(MENTION_TEXT.A) },
+        { name: 'B', kind: 'competitor', domains: ['b.io'], aliases: Object.values(MENTION_TEXT.B) },
+      ],
+      engines: 2,
+      prompts: [{ text: 'P1' }, { text: 'P2' }, { text: 'P3' }].map((p) => ({ ...p, tags: [] })),
+    });
+    projectId = fx.projectId;
+    Object.assign(brand, fx.brands);
+    Object.assign(engine, { E1: fx.engines[0]!, E2: fx.engines[1]! });
+    Object.assign(prompt, { P1: fx.prompts[0]!, P2: fx.prompts[1]!, P3: fx.prompts[2]! });
+    const at = new Date(Date.now() - 3600_000);
     for (const r of runs) {
-      const runId = randomUUID();
-      const engineId = engine[r.engine];
-      const promptId = prompt[r.prompt];
-      await prisma.run.create({
-        data: {
-          id: runId,
-          workspaceId: ws.workspaceId,
-          projectId,
-          promptId,
-          engineId,
-          slotKey: `test:${runId}`,
-          slotAt: observedAt,
-          sample: 0,
-          trigger: 'manual',
-          status: r.status,
-          synthetic: r.synthetic,
-        },
-      });
-      if (r.status === 'succeeded') {
-        for (const name of ['A', 'B'] as const) {
-          const own = r.mentions.filter((m) => m.brand === name);
-          await prisma.runBrandScore.create({
+      const scripted = { promptId: prompt[r.prompt], engineId: engine[r.engine], synthetic: r.synthetic, at };
+      if (r.status === 'failed') {
+        const failedId = await landFailedRun(t, ws.workspaceId, projectId, scripted);
+        // The pipeline stores no citation for a failed run; this row (by hand, on purpose) proves the reports
+        // would not count one if it existed.
+        for (const [position, c] of r.citations.entries()) {
+          await t.app.get(PrismaService).citation.create({
             data: {
-              runId,
-              brandId: brand[name],
+              runId: failedId,
               projectId,
-              promptId,
-              engineId,
-              observedAt,
-              synthetic: r.synthetic,
-              mentioned: own.length > 0,
-              mentionCount: own.length,
-              aboveFold: own.length > 0,
-              attention: '0',
-              streamScore: '0',
+              position,
+              url: `https://${c.domain}/`,
+              domain: c.domain,
+              arrivedAtUs: 0,
             },
           });
         }
+        continue;
       }
-      for (const m of r.mentions) {
-        await prisma.mention.create({
-          data: {
-            runId,
-            projectId,
-            brandId: brand[m.brand],
-            matched: m.brand,
-            charStart: m.start,
-            charEnd: m.end,
-            tokenIndex: 0,
-            visibleAtUs: 0,
-            sinceFirstTokenUs: 0,
-            relPosition: '0',
-            sentenceIndex: 0,
-            inHeading: false,
-            inBold: false,
-            snippet: m.brand,
-          },
-        });
-      }
-      for (const [position, c] of r.citations.entries()) {
-        await prisma.citation.create({
-          data: {
-            runId,
-            projectId,
-            position,
-            url: `https://${c.domain}/${position}`,
-            domain: c.domain,
-            charStart: c.span?.[0] ?? null,
-            charEnd: c.span?.[1] ?? null,
-            arrivedAtUs: 1000 * position,
-            brandId: c.brand ? brand[c.brand] : null,
-          },
-        });
-      }
+      await landScoredRun(t, ws.workspaceId, projectId, {
+        ...scripted,
+        chunks: [answerWith(r.mentions)],
+        // Each citation is owned by the brand owning its domain, as the seeded brand says.
+        citations: r.citations.map((c, position) => ({
+          url: `https://${c.domain}/${position}`,
+          domain: c.domain,
+          ...(c.span ? { charStart: c.span[0], charEnd: c.span[1] } : {}),
+        })),
+      });
     }
   });
   afterAll(() => t.close());

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { Client } from 'pg';
 import { generateApiKey } from '../../src/auth/api-key-format';
-import { applyMigrations, ensureDatabase, withDatabase } from '../../src/infra/database/migrator';
+import { withDatabase } from '../../src/infra/database/database-url';
+import { applyMigrations, ensureDatabase } from '../../src/infra/database/migrator';
 import { startFakePostgresStartingUp } from '../support/fake-postgres-starting-up';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 

@@ -6,20 +6,20 @@ import { type Queue } from 'bullmq';
 import { AlertEvaluationQueue } from '../../src/alerts/alert-evaluation-queue.service';
 import { ALERTS_QUEUE, alertsJobId, RUNS_QUEUE, runJobId } from '../../src/infra/queue/queue-names';
 import { WebhookNotifier } from '../../src/webhooks/webhook-notifier.service';
-import { FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
+import { type FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {
   createPipelineFixture,
-  deleteQueueKeys,
-  isolatedQueuePrefix,
   runNow,
+  startPipelineHarness,
   waitForRun,
+  type PipelineHarness,
 } from '../support/pipeline';
 import { until } from '../support/wait';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { createWorkspace, type TestApp, type TestWorkspace } from '../support/test-app';
 
 describe('landing announcements survive a failed enqueue', () => {
-  const queuePrefix = isolatedQueuePrefix('landing');
+  let h: PipelineHarness | undefined;
   let t: TestApp;
   let ws: TestWorkspace;
   let fake: FakeOpenAiServer;
@@ -27,24 +27,13 @@ describe('landing announcements survive a failed enqueue', () => {
   let routeCounter = 0;
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    origin = `http://127.0.0.1:${(await fake.start()).port}`;
-    t = await startTestApp({
-      ROLE: 'all',
-      RUN_BACKOFF_MS: '50',
-      EGRESS_ALLOW_PRIVATE: 'true',
-      QUEUE_PREFIX: queuePrefix,
-    });
-    ws = await createWorkspace(t);
+    h = await startPipelineHarness('landing', { RUN_BACKOFF_MS: '50' });
+    ({ t, ws, fake, origin } = h);
   });
 
   afterEach(() => jest.restoreAllMocks());
 
-  afterAll(async () => {
-    await t?.close();
-    await fake?.stop();
-    await deleteQueueKeys(queuePrefix);
-  });
+  afterAll(() => h?.stop());
 
   async function scripted(
     script: FakeScript,

@@ -139,8 +139,9 @@ describe('live equals backfill (property over generated answers)', () => {
       { name: 'Globex', kind: 'competitor', aliases: [{ text: 'Globex Cloud' }], domains: ['globex.io'] },
       { name: 'Initech', kind: 'competitor', aliases: [{ text: 'Initrode' }], exclusions: ['Initech Park'] },
       { name: 'Umbrella', kind: 'competitor' },
-    ])
+    ]) {
       await http().post(`/v1/projects/${projectId}/brands`).set(auth).send(b).expect(201);
+    }
     const engineId = (
       await http()
         .post('/v1/engines')

@@ -36,8 +36,9 @@ describe('openapi.json', () => {
         const op = item[method];
         if (!op) continue;
         operations++;
-        for (const problem of undocumentedSuccess(op))
+        for (const problem of undocumentedSuccess(op)) {
           missing.push(`${method.toUpperCase()} ${p}: ${problem}`);
+        }
       }
     }
     expect(operations).toBeGreaterThan(40);
@@ -45,7 +46,7 @@ describe('openapi.json', () => {
   });
 
   it('documents the shared error body on every operation', () => {
-    for (const [p, item] of Object.entries(rendered.paths))
+    for (const [p, item] of Object.entries(rendered.paths)) {
       for (const method of HTTP_METHODS) {
         const op = item[method];
         if (!op) continue;
@@ -57,6 +58,7 @@ describe('openapi.json', () => {
           ref: { $ref: '#/components/schemas/ErrorBody' },
         });
       }
+    }
   });
 
   // The validator itself must be able to fail, or every conformance test built on it proves nothing.

@@ -95,8 +95,9 @@ describe('every provider kind through the pipeline', () => {
     const wiki = citations.filter((c) => c.domain.endsWith('wikipedia.org'));
     expect(wiki.length).toBeGreaterThan(0);
     for (const c of wiki) expect(c.brandId).toBe(brandIds.Wikipedia);
-    for (const c of citations.filter((x) => !x.domain.endsWith('wikipedia.org')))
+    for (const c of citations.filter((x) => !x.domain.endsWith('wikipedia.org'))) {
       expect(c.brandId).toBeNull();
+    }
   });
 
   it('anthropic: web search answer with citations, pings ignored', async () => {

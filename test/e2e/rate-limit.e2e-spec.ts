@@ -1,25 +1,22 @@
 // Per-API-key rate limiting: a fixed one-minute window counted in Redis, so every API replica shares it.
 import { type Redis } from 'ioredis';
 import { REDIS } from '../../src/infra/redis/redis.module';
-import { deleteQueueKeys, isolatedQueuePrefix } from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
+import { createWorkspace, type TestApp, type TestWorkspace } from '../support/test-app';
 
 describe('API rate limiting (e2e)', () => {
-  const prefix = isolatedQueuePrefix('ratelimit');
-  const opts = { ROLE: 'api', QUEUE_PREFIX: prefix, API_RATE_LIMIT_PER_MINUTE: '5' };
+  const opts = { ROLE: 'api', API_RATE_LIMIT_PER_MINUTE: '5' };
+  let h: PipelineHarness | undefined;
   let a: TestApp;
   let b: TestApp;
 
   beforeAll(async () => {
-    a = await startTestApp(opts);
-    b = await startTestApp(opts);
+    h = await startPipelineHarness('ratelimit', opts);
+    a = h.t;
+    b = await h.startApp(opts);
   });
 
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await deleteQueueKeys(prefix);
-  });
+  afterAll(() => h?.stop());
 
   it('answers the 6th request of a minute with 429, Retry-After and RateLimit-* headers', async () => {
     const ws = await createWorkspace(a);
@@ -62,7 +59,7 @@ describe('API rate limiting (e2e)', () => {
   });
 
   it('fails open when Redis is unreachable: requests pass without RateLimit headers', async () => {
-    const c = await startTestApp(opts);
+    const c = await h!.startApp(opts);
     const redis = c.app.get<Redis>(REDIS);
     try {
       const ws: TestWorkspace = await createWorkspace(c);

@@ -4,24 +4,24 @@
 // Private database when run alone: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/streamrank_test_recon
 import { randomUUID } from 'node:crypto';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
-import { RunLedgerRepository, StaleAttemptError } from '../../src/runs/results/run-ledger.repository';
+import { StaleAttemptError } from '../../src/runs/results/stale-attempt-error';
+import { testLedger } from '../support/ledger-runs';
 import { RunReconciler } from '../../src/scheduling/run-reconciler.service';
-import { FakeOpenAiServer } from '../fakes/fake-openai-server';
+import { type FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import { checkLedger } from '../support/ledger-checker';
 import {
   createPipelineFixture,
   deleteQueueKeys,
-  isolatedQueuePrefix,
+  startPipelineHarness,
   waitForRun,
   type PipelineFixture,
+  type PipelineHarness,
 } from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { type TestApp, type TestWorkspace } from '../support/test-app';
 
 describe('run reconciler (e2e)', () => {
-  const prefix = isolatedQueuePrefix('recon');
   const common = {
-    QUEUE_PREFIX: prefix,
     EGRESS_ALLOW_PRIVATE: 'true',
     RUN_BACKOFF_MS: '20',
     RUN_MAX_ATTEMPTS: '3',
@@ -31,6 +31,7 @@ describe('run reconciler (e2e)', () => {
     RUN_DEADLINE_MS: '60000',
     RECONCILE_RUNNING_MARGIN_MS: '1000',
   };
+  let h: PipelineHarness | undefined;
   let fake: FakeOpenAiServer;
   let origin: string;
   let baseUrl: string;
@@ -41,16 +42,12 @@ describe('run reconciler (e2e)', () => {
   const projectIds: string[] = [];
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    const { port } = await fake.start();
-    origin = `http://127.0.0.1:${port}`;
-    baseUrl = `${origin}/v1`;
+    // API only: runs are enqueued but nothing consumes them until a worker app starts.
+    h = await startPipelineHarness('recon', { ...common, ROLE: 'api' });
+    ({ fake, origin, baseUrl, t: api, ws } = h);
     for (let i = 0; i < 50; i++) {
       fake.enqueue({ writes: writesOf(openAiChunkEvents(['Acme ', 'beats ', 'Globex.']), 5) });
     }
-    // API only: runs are enqueued but nothing consumes them until a worker app starts.
-    api = await startTestApp({ ...common, ROLE: 'api' });
-    ws = await createWorkspace(api);
     fx = await createPipelineFixture(api, ws, {
       baseUrl,
       brands: [{ name: 'Acme', kind: 'own' }, { name: 'Globex' }],
@@ -58,18 +55,13 @@ describe('run reconciler (e2e)', () => {
     projectIds.push(fx.projectId);
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await fake?.stop();
-    await deleteQueueKeys(prefix);
-  });
+  afterAll(() => h?.stop());
 
   const prisma = () => api.app.get(PrismaService);
   const reconciler = () => api.app.get(RunReconciler);
 
   async function startWorker(): Promise<void> {
-    worker ??= await startTestApp({ ...common, ROLE: 'all' });
+    worker ??= await h!.startApp({ ...common, ROLE: 'all' });
   }
 
   async function runNow(samples: number): Promise<string[]> {
@@ -84,7 +76,7 @@ describe('run reconciler (e2e)', () => {
 
   it('re-enqueues queued runs whose jobs were lost when Redis was flushed', async () => {
     const runIds = await runNow(4);
-    await deleteQueueKeys(prefix);
+    await deleteQueueKeys(h!.prefix);
     await startWorker();
     // No job left: the worker finds nothing, the runs stay queued.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -124,7 +116,7 @@ describe('run reconciler (e2e)', () => {
 
   it('recovers runs left running by a dead worker whose job was lost, fencing the zombie attempt', async () => {
     await startWorker();
-    const ledger = api.app.get(RunLedgerRepository, { strict: false });
+    const ledger = testLedger(api.app);
     // A worker started an attempt, then died; its job vanished from Redis.
     const lostId = await insertRunWithoutJob('queued');
     const zombie = await ledger.startAttempt(lostId, new Date());

@@ -5,17 +5,17 @@
 import { type Response } from 'supertest';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
 import { ReportDigestService } from '../../src/reports/digest/report-digest.service';
-import { FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
+import { type FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {
   createPipelineFixture,
-  deleteQueueKeys,
-  isolatedQueuePrefix,
   runNow,
+  startPipelineHarness,
   waitForRun,
   type PipelineFixture,
+  type PipelineHarness,
 } from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { createWorkspace, type TestApp, type TestWorkspace } from '../support/test-app';
 import { until } from '../support/wait';
 
 const DAY = 24 * 3600_000;
@@ -31,7 +31,7 @@ const refusal: FakeScript = {
 };
 
 describe('report response cache (e2e)', () => {
-  const queuePrefix = isolatedQueuePrefix('rcache');
+  let h: PipelineHarness | undefined;
   let t: TestApp;
   /** Same database, cache off: what every response must equal. */
   let oracle: TestApp;
@@ -44,19 +44,11 @@ describe('report response cache (e2e)', () => {
   const to = new Date(Date.now() + DAY).toISOString();
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    const { port } = await fake.start();
-    t = await startTestApp({
-      ROLE: 'all',
-      RUN_BACKOFF_MS: '50',
-      EGRESS_ALLOW_PRIVATE: 'true',
-      QUEUE_PREFIX: queuePrefix,
-      REPORT_CACHE_MB: '8',
-    });
-    oracle = await startTestApp({ REPORT_CACHE_MB: '0', QUEUE_PREFIX: queuePrefix });
-    ws = await createWorkspace(t);
+    h = await startPipelineHarness('rcache', { RUN_BACKOFF_MS: '50', REPORT_CACHE_MB: '8' });
+    ({ t, ws, fake } = h);
+    oracle = await h.startApp({ REPORT_CACHE_MB: '0' });
     fx = await createPipelineFixture(t, ws, {
-      baseUrl: `http://127.0.0.1:${port}/rc/v1`,
+      baseUrl: `${h.origin}/rc/v1`,
       brands: [
         { name: 'Acme', kind: 'own' },
         { name: 'Globex', kind: 'competitor' },
@@ -73,12 +65,7 @@ describe('report response cache (e2e)', () => {
     await backfillsSettled();
   });
 
-  afterAll(async () => {
-    await oracle?.close();
-    await t?.close();
-    await fake?.stop();
-    await deleteQueueKeys(queuePrefix);
-  });
+  afterAll(() => h?.stop());
 
   async function land(script: FakeScript, status: 'succeeded' | 'failed'): Promise<void> {
     const exchange = fake.enqueue(script, route).finished;

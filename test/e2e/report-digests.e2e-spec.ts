@@ -1,16 +1,19 @@
 // Report digests (docs/reports.md "Digests"): the digest a report merges from stored blocks plus raw rows
 // must equal the digest of every raw row, whatever the range, after any write, and however builders race.
-// Seeded directly (like reports.e2e-spec.ts) across three days of hours, with mentions and citations.
+// Runs landed by the scored-run factory across three days of hours, with mentions and citations.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
-import { encodeDigest, type ReportDigest } from '../../src/reports/digest/report-digest';
+import { encodeDigest } from '../../src/reports/digest/digest-codec';
+import { type ReportDigest } from '../../src/reports/digest/report-digest';
 import { ReportDigestService } from '../../src/reports/digest/report-digest.service';
 import { type ReportFilter } from '../../src/reports/report-filter';
+import { createReportFixture, landScoredRun } from '../support/scored-runs';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 import { seededRandom } from '../support/random';
 
 const HOUR = 3600_000;
+const BRAND_NAMES = ['A', 'B', 'C'] as const;
 
 /** The digest as JSON with sorted keys: two digests of the same runs are equal whatever their merge order. */
 function canonical(d: ReportDigest): string {
@@ -34,8 +37,8 @@ describe('report digests', () => {
   let digests: ReportDigestService;
   let projectId: string;
   let brands: string[];
-  const engineId = randomUUID();
-  const promptId = randomUUID();
+  let engineId: string;
+  let promptId: string;
   // Three days of hours ending two hours ago, starting mid-hour so the range has partial edge hours.
   const end = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
   const start = end - 72 * HOUR;
@@ -66,125 +69,66 @@ describe('report digests', () => {
         SELECT DISTINCT hour FROM report_dirty_hours WHERE "projectId" = ${projectId}::uuid ORDER BY hour`
     ).map((r) => r.hour.getTime());
 
-  /** One succeeded run at `at`: a score row per brand (random order and timings), mentions and citations. */
+  /**
+   * One succeeded run at `at`, landed by the scored-run factory: a random subset of the brands named in a
+   * random order after random filler, with random arrival times, and up to three citations.
+   */
   async function seedRun(at: number, synthetic = false): Promise<string> {
-    const runId = randomUUID();
-    await prisma.run.create({
-      data: {
-        id: runId,
-        workspaceId: ws.workspaceId,
-        projectId,
-        promptId,
-        engineId,
-        slotKey: `test:${runId}`,
-        slotAt: new Date(at),
-        sample: 0,
-        trigger: 'manual',
-        status: 'succeeded',
-        synthetic,
-      },
-    });
-    const named = brands.filter(() => next() < 0.6);
+    const named = BRAND_NAMES.filter(() => next() < 0.6);
     const order = [...named].sort(() => next() - 0.5);
-    const mentions: { brandId: string; charStart: number; charEnd: number }[] = [];
-    for (const brandId of brands) {
-      const rank = order.indexOf(brandId);
-      const seen = rank >= 0;
-      const sinceUs = seen ? Math.round(next() * 20_000_000) : null;
-      const charStart = seen ? Math.round(next() * 3000) : 0;
-      if (seen) mentions.push({ brandId, charStart, charEnd: charStart + 8 });
-      await prisma.runBrandScore.create({
-        data: {
-          runId,
-          brandId,
-          projectId,
-          promptId,
-          engineId,
-          observedAt: new Date(at),
-          synthetic,
-          mentioned: seen,
-          mentionCount: seen ? 1 : 0,
-          order: seen ? rank + 1 : null,
-          sinceFirstTokenUs: sinceUs,
-          firstVisibleAtUs: sinceUs === null ? null : sinceUs + 300_000,
-          firstTokenIndex: seen ? Math.round(next() * 400) : null,
-          aboveFold: seen,
-          attention: '0',
-          streamScore: '0',
-        },
-      });
-    }
-    for (const m of mentions)
-      await prisma.mention.create({
-        data: {
-          runId,
-          projectId,
-          brandId: m.brandId,
-          matched: 'x',
-          charStart: m.charStart,
-          charEnd: m.charEnd,
-          tokenIndex: 0,
-          visibleAtUs: 0,
-          sinceFirstTokenUs: 0,
-          relPosition: '0',
-          sentenceIndex: 0,
-          inHeading: false,
-          inBold: false,
-          snippet: 'x',
-        },
-      });
+    const filler = () => 'Some more words here. '.repeat(Math.floor(next() * 30));
+    const chunks =
+      order.length === 0 ? [`${filler()}Nothing to name.`] : order.map((name) => `${filler()}${name} fits. `);
+    const arrivalsMs: number[] = [];
+    let ms = 0;
+    for (const _ of chunks) arrivalsMs.push((ms += 1 + Math.round(next() * 5000)));
     const citations = Math.floor(next() * 4);
+    const cited = [];
     for (let position = 0; position < citations; position++) {
       const domain = ['a.example', 'b.example', 'docs.c.example', 'd.example'][Math.floor(next() * 4)]!;
       const charStart = Math.round(next() * 3200);
-      await prisma.citation.create({
-        data: {
-          runId,
-          projectId,
-          position,
-          url: `https://${domain}/${position}`,
-          domain,
-          charStart: next() < 0.8 ? charStart : null,
-          charEnd: charStart + 20,
-          arrivedAtUs: position * 1000,
-          brandId: domain === 'a.example' ? brands[0]! : domain === 'b.example' ? brands[1]! : null,
-        },
+      cited.push({
+        url: `https://${domain}/${position}`,
+        domain,
+        ...(next() < 0.8 ? { charStart, charEnd: charStart + 20 } : {}),
       });
     }
-    return runId;
+    return landScoredRun(t, ws.workspaceId, projectId, {
+      promptId,
+      engineId,
+      at: new Date(at),
+      synthetic,
+      chunks,
+      arrivalsMs,
+      citations: cited,
+    });
   }
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true' });
     ws = await createWorkspace(t);
     prisma = t.app.get(PrismaService);
     digests = t.app.get(ReportDigestService);
-    projectId = (await t.http().post('/v1/projects').set(ws.auth()).send({ name: 'digests' }).expect(201))
-      .body.id;
-    brands = [];
-    for (const [name, kind] of [
-      ['A', 'own'],
-      ['B', 'competitor'],
-      ['C', 'competitor'],
-    ] as const) {
-      brands.push(
-        (
-          await t
-            .http()
-            .post(`/v1/projects/${projectId}/brands`)
-            .set(ws.auth())
-            .send({ name, kind })
-            .expect(201)
-        ).body.id,
-      );
-    }
+    const fx = await createReportFixture(t, ws.auth(), {
+      brands: [
+        { name: 'A', kind: 'own', domains: ['a.example'] },
+        { name: 'B', kind: 'competitor', domains: ['b.example'] },
+        { name: 'C', kind: 'competitor' },
+      ],
+      engines: 1,
+      prompts: [{ text: 'digests', tags: [] }],
+    });
+    ({ projectId } = fx);
+    brands = BRAND_NAMES.map((name) => fx.brands[name]!);
+    [engineId] = fx.engines as [string];
+    [promptId] = fx.prompts as [string];
     // About 120 runs, 1–3 in two of every three hours, a few synthetic.
     for (let hour = start; hour < end; hour += HOUR) {
       if (next() < 0.33) continue;
       const runs = 1 + Math.floor(next() * 3);
       for (let i = 0; i < runs; i++) await seedRun(hour + Math.floor(next() * HOUR), next() < 0.1);
     }
-  });
+  }, 120_000);
   afterAll(() => t.close());
 
   it('marks written hours dirty and builds blocks that merge to the raw digest over any range', async () => {
@@ -205,8 +149,9 @@ describe('report digests', () => {
       [start + 7 * HOUR, start + 31 * HOUR], // hours across a day boundary
       [start + 24 * HOUR, start + 48 * HOUR],
       [start + 30 * HOUR + 1, start + 30 * HOUR + 2], // inside one hour
-    ] as const)
+    ] as const) {
       await expectRollupEqualsRaw(from, to);
+    }
   });
 
   it('reads the stored blocks: a tampered block shows, and marking its hours dirty repairs it', async () => {

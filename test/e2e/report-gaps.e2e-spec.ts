@@ -1,7 +1,7 @@
 // The gaps report (prompts x engines where competitors are named and the own brand is not, and the domains
 // those answers cite) over runs landed through the ledger's write path, checked against a computation over the
 // scripted answers; and citation ownership: a citation goes to the brand a mention of its host would go to.
-import { createReportFixture, landRun, type ReportFixture } from '../support/ledger-runs';
+import { createReportFixture, landScoredRun, type ReportFixture } from '../support/scored-runs';
 import { until } from '../support/wait';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
@@ -39,13 +39,14 @@ interface Scripted {
 }
 
 const RUNS: Scripted[] = [];
-for (let i = 0; i < 30; i++)
+for (let i = 0; i < 30; i++) {
   RUNS.push({
     prompt: i % 3,
     engine: Math.floor(i / 3) % 2,
     answer: (i * 7 + Math.floor(i / 6)) % 6,
     synthetic: false,
   });
+}
 RUNS.push({ prompt: 0, engine: 0, answer: 1, synthetic: true });
 
 const named = (r: Scripted, brand: string) => ANSWERS[r.answer]!.chunks.join('').includes(brand);
@@ -72,8 +73,8 @@ describe('gaps report', () => {
       prompts: [0, 1, 2].map((i) => ({ text: `prompt ${i}`, tags: i === 2 ? ['crm'] : [] })),
     });
     const start = Date.now() - 3 * 3600_000;
-    for (const [i, r] of RUNS.entries())
-      await landRun(t, ws.workspaceId, fx.projectId, {
+    for (const [i, r] of RUNS.entries()) {
+      await landScoredRun(t, ws.workspaceId, fx.projectId, {
         promptId: fx.prompts[r.prompt]!,
         engineId: fx.engines[r.engine]!,
         synthetic: r.synthetic,
@@ -81,6 +82,7 @@ describe('gaps report', () => {
         chunks: ANSWERS[r.answer]!.chunks,
         citations: ANSWERS[r.answer]!.citations,
       });
+    }
   }, 120_000);
   afterAll(async () => {
     await t.close();
@@ -284,7 +286,7 @@ describe('citation ownership', () => {
       engines: 1,
       prompts: [{ text: 'where to host?', tags: [] }],
     });
-    const runId = await landRun(t, ws.workspaceId, fx.projectId, {
+    const runId = await landScoredRun(t, ws.workspaceId, fx.projectId, {
       promptId: fx.prompts[0]!,
       engineId: fx.engines[0]!,
       at: new Date(Date.now() - 60_000),
@@ -318,7 +320,7 @@ describe('citation ownership', () => {
       engines: 1,
       prompts: [{ text: 'where to host?', tags: [] }],
     });
-    const runId = await landRun(t, ws.workspaceId, fx.projectId, {
+    const runId = await landScoredRun(t, ws.workspaceId, fx.projectId, {
       promptId: fx.prompts[0]!,
       engineId: fx.engines[0]!,
       at: new Date(Date.now() - 60_000),

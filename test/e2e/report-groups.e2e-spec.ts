@@ -2,7 +2,7 @@
 // write path. Each group is checked three ways: its n and mention counts against a count over the scripted
 // answers, its rows against the ungrouped report filtered to the group, and its runsQuery against GET /v1/runs.
 import { ReportDigestService } from '../../src/reports/digest/report-digest.service';
-import { createReportFixture, landRun, type ReportFixture } from '../support/ledger-runs';
+import { createReportFixture, landScoredRun, type ReportFixture } from '../support/scored-runs';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
 const HOUR = 3600_000;
@@ -43,8 +43,8 @@ interface Scripted {
 }
 
 const RUNS: Scripted[] = [];
-for (let p = 0; p < 3; p++)
-  for (let e = 0; e < 2; e++)
+for (let p = 0; p < 3; p++) {
+  for (let e = 0; e < 2; e++) {
     [1, 2, 8].forEach((d, i) =>
       RUNS.push({
         prompt: p,
@@ -54,6 +54,8 @@ for (let p = 0; p < 3; p++)
         synthetic: false,
       }),
     );
+  }
+}
 RUNS.push({ prompt: 0, engine: 0, at: MONDAY + DAY + 4 * HOUR, text: 0, synthetic: true });
 // Outside the range: counted nowhere.
 RUNS.push({ prompt: 1, engine: 1, at: MONDAY + 10 * DAY, text: 1, synthetic: false });
@@ -97,8 +99,8 @@ describe('report breakdowns (groupBy)', () => {
       engines: 2,
       prompts: TAGS.map((tags, i) => ({ text: `prompt ${i}`, tags })),
     });
-    for (const r of RUNS)
-      await landRun(t, ws.workspaceId, fx.projectId, {
+    for (const r of RUNS) {
+      await landScoredRun(t, ws.workspaceId, fx.projectId, {
         promptId: fx.prompts[r.prompt]!,
         engineId: fx.engines[r.engine]!,
         synthetic: r.synthetic,
@@ -106,6 +108,7 @@ describe('report breakdowns (groupBy)', () => {
         chunks: TEXTS[r.text]!,
         citations: CITATIONS[r.text] ?? [],
       });
+    }
     // Stored blocks for the time-only breakdowns; the others read raw rows.
     await t.app.get(ReportDigestService).drain();
   }, 120_000);
@@ -121,8 +124,9 @@ describe('report breakdowns (groupBy)', () => {
       if (key.promptId !== undefined && fx.prompts[r.prompt] !== key.promptId) return false;
       if (key.tag !== undefined && !TAGS[r.prompt]!.includes(key.tag)) return false;
       if (key.day !== undefined && Math.floor(r.at / DAY) * DAY !== Date.parse(key.day)) return false;
-      if (key.week !== undefined && (r.at < Date.parse(key.week) || r.at >= Date.parse(key.week) + 7 * DAY))
+      if (key.week !== undefined && (r.at < Date.parse(key.week) || r.at >= Date.parse(key.week) + 7 * DAY)) {
         return false;
+      }
       return true;
     });
   }

@@ -254,15 +254,18 @@ describe('route fuzz', () => {
       case 'string': {
         if (schema.format === 'uuid') return uuidArb(kindOf(name));
         if (schema.format === 'uri' || name === 'url')
-          // Literal IPs only: a hostname would make the egress check wait on DNS.
+        // Literal IPs only: a hostname would make the egress check wait on DNS.
+        {
           return fc.constantFrom(
             'https://93.184.215.14/hook',
             'http://127.0.0.1/x',
             'https://[::1]/',
             'ftp://1.2.3.4',
           );
-        if (schema.format === 'date-time')
+        }
+        if (schema.format === 'date-time') {
           return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
+        }
         if (name === 'cron') return fc.constantFrom('0 9 * * *', '*/5 * * * *', '61 * * * *', 'nonsense');
         if (name === 'timezone') return fc.constantFrom('UTC', 'Europe/Paris', 'Mars/Olympus');
         // Every string field sometimes holds a refused character or unusual text (issue 23: a NUL in any
@@ -344,8 +347,9 @@ describe('route fuzz', () => {
       { weight: 2, arbitrary: json(junk) },
       { weight: 1, arbitrary: raw },
     );
-    if (op.method === 'post' || op.method === 'patch' || op.method === 'put')
+    if (op.method === 'post' || op.method === 'patch' || op.method === 'put') {
       return fc.oneof({ weight: 9, arbitrary: withBody }, { weight: 1, arbitrary: fc.constant(undefined) });
+    }
     return fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: withBody });
   }
 
@@ -374,17 +378,19 @@ describe('route fuzz', () => {
       refusedQueryEncodingArb.map((v) => `${RAW}${v}`),
     ];
     if (s.enum) plausible.push(fc.constantFrom(...s.enum.map(String)));
-    if (/Ids?$/.test(p.name))
+    if (/Ids?$/.test(p.name)) {
       plausible.push(
         uuidArb(kind),
         fc.array(uuidArb(kind), { minLength: 1, maxLength: 4 }).map((a) => a.join(',')),
       );
+    }
     if (p.name === 'tags') plausible.push(fc.constantFrom('a', 'a,b', ',,,', 'x'.repeat(100)));
     if (p.name === 'bucket') plausible.push(fc.constantFrom('day', 'week', 'hour', 'month'));
-    if (p.name === 'groupBy')
+    if (p.name === 'groupBy') {
       plausible.push(
         fc.constantFrom('engine', 'prompt,tag', 'brand,week', 'day,week', 'engine,engine', 'colour'),
       );
+    }
     if (p.name === 'from' || p.name === 'to') {
       const near = fc.date({
         min: new Date('2025-06-01T00:00:00Z'),
@@ -415,11 +421,12 @@ describe('route fuzz', () => {
         fc.constantFrom('0', '-1', '1.5', '1e9', '99999999999999999999', '0x10', ' 5', 'Infinity'),
       );
     }
-    if (p.name === 'cursor')
+    if (p.name === 'cursor') {
       garbage.push(
         fc.string({ maxLength: 40 }).map((x) => Buffer.from(x).toString('base64url')),
         fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify(v) ?? '').toString('base64url')),
       );
+    }
     const one = plausible.length
       ? fc.oneof(
           { weight: 3, arbitrary: fc.oneof(...plausible) },
@@ -437,13 +444,14 @@ describe('route fuzz', () => {
     const declared = op.parameters.filter((p) => p.in === 'query');
     const model: Record<string, fc.Arbitrary<string[]>> = {};
     // Optional parameters are left out more often than not, so some requests get past validation.
-    for (const p of declared)
+    for (const p of declared) {
       model[p.name] = p.required
         ? queryValueArb(p)
         : fc.oneof(
             { weight: 2, arbitrary: fc.constant<string[]>([]) },
             { weight: 1, arbitrary: queryValueArb(p) },
           );
+    }
     const unknownArb = fc.array(
       fc.tuple(
         fc.oneof(
@@ -494,13 +502,16 @@ describe('route fuzz', () => {
           known.to = [window[1]];
         }
         const pairs: string[] = [];
-        for (const [k, vs] of Object.entries(known))
-          for (const v of vs)
+        for (const [k, vs] of Object.entries(known)) {
+          for (const v of vs) {
             pairs.push(
               `${encodeURIComponent(k)}=${v.startsWith(RAW) ? v.slice(RAW.length) : encodeURIComponent(v)}`,
             );
-        for (const [k, v] of unknown)
+          }
+        }
+        for (const [k, v] of unknown) {
           pairs.push(`${encodeURIComponent(toWellFormed(k))}=${encodeURIComponent(v)}`);
+        }
         return pairs.length ? `?${pairs.join('&')}` : '';
       });
   }
@@ -566,11 +577,13 @@ describe('route fuzz', () => {
           const where = `${res.status} for ${JSON.stringify({ ...req, body: req.body && { ...req.body, raw: req.body.raw.slice(0, 300) } }).slice(0, 1500)}`;
           if (res.status >= 500) throw new Error(`5xx: ${where}: ${res.text.slice(0, 300)}`);
           if (res.status >= 400) {
-            if (!/^application\/json/.test(String(res.headers['content-type'])))
+            if (!/^application\/json/.test(String(res.headers['content-type']))) {
               throw new Error(`non-JSON error: ${where}: ${res.headers['content-type']}`);
+            }
             const err = (JSON.parse(res.text) as { error?: { code?: unknown; message?: unknown } }).error;
-            if (typeof err?.code !== 'string' || typeof err.message !== 'string')
+            if (typeof err?.code !== 'string' || typeof err.message !== 'string') {
               throw new Error(`malformed error body: ${where}: ${res.text.slice(0, 300)}`);
+            }
           }
           const json = /^application\/json/.test(String(res.headers['content-type']));
           const { errors } = contract.check(
@@ -581,17 +594,19 @@ describe('route fuzz', () => {
             json ? res.body : res.text,
             res.text,
           );
-          if (errors.length)
+          if (errors.length) {
             throw new Error(`response does not match the spec: ${where}:\n${errors.slice(0, 5).join('\n')}`);
+          }
           const family = `${String(res.status)[0]}xx`;
           statuses.set(family, (statuses.get(family) ?? 0) + 1);
         }),
         { seed, numRuns: RUNS_PER_ROUTE, endOnFailure: true },
       );
-      if (result.failed)
+      if (result.failed) {
         failures.push(
           `${route} (seed ${seed}, path ${result.counterexamplePath}): ${String((result.errorInstance as Error)?.message ?? result.errorInstance)}`,
         );
+      }
     }
     if (failures.length) console.error(`route fuzz failures (base seed ${SEED}):\n${failures.join('\n')}`);
     expect(failures).toEqual([]);

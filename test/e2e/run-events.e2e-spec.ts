@@ -52,8 +52,9 @@ function checkDocumented(path: string, event: string, data: unknown): void {
   checked.events++;
   if (!schema) return void checked.violations.push(`${path}: undocumented event type ${event}`);
   const parsed = schema.safeParse(data);
-  if (!parsed.success)
+  if (!parsed.success) {
     checked.violations.push(`${path} ${event} ${JSON.stringify(data)}: ${parsed.error.message}`);
+  }
 }
 
 /** Opens an SSE request with node:http and parses events as they arrive. */
@@ -219,8 +220,9 @@ describe('live run events over SSE (e2e, cross-replica)', () => {
       expect(chunks.map((c) => c.text).join('')).toBe(run.result!.answerText);
       // The same arrival times the run stores.
       expect(chunks.map((c) => c.arrivalMs)).toEqual(run.result!.chunks.map((c) => c.arrivalMs));
-      for (let i = 1; i < chunks.length; i++)
+      for (let i = 1; i < chunks.length; i++) {
         expect(chunks[i]!.arrivalMs).toBeGreaterThan(chunks[i - 1]!.arrivalMs);
+      }
       // Live, not after the fact: the first chunk reached the client before the provider wrote its last one.
       const firstChunk = live.events.find((e) => e.event === 'chunk')!;
       expect(firstChunk.receivedAtMs).toBeLessThan(lastWriteMs);

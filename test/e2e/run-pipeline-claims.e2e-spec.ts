@@ -9,16 +9,30 @@ import { RUNS_QUEUE, runJobId } from '../../src/infra/queue/queue-names';
 import { nextSlotAfter } from '../../src/prompts/cron-schedule';
 import { SlotClaimer } from '../../src/scheduling/slot-claimer.service';
 import { scheduledSlotKey } from '../../src/scheduling/slot-planner';
-import { FakeOpenAiServer } from '../fakes/fake-openai-server';
+import { type FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
-import { createPipelineFixture, deleteQueueKeys, isolatedQueuePrefix, waitForRun } from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import {
+  createPipelineFixture,
+  startPipelineHarness,
+  waitForRun,
+  type PipelineHarness,
+} from '../support/pipeline';
+import { type TestApp, type TestWorkspace } from '../support/test-app';
 
 const GRACE_MS = 150_000;
 const YEARLY = '0 0 1 1 *';
 
 describe('run pipeline (e2e): concurrent slot claimers', () => {
-  const queuePrefix = isolatedQueuePrefix('rp-claim');
+  const env = {
+    ROLE: 'all',
+    RUN_BACKOFF_MS: '50',
+    RUN_MAX_ATTEMPTS: '3',
+    EGRESS_ALLOW_PRIVATE: 'true',
+    MISSED_SLOT_GRACE_MS: String(GRACE_MS),
+    // Small batches make the claimers interleave instead of one of them taking every prompt at once.
+    CLAIM_BATCH_SIZE: '2',
+  };
+  let h: PipelineHarness | undefined;
   const apps: TestApp[] = [];
   let ws: TestWorkspace;
   let fake: FakeOpenAiServer;
@@ -28,31 +42,14 @@ describe('run pipeline (e2e): concurrent slot claimers', () => {
   const earlierPrompts: string[] = [];
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    const { port } = await fake.start();
-    origin = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 3; i++) {
-      apps.push(
-        await startTestApp({
-          ROLE: 'all',
-          RUN_BACKOFF_MS: '50',
-          RUN_MAX_ATTEMPTS: '3',
-          EGRESS_ALLOW_PRIVATE: 'true',
-          QUEUE_PREFIX: queuePrefix,
-          MISSED_SLOT_GRACE_MS: String(GRACE_MS),
-          // Small batches make the claimers interleave instead of one of them taking every prompt at once.
-          CLAIM_BATCH_SIZE: '2',
-        }),
-      );
-    }
-    ws = await createWorkspace(apps[0]!);
+    // Three identical instances on one queue prefix: the harness's app and two more.
+    h = await startPipelineHarness('rp-claim', env);
+    ({ ws, fake, origin } = h);
+    apps.push(h.t);
+    for (let i = 1; i < 3; i++) apps.push(await h.startApp(env));
   });
 
-  afterAll(async () => {
-    for (const app of apps) await app.close();
-    await fake?.stop();
-    await deleteQueueKeys(queuePrefix);
-  });
+  afterAll(() => h?.stop());
 
   const t = () => apps[0]!;
   const prisma = () => t().app.get(PrismaService);

@@ -1,26 +1,24 @@
 // The run pipeline end to end, failure paths: truncated streams, in-band stream errors, HTTP errors and the
 // queue's retries, the attempt log, Idempotency-Key on "run now", and the attempt-token fence.
-import {
-  RunLedgerRepository,
-  StaleAttemptError,
-  type RunResultWrite,
-} from '../../src/runs/results/run-ledger.repository';
+import { type RunResultWrite } from '../../src/runs/results/run-result.types';
+import { StaleAttemptError } from '../../src/runs/results/stale-attempt-error';
+import { testLedger } from '../support/ledger-runs';
 import { type Worker } from 'node:worker_threads';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
 import { AnswerCapturePool } from '../../src/capture/threads/answer-capture-pool';
 import { RunExecutor } from '../../src/runs/execution/run-executor.service';
-import { type FakeExchange, FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
+import { type FakeExchange, type FakeOpenAiServer, type FakeScript } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {
   createPipelineFixture,
   createUnqueuedRun,
-  deleteQueueKeys,
-  isolatedQueuePrefix,
   runNow,
+  startPipelineHarness,
   waitForRun,
   type PipelineFixture,
+  type PipelineHarness,
 } from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { type TestApp, type TestWorkspace } from '../support/test-app';
 
 const sse = (texts: string[], options: Parameters<typeof openAiChunkEvents>[1] = {}) =>
   writesOf(openAiChunkEvents(texts, options), 5);
@@ -34,7 +32,7 @@ const httpError = (status: number, body: object, headers: Record<string, string>
 });
 
 describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
-  const queuePrefix = isolatedQueuePrefix('rp-fail');
+  let h: PipelineHarness | undefined;
   let t: TestApp;
   let ws: TestWorkspace;
   let fake: FakeOpenAiServer;
@@ -42,24 +40,11 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
   let routeCounter = 0;
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    const { port } = await fake.start();
-    origin = `http://127.0.0.1:${port}`;
-    t = await startTestApp({
-      ROLE: 'all',
-      RUN_BACKOFF_MS: '50',
-      RUN_MAX_ATTEMPTS: '3',
-      EGRESS_ALLOW_PRIVATE: 'true',
-      QUEUE_PREFIX: queuePrefix,
-    });
-    ws = await createWorkspace(t);
+    h = await startPipelineHarness('rp-fail', { RUN_BACKOFF_MS: '50', RUN_MAX_ATTEMPTS: '3' });
+    ({ t, ws, fake, origin } = h);
   });
 
-  afterAll(async () => {
-    await t?.close();
-    await fake?.stop();
-    await deleteQueueKeys(queuePrefix);
-  });
+  afterAll(() => h?.stop());
 
   /** A prompt on a fresh fake-server route, with the given scripts queued for its successive requests. */
   async function scripted(
@@ -140,8 +125,9 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
     const firstRequest = fx.exchanges[0]!;
     const runId = await runNow(t, ws, fx.promptId);
     // Kill the capture thread holding the stream once the fake has started answering.
-    while (!fake.exchanges.some((e) => e.request.path === fx.route && e.writeTimesMs.length > 0))
+    while (!fake.exchanges.some((e) => e.request.path === fx.route && e.writeTimesMs.length > 0)) {
       await new Promise((r) => setTimeout(r, 10));
+    }
     const pool: unknown = t.app.get(AnswerCapturePool);
     const { threads } = pool as { threads: { worker: Worker; load: number }[] };
     await Promise.all(threads.filter((th) => th.load > 0).map((th) => th.worker.terminate()));
@@ -312,7 +298,7 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
   });
 
   it('fails a run whose prompt was deleted before it started as configuration_deleted, calling no engine', async () => {
-    const ledger = t.app.get(RunLedgerRepository);
+    const ledger = testLedger(t.app);
     // Created straight in the ledger (never enqueued) and executed here, after the prompt is gone.
     const fx = await scripted([success()]);
     const runIds = [await createUnqueuedRun(ledger, ws.workspaceId, fx)];
@@ -329,7 +315,7 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
 
   it('refuses a result written with a stale attempt token, and writes nothing', async () => {
     const prisma = t.app.get(PrismaService);
-    const ledger = t.app.get(RunLedgerRepository);
+    const ledger = testLedger(t.app);
     // Runs created straight in the ledger are never enqueued, so no worker races this test.
     const fx = await scripted([]);
     const runIds = [await createUnqueuedRun(ledger, ws.workspaceId, fx)];

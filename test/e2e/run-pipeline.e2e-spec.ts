@@ -1,20 +1,20 @@
 // The run pipeline end to end, happy paths: a scripted OpenAI-compatible stream over real HTTP goes through
 // "run now", the BullMQ worker, capture, live detection, scoring and persistence, and is read back through
 // the API. Timings are checked against the fake server's own write times (same process, same clock).
-import { type FakeExchange, FakeOpenAiServer, type FakeWrite } from '../fakes/fake-openai-server';
+import { type FakeExchange, type FakeOpenAiServer, type FakeWrite } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, recordedAnswer, replayRecorded } from '../fakes/openai-sse-script';
 import {
   createPipelineFixture,
-  deleteQueueKeys,
   getTokens,
-  isolatedQueuePrefix,
   percentile,
   runNow,
+  startPipelineHarness,
   waitForRun,
+  type PipelineHarness,
   type RunDetail,
   type TokenRow,
 } from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { type TestApp, type TestWorkspace } from '../support/test-app';
 
 /**
  * Timing error: a captured interval (arrival of chunk k minus TTFT, i.e. sinceFirstTokenMs for a mention)
@@ -45,7 +45,7 @@ const mentionErrorsMs: number[] = [];
 const absoluteErrorsMs: number[] = [];
 
 describe('run pipeline (e2e): capture, live detection, scoring', () => {
-  const queuePrefix = isolatedQueuePrefix('rp-main');
+  let h: PipelineHarness | undefined;
   let t: TestApp;
   let ws: TestWorkspace;
   let fake: FakeOpenAiServer;
@@ -53,15 +53,9 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
   let routeCounter = 0;
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    const { port } = await fake.start();
-    origin = `http://127.0.0.1:${port}`;
-    t = await startTestApp({
-      ROLE: 'all',
+    h = await startPipelineHarness('rp-main', {
       RUN_BACKOFF_MS: '50',
       RUN_MAX_ATTEMPTS: '3',
-      EGRESS_ALLOW_PRIVATE: 'true',
-      QUEUE_PREFIX: queuePrefix,
       // This file's timing budget compares reads with writes made on the same event loop (see above). With
       // capture threads the reader runs on another thread, and on a busy 2-core machine the scheduler's wait
       // before it runs (a few ms) would be judged here as capture error. The threaded path's timing is checked
@@ -69,13 +63,11 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
       // pipeline e2e runs with capture threads.
       CAPTURE_THREADS: '0',
     });
-    ws = await createWorkspace(t);
+    ({ t, ws, fake, origin } = h);
   });
 
   afterAll(async () => {
-    await t?.close();
-    await fake?.stop();
-    await deleteQueueKeys(queuePrefix);
+    await h?.stop();
     if (timingErrorsMs.length > 0) {
       const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
       console.log(

@@ -3,7 +3,7 @@
 // editing the prompt, engine or project later changes neither what a past run says nor what a queued run
 // asks; the runs list filters on the prompt revision.
 import { Client } from 'pg';
-import { RunLedgerRepository } from '../../src/runs/results/run-ledger.repository';
+import { testLedger } from '../support/ledger-runs';
 import { RunQueue } from '../../src/runs/execution/run-queue.service';
 import { SlotClaimer } from '../../src/scheduling/slot-claimer.service';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
@@ -82,7 +82,7 @@ describe('run provenance', () => {
     expect((await detail(first)).provenance).toEqual(firstRun.provenance);
 
     // A run created before edits executes with what it was created with, and says so.
-    const queued = await createUnqueuedRun(h.t.app.get(RunLedgerRepository), h.ws.workspaceId, fx);
+    const queued = await createUnqueuedRun(testLedger(h.t.app), h.ws.workspaceId, fx);
     await patch({ text: 'Something else entirely?' });
     await http()
       .patch(`/v1/engines/${fx.engineId}`)

@@ -50,8 +50,9 @@ describe('spec conformance (realistic scenario, every response validated against
     const deadline = Date.now() + 15_000;
     for (;;) {
       const res = await get(`/v1/runs/${runId}`);
-      if (TERMINAL_STATUSES.includes((res.body as { status: string }).status) || Date.now() > deadline)
+      if (TERMINAL_STATUSES.includes((res.body as { status: string }).status) || Date.now() > deadline) {
         return conform(get(`/v1/runs/${runId}`), 200);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -281,14 +282,17 @@ describe('spec conformance (realistic scenario, every response validated against
 
   it('the scenario exercised every operation of the document', () => {
     const all: string[] = [];
-    for (const [p, item] of Object.entries(doc.paths))
-      for (const m of HTTP_METHODS)
+    for (const [p, item] of Object.entries(doc.paths)) {
+      for (const m of HTTP_METHODS) {
         if (item[m] && !p.startsWith('/docs')) all.push(`${m.toUpperCase()} ${p}`);
+      }
+    }
     const missing = all.filter((op) => !covered.has(op));
-    if (missing.length)
+    if (missing.length) {
       throw new Error(
         `not exercised with a 2xx by the conformance scenario (add a step to spec-conformance.e2e-spec.ts):\n` +
           missing.join('\n'),
       );
+    }
   });
 });

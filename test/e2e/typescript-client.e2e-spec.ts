@@ -181,10 +181,11 @@ describe('clients/typescript', () => {
       expect(listFiles(out)).toEqual(committed);
       for (const file of committed) {
         const fresh = readFileSync(path.join(out, file), 'utf8');
-        if (fresh !== readFileSync(path.join(CLIENT_DIR, file), 'utf8'))
+        if (fresh !== readFileSync(path.join(CLIENT_DIR, file), 'utf8')) {
           throw new Error(
             `clients/typescript/${file} is stale: run \`npm run client\` and commit the result`,
           );
+        }
       }
     } finally {
       rmSync(out, { recursive: true, force: true });

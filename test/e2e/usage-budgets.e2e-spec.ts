@@ -3,28 +3,25 @@
 import { randomUUID } from 'node:crypto';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
 import { SlotClaimer } from '../../src/scheduling/slot-claimer.service';
-import { createPipelineFixture, deleteQueueKeys, isolatedQueuePrefix } from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { createPipelineFixture, startPipelineHarness, type PipelineHarness } from '../support/pipeline';
+import { createWorkspace, type TestApp, type TestWorkspace } from '../support/test-app';
 
 describe('usage budgets', () => {
-  const prefix = isolatedQueuePrefix('budgets');
   // Nothing listens here: with ROLE=api no worker runs, so claimed runs stay queued.
   const baseUrl = 'http://127.0.0.1:9/v1';
+  let h: PipelineHarness;
   let t: TestApp;
   const prisma = () => t.app.get(PrismaService);
 
   beforeAll(async () => {
-    t = await startTestApp({
-      QUEUE_PREFIX: prefix,
-      EGRESS_ALLOW_PRIVATE: 'true',
+    h = await startPipelineHarness('budgets', {
+      ROLE: 'api',
       WORKSPACE_MAX_RUNS_PER_DAY: '3',
       WORKSPACE_MAX_SPEND_USD_PER_DAY: '1.25',
     });
+    t = h.t;
   });
-  afterAll(async () => {
-    await t.close();
-    await deleteQueueKeys(prefix);
-  });
+  afterAll(() => h.stop());
 
   /** Makes the prompt due one second ago (within the missed-slot grace) and claims every due slot. */
   async function claimNow(promptId: string): Promise<void> {

@@ -3,17 +3,17 @@
 // written by the live result path, the runs-list drill-down filters, the arrival ("seen by t") report, and the
 // `runsQuery` objects of report groups listing exactly the runs behind their numbers.
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
-import { FakeOpenAiServer } from '../fakes/fake-openai-server';
+import { type FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {
   createPipelineFixture,
-  deleteQueueKeys,
-  isolatedQueuePrefix,
   runNow,
+  startPipelineHarness,
   waitForRun,
   type PipelineFixture,
+  type PipelineHarness,
 } from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { createWorkspace, type TestApp, type TestWorkspace } from '../support/test-app';
 
 /** The worked example of docs/metrics.md: HubSpot 1st (token 8), Zoho ("Zoho CRM") 2nd, Acme absent. */
 const ANSWER_1 = [
@@ -27,7 +27,7 @@ const ANSWER_1 = [
 const ANSWER_2 = ['Zoho CRM leads the market. ', 'Acme is a cheaper pick.'];
 
 describe('web app API (e2e): drill-down filters, arrival report, live compatibility scores', () => {
-  const prefix = isolatedQueuePrefix('webapi');
+  let h: PipelineHarness | undefined;
   let t: TestApp;
   let fake: FakeOpenAiServer;
   let ws: TestWorkspace;
@@ -40,15 +40,9 @@ describe('web app API (e2e): drill-down filters, arrival report, live compatibil
   let acme: string;
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    const baseUrl = (await fake.start()).baseUrl;
-    t = await startTestApp({
-      ROLE: 'all',
-      QUEUE_PREFIX: prefix,
-      EGRESS_ALLOW_PRIVATE: 'true',
-      RUN_MAX_ATTEMPTS: '1',
-    });
-    ws = await createWorkspace(t);
+    h = await startPipelineHarness('webapi', { RUN_MAX_ATTEMPTS: '1' });
+    const baseUrl = h.baseUrl;
+    ({ t, ws, fake } = h);
     other = await createWorkspace(t);
     fx = await createPipelineFixture(t, ws, {
       baseUrl,
@@ -69,11 +63,7 @@ describe('web app API (e2e): drill-down filters, arrival report, live compatibil
     run2 = await land(ANSWER_2);
   });
 
-  afterAll(async () => {
-    await t?.close();
-    await fake?.stop();
-    await deleteQueueKeys(prefix);
-  });
+  afterAll(() => h?.stop());
 
   const runIds = async (query: Record<string, string | number>, who = ws) => {
     const res = await t.http().get('/v1/runs').query(query).set(who.auth('read')).expect(200);
@@ -230,8 +220,9 @@ describe('web app API (e2e): drill-down filters, arrival report, live compatibil
     expect(h.byToken[0]).toMatchObject({ k: 0, count: 0, share: 0 });
     expect(h.byToken[1]).toMatchObject({ k: 10, count: 1, share: 0.5 });
     // Curves never decrease.
-    for (let i = 1; i < h.byTime.length; i++)
+    for (let i = 1; i < h.byTime.length; i++) {
       expect(h.byTime[i].count).toBeGreaterThanOrEqual(h.byTime[i - 1].count);
+    }
     const a = body.measured.brands.find((b: { brandId: string }) => b.brandId === acme);
     expect(a.byToken.at(-1).count).toBe(1);
     // The drill-down lists the n runs; with mentioned=true, the mentioned ones.
@@ -261,8 +252,9 @@ describe('web app API (e2e): drill-down filters, arrival report, live compatibil
       { projectId: fx.projectId, from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' },
       { projectId: fx.projectId, format: 'csv' },
       { projectId: fx.projectId, brandIds: 'x' },
-    ])
+    ]) {
       await t.http().get('/v1/reports/arrival').query(query).set(ws.auth('read')).expect(400);
+    }
   });
 
   it('gives report groups a runsQuery listing exactly their runs', async () => {

@@ -3,16 +3,16 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
 import { WebhookReconciler } from '../../src/webhooks/webhook-reconciler.service';
-import { FakeOpenAiServer } from '../fakes/fake-openai-server';
+import { type FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import {
   createPipelineFixture,
-  deleteQueueKeys,
-  isolatedQueuePrefix,
   runNow,
+  startPipelineHarness,
   waitForRun,
+  type PipelineHarness,
 } from '../support/pipeline';
-import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
+import { createWorkspace, type TestApp, type TestWorkspace } from '../support/test-app';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 interface DeliveryView {
@@ -26,30 +26,21 @@ interface DeliveryView {
 }
 
 describe('webhooks', () => {
-  const prefix = isolatedQueuePrefix('webhooks');
+  let h: PipelineHarness;
   let fake: FakeOpenAiServer;
   let baseUrl: string;
   let receiver: WebhookReceiver;
   let t: TestApp;
 
   beforeAll(async () => {
-    fake = new FakeOpenAiServer();
-    baseUrl = (await fake.start()).baseUrl;
+    h = await startPipelineHarness('webhooks', { RUN_MAX_ATTEMPTS: '1', WEBHOOK_BACKOFF_MS: '50' });
+    ({ fake, baseUrl, t } = h);
     receiver = new WebhookReceiver();
     await receiver.start();
-    t = await startTestApp({
-      ROLE: 'all',
-      QUEUE_PREFIX: prefix,
-      EGRESS_ALLOW_PRIVATE: 'true',
-      RUN_MAX_ATTEMPTS: '1',
-      WEBHOOK_BACKOFF_MS: '50',
-    });
   });
   afterAll(async () => {
-    await t.close();
-    await fake.stop();
+    await h.stop();
     await receiver.stop();
-    await deleteQueueKeys(prefix);
   });
 
   async function createHook(ws: TestWorkspace, url: string, events = ['run.completed', 'run.failed']) {
@@ -212,7 +203,7 @@ describe('webhooks', () => {
   });
 
   it('refuses a private URL when EGRESS_ALLOW_PRIVATE is off', async () => {
-    const strict = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'false', QUEUE_PREFIX: prefix });
+    const strict = await h.startApp({ EGRESS_ALLOW_PRIVATE: 'false' });
     try {
       const ws = await createWorkspace(strict);
       for (const url of ['http://127.0.0.1:9/hook', 'http://169.254.169.254/latest', 'http://localhost/x']) {

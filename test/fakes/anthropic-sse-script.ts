@@ -125,14 +125,16 @@ export function recordedAnthropicStream(file: string): RecordedAnthropicStream {
       result.thinkingDeltas++;
     } else if (delta.type === 'citations_delta' && delta.citation?.url !== undefined) {
       const list = blockCitations.get(index) ?? [];
-      if (!list.some((c) => c.url === delta.citation?.url))
+      if (!list.some((c) => c.url === delta.citation?.url)) {
         list.push({ url: delta.citation.url, title: delta.citation.title ?? '' });
+      }
       blockCitations.set(index, list);
     }
   }
   for (const [index, citations] of [...blockCitations].sort(([a], [b]) => a - b)) {
-    for (const citation of citations)
+    for (const citation of citations) {
       result.citedBlocks.push({ ...citation, blockText: blockText.get(index) ?? '' });
+    }
   }
   return result;
 }

@@ -16,10 +16,11 @@ export function ollamaLines(
   const line = (body: object): string =>
     `${JSON.stringify({ model, created_at: '2025-03-20T18:32:37.255986Z', ...body })}\n`;
   const lines: string[] = [];
-  for (const thinking of options.thinking ?? [])
+  for (const thinking of options.thinking ?? []) {
     lines.push(line({ message: { role: 'assistant', content: '', thinking }, done: false }));
+  }
   for (const content of texts) lines.push(line({ message: { role: 'assistant', content }, done: false }));
-  if (options.done ?? true)
+  if (options.done ?? true) {
     lines.push(
       line({
         message: { role: 'assistant', content: '' },
@@ -33,6 +34,7 @@ export function ollamaLines(
         eval_duration: 1511000000,
       }),
     );
+  }
   return lines;
 }
 

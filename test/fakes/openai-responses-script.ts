@@ -143,8 +143,9 @@ export function recordedResponses(file: string): RecordedResponses {
     if (
       event.type === 'response.reasoning_text.delta' ||
       event.type === 'response.reasoning_summary_text.delta'
-    )
+    ) {
       result.reasoning += event.delta ?? '';
+    }
     if (event.type === 'response.output_text.done') result.doneText += event.text ?? '';
     if (event.type === 'response.output_text.annotation.added' && event.annotation?.type === 'url_citation') {
       const { url, title, start_index, end_index } = event.annotation;

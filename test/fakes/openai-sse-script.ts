@@ -33,13 +33,14 @@ export function openAiChunkEvents(texts: readonly string[], options: ChunkEvents
   if (finishReason !== null) events.push(event(choice({}, finishReason)));
   const usage =
     options.usage === undefined ? { prompt_tokens: 12, completion_tokens: texts.length } : options.usage;
-  if (usage !== null)
+  if (usage !== null) {
     events.push(
       event({
         choices: [],
         usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
       }),
     );
+  }
   if (options.done ?? true) events.push('data: [DONE]\n\n');
   return events;
 }

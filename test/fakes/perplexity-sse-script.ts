@@ -128,8 +128,9 @@ export function recordedPerplexity(file: string): {
     for (const result of chunk.search_results ?? []) {
       if (result.title !== undefined && !titles.has(result.url)) titles.set(result.url, result.title);
     }
-    if (chunk.usage !== undefined)
+    if (chunk.usage !== undefined) {
       usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+    }
   }
   return { text, urls, titles, usage };
 }

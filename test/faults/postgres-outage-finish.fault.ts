@@ -110,22 +110,27 @@ async function runCase(h: FaultHarness, c: Case, violations: string[]): Promise<
   };
   log(`[${c.name}] ${JSON.stringify(figures)}`);
   const extra = figures.providerCalls - runIds.length;
-  if (extra !== 0)
+  if (extra !== 0) {
     violations.push(
       `${c.name}: ${extra} extra provider calls (${figures.providerCalls} for ${runIds.length} runs)`,
     );
-  if (Number(row!.succeeded) !== runIds.length)
+  }
+  if (Number(row!.succeeded) !== runIds.length) {
     violations.push(
       `${c.name}: ${row!.succeeded}/${runIds.length} runs succeeded within 45 s of Postgres coming back`,
     );
-  if (figures.attempts !== runIds.length)
+  }
+  if (figures.attempts !== runIds.length) {
     violations.push(`${c.name}: ${figures.attempts} attempts for ${runIds.length} runs (want one each)`);
-  if (figures.results !== runIds.length)
+  }
+  if (figures.results !== runIds.length) {
     violations.push(`${c.name}: ${figures.results} results for ${runIds.length} runs`);
-  if (figures.succeededBeforeCrash > (runIds.length * 3) / 4)
+  }
+  if (figures.succeededBeforeCrash > (runIds.length * 3) / 4) {
     violations.push(
       `${c.name}: ${figures.succeededBeforeCrash} runs were written before the crash: it hit too late`,
     );
+  }
   return figures;
 }
 
@@ -151,17 +156,19 @@ runFault(
     const recovered = inWorkerLogs(h, 'result write recovered');
     const spilled = inWorkerLogs(h, 'spilled answer of an earlier worker landed');
     console.log('\n=== postgres-outage-finish: figures ===');
-    for (const f of figures)
+    for (const f of figures) {
       console.log(
         `${f.case.padEnd(40)} runs ${f.runs}, provider calls ${f.providerCalls} (extra ${f.providerCalls - f.runs}), ` +
           `written before the crash ${f.succeededBeforeCrash}, attempts ${f.attempts}, results ${f.results}, ` +
           `all succeeded ${(f.recoveryMs / 1000).toFixed(1)} s after Postgres was back`,
       );
+    }
     console.log(
       `worker log: ${failing} "result write failed" warnings, ${recovered} "recovered", ${spilled} spilled answers landed`,
     );
-    if (failing === 0 || recovered === 0)
+    if (failing === 0 || recovered === 0) {
       violations.push('the workers logged no failing/recovered result write');
+    }
     if (spilled === 0) violations.push('no spilled answer was landed after the worker kill');
     return violations;
   },

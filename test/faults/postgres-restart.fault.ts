@@ -42,10 +42,11 @@ runFault('postgres-restart', { workers: 2 }, async (h) => {
   log(
     `[postgres-restart] ${probes.length} API requests while down: statuses ${[...new Set(probes.map((p) => p.status))].join(',')}, slowest ${worst} ms`,
   );
-  if (not503.length > 0)
+  if (not503.length > 0) {
     violations.push(
       `API answered ${not503.map((p) => `${p.route}=${p.status}`).join(', ')} while Postgres was down (want 503)`,
     );
+  }
   if (worst > MAX_503_MS) violations.push(`API took ${worst} ms to answer while Postgres was down`);
   h.pg.startServer();
   const upAt = Date.now();

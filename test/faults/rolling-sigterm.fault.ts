@@ -27,8 +27,9 @@ runFault('rolling-sigterm', { workers: 2, env }, async (h) => {
     );
     // Grace, then aborting streams, recording `interrupted` and closing connections: seconds, but a loaded
     // CI machine has been seen taking 10 s; the bound catches a hang, not a slow box.
-    if (tookMs > GRACE_MS + SHUTDOWN_MARGIN_MS)
+    if (tookMs > GRACE_MS + SHUTDOWN_MARGIN_MS) {
       violations.push(`worker ${slot} took ${tookMs} ms to shut down`);
+    }
     // Nest re-raises the signal once its shutdown hooks are done: `signal SIGTERM` is the graceful exit.
     if (exit !== 'code 0' && exit !== 'signal SIGTERM') violations.push(`worker ${slot} ended by ${exit}`);
     h.pool.start(slot);

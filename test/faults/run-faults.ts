@@ -50,8 +50,9 @@ async function main(): Promise<number> {
     results.push(await runOne(name));
   }
   console.log('\n##### fault tests #####');
-  for (const r of results)
+  for (const r of results) {
     console.log(`${r.code === 0 ? 'PASS' : 'FAIL'}  ${r.name.padEnd(18)} ${r.seconds.toFixed(0)} s`);
+  }
   console.log(`total ${results.reduce((a, r) => a + r.seconds, 0).toFixed(0)} s`);
   return results.every((r) => r.code === 0) ? 0 : 1;
 }

@@ -14,7 +14,7 @@ import { buildProviders } from '../../src/llm/provider-adapters';
 import { AnswerCapturePool } from '../../src/capture/threads/answer-capture-pool';
 import { schedulingPolicy } from '../../src/capture/threads/thread-priority';
 import { type AnswerCaptureJob, type AnswerCaptureResult } from '../../src/capture/analysis/answer-capture';
-import { type ResolvedEngine } from '../../src/runs/execution/provider-registry';
+import { type ResolvedEngine } from '../../src/llm/provider-adapters';
 import { analyzeAnswer, replayMentions } from '../../src/capture/analysis/run-analysis';
 import { startLoadProvider, type LoadProvider } from '../../bench/support/bench-env';
 import { deleteQueueKeys, isolatedQueuePrefix } from '../support/pipeline';
@@ -133,8 +133,9 @@ describe('AnswerCapturePool (capture threads)', () => {
       await provider.collect();
       !provider.streams.has(stream) && Date.now() < deadline;
       await provider.collect()
-    )
+    ) {
       await new Promise((r) => setTimeout(r, 20));
+    }
     const writes = provider.streams.get(stream)!;
     expect(writes).toHaveLength(TOKENS);
     // One content event per token; every event of one write shares the write's time and its read's arrival.
@@ -304,8 +305,12 @@ describe('AnswerCapturePool (capture threads)', () => {
     const streamed = await capture(p);
     expect(streamed.result.error).toBeNull();
     const deadline = Date.now() + 2_000;
-    while (ids.capture.some((tid) => threadNice(tid) !== config.CAPTURE_THREAD_NICE) && Date.now() < deadline)
+    while (
+      ids.capture.some((tid) => threadNice(tid) !== config.CAPTURE_THREAD_NICE) &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 10));
+    }
     for (const tid of ids.capture) expect(threadNice(tid)).toBe(config.CAPTURE_THREAD_NICE);
   });
   it('runs the socket thread real-time where permitted, and as a normal thread when told not to', async () => {

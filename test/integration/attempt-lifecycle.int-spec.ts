@@ -9,7 +9,8 @@ import { type Redis } from 'ioredis';
 import { REDIS } from '../../src/infra/redis/redis.module';
 import { AnswerSpill } from '../../src/runs/results/answer-spill';
 import { RunExecutor } from '../../src/runs/execution/run-executor.service';
-import { RunLedgerRepository, type RunResultWrite } from '../../src/runs/results/run-ledger.repository';
+import { type RunResultWrite } from '../../src/runs/results/run-result.types';
+import { testLedger, type TestLedger } from '../support/ledger-runs';
 import { FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, writesOf } from '../fakes/openai-sse-script';
 import { checkLedger } from '../support/ledger-checker';
@@ -86,7 +87,7 @@ describe('attempt lifecycle: lost workers and spilled answers', () => {
   let ws: TestWorkspace;
   let fx: PipelineFixture;
   let pg: Client;
-  let ledger: RunLedgerRepository;
+  let ledger: TestLedger;
   let executor: RunExecutor;
   let spill: AnswerSpill;
 
@@ -96,7 +97,7 @@ describe('attempt lifecycle: lost workers and spilled answers', () => {
     t = await startTestApp({ ROLE: 'all', QUEUE_PREFIX: PREFIX, EGRESS_ALLOW_PRIVATE: 'true' });
     ws = await createWorkspace(t);
     fx = await createPipelineFixture(t, ws, { baseUrl, brands: [{ name: 'Acme', kind: 'own' }] });
-    ledger = t.app.get(RunLedgerRepository);
+    ledger = testLedger(t.app);
     executor = t.app.get(RunExecutor);
     spill = t.app.get(AnswerSpill);
     pg = new Client({ connectionString: process.env.DATABASE_URL });

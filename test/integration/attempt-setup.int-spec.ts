@@ -6,7 +6,7 @@ import { BrandRepository } from '../../src/brands/brand.repository';
 import { EngineRepository } from '../../src/engines/engine.repository';
 import { ProjectRepository } from '../../src/projects/project.repository';
 import { PromptRepository } from '../../src/prompts/prompt.repository';
-import { RunLedgerRepository } from '../../src/runs/results/run-ledger.repository';
+import { testLedger, type TestLedger } from '../support/ledger-runs';
 import {
   createPipelineFixture,
   createUnqueuedRun,
@@ -20,13 +20,13 @@ const PREFIX = isolatedQueuePrefix('setup');
 describe('startAttempt reads the attempt setup in the same statement', () => {
   let t: TestApp;
   let pg: Client;
-  let ledger: RunLedgerRepository;
+  let ledger: TestLedger;
   let ws: TestWorkspace;
 
   beforeAll(async () => {
     t = await startTestApp({ ROLE: 'api', QUEUE_PREFIX: PREFIX, EGRESS_ALLOW_PRIVATE: 'true' });
     ws = await createWorkspace(t);
-    ledger = t.app.get(RunLedgerRepository);
+    ledger = testLedger(t.app);
     pg = new Client({ connectionString: process.env.DATABASE_URL });
     await pg.connect();
   });

@@ -11,15 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { renderSchemaDiff } from '../../scripts/prisma-schema-diff';
-import {
-  applyMigrations,
-  ensureDatabase,
-  MigrationError,
-  PRISMA_MIGRATE_LOCK_ID,
-  quoteIdent,
-  sha256Hex,
-  withDatabase,
-} from '../../src/infra/database/migrator';
+import { quoteIdent, withDatabase } from '../../src/infra/database/database-url';
+import { MigrationError } from '../../src/infra/database/migration-error';
+import { sha256Hex } from '../../src/infra/database/migration-files';
+import { applyMigrations, ensureDatabase, PRISMA_MIGRATE_LOCK_ID } from '../../src/infra/database/migrator';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MIGRATIONS_DIR = path.join(ROOT, 'prisma/migrations');
@@ -99,8 +94,9 @@ async function dumpCatalog(url: string): Promise<string[]> {
         WHERE n.nspname = $1 AND c.relkind IN ${relkinds} AND ${notMigrationsTable}`,
       [SCHEMA],
     );
-    for (const t of tables.rows)
+    for (const t of tables.rows) {
       lines.push(`relation ${t.name} kind=${t.kind}${t.view ? ` as ${t.view}` : ''}`);
+    }
 
     const columns = await c.query<{
       table: string;
@@ -165,8 +161,9 @@ async function dumpCatalog(url: string): Promise<string[]> {
          FROM pg_sequences WHERE schemaname = $1`,
       [SCHEMA],
     );
-    for (const s of sequences.rows)
+    for (const s of sequences.rows) {
       lines.push(`sequence ${s.name} ${s.type} start=${s.start} increment=${s.increment}`);
+    }
 
     const extensions = await c.query<{ name: string }>(
       "SELECT extname AS name FROM pg_extension WHERE extname <> 'plpgsql'",
@@ -205,8 +202,9 @@ async function databaseFromMigrations(label: string, migrationsDir = MIGRATIONS_
 
 afterAll(async () => {
   await withClient(withDatabase(BASE_URL, 'postgres'), async (c) => {
-    for (const name of tempDatabases)
+    for (const name of tempDatabases) {
       await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    }
   });
   await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });

@@ -60,8 +60,9 @@ describe('RunEventPublisher', () => {
       else await new Promise((r) => setImmediate(r));
     }
     const deadline = Date.now() + 2_000;
-    while ((await logged(run.runId)).length < sent && Date.now() < deadline)
+    while ((await logged(run.runId)).length < sent && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
+    }
 
     const entries = await logged(run.runId);
     expect(entries.map((e) => (JSON.parse(e.data) as { index: number }[])[0]!.index)).toEqual(

@@ -1,11 +1,9 @@
 // saveRunResult batches concurrent saves into one statement (group commit): fencing, exactly-once and
 // isolation of a bad row must hold per run inside a batch. Real Postgres.
 import { Client } from 'pg';
-import {
-  RunLedgerRepository,
-  StaleAttemptError,
-  type RunResultWrite,
-} from '../../src/runs/results/run-ledger.repository';
+import { type RunResultWrite } from '../../src/runs/results/run-result.types';
+import { StaleAttemptError } from '../../src/runs/results/stale-attempt-error';
+import { testLedger, type TestLedger } from '../support/ledger-runs';
 import { createPipelineFixture, deleteQueueKeys, isolatedQueuePrefix } from '../support/pipeline';
 import { createWorkspace, startTestApp, type TestApp } from '../support/test-app';
 
@@ -79,7 +77,7 @@ function resultFor(brandId: string, i: number): RunResultWrite {
 describe('saveRunResult batches (group commit)', () => {
   let t: TestApp;
   let pg: Client;
-  let ledger: RunLedgerRepository;
+  let ledger: TestLedger;
   let brandId: string;
   let scope: { workspaceId: string; projectId: string; promptId: string; engineId: string };
 
@@ -97,7 +95,7 @@ describe('saveRunResult batches (group commit)', () => {
       promptId: fx.promptId,
       engineId: fx.engineId,
     };
-    ledger = t.app.get(RunLedgerRepository);
+    ledger = testLedger(t.app);
     pg = new Client({ connectionString: process.env.DATABASE_URL });
     await pg.connect();
   });

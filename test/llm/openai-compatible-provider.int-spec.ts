@@ -91,8 +91,9 @@ describe('OpenAiCompatibleProvider (real HTTP against FakeOpenAiServer)', () => 
     const absolute = errorsUs.map(Math.abs).sort((a, b) => a - b);
     const median = absolute[Math.floor(absolute.length / 2)] ?? NaN;
     const p99 = absolute[Math.ceil(absolute.length * 0.99) - 1] ?? NaN;
-    if (process.env.REPORT_TIMING)
+    if (process.env.REPORT_TIMING) {
       console.log(`arrival error µs: median ${median.toFixed(0)}, p99 ${p99.toFixed(0)}`);
+    }
     // Arrival is after emission (loopback + event-loop turn); it must never be before it.
     expect(Math.min(...errorsUs)).toBeGreaterThan(-50);
     expect(median).toBeLessThan(2000);

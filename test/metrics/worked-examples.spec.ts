@@ -52,8 +52,9 @@ function expectMatches(actual: unknown, expected: unknown, path = '$'): void {
       expectMatches((actual as Record<string, unknown>)[key], value, `${path}.${key}`);
     }
   } else {
-    if (actual !== expected)
+    if (actual !== expected) {
       throw new Error(`${path}: documented ${String(expected)}, got ${String(actual)}`);
+    }
   }
 }
 

@@ -96,10 +96,11 @@ export class OpenApiContract {
     if (!op) return { errors: [`${where}: operation not in the OpenAPI document`] };
     const responses = op.responses ?? {};
     const key = [String(status), `${String(status)[0]}XX`, 'default'].find((k) => responses[k]);
-    if (!key)
+    if (!key) {
       return {
         errors: [`${where}: status not documented (documented: ${Object.keys(responses).join(', ')})`],
       };
+    }
     const response = responses[key]!;
     const content = response.content ?? {};
     const mediaTypes = Object.keys(content);
@@ -110,11 +111,12 @@ export class OpenApiContract {
         : { errors: [`${where}: documented without a body, got one`] };
     }
     const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!content[type])
+    if (!content[type]) {
       return {
         errors: [`${where}: content type ${type || '(none)'} not documented (${mediaTypes.join(', ')})`],
         matched: key,
       };
+    }
     if (type !== 'application/json') return { errors: [], matched: key };
     const validate = this.validator(`${method} ${template} ${key}`, content[type].schema ?? {});
     if (validate(body)) return { errors: [], matched: key };
@@ -173,8 +175,9 @@ export function undocumentedSuccess(op: OperationObject): string[] {
       continue;
     }
     const json = content['application/json']?.schema;
-    if (json && !describesShape(json))
+    if (json && !describesShape(json)) {
       problems.push(`${status} application/json schema describes no shape: ${JSON.stringify(json)}`);
+    }
   }
   return problems;
 }

@@ -2,7 +2,7 @@
 // prompt), "run now" and polling a run until it is terminal.
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { type RunLedgerRepository } from '../../src/runs/results/run-ledger.repository';
+import { type ManualRunRepository } from '../../src/runs/api/manual-run.repository';
 import { FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from './test-app';
 
@@ -41,6 +41,7 @@ export interface BrandInput {
   name: string;
   kind?: 'own' | 'competitor';
   aliases?: string[];
+  domains?: string[];
 }
 
 export interface PipelineFixture {
@@ -89,6 +90,7 @@ export async function createPipelineFixture(
         name: brand.name,
         kind: brand.kind ?? 'competitor',
         aliases: (brand.aliases ?? []).map((text) => ({ text })),
+        ...(brand.domains === undefined ? {} : { domains: brand.domains }),
       })
       .expect(201);
     brands[brand.name] = res.body.id as string;
@@ -136,7 +138,7 @@ export async function runNow(t: TestApp, ws: TestWorkspace, promptId: string): P
  * (or changes its configuration first). Returns its id.
  */
 export async function createUnqueuedRun(
-  ledger: RunLedgerRepository,
+  ledger: Pick<ManualRunRepository, 'createManualRuns'>,
   workspaceId: string,
   fx: { projectId: string; promptId: string; engineId: string },
 ): Promise<string> {
@@ -250,15 +252,32 @@ export function percentile(values: number[], p: number): number {
 
 export interface PipelineHarness {
   fake: FakeOpenAiServer;
+  /** The fake's OpenAI base URL (`http://127.0.0.1:<port>/v1`). */
   baseUrl: string;
+  /** The fake's origin (`http://127.0.0.1:<port>`), for specs that route each test under its own path. */
+  origin: string;
+  /** This spec file's queue prefix. */
+  prefix: string;
   t: TestApp;
   ws: TestWorkspace;
+  /**
+   * Another app on the same database and queue prefix, from the plain test-app defaults (ROLE=api, scheduler
+   * off) plus `overrides`. `stop()` closes it (before the main app) unless the spec already did.
+   */
+  startApp: (overrides?: Record<string, string>) => Promise<TestApp>;
   stop: () => Promise<void>;
+}
+
+/** `close()` may be called more than once (by a spec and then by `stop()`); the app closes once. */
+function closingOnce(app: TestApp): TestApp {
+  let closing: Promise<void> | undefined;
+  return { ...app, close: () => (closing ??= app.close()) };
 }
 
 /**
  * A fake provider server, a ROLE=all app on its own queue prefix (private addresses allowed, short backoff)
- * and one workspace: the setup every pipeline spec shares. `stop()` closes all of it and deletes the keys.
+ * and one workspace: the setup every pipeline spec shares. `overrides` replace or add environment variables
+ * of the main app. `stop()` closes all of it and deletes the keys.
  */
 export async function startPipelineHarness(
   tag: string,
@@ -266,19 +285,34 @@ export async function startPipelineHarness(
 ): Promise<PipelineHarness> {
   const prefix = isolatedQueuePrefix(tag);
   const fake = new FakeOpenAiServer();
-  const { baseUrl } = await fake.start();
-  const t = await startTestApp({
-    ROLE: 'all',
-    QUEUE_PREFIX: prefix,
-    EGRESS_ALLOW_PRIVATE: 'true',
-    RUN_BACKOFF_MS: '20',
-    ...overrides,
-  });
+  const { baseUrl, port } = await fake.start();
+  const others: TestApp[] = [];
+  let t: TestApp;
+  try {
+    t = closingOnce(
+      await startTestApp({
+        ROLE: 'all',
+        QUEUE_PREFIX: prefix,
+        EGRESS_ALLOW_PRIVATE: 'true',
+        RUN_BACKOFF_MS: '20',
+        ...overrides,
+      }),
+    );
+  } catch (err) {
+    await fake.stop();
+    throw err;
+  }
   const ws = await createWorkspace(t);
+  const startApp = async (extra: Record<string, string> = {}): Promise<TestApp> => {
+    const app = closingOnce(await startTestApp({ QUEUE_PREFIX: prefix, ...extra }));
+    others.push(app);
+    return app;
+  };
   const stop = async (): Promise<void> => {
+    for (const app of others.reverse()) await app.close();
     await t.close();
     await fake.stop();
     await deleteQueueKeys(prefix);
   };
-  return { fake, baseUrl, t, ws, stop };
+  return { fake, baseUrl, origin: `http://127.0.0.1:${port}`, prefix, t, ws, startApp, stop };
 }

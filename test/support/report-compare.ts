@@ -17,13 +17,15 @@ export function compareReport(actual: unknown, expected: unknown, path = '$'): s
       : [`${path}: ${JSON.stringify(actual)}, expected ${expected}`];
   }
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual) || actual.length !== expected.length)
+    if (!Array.isArray(actual) || actual.length !== expected.length) {
       return [`${path}: ${describe(actual)}, expected an array of ${expected.length}`];
+    }
     return expected.flatMap((e, i) => compareReport(actual[i], e, `${path}[${i}]`));
   }
   if (expected !== null && typeof expected === 'object') {
-    if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
       return [`${path}: ${describe(actual)}, expected an object`];
+    }
     const a = actual as Record<string, unknown>;
     const e = expected as Record<string, unknown>;
     const keys = new Set([...Object.keys(a), ...Object.keys(e)]);
@@ -100,10 +102,12 @@ export function compareCsv(
   const { header, rows } = parseCsv(body);
   const problems: string[] = [];
   const names = columns.map(([name]) => name);
-  if (JSON.stringify(header) !== JSON.stringify(names))
+  if (JSON.stringify(header) !== JSON.stringify(names)) {
     problems.push(`CSV header ${header.join(',')}, expected ${names.join(',')}`);
-  if (rows.length !== expectedRows.length)
+  }
+  if (rows.length !== expectedRows.length) {
     problems.push(`CSV has ${rows.length} rows, expected ${expectedRows.length}`);
+  }
   const byExpected = new Map(expectedRows.map((r) => [expectedKey(r), r]));
   for (const row of rows) {
     const expected = byExpected.get(key(row));

@@ -141,8 +141,9 @@ export function runFacts(
     const found = mentions[i]!;
     const first = found[0];
     let weighted = 0;
-    for (const [line, ids] of brandsByLine)
+    for (const [line, ids] of brandsByLine) {
       if (ids.has(b.id)) weighted += (words[line]! / ids.size) * Math.exp(-line / lines.length);
+    }
     if (first === undefined) {
       out.set(b.id, {
         mentioned: false,
@@ -190,9 +191,12 @@ export function runFacts(
 export function citedDomain(url: string, brands: OracleBrand[]): { domain: string; brandId: string | null } {
   const domain = new URL(url).hostname.toLowerCase();
   let best: { brandId: string; length: number } | null = null;
-  for (const b of brands)
-    for (const d of b.domains)
-      if ((domain === d || domain.endsWith(`.${d}`)) && (best === null || d.length > best.length))
+  for (const b of brands) {
+    for (const d of b.domains) {
+      if ((domain === d || domain.endsWith(`.${d}`)) && (best === null || d.length > best.length)) {
         best = { brandId: b.id, length: d.length };
+      }
+    }
+  }
   return { domain, brandId: best?.brandId ?? null };
 }

@@ -8,7 +8,6 @@ import { DomainIndex } from '../../detection/domain-index';
 import { IncrementalMatcher, type DetectedMention } from '../../detection/incremental-matcher';
 import { scoreRun, type BrandKind } from '../../scoring/run-scorer';
 import { type CapturedCitation } from '../recording/captured-stream';
-import { type CitationRow, type MentionRow, type ScoreRow } from '../../runs/results/run-ledger.repository';
 
 export interface StoredAnswer {
   answerText: string;
@@ -19,6 +18,54 @@ export interface StoredAnswer {
 
 export interface AnalysisBrand extends BrandSpec {
   kind: BrandKind;
+}
+
+/** A detected mention as stored (decimals as exact text); the repositories map it to their rows. */
+export interface MentionRow {
+  brandId: string;
+  matched: string;
+  charStart: number;
+  charEnd: number;
+  tokenIndex: number;
+  visibleAtUs: number;
+  sinceFirstTokenUs: number;
+  relPosition: string;
+  sentenceIndex: number;
+  listRank: number | null;
+  inHeading: boolean;
+  inBold: boolean;
+  snippet: string;
+}
+
+/** One brand's score for a run as stored (decimals as exact text). */
+export interface ScoreRow {
+  brandId: string;
+  mentioned: boolean;
+  mentionCount: number;
+  firstVisibleAtUs: number | null;
+  sinceFirstTokenUs: number | null;
+  firstTokenIndex: number | null;
+  relPosition: string | null;
+  order: number | null;
+  aboveFold: boolean;
+  attention: string;
+  streamScore: string;
+  /** Optional for hand-made rows: absent is stored as 0 (the geo figures as null). */
+  trakkrPoints?: number;
+  geoWeightedWords?: string | null;
+  geoShareOfAnswer?: string | null;
+}
+
+/** A citation as stored, with the tracked brand owning its domain. */
+export interface CitationRow {
+  position: number;
+  url: string;
+  domain: string;
+  title: string | null;
+  charStart: number | null;
+  charEnd: number | null;
+  arrivedAtUs: number;
+  brandId: string | null;
 }
 
 export interface AnswerAnalysis {

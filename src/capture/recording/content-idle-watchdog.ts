@@ -27,8 +27,9 @@ export class ContentIdleWatchdog {
     private readonly onIdle: () => void,
     private readonly timers: WatchdogTimers = SYSTEM_TIMERS,
   ) {
-    if (!Number.isFinite(idleMs) || idleMs <= 0)
+    if (!Number.isFinite(idleMs) || idleMs <= 0) {
       throw new RangeError(`idleMs must be positive, got ${idleMs}`);
+    }
   }
 
   get fired(): boolean {

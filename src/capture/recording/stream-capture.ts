@@ -36,7 +36,7 @@ export class StreamCapture {
   ): Promise<StreamCaptureResult> {
     const recorder = new StreamRecorder(ctx.clock.startedAt);
     if (onText !== undefined) recorder.onText(onText);
-    if (options.contentIdleMs !== undefined)
+    if (options.contentIdleMs !== undefined) {
       return StreamCapture.runWatched(
         provider,
         request,
@@ -45,6 +45,7 @@ export class StreamCapture {
         options.contentIdleMs,
         options.timers,
       );
+    }
     try {
       for await (const part of provider.stream(request, ctx)) recorder.record(part);
     } catch (error) {

@@ -179,8 +179,9 @@ describe('socket records in a ring', () => {
       { id: 1, t: 'end' },
       { id: 2, t: 'http-error', status: 429, headers: { 'retry-after': '3' }, body: 'slow down' },
     ];
-    for (const r of records)
+    for (const r of records) {
       writeSocketRecord(r, (length, fill) => expect(ring.write(length, fill)).toBe(true));
+    }
     const got: SocketRecord[] = [];
     ring.read((bytes) => got.push(readSocketRecord(bytes)));
     expect(got.map((r) => (r.t === 'data' ? { ...r, bytes: Buffer.from(r.bytes).toString() } : r))).toEqual(

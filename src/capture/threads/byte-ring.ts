@@ -42,8 +42,9 @@ export class ByteRing {
 
   /** A ring of `capacity` bytes (a power of two, at least 64), to share with the other thread. */
   static allocate(capacity: number): SharedArrayBuffer {
-    if (capacity < 64 || (capacity & (capacity - 1)) !== 0 || capacity > 2 ** 30)
+    if (capacity < 64 || (capacity & (capacity - 1)) !== 0 || capacity > 2 ** 30) {
       throw new RangeError(`ring capacity must be a power of two from 64 to 2^30, not ${capacity}`);
+    }
     return new SharedArrayBuffer(HEADER_BYTES + capacity);
   }
 
@@ -68,8 +69,9 @@ export class ByteRing {
    * contiguous range). False, and nothing written, when the ring has no room for it now.
    */
   write(length: number, fill: (target: Uint8Array, offset: number) => void): boolean {
-    if (length > this.maxRecordBytes)
+    if (length > this.maxRecordBytes) {
       throw new RangeError(`record of ${length} bytes exceeds the ring's limit`);
+    }
     let w = this.header[WRITE]!; // only this side writes it
     const r = Atomics.load(this.header, READ);
     const free = this.data.byteLength - ((w - r) | 0);
@@ -126,8 +128,9 @@ export class ByteRing {
         }
         const size = 4 + ((length + 3) & ~3);
         // Never past what was written: a bad length is a bug, raised rather than read as records.
-        if (length < 0 || size > left || at + size > this.data.byteLength)
+        if (length < 0 || size > left || at + size > this.data.byteLength) {
           throw new Error(`ring corrupted: a record of ${length} bytes at ${at} with ${left} written`);
+        }
         const record = this.data.subarray(at + 4, at + 4 + length);
         r = (r + size) | 0;
         n++;

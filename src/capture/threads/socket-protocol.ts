@@ -104,13 +104,14 @@ export function writeSocketRecord(record: SocketRecord, write: RecordWrite): voi
 /** The record in `bytes` (a view into the ring: a read's bytes are copied out). */
 export function readSocketRecord(bytes: Uint8Array): SocketRecord {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint8(0) === DATA)
+  if (view.getUint8(0) === DATA) {
     return {
       id: view.getUint32(1, true),
       t: 'data',
       atUs: view.getFloat64(5, true),
       bytes: Buffer.from(bytes.subarray(DATA_HEADER)),
     };
+  }
   return JSON.parse(
     Buffer.from(bytes.buffer, bytes.byteOffset + 5, bytes.byteLength - 5).toString(),
   ) as SocketRecord;

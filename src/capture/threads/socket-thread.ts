@@ -14,11 +14,8 @@
 import { type IncomingHttpHeaders } from 'node:http';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { egressLookup } from '../../llm/http/egress-guard';
-import {
-  StreamingHttpClient,
-  type HttpExchange,
-  type HttpTransportSettings,
-} from '../../llm/http/streaming-http-client';
+import { type HttpExchange } from '../../llm/http/http-exchange';
+import { StreamingHttpClient, type HttpTransportSettings } from '../../llm/http/streaming-http-client';
 import { SystemMonotonicClock } from '../../llm/monotonic-clock';
 import { ProviderError } from '../../llm/provider-error';
 import { perfToHrOffsetMs, serializeProviderError } from './capture-protocol';
@@ -146,8 +143,9 @@ class Channel {
 }
 
 function failureRecord(id: number, e: unknown): SocketRecord {
-  if (e instanceof HttpStatusError)
+  if (e instanceof HttpStatusError) {
     return { id, t: 'http-error', status: e.status, headers: e.headers, body: e.body };
+  }
   if (e instanceof ProviderError) return { id, t: 'error', error: serializeProviderError(e) };
   const message = e instanceof Error ? e.message : String(e);
   return { id, t: 'error', error: { code: 'connection_reset', message, retryable: true } };

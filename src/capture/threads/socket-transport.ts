@@ -1,5 +1,5 @@
+import { abortError } from '../../llm/http/http-exchange';
 import {
-  abortError,
   type ClassifyHttpError,
   type HttpStreamEvent,
   type HttpTransport,

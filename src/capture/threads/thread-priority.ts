@@ -1,6 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
+import os, { getPriority, setPriority } from 'node:os';
+
+/** setpriority(2) on one thread (os.setPriority; a fake in tests). */
+export interface SetPrioritySyscall {
+  setPriority(tid: number, nice: number): void;
+}
 
 /**
  * Sets the calling thread's nice value (Linux: a thread id is a valid setpriority target, and only that thread
@@ -32,20 +37,31 @@ export function setThreadNice(nice: number): ThreadPriority {
 export function setThreadRealtime(
   tid: number | null,
   priority: number,
+  sys: RealtimeSyscalls = OS_REALTIME,
 ): { realtime: boolean; error?: string } {
   if (tid === null) return { realtime: false, error: 'real-time priorities are only set on Linux' };
   try {
-    execFileSync('chrt', ['--fifo', '--pid', String(priority), String(tid)], {
-      stdio: 'pipe',
-      timeout: 5000,
-    });
+    sys.chrt(['--fifo', '--pid', String(priority), String(tid)]);
   } catch (e) {
     const stderr = (e as { stderr?: Buffer }).stderr?.toString().trim();
     return { realtime: false, error: stderr || (e instanceof Error ? e.message : String(e)) };
   }
-  const realtime = schedulingPolicy(tid) === SCHED_FIFO;
+  const realtime = sys.policy(tid) === SCHED_FIFO;
   return realtime ? { realtime } : { realtime, error: 'chrt ran but the thread is not SCHED_FIFO' };
 }
+
+/** What setThreadRealtime runs: util-linux `chrt` (throws with its stderr when refused) and the policy read back. */
+export interface RealtimeSyscalls {
+  chrt(args: string[]): void;
+  policy(tid: number): number | null;
+}
+
+const OS_REALTIME: RealtimeSyscalls = {
+  chrt: (args) => {
+    execFileSync('chrt', args, { stdio: 'pipe', timeout: 5000 });
+  },
+  policy: (tid) => schedulingPolicy(tid),
+};
 
 const SCHED_FIFO = 1;
 
@@ -86,6 +102,7 @@ export class BoostedPost {
     private readonly tid: number | null,
     private readonly own: number | null,
     private readonly receiver: number | null,
+    private readonly sys: SetPrioritySyscall = os,
   ) {
     this.enabled = tid !== null && own !== null && receiver !== null && receiver < own;
   }
@@ -93,7 +110,7 @@ export class BoostedPost {
   run(post: () => void): void {
     if (!this.enabled) return post();
     try {
-      setPriority(this.tid!, this.receiver!);
+      this.sys.setPriority(this.tid!, this.receiver!);
     } catch {
       // Not permitted (no CAP_SYS_NICE): post at our own priority from now on.
       this.enabled = false;
@@ -102,7 +119,7 @@ export class BoostedPost {
     try {
       post();
     } finally {
-      setPriority(this.tid!, this.own!);
+      this.sys.setPriority(this.tid!, this.own!);
     }
   }
 }

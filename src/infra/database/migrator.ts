@@ -10,10 +10,11 @@
 //   (finished_at NULL, logs set), exactly the state in which Prisma refuses to continue;
 // - an applied migration whose file changed (checksum mismatch, line endings ignored as Prisma does) is refused;
 // - the advisory lock wait is bounded by `lockTimeoutMs` (default 60 s) instead of Prisma's fixed 10 s.
-import { createHash, randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { Client, DatabaseError } from 'pg';
+import { parseDatabaseUrl, quoteIdent, withDatabase } from './database-url';
+import { errorMessage, MigrationError } from './migration-error';
+import { readMigrations, scriptMatchesChecksum, type LocalMigration } from './migration-files';
 
 /** Prisma Migrate's advisory lock id ("a unique number we chose to identify Migrate"). */
 export const PRISMA_MIGRATE_LOCK_ID = 72707369;
@@ -49,34 +50,6 @@ export interface ApplyMigrationsOptions {
   lockTimeoutMs?: number;
 }
 
-export type MigrationErrorCode =
-  | 'INVALID_MIGRATIONS_DIRECTORY'
-  | 'PROVIDER_MISMATCH'
-  | 'LOCK_TIMEOUT'
-  | 'SCHEMA_NOT_EMPTY'
-  | 'FAILED_MIGRATION_RECORDED'
-  | 'CHECKSUM_MISMATCH'
-  | 'MIGRATION_FAILED'
-  | 'INVALID_DATABASE_URL';
-
-export class MigrationError extends Error {
-  override readonly name = 'MigrationError';
-  constructor(
-    readonly code: MigrationErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface LocalMigration {
-  /** The directory name, e.g. `20261124000000_init`. */
-  name: string;
-  script: string;
-  /** SHA-256 hex of the migration.sql bytes, as Prisma records it. */
-  checksum: string;
-}
-
 interface MigrationRow {
   id: string;
   checksum: string;
@@ -86,65 +59,6 @@ interface MigrationRow {
   rolled_back_at: Date | null;
   started_at: Date;
   applied_steps_count: number;
-}
-
-export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-/** Prisma's `script_matches_checksum`: a checksum also matches the script with LF or CRLF line endings. */
-export function scriptMatchesChecksum(script: string, checksum: string): boolean {
-  return [script, script.replaceAll('\r\n', '\n'), script.replaceAll('\n', '\r\n')].some(
-    (variant) => sha256Hex(variant) === checksum,
-  );
-}
-
-/**
- * Reads the migrations directory like the Prisma CLI: every subdirectory is a migration whose script is
- * `migration.sql`, ordered by name (localeCompare); `migration_lock.toml`, if present, must name postgresql.
- */
-export async function readMigrations(migrationsDir: string): Promise<LocalMigration[]> {
-  let entries;
-  try {
-    entries = await readdir(migrationsDir, { withFileTypes: true });
-  } catch (error) {
-    throw new MigrationError(
-      'INVALID_MIGRATIONS_DIRECTORY',
-      `Cannot read the migrations directory ${migrationsDir}: ${errorMessage(error)}`,
-    );
-  }
-
-  const lockfile = await readFile(path.join(migrationsDir, 'migration_lock.toml'), 'utf8').catch(() => null);
-  if (lockfile !== null) {
-    const provider = /^\s*provider\s*=\s*"([^"]*)"/m.exec(lockfile)?.[1];
-    if (provider !== undefined && provider !== 'postgresql') {
-      throw new MigrationError(
-        'PROVIDER_MISMATCH',
-        `${path.join(migrationsDir, 'migration_lock.toml')} names provider "${provider}", but these migrations ` +
-          'are applied to PostgreSQL.',
-      );
-    }
-  }
-
-  const names = entries
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort((a, b) => a.localeCompare(b));
-  const migrations: LocalMigration[] = [];
-  for (const name of names) {
-    const file = path.join(migrationsDir, name, 'migration.sql');
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      throw new MigrationError(
-        'INVALID_MIGRATIONS_DIRECTORY',
-        `Migration ${name} has no readable migration.sql (${file}): ${errorMessage(error)}`,
-      );
-    }
-    migrations.push({ name, script: bytes.toString('utf8'), checksum: sha256Hex(bytes) });
-  }
-  return migrations;
 }
 
 /**
@@ -245,8 +159,9 @@ export async function applyMigrations(
     }
 
     const appliedByName = new Map<string, MigrationRow[]>();
-    for (const row of live)
+    for (const row of live) {
       appliedByName.set(row.migration_name, [...(appliedByName.get(row.migration_name) ?? []), row]);
+    }
 
     const changed = migrations.filter((migration) => {
       const recorded = appliedByName.get(migration.name);
@@ -282,8 +197,9 @@ export async function applyMigrations(
     }
     return { applied, alreadyApplied };
   } finally {
-    if (locked)
+    if (locked) {
       await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_LOCK_ID]).catch(() => undefined);
+    }
     await client.end().catch(() => undefined);
   }
 }
@@ -362,47 +278,9 @@ function describeScriptError(error: unknown, script: string): string {
   return parts.join('\n\n');
 }
 
-interface ParsedDatabaseUrl {
-  database: string;
-  schema: string;
-}
-
-function parseDatabaseUrl(databaseUrl: string): ParsedDatabaseUrl {
-  let url: URL;
-  try {
-    url = new URL(databaseUrl);
-  } catch {
-    throw new MigrationError('INVALID_DATABASE_URL', 'DATABASE_URL is not a valid URL.');
-  }
-  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
-    throw new MigrationError(
-      'INVALID_DATABASE_URL',
-      `DATABASE_URL must be a postgresql:// URL, not ${url.protocol}//.`,
-    );
-  }
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!database) throw new MigrationError('INVALID_DATABASE_URL', 'DATABASE_URL names no database.');
-  return { database, schema: url.searchParams.get('schema') || 'public' };
-}
-
-/** The same server URL with another database name. */
-export function withDatabase(databaseUrl: string, database: string): string {
-  const url = new URL(databaseUrl);
-  url.pathname = `/${encodeURIComponent(database)}`;
-  return url.toString();
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 function indent(text: string): string {
   return text
     .split('\n')
     .map((line) => `    ${line}`)
     .join('\n');
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -29,14 +29,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const [status, body] = this.render(exception);
     if (status >= 500) this.logger.error({ err: exception }, 'request failed');
-    if (body.error.code === 'service_unavailable' && !res.getHeader('Retry-After'))
+    if (body.error.code === 'service_unavailable' && !res.getHeader('Retry-After')) {
       res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    }
     res.status(status).json(body);
   }
 
   private render(exception: unknown): [number, ApiErrorBody] {
-    if (exception instanceof ApiError)
+    if (exception instanceof ApiError) {
       return [exception.getStatus(), exception.getResponse() as ApiErrorBody];
+    }
     // The Express adapter wraps body-parser errors in an HttpException; the original says what went wrong.
     const bp = (exception instanceof HttpException ? exception.cause : exception) as
       BodyParserError | undefined;
@@ -47,13 +49,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
       typeof bp.status === 'number' &&
       bp.type?.startsWith('entity.')
     ) {
-      if (bp.type === 'entity.too.large')
+      if (bp.type === 'entity.too.large') {
         return [
           413,
           { error: { code: 'payload_too_large', message: 'Request body exceeds the size limit' } },
         ];
-      if (bp.type === 'entity.parse.failed')
+      }
+      if (bp.type === 'entity.parse.failed') {
         return [400, { error: { code: 'invalid_json', message: 'Request body is not valid JSON' } }];
+      }
       return [bp.status, { error: { code: 'bad_request', message: 'Malformed request body' } }];
     }
     if (exception instanceof HttpException) {
@@ -63,13 +67,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return [status, { error: { code, message } }];
     }
     if (exception instanceof Prisma.PrismaClientKnownRequestError) {
-      if (exception.code === 'P2002')
+      if (exception.code === 'P2002') {
         return [
           409,
           { error: { code: 'conflict', message: 'A resource with these unique fields already exists' } },
         ];
-      if (exception.code === 'P2025')
+      }
+      if (exception.code === 'P2025') {
         return [404, { error: { code: 'not_found', message: 'Resource not found' } }];
+      }
       if (PRISMA_UNAVAILABLE.has(exception.code)) return unavailable();
       if (isStatementTimeout(exception)) return queryTimeout();
       // An interactive transaction outlived its timeout (a busy database): as retryable as a statement timeout.

@@ -38,8 +38,9 @@ export function requestIssues(req: Request): InputIssue[] {
   if (req.body !== undefined) {
     const invalidUtf8 = hasInvalidUtf8Body(req);
     const bodyIssues = inputIssues(req.body, 'body', invalidUtf8 ? replaced : undefined);
-    if (invalidUtf8 && bodyIssues.length === 0)
+    if (invalidUtf8 && bodyIssues.length === 0) {
       bodyIssues.push({ path: 'body', message: 'must be valid UTF-8' });
+    }
     issues.push(...bodyIssues);
   }
   return issues;

@@ -40,8 +40,9 @@ export function stringProblem(s: string): string | null {
 /** Why a number breaks the rule, or null. JSON `1e400` parses to Infinity; 2^53 + 1 to 2^53. */
 export function numberProblem(n: number): string | null {
   if (!Number.isFinite(n)) return 'must be a finite number';
-  if (Math.abs(n) > Number.MAX_SAFE_INTEGER)
+  if (Math.abs(n) > Number.MAX_SAFE_INTEGER) {
     return `must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`;
+  }
   return null;
 }
 
@@ -71,9 +72,9 @@ export function inputIssues(
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i] as [string, unknown];
         const keyProblem = stringProblem(key) ?? extra?.(key) ?? null;
-        if (keyProblem !== null)
+        if (keyProblem !== null) {
           issues.push({ path: bounded(`${path}.${printable(key)}`), message: `key ${keyProblem}` });
-        else stack.push([child, `${path}.${printable(key)}`]);
+        } else stack.push([child, `${path}.${printable(key)}`]);
       }
     }
   }
@@ -92,13 +93,14 @@ export function queryEncodingIssues(rawQuery: string): InputIssue[] {
     const rawKey = eq === -1 ? pair : pair.slice(0, eq);
     const key = decode(rawKey);
     const value = eq === -1 ? '' : decode(pair.slice(eq + 1));
-    if (key === null)
+    if (key === null) {
       issues.push({
         path: `query.${printable(rawKey)}`,
         message: 'key must be valid UTF-8 percent-encoding',
       });
-    else if (value === null)
+    } else if (value === null) {
       issues.push({ path: `query.${printable(key)}`, message: 'must be valid UTF-8 percent-encoding' });
+    }
   }
   return issues;
 }

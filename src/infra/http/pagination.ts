@@ -49,7 +49,7 @@ export function toPage<R extends Cursor, T>(rows: R[], limit: number, map: (r: R
   return { data: slice.map(map), nextCursor: more && last ? encodeCursor(last) : null };
 }
 
-/** Prisma `where` fragment for rows strictly after the cursor in (createdAt desc, id desc) order. */
+/** A repository's `where` fragment for rows strictly after the cursor in (createdAt desc, id desc) order. */
 export function afterCursor(cursor: Cursor | undefined) {
   if (!cursor) return {};
   return {

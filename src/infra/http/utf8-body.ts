@@ -12,8 +12,9 @@ type Marked = IncomingMessage & { [INVALID_UTF8]?: true };
 
 /** body-parser `verify` hook. Other charsets (utf-16) are decoded by body-parser itself and not checked. */
 export function markInvalidUtf8(req: IncomingMessage, _res: unknown, buf: Buffer, encoding: string): void {
-  if (encoding.toLowerCase().replace('-', '') === 'utf8' && !isUtf8(buf))
+  if (encoding.toLowerCase().replace('-', '') === 'utf8' && !isUtf8(buf)) {
     (req as Marked)[INVALID_UTF8] = true;
+  }
 }
 
 export function hasInvalidUtf8Body(req: IncomingMessage): boolean {

@@ -16,7 +16,8 @@ export function runJobId(runId: string): string {
 export function executeRunJobOptions(maxAttempts: number, backoffMs: number): JobsOptions {
   return {
     attempts: maxAttempts,
-    // 'provider-aware' is resolved by the worker's backoffStrategy (src/runs/execution/provider-aware-backoff.ts).
+    // Whether a run retries is decided by src/runs/execution/attempt-outcome.ts; 'provider-aware' is resolved by
+    // the worker's backoffStrategy (src/runs/execution/provider-aware-backoff.ts), which times those retries.
     backoff: { type: 'provider-aware', delay: backoffMs },
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 24 * 3600, count: 10_000 },

@@ -1,9 +1,16 @@
 import type { LookupFunction } from 'node:net';
 import { isRecord } from '../json-record';
 import type { LlmProvider, LlmRequest, LlmStreamContext } from '../llm-provider';
-import { ProviderError } from '../provider-error';
-import { SseDecoder } from '../sse-decoder';
+import type { SseEvent } from '../sse-decoder';
 import type { StreamPart } from '../stream-part';
+import {
+  ENDED,
+  endpointUrl,
+  readParts,
+  sseFraming,
+  truncated,
+  type WireReading,
+} from '../http/part-read-loop';
 import { StreamingHttpClient, type HttpTransport } from '../http/streaming-http-client';
 import { classifyAnthropicHttpError } from './anthropic-error-classifier';
 import { AnthropicEventParser } from './anthropic-event-parser';
@@ -61,8 +68,12 @@ export class AnthropicProvider implements LlmProvider {
     this.defaultBaseUrl = defaultBaseUrl ?? DEFAULT_ANTHROPIC_BASE_URL;
   }
 
-  async *stream(req: LlmRequest, ctx: LlmStreamContext): AsyncGenerator<StreamPart, void, undefined> {
-    const url = messagesUrl(req.baseUrl ?? this.defaultBaseUrl);
+  stream(req: LlmRequest, ctx: LlmStreamContext): AsyncGenerator<StreamPart, void, undefined> {
+    return readParts(this.http, ctx, () => this.reading(req));
+  }
+
+  private reading(req: LlmRequest): WireReading<SseEvent> {
+    const url = endpointUrl(req.baseUrl ?? this.defaultBaseUrl, 'messages');
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'text/event-stream',
@@ -71,46 +82,24 @@ export class AnthropicProvider implements LlmProvider {
     };
     if (req.apiKey !== undefined && req.apiKey !== '') headers['x-api-key'] = req.apiKey;
 
-    const decoder = new SseDecoder();
     const parser = new AnthropicEventParser();
-    try {
-      const body = JSON.stringify(anthropicRequestBody(req));
-      for await (const read of this.http.post({ url, headers, body }, ctx)) {
-        if (read.type === 'response') {
-          assertEventStream(read.headers['content-type']);
-          yield { type: 'headers', atUs: read.atUs, status: read.status };
-          continue;
-        }
-        // Every part decoded from this read carries the read's arrival time.
-        for (const event of decoder.push(read.bytes)) {
-          const result = parser.parse(event, read.atUs);
-          yield* result.parts;
-          if (result.terminal) return; // leaving the loop destroys the request
-        }
-      }
-
-      const { events, incomplete } = decoder.end();
-      const endUs = ctx.clock.nowUs();
-      for (const event of events) {
-        const result = parser.parse(event, endUs);
-        yield* result.parts;
-        if (result.terminal) return;
-      }
+    return {
+      request: { url, headers, body: JSON.stringify(anthropicRequestBody(req)) },
+      ...sseFraming(),
+      parse: (event, atUs) => parser.parse(event, atUs),
       // `message_stop` as the final bytes without its blank line: every byte of the answer and the
       // terminator itself arrived, so it counts (same leniency as `[DONE]` in the chat-completions adapter).
-      if (incomplete !== null && isMessageStop(incomplete.data)) return;
-      throw new ProviderError(
-        'truncated',
-        incomplete === null
-          ? 'stream ended without message_stop'
-          : 'stream ended mid-event without message_stop (partial event discarded)',
-        { retryable: true },
-      );
-    } catch (error) {
+      finish: (incomplete) =>
+        incomplete !== null && isMessageStop(incomplete.data)
+          ? ENDED
+          : truncated(
+              incomplete === null
+                ? 'stream ended without message_stop'
+                : 'stream ended mid-event without message_stop (partial event discarded)',
+            ),
       // Citations held for an unfinished text block are still data: keep them (span so far), then fail.
-      if (error instanceof ProviderError) yield* parser.flush();
-      throw error;
-    }
+      flush: () => parser.flush(),
+    };
   }
 }
 
@@ -136,28 +125,11 @@ export function anthropicRequestBody(req: LlmRequest): Record<string, unknown> {
   };
 }
 
-function messagesUrl(baseUrl: string): URL {
-  try {
-    return new URL(`${baseUrl.replace(/\/+$/, '')}/messages`);
-  } catch {
-    throw new ProviderError('invalid_request', 'base URL is not a valid URL', { retryable: false });
-  }
-}
-
 function isMessageStop(data: string): boolean {
   try {
     const payload: unknown = JSON.parse(data);
     return isRecord(payload) && payload.type === 'message_stop';
   } catch {
     return false;
-  }
-}
-
-function assertEventStream(contentType: string | undefined): void {
-  // A 200 with one JSON body means `stream: true` was ignored (e.g. a proxy): fail clearly, not "truncated".
-  if (contentType !== undefined && contentType.toLowerCase().startsWith('application/json')) {
-    throw new ProviderError('invalid_request', 'server answered without streaming (application/json)', {
-      retryable: false,
-    });
   }
 }

@@ -171,8 +171,9 @@ export class DemoAnswerGenerator {
         delayMs = ttftMs - headersDelayMs;
       } else {
         delayMs = (size / tokensPerSecond) * 1000 * random.lognormal(1, t.jitterSigma);
-        if (random.chance(t.stallProbability))
+        if (random.chance(t.stallProbability)) {
           delayMs += t.stallMinMs + random.next() * (t.stallMaxMs - t.stallMinMs);
+        }
       }
       chunks.push({ delayMs, text });
       i += size;

@@ -11,8 +11,9 @@
 import { isRecord } from '../json-record';
 import type { LlmProvider, LlmRequest, LlmStreamContext } from '../llm-provider';
 import { ProviderError } from '../provider-error';
-import { type SseEvent, SseDecoder } from '../sse-decoder';
+import type { SseEvent } from '../sse-decoder';
 import type { StreamPart } from '../stream-part';
+import { readParts, sseFraming, truncated, tryJson, type WireReading } from '../http/part-read-loop';
 import { StreamingHttpClient, type StreamingHttpClientOptions } from '../http/streaming-http-client';
 import { GeminiChunkParser, geminiInBandError } from './gemini-chunk-parser';
 import { GeminiErrorClassifier } from './gemini-error-classifier';
@@ -56,7 +57,11 @@ export class GeminiProvider implements LlmProvider {
     this.defaultBaseUrl = defaultBaseUrl ?? GEMINI_DEFAULT_BASE_URL;
   }
 
-  async *stream(req: LlmRequest, ctx: LlmStreamContext): AsyncGenerator<StreamPart, void, undefined> {
+  stream(req: LlmRequest, ctx: LlmStreamContext): AsyncGenerator<StreamPart, void, undefined> {
+    return readParts(this.http, ctx, () => this.reading(req));
+  }
+
+  private reading(req: LlmRequest): WireReading<SseEvent> {
     const url = streamUrl(req.baseUrl ?? this.defaultBaseUrl, req.model);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -65,49 +70,41 @@ export class GeminiProvider implements LlmProvider {
     };
     if (req.apiKey !== undefined && req.apiKey !== '') headers['x-goog-api-key'] = req.apiKey;
 
-    const decoder = new SseDecoder();
+    const framing = sseFraming();
     const parser = new GeminiChunkParser();
     let tail: Buffer[] = [];
     let tailBytes = 0;
-    for await (const read of this.http.post(
-      { url, headers, body: JSON.stringify(geminiRequestBody(req)) },
-      ctx,
-    )) {
-      if (read.type === 'response') {
-        assertEventStream(read.headers['content-type']);
-        yield { type: 'headers', atUs: read.atUs, status: read.status };
-        continue;
-      }
-      const events = decoder.push(read.bytes);
-      if (events.length > 0) {
-        tail = [];
-        tailBytes = 0;
-      } else if (tailBytes < MAX_TAIL_BYTES) {
-        tail.push(read.bytes);
-        tailBytes += read.bytes.length;
-      }
-      // Every part decoded from this read carries the read's arrival time.
-      for (const event of events) yield* parseEvent(event, parser, read.atUs);
-    }
-
-    const { events, incomplete } = decoder.end();
-    const endUs = ctx.clock.nowUs();
-    for (const event of events) yield* parseEvent(event, parser, endUs);
-    if (incomplete !== null) {
-      const payload = tryJson(incomplete.data);
-      if (payload === undefined) {
-        throw new ProviderError('truncated', 'stream ended mid-event (partial chunk discarded)', {
-          retryable: true,
-        });
-      }
-      yield* parser.parse(payload, endUs);
-    }
-    if (parser.complete) return;
-    const bare = bareError(Buffer.concat(tail).toString('utf8'));
-    if (bare !== undefined) throw geminiInBandError(bare);
-    throw new ProviderError('truncated', 'stream ended before any chunk carried a finishReason', {
-      retryable: true,
-    });
+    return {
+      request: { url, headers, body: JSON.stringify(geminiRequestBody(req)) },
+      notStreaming: 'server answered without SSE streaming (application/json)',
+      push: (bytes) => {
+        const events = framing.push(bytes);
+        if (events.length > 0) {
+          tail = [];
+          tailBytes = 0;
+        } else if (tailBytes < MAX_TAIL_BYTES) {
+          tail.push(bytes);
+          tailBytes += bytes.length;
+        }
+        return events;
+      },
+      end: framing.end,
+      // No terminator event: a finishReason, then the end of the body (see finish).
+      parse: (event, atUs) => ({ parts: parseEvent(event, parser, atUs), terminal: false }),
+      finish: (incomplete, endUs) => {
+        let parts: StreamPart[] = [];
+        if (incomplete !== null) {
+          const payload = tryJson(incomplete.data);
+          if (payload === undefined) return truncated('stream ended mid-event (partial chunk discarded)');
+          parts = parser.parse(payload, endUs);
+        }
+        if (parser.complete) return { parts, failure: null };
+        const bare = bareError(Buffer.concat(tail).toString('utf8'));
+        if (bare !== undefined) return { parts, failure: geminiInBandError(bare) };
+        const { failure } = truncated('stream ended before any chunk carried a finishReason');
+        return { parts, failure };
+      },
+    };
   }
 }
 
@@ -173,14 +170,6 @@ function parseEvent(event: SseEvent, parser: GeminiChunkParser, atUs: number): S
   return parser.parse(payload, atUs);
 }
 
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A bare `{"error":{…}}` (or `[{"error":…}]`) body after a 200, outside SSE framing. */
 function bareError(text: string): unknown {
   const start = text.search(/[[{]/);
@@ -188,13 +177,4 @@ function bareError(text: string): unknown {
   let payload = tryJson(text.slice(start).trim());
   if (Array.isArray(payload)) payload = payload[0];
   return isRecord(payload) && isRecord(payload.error) ? payload.error : undefined;
-}
-
-function assertEventStream(contentType: string | undefined): void {
-  // Without alt=sse the endpoint answers with one JSON array: fail clearly instead of "truncated".
-  if (contentType !== undefined && contentType.toLowerCase().startsWith('application/json')) {
-    throw new ProviderError('invalid_request', 'server answered without SSE streaming (application/json)', {
-      retryable: false,
-    });
-  }
 }

@@ -129,8 +129,9 @@ describe("this host's own addresses", () => {
       'http://[::ffff:7f00:1]/',
       'http://[::127.0.0.1]/',
       'http://[64:ff9b::7f00:1]/',
-    ])
+    ]) {
       await expect(assertPublicUrl(url, false)).rejects.toBeInstanceOf(EgressBlockedError);
+    }
   });
 });
 

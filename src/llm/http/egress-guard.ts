@@ -100,12 +100,13 @@ function ownAddressList(): BlockList {
   const now = Date.now();
   if (ownAddresses !== null && now - ownAddresses.at < OWN_ADDRESSES_TTL_MS) return ownAddresses.list;
   const list = new BlockList();
-  for (const entries of Object.values(os.networkInterfaces()))
+  for (const entries of Object.values(os.networkInterfaces())) {
     for (const entry of entries ?? []) {
       const address = entry.address.split('%')[0] ?? '';
       if (isIP(address) === 4) list.addAddress(address, 'ipv4');
       else if (isIP(address) === 6) list.addAddress(address, 'ipv6');
     }
+  }
   ownAddresses = { list, at: now };
   return list;
 }
@@ -149,8 +150,9 @@ function blockedV6Reason(address: string): string | null {
   }
   if (zeroUpTo(5) && w(5) === 0xffff) return mappedReason('IPv4-mapped', embeddedV4);
   if (zeroUpTo(4) && w(4) === 0xffff && w(5) === 0) return mappedReason('IPv4-translated', embeddedV4);
-  if (w(0) === 0x64 && w(1) === 0xff9b && words.slice(2, 6).every((x) => x === 0))
+  if (w(0) === 0x64 && w(1) === 0xff9b && words.slice(2, 6).every((x) => x === 0)) {
     return mappedReason('NAT64', embeddedV4);
+  }
   // 64:ff9b:1::/48 (local-use NAT64): the embedded position varies, so the whole prefix is refused.
   if (w(0) === 0x64 && w(1) === 0xff9b && w(2) === 1) return 'local-use NAT64';
   if (w(0) === 0x2002) return mappedReason('6to4', (w(1) * 0x10000 + w(2)) >>> 0);
@@ -251,7 +253,7 @@ export function egressLookup(options: EgressOptions): LookupFunction {
         if (!options.allowPrivate) {
           for (const { address } of addresses) {
             const reason = blockedAddressReason(address);
-            if (reason !== null)
+            if (reason !== null) {
               return callback(
                 new EgressBlockedError(
                   `egress blocked: ${hostname} resolves to a ${reason} address`,
@@ -260,14 +262,16 @@ export function egressLookup(options: EgressOptions): LookupFunction {
                 ),
                 '',
               );
+            }
           }
         }
         // Pinned: node connects only to addresses from this checked answer; it never resolves again.
-        if (wantsAll)
+        if (wantsAll) {
           return callback(
             null,
             addresses.map((a) => ({ address: a.address, family: a.family })),
           );
+        }
         const [first] = addresses as [LookupAddress];
         return callback(null, first.address, first.family);
       },
@@ -287,8 +291,9 @@ export function assertPublicHost(url: URL, allowPrivate: boolean): void {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) !== 0) {
     const reason = blockedAddressReason(host);
-    if (reason !== null)
+    if (reason !== null) {
       throw new EgressBlockedError(`egress blocked: ${host} is a ${reason} address`, host, host);
+    }
     return;
   }
   const nameReason = blockedHostnameReason(host);
@@ -311,10 +316,12 @@ export async function assertPublicUrl(
   } catch {
     throw new EgressBlockedError('base URL is not a valid URL', '');
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new EgressBlockedError(`unsupported URL scheme ${parsed.protocol}`, parsed.hostname);
-  if (parsed.username !== '' || parsed.password !== '')
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
     throw new EgressBlockedError('base URL must not contain credentials', parsed.hostname);
+  }
   assertPublicHost(parsed, allowPrivate);
   if (allowPrivate) return;
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
@@ -327,7 +334,8 @@ export async function assertPublicUrl(
   }
   for (const { address } of addresses) {
     const reason = blockedAddressReason(address);
-    if (reason !== null)
+    if (reason !== null) {
       throw new EgressBlockedError(`egress blocked: ${host} resolves to a ${reason} address`, host, address);
+    }
   }
 }

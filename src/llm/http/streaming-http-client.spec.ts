@@ -40,8 +40,9 @@ describe('StreamingHttpClient: t_req', () => {
     for await (const e of client.post(
       { url, headers: {}, body: '{}' },
       { signal: new AbortController().signal, clock },
-    ))
+    )) {
       events.push(e);
+    }
     const ex = await finished;
     // The fake's times are epoch ms on this process's performance clock; the clock's zero in the same terms:
     const zeroMs = performance.timeOrigin + clock.originMs;

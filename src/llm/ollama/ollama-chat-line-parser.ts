@@ -48,8 +48,9 @@ export class OllamaChatLineParser {
     }
     const message = isRecord(payload.message) ? payload.message : {};
     const thinking = message.thinking;
-    if (typeof thinking === 'string' && thinking !== '')
+    if (typeof thinking === 'string' && thinking !== '') {
       parts.push({ type: 'reasoning', atUs, text: thinking });
+    }
     const content = message.content;
     if (typeof content === 'string' && content !== '') parts.push({ type: 'text', atUs, text: content });
 

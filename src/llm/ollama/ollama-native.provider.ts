@@ -1,7 +1,14 @@
 import type { LookupFunction } from 'node:net';
+import {
+  ndjsonFraming,
+  readParts,
+  truncated,
+  tryJson,
+  type UnitParts,
+  type WireReading,
+} from '../http/part-read-loop';
 import { StreamingHttpClient, type HttpTransport } from '../http/streaming-http-client';
 import type { LlmProvider, LlmRequest, LlmStreamContext } from '../llm-provider';
-import { NdjsonDecoder } from '../ndjson-decoder';
 import { ProviderError } from '../provider-error';
 import type { StreamPart } from '../stream-part';
 import { OllamaChatLineParser } from './ollama-chat-line-parser';
@@ -52,7 +59,11 @@ export class OllamaNativeProvider implements LlmProvider {
     this.defaultBaseUrl = defaultBaseUrl ?? OLLAMA_DEFAULT_BASE_URL;
   }
 
-  async *stream(req: LlmRequest, ctx: LlmStreamContext): AsyncGenerator<StreamPart, void, undefined> {
+  stream(req: LlmRequest, ctx: LlmStreamContext): AsyncGenerator<StreamPart, void, undefined> {
+    return readParts(this.http, ctx, () => this.reading(req));
+  }
+
+  private reading(req: LlmRequest): WireReading<string> {
     const url = ollamaChatUrl(req.baseUrl ?? this.defaultBaseUrl);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -62,42 +73,28 @@ export class OllamaNativeProvider implements LlmProvider {
     // Ollama itself has no auth, but it is often put behind a proxy that checks a bearer token.
     if (req.apiKey !== undefined && req.apiKey !== '') headers.authorization = `Bearer ${req.apiKey}`;
 
-    const decoder = new NdjsonDecoder();
     const parser = new OllamaChatLineParser();
-    for await (const read of this.http.post({ url, headers, body: JSON.stringify(requestBody(req)) }, ctx)) {
-      if (read.type === 'response') {
-        assertStreaming(read.headers['content-type']);
-        yield { type: 'headers', atUs: read.atUs, status: read.status };
-        continue;
-      }
-      // Every part decoded from this read carries the read's arrival time.
-      for (const line of decoder.push(read.bytes)) {
-        const { parts, done } = parser.parse(line, read.atUs);
-        yield* parts;
-        if (done) return; // leaving the loop destroys the request: nothing after done counts
-      }
-    }
-
-    const { lines, incomplete } = decoder.end();
-    const endUs = ctx.clock.nowUs();
-    for (const line of lines) {
-      const { parts, done } = parser.parse(line, endUs);
-      yield* parts;
-      if (done) return;
-    }
-    if (incomplete !== null && isCompleteJson(incomplete)) {
-      // The last object arrived whole, only its newline is missing: parse it like any other line.
-      const { parts, done } = parser.parse(incomplete, endUs);
-      yield* parts;
-      if (done) return;
-    }
-    throw new ProviderError(
-      'truncated',
-      incomplete === null
-        ? 'stream ended without a "done": true object'
-        : 'stream ended mid-line without a "done": true object (partial line discarded)',
-      { retryable: true },
-    );
+    const parse = (line: string, atUs: number): UnitParts => {
+      const { parts, done } = parser.parse(line, atUs);
+      return { parts, terminal: done };
+    };
+    return {
+      request: { url, headers, body: JSON.stringify(requestBody(req)) },
+      ...ndjsonFraming(),
+      parse,
+      finish: (incomplete, endUs) => {
+        // The last object arrived whole, only its newline is missing: parse it like any other line.
+        const last =
+          incomplete !== null && tryJson(incomplete) !== undefined ? parse(incomplete, endUs) : null;
+        if (last?.terminal === true) return { parts: last.parts, failure: null };
+        const { failure } = truncated(
+          incomplete === null
+            ? 'stream ended without a "done": true object'
+            : 'stream ended mid-line without a "done": true object (partial line discarded)',
+        );
+        return { parts: last?.parts ?? [], failure };
+      },
+    };
   }
 }
 
@@ -114,8 +111,9 @@ export function ollamaChatUrl(baseUrl: string): URL {
 function requestBody(req: LlmRequest): Record<string, unknown> {
   const { temperature, maxTokens, systemPrompt, topP, seed, thinkingBudgetTokens } = req.parameters;
   const messages: { role: string; content: string }[] = [];
-  if (systemPrompt !== undefined && systemPrompt !== '')
+  if (systemPrompt !== undefined && systemPrompt !== '') {
     messages.push({ role: 'system', content: systemPrompt });
+  }
   messages.push({ role: 'user', content: req.prompt });
   const options = {
     ...(temperature === undefined ? {} : { temperature }),
@@ -131,22 +129,4 @@ function requestBody(req: LlmRequest): Record<string, unknown> {
     ...(Object.keys(options).length === 0 ? {} : { options }),
     ...req.extraBody,
   };
-}
-
-function isCompleteJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function assertStreaming(contentType: string | undefined): void {
-  // `stream: false` answers are `application/json`; a server ignoring `stream: true` would give us one burst.
-  if (contentType !== undefined && contentType.toLowerCase().startsWith('application/json')) {
-    throw new ProviderError('invalid_request', 'server answered without streaming (application/json)', {
-      retryable: false,
-    });
-  }
 }

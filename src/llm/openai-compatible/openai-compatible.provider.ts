@@ -1,8 +1,17 @@
 import { isRecord } from '../json-record';
 import type { LlmProvider, LlmRequest, LlmStreamContext } from '../llm-provider';
-import { ProviderError } from '../provider-error';
-import { type SseEvent, SseDecoder } from '../sse-decoder';
+import type { SseEvent } from '../sse-decoder';
 import type { StreamPart } from '../stream-part';
+import {
+  ENDED,
+  TERMINAL,
+  endpointUrl,
+  parseEventJson,
+  readParts,
+  sseFraming,
+  truncated,
+  type WireReading,
+} from '../http/part-read-loop';
 import { StreamingHttpClient, type StreamingHttpClientOptions } from '../http/streaming-http-client';
 import { OpenAiChatChunkParser } from './openai-chat-chunk-parser';
 
@@ -37,8 +46,12 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     this.defaultBaseUrl = defaultBaseUrl ?? 'https://api.openai.com/v1';
   }
 
-  async *stream(req: LlmRequest, ctx: LlmStreamContext): AsyncGenerator<StreamPart, void, undefined> {
-    const url = chatCompletionsUrl(req.baseUrl ?? this.defaultBaseUrl);
+  stream(req: LlmRequest, ctx: LlmStreamContext): AsyncGenerator<StreamPart, void, undefined> {
+    return readParts(this.http, ctx, () => this.reading(req));
+  }
+
+  private reading(req: LlmRequest): WireReading<SseEvent> {
+    const url = endpointUrl(req.baseUrl ?? this.defaultBaseUrl, 'chat/completions');
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'text/event-stream',
@@ -46,53 +59,31 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     };
     if (req.apiKey !== undefined && req.apiKey !== '') headers.authorization = `Bearer ${req.apiKey}`;
 
-    const decoder = new SseDecoder();
     const parser = new OpenAiChatChunkParser();
-    for await (const read of this.http.post({ url, headers, body: JSON.stringify(requestBody(req)) }, ctx)) {
-      if (read.type === 'response') {
-        assertEventStream(read.headers['content-type']);
-        yield { type: 'headers', atUs: read.atUs, status: read.status };
-        continue;
-      }
-      // Every part decoded from this read carries the read's arrival time.
-      for (const event of decoder.push(read.bytes)) {
-        if (event.data === DONE) return; // leaving the loop destroys the request: nothing after [DONE] counts
-        yield* parseEvent(event, parser, read.atUs);
-      }
-    }
-
-    const { events, incomplete } = decoder.end();
-    const endUs = ctx.clock.nowUs();
-    for (const event of events) {
-      if (event.data === DONE) return;
-      yield* parseEvent(event, parser, endUs);
-    }
-    if (incomplete?.data === DONE) return;
-    throw new ProviderError(
-      'truncated',
-      incomplete === null
-        ? 'stream ended without data: [DONE]'
-        : 'stream ended mid-event without data: [DONE] (partial event discarded)',
-      { retryable: true },
-    );
+    return {
+      request: { url, headers, body: JSON.stringify(requestBody(req)) },
+      ...sseFraming(),
+      // Nothing after [DONE] counts.
+      parse: (event, atUs) =>
+        event.data === DONE ? TERMINAL : { parts: parseEvent(event, parser, atUs), terminal: false },
+      finish: (incomplete) =>
+        incomplete?.data === DONE
+          ? ENDED
+          : truncated(
+              incomplete === null
+                ? 'stream ended without data: [DONE]'
+                : 'stream ended mid-event without data: [DONE] (partial event discarded)',
+            ),
+    };
   }
-}
-
-function chatCompletionsUrl(baseUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(`${baseUrl.replace(/\/+$/, '')}/chat/completions`);
-  } catch {
-    throw new ProviderError('invalid_request', 'base URL is not a valid URL', { retryable: false });
-  }
-  return url;
 }
 
 function requestBody(req: LlmRequest): Record<string, unknown> {
   const { temperature, maxTokens, systemPrompt, topP, seed } = req.parameters;
   const messages: { role: string; content: string }[] = [];
-  if (systemPrompt !== undefined && systemPrompt !== '')
+  if (systemPrompt !== undefined && systemPrompt !== '') {
     messages.push({ role: 'system', content: systemPrompt });
+  }
   messages.push({ role: 'user', content: req.prompt });
   return {
     model: req.model,
@@ -110,27 +101,10 @@ function requestBody(req: LlmRequest): Record<string, unknown> {
 
 function parseEvent(event: SseEvent, parser: OpenAiChatChunkParser, atUs: number): StreamPart[] {
   if (event.data.trim() === '') return [];
-  let payload: unknown;
-  try {
-    payload = JSON.parse(event.data);
-  } catch (error) {
-    throw new ProviderError('stream_error', 'malformed JSON in stream event', {
-      retryable: false,
-      cause: error,
-    });
-  }
+  const payload = parseEventJson(event.data);
   // openai-node treats an SSE event named `error` as an error whatever its payload.
   if (event.event === 'error' && !(isRecord(payload) && payload.error !== undefined)) {
     return parser.parse({ error: payload }, atUs);
   }
   return parser.parse(payload, atUs);
-}
-
-function assertEventStream(contentType: string | undefined): void {
-  // A server that ignored `stream: true` answers with one JSON body: fail clearly instead of "truncated".
-  if (contentType !== undefined && contentType.toLowerCase().startsWith('application/json')) {
-    throw new ProviderError('invalid_request', 'server answered without streaming (application/json)', {
-      retryable: false,
-    });
-  }
 }

@@ -10,11 +10,19 @@
  */
 import type { LookupFunction } from 'node:net';
 import { HttpErrorClassifier } from '../http/http-error-classifier';
+import {
+  endpointUrl,
+  parseEventJson,
+  readParts,
+  sseFraming,
+  truncated,
+  tryJson,
+  type WireReading,
+} from '../http/part-read-loop';
 import { StreamingHttpClient, type HttpTransport } from '../http/streaming-http-client';
 import type { LlmProvider, LlmRequest, LlmStreamContext } from '../llm-provider';
 import { OpenAiCompatibleProvider } from '../openai-compatible/openai-compatible.provider';
-import { ProviderError } from '../provider-error';
-import { SseDecoder, type SseEvent } from '../sse-decoder';
+import type { SseEvent } from '../sse-decoder';
 import type { StreamPart } from '../stream-part';
 import { OpenAiResponsesEventParser, type ResponsesEventResult } from './openai-responses-event-parser';
 
@@ -71,11 +79,15 @@ export class OpenAiProvider implements LlmProvider {
     return req.parameters.api === 'responses' ? this.streamResponses(req, ctx) : this.chat.stream(req, ctx);
   }
 
-  private async *streamResponses(
+  private streamResponses(
     req: LlmRequest,
     ctx: LlmStreamContext,
   ): AsyncGenerator<StreamPart, void, undefined> {
-    const url = responsesUrl(req.baseUrl ?? this.defaultBaseUrl);
+    return readParts(this.http, ctx, () => this.responsesReading(req));
+  }
+
+  private responsesReading(req: LlmRequest): WireReading<SseEvent> {
+    const url = endpointUrl(req.baseUrl ?? this.defaultBaseUrl, 'responses');
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'text/event-stream',
@@ -83,47 +95,30 @@ export class OpenAiProvider implements LlmProvider {
     };
     if (req.apiKey !== undefined && req.apiKey !== '') headers.authorization = `Bearer ${req.apiKey}`;
 
-    const decoder = new SseDecoder();
     const parser = new OpenAiResponsesEventParser();
-    let lastReadUs: number | null = null;
-    const body = JSON.stringify(responsesRequestBody(req));
-    for await (const read of this.http.post({ url, headers, body }, ctx)) {
-      if (read.type === 'response') {
-        assertEventStream(read.headers['content-type']);
-        yield { type: 'headers', atUs: read.atUs, status: read.status };
-        continue;
-      }
-      lastReadUs = read.atUs;
-      // Every part decoded from this read carries the read's arrival time.
-      for (const event of decoder.push(read.bytes)) {
-        const result = parseEvent(event, parser, read.atUs);
-        yield* result.parts;
-        // Leaving the loop destroys the request: nothing after the terminal event counts.
-        if (result.terminal) return;
-      }
-    }
-
-    // Events completed only by the end of the body were carried by the last read.
-    const { events, incomplete } = decoder.end();
-    const endUs = lastReadUs ?? ctx.clock.nowUs();
-    for (const event of events) {
-      const result = parseEvent(event, parser, endUs);
-      yield* result.parts;
-      if (result.terminal) return;
-    }
-    // A final event whose JSON is complete but whose blank line is missing: every byte of it arrived, so it
-    // counts (a terminal one ends the stream successfully, an error one throws).
-    if (incomplete !== null && isCompleteJson(incomplete.data)) {
-      const result = parseEvent(incomplete, parser, endUs);
-      yield* result.parts;
-      if (result.terminal) return;
-      throw truncated('stream ended without response.completed (last event unterminated)');
-    }
-    throw truncated(
-      incomplete === null
-        ? 'stream ended without response.completed'
-        : 'stream ended mid-event without response.completed (partial event discarded)',
-    );
+    const parse = (event: SseEvent, atUs: number): ResponsesEventResult =>
+      event.data.trim() === ''
+        ? { parts: [], terminal: false }
+        : parser.parse(event.event, parseEventJson(event.data), atUs);
+    return {
+      request: { url, headers, body: JSON.stringify(responsesRequestBody(req)) },
+      ...sseFraming(),
+      parse,
+      // Events completed only by the end of the body were carried by the last read.
+      endAtLastRead: true,
+      finish: (incomplete, endUs) => {
+        if (incomplete === null) return truncated('stream ended without response.completed');
+        if (tryJson(incomplete.data) === undefined) {
+          return truncated('stream ended mid-event without response.completed (partial event discarded)');
+        }
+        // A final event whose JSON is complete but whose blank line is missing: every byte of it arrived, so
+        // it counts (a terminal one ends the stream successfully, an error one throws).
+        const { parts, terminal } = parse(incomplete, endUs);
+        if (terminal) return { parts, failure: null };
+        const { failure } = truncated('stream ended without response.completed (last event unterminated)');
+        return { parts, failure };
+      },
+    };
   }
 }
 
@@ -131,8 +126,9 @@ export class OpenAiProvider implements LlmProvider {
 export function responsesRequestBody(req: LlmRequest): Record<string, unknown> {
   const { temperature, maxTokens, systemPrompt, topP, webSearch, region } = req.parameters;
   const input: { role: string; content: string }[] = [];
-  if (systemPrompt !== undefined && systemPrompt !== '')
+  if (systemPrompt !== undefined && systemPrompt !== '') {
     input.push({ role: 'system', content: systemPrompt });
+  }
   input.push({ role: 'user', content: req.prompt });
   const userLocation = region === undefined ? undefined : userLocationOf(region);
   return {
@@ -165,50 +161,4 @@ export function userLocationOf(region: string): Record<string, string> | undefin
   return country === undefined
     ? { type: 'approximate', region: trimmed }
     : { type: 'approximate', country: country.toUpperCase() };
-}
-
-function responsesUrl(baseUrl: string): URL {
-  try {
-    return new URL(`${baseUrl.replace(/\/+$/, '')}/responses`);
-  } catch {
-    throw new ProviderError('invalid_request', 'base URL is not a valid URL', { retryable: false });
-  }
-}
-
-function parseEvent(event: SseEvent, parser: OpenAiResponsesEventParser, atUs: number): ResponsesEventResult {
-  if (event.data.trim() === '') return { parts: [], terminal: false };
-  return parser.parse(event.event, parseJson(event.data), atUs);
-}
-
-function parseJson(data: string): unknown {
-  try {
-    return JSON.parse(data) as unknown;
-  } catch (error) {
-    throw new ProviderError('stream_error', 'malformed JSON in stream event', {
-      retryable: false,
-      cause: error,
-    });
-  }
-}
-
-function truncated(message: string): ProviderError {
-  return new ProviderError('truncated', message, { retryable: true });
-}
-
-function isCompleteJson(data: string): boolean {
-  try {
-    JSON.parse(data);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function assertEventStream(contentType: string | undefined): void {
-  // A server that ignored `stream: true` answers with one JSON body: fail clearly instead of "truncated".
-  if (contentType !== undefined && contentType.toLowerCase().startsWith('application/json')) {
-    throw new ProviderError('invalid_request', 'server answered without streaming (application/json)', {
-      retryable: false,
-    });
-  }
 }

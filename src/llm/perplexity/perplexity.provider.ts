@@ -1,9 +1,19 @@
 import type { LookupFunction } from 'node:net';
+import {
+  ENDED,
+  TERMINAL,
+  endpointUrl,
+  parseEventJson,
+  readParts,
+  sseFraming,
+  truncated,
+  tryJson,
+  type WireReading,
+} from '../http/part-read-loop';
 import { StreamingHttpClient, type HttpTransport } from '../http/streaming-http-client';
 import { isRecord } from '../json-record';
 import type { LlmProvider, LlmRequest, LlmStreamContext } from '../llm-provider';
-import { ProviderError } from '../provider-error';
-import { type SseEvent, SseDecoder } from '../sse-decoder';
+import type { SseEvent } from '../sse-decoder';
 import type { StreamPart } from '../stream-part';
 import { PerplexityChunkParser } from './perplexity-chunk-parser';
 
@@ -51,8 +61,12 @@ export class PerplexityProvider implements LlmProvider {
     this.defaultBaseUrl = defaultBaseUrl ?? PERPLEXITY_DEFAULT_BASE_URL;
   }
 
-  async *stream(req: LlmRequest, ctx: LlmStreamContext): AsyncGenerator<StreamPart, void, undefined> {
-    const url = chatCompletionsUrl(req.baseUrl ?? this.defaultBaseUrl);
+  stream(req: LlmRequest, ctx: LlmStreamContext): AsyncGenerator<StreamPart, void, undefined> {
+    return readParts(this.http, ctx, () => this.reading(req));
+  }
+
+  private reading(req: LlmRequest): WireReading<SseEvent> {
+    const url = endpointUrl(req.baseUrl ?? this.defaultBaseUrl, 'chat/completions');
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'text/event-stream',
@@ -60,63 +74,41 @@ export class PerplexityProvider implements LlmProvider {
     };
     if (req.apiKey !== undefined && req.apiKey !== '') headers.authorization = `Bearer ${req.apiKey}`;
 
-    const decoder = new SseDecoder();
     const parser = new PerplexityChunkParser();
-    for await (const read of this.http.post({ url, headers, body: JSON.stringify(requestBody(req)) }, ctx)) {
-      if (read.type === 'response') {
-        assertEventStream(read.headers['content-type']);
-        yield { type: 'headers', atUs: read.atUs, status: read.status };
-        continue;
-      }
-      // Every part decoded from this read carries the read's arrival time.
-      for (const event of decoder.push(read.bytes)) {
-        if (event.data === DONE) return; // leaving the loop destroys the request: nothing after it counts
+    return {
+      request: { url, headers, body: JSON.stringify(requestBody(req)) },
+      ...sseFraming(),
+      // Nothing after either terminator counts.
+      parse: (event, atUs) => {
+        if (event.data === DONE) return TERMINAL;
         const payload = decodeEvent(event);
-        yield* parser.parse(payload, read.atUs);
-        if (PerplexityChunkParser.isDoneChunk(payload)) return;
-      }
-    }
-
-    const { events, incomplete } = decoder.end();
-    const endUs = ctx.clock.nowUs();
-    for (const event of events) {
-      if (event.data === DONE) return;
-      const payload = decodeEvent(event);
-      yield* parser.parse(payload, endUs);
-      if (PerplexityChunkParser.isDoneChunk(payload)) return;
-    }
-    if (incomplete !== null) {
-      if (incomplete.data === DONE) return;
-      // A complete done chunk missing only its blank line; anything else unparseable is a cut event.
-      const payload = tryParse(incomplete.data);
-      if (payload !== undefined && PerplexityChunkParser.isDoneChunk(payload)) {
-        yield* parser.parse(payload, endUs);
-        return;
-      }
-    }
-    throw new ProviderError(
-      'truncated',
-      incomplete === null
-        ? 'stream ended without data: [DONE] or a chat.completion.done chunk'
-        : 'stream ended mid-event without data: [DONE] or a chat.completion.done chunk (partial event discarded)',
-      { retryable: true },
-    );
-  }
-}
-
-function chatCompletionsUrl(baseUrl: string): URL {
-  try {
-    return new URL(`${baseUrl.replace(/\/+$/, '')}/chat/completions`);
-  } catch {
-    throw new ProviderError('invalid_request', 'base URL is not a valid URL', { retryable: false });
+        return { parts: parser.parse(payload, atUs), terminal: PerplexityChunkParser.isDoneChunk(payload) };
+      },
+      finish: (incomplete, endUs) => {
+        if (incomplete !== null) {
+          if (incomplete.data === DONE) return ENDED;
+          // A complete done chunk missing only its blank line; anything else unparseable is a cut event.
+          const payload = tryJson(incomplete.data);
+          if (payload !== undefined && PerplexityChunkParser.isDoneChunk(payload)) {
+            return { parts: parser.parse(payload, endUs), failure: null };
+          }
+        }
+        return truncated(
+          incomplete === null
+            ? 'stream ended without data: [DONE] or a chat.completion.done chunk'
+            : 'stream ended mid-event without data: [DONE] or a chat.completion.done chunk (partial event discarded)',
+        );
+      },
+    };
   }
 }
 
 function requestBody(req: LlmRequest): Record<string, unknown> {
   const { temperature, maxTokens, systemPrompt, topP, region } = req.parameters;
   const messages: { role: string; content: string }[] = [];
-  if (systemPrompt !== undefined && systemPrompt !== '')
+  if (systemPrompt !== undefined && systemPrompt !== '') {
     messages.push({ role: 'system', content: systemPrompt });
+  }
   messages.push({ role: 'user', content: req.prompt });
   return {
     model: req.model,
@@ -133,25 +125,9 @@ function requestBody(req: LlmRequest): Record<string, unknown> {
   };
 }
 
-function tryParse(data: string): unknown {
-  try {
-    return JSON.parse(data) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 function decodeEvent(event: SseEvent): unknown {
   if (event.data.trim() === '') return {};
-  let payload: unknown;
-  try {
-    payload = JSON.parse(event.data);
-  } catch (error) {
-    throw new ProviderError('stream_error', 'malformed JSON in stream event', {
-      retryable: false,
-      cause: error,
-    });
-  }
+  const payload = parseEventJson(event.data);
   // The perplexity-node SDK throws on an SSE event named `error` whatever its payload.
   if (
     event.event === 'error' &&
@@ -160,13 +136,4 @@ function decodeEvent(event: SseEvent): unknown {
     return { error: payload };
   }
   return payload;
-}
-
-function assertEventStream(contentType: string | undefined): void {
-  // A server that ignored `stream: true` answers with one JSON body: fail clearly instead of "truncated".
-  if (contentType !== undefined && contentType.toLowerCase().startsWith('application/json')) {
-    throw new ProviderError('invalid_request', 'server answered without streaming (application/json)', {
-      retryable: false,
-    });
-  }
 }

@@ -1,6 +1,6 @@
-// Column lists of every CSV export. Documented in docs/csv.md: keep both in step (names are a public contract).
+// Column lists of the mention, head-to-head and trend report CSVs. Documented in docs/csv.md: keep both in step
+// (names are a public contract).
 import { type MentionReportService } from '../mention-report.service';
-import { type RunQueryService } from '../../runs/api/run-query.service';
 import { CsvWriter } from '../../infra/http/csv/csv-writer';
 
 type Section = 'measured' | 'synthetic';
@@ -12,7 +12,6 @@ type HeadToHeadReport = Awaited<ReturnType<MentionReportService['headToHead']>>;
 type PairView = HeadToHeadReport['measured'][number];
 type TrendReport = Awaited<ReturnType<MentionReportService['trend']>>;
 type TrendView = TrendReport['measured'][number];
-type RunListItem = Awaited<ReturnType<RunQueryService['list']>>['data'][number];
 
 export type MentionCsvRow = BrandView & { section: Section };
 export type HeadToHeadCsvRow = PairView & { section: Section };
@@ -82,24 +81,6 @@ export const TREND_CSV = new CsvWriter<TrendCsvRow>([
   { name: 'mention_rate_low', value: (r) => r.mentionRate.low },
   { name: 'mention_rate_high', value: (r) => r.mentionRate.high },
   { name: 'mean_stream_score', value: (r) => r.meanStreamScore },
-]);
-
-export const RUNS_CSV = new CsvWriter<RunListItem>([
-  { name: 'id', value: (r) => r.id },
-  { name: 'project_id', value: (r) => r.projectId },
-  { name: 'prompt_id', value: (r) => r.promptId },
-  { name: 'engine_id', value: (r) => r.engineId },
-  { name: 'slot_at', value: (r) => r.slotAt },
-  { name: 'sample', value: (r) => r.sample },
-  { name: 'trigger', value: (r) => r.trigger },
-  { name: 'status', value: (r) => r.status },
-  { name: 'synthetic', value: (r) => r.synthetic },
-  { name: 'attempts', value: (r) => r.attempts },
-  { name: 'failure_reason', value: (r) => r.failureReason },
-  { name: 'skip_reason', value: (r) => r.skipReason },
-  { name: 'created_at', value: (r) => r.createdAt },
-  { name: 'started_at', value: (r) => r.startedAt },
-  { name: 'finished_at', value: (r) => r.finishedAt },
 ]);
 
 /** Measured rows first, then synthetic; each section in the JSON report's order. */

@@ -48,8 +48,9 @@ describe('log-bucketed histogram', () => {
   it('is exact while each bin holds one distinct value', () => {
     const values = [50, 50, 1_000_000, 4_200_000, -7_777, 123_456_789];
     const h = histOf(values);
-    for (const q of [0, 0.25, 0.5, 0.9, 1])
+    for (const q of [0, 0.25, 0.5, 0.9, 1]) {
       expect(histogramPercentile(h, q)).toBeCloseTo(percentile(values, q)!, 6);
+    }
   });
 
   it('orders bins as it orders values, and keeps values beyond the last bin in it', () => {

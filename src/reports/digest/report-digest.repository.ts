@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../generated/prisma/client';
 import { PrismaService } from '../../infra/prisma/prisma.service';
-import { runFilter, type ReportFilter } from '../report-filter';
+import { type ReportFilter } from '../report-filter';
+import { runFilter } from '../report-filter.repository';
 import { blockEnd, blockKey, type DigestBlock, type TimeRange } from './digest-plan';
 import { type CitationFacts, type MentionSpan, type RunFacts, type ScoreFacts } from './report-digest';
 
@@ -202,7 +203,7 @@ export class ReportDigestRepository {
         firstTokenIndex: s.firstTokenIndex,
       });
     }
-    for (const c of citations)
+    for (const c of citations) {
       byRun.get(c.runId)?.citations.push({
         domain: c.domain,
         brandId: c.brandId,
@@ -210,8 +211,10 @@ export class ReportDigestRepository {
         charStart: c.charStart,
         charEnd: c.charEnd,
       });
-    for (const m of mentions)
+    }
+    for (const m of mentions) {
       byRun.get(m.runId)?.mentions.push({ brandId: m.brandId, charStart: m.charStart, charEnd: m.charEnd });
+    }
     return [...byRun.values()];
   }
 }

@@ -8,7 +8,7 @@ import {
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { type AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { startPeriodic, stopPeriodic } from '../../infra/schedule/periodic-task';
+import { PeriodicTask } from '../../infra/schedule/periodic-task';
 import { hasRunFilters, type ReportFilter } from '../report-filter';
 import { type ReportSource } from '../rollup-range';
 import {
@@ -21,12 +21,11 @@ import {
   type DigestBlock,
   type TimeRange,
 } from './digest-plan';
+import { decodeDigest, encodeDigest } from './digest-codec';
 import {
-  decodeDigest,
   digestRunCount,
   digestRuns,
   emptyDigest,
-  encodeDigest,
   mergeDigests,
   type ReportDigest,
   type RunFacts,
@@ -42,8 +41,9 @@ const PROJECTS_PER_TICK = 20;
 function byDay(ranges: readonly TimeRange[]): TimeRange[] {
   const out: TimeRange[] = [];
   for (const r of ranges) {
-    for (let at = r.from.getTime(); at < r.to.getTime(); at += DAY_MS)
+    for (let at = r.from.getTime(); at < r.to.getTime(); at += DAY_MS) {
       out.push({ from: new Date(at), to: new Date(Math.min(at + DAY_MS, r.to.getTime())) });
+    }
   }
   return out;
 }
@@ -54,9 +54,9 @@ function hourRuns(hours: readonly Date[]): TimeRange[] {
   for (const h of hours) {
     const last = out[out.length - 1];
     const at = h.getTime();
-    if (last && last.to.getTime() === at && at + HOUR_MS - last.from.getTime() <= DAY_MS)
+    if (last && last.to.getTime() === at && at + HOUR_MS - last.from.getTime() <= DAY_MS) {
       last.to = new Date(at + HOUR_MS);
-    else out.push({ from: h, to: new Date(at + HOUR_MS) });
+    } else out.push({ from: h, to: new Date(at + HOUR_MS) });
   }
   return out;
 }
@@ -70,34 +70,29 @@ function hourRuns(hours: readonly Date[]): TimeRange[] {
 @Injectable()
 export class ReportDigestService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReportDigestService.name);
-  private building: Promise<unknown> | null = null;
+  private readonly task: PeriodicTask<number>;
 
   constructor(
     private readonly repo: ReportDigestRepository,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(this.scheduler, {
+      name: 'report-digests',
+      everyMs: this.config.REPORT_DIGEST_INTERVAL_MS,
+      pass: () => this.buildPending(),
+      logger: this.logger,
+      failure: 'report digest build failed; retrying next tick',
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (!this.config.SCHEDULER_ENABLED) return;
-    startPeriodic(this.scheduler, 'report-digests', this.config.REPORT_DIGEST_INTERVAL_MS, () => this.tick());
+    if (this.config.SCHEDULER_ENABLED) this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    stopPeriodic(this.scheduler, 'report-digests');
-    await this.building;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.building) return;
-    this.building = this.buildPending().catch((err: unknown) => {
-      this.logger.warn({ err }, 'report digest build failed; retrying next tick');
-    });
-    try {
-      await this.building;
-    } finally {
-      this.building = null;
-    }
+    this.task.stop();
+    await this.task.settled();
   }
 
   /** The digest of a report's range and filters; `raw` reads every run from raw rows (the reference). */
@@ -113,8 +108,9 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
               await this.repo.staleBlocks(db, f.projectId, f.from, f.to),
             );
       const digest = emptyDigest();
-      for (const stored of await this.repo.readBlocks(db, f.projectId, plan.blocks))
+      for (const stored of await this.repo.readBlocks(db, f.projectId, plan.blocks)) {
         mergeDigests(digest, decodeDigest(stored.digest));
+      }
       for (const range of byDay(plan.raw)) digestRuns(digest, await this.repo.runFacts(db, f, range));
       return digest;
     });
@@ -186,8 +182,9 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
     for (const range of hourRuns(hours)) {
       const byHour = new Map<number, RunFacts[]>();
       for (let h = range.from.getTime(); h < range.to.getTime(); h += HOUR_MS) byHour.set(h, []);
-      for (const run of await this.repo.runFacts(db, filter, range))
+      for (const run of await this.repo.runFacts(db, filter, range)) {
         byHour.get(Math.floor(run.observedAtMs / HOUR_MS) * HOUR_MS)?.push(run);
+      }
       for (const [hour, runs] of byHour) {
         const digest = emptyDigest();
         digestRuns(digest, runs);
@@ -215,8 +212,9 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
     stale.sort((a, b) => a.level - b.level || a.start.getTime() - b.start.getTime());
     for (const block of stale) {
       const digest = emptyDigest();
-      for (const child of await this.repo.readBlocks(db, projectId, childrenOf(block)))
+      for (const child of await this.repo.readBlocks(db, projectId, childrenOf(block))) {
         mergeDigests(digest, decodeDigest(child.digest));
+      }
       await this.repo.writeBlock(db, projectId, block, digestRunCount(digest), encodeDigest(digest));
     }
     return stale.length;

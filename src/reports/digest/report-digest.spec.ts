@@ -1,17 +1,9 @@
 import { headToHead } from '../../../test/oracles/head-to-head';
 import { percentile } from '../../scoring/statistics';
 import { MAX_RELATIVE_ERROR } from './histogram';
-import {
-  brandPercentiles,
-  decodeDigest,
-  digestRuns,
-  emptyDigest,
-  encodeDigest,
-  mergeDigests,
-  pairRows,
-  topDomains,
-  type RunFacts,
-} from './report-digest';
+import { decodeDigest, encodeDigest } from './digest-codec';
+import { brandPercentiles, pairRows, topDomains } from './digest-views';
+import { digestRuns, emptyDigest, mergeDigests, type RunFacts } from './report-digest';
 import { seededRandom } from '../../../test/support/random';
 
 const BRANDS = ['b1', 'b2', 'b3', 'b4'];

@@ -1,24 +1,12 @@
 // Report digests: what the mention-position, head-to-head and citation reports need from a set of runs, in a
-// form that merges. Built from runs' facts (digestRuns), merged across time blocks (mergeDigests), stored as
-// JSON (encodeDigest / decodeDigest) and read into report rows (the views at the end). Counts are exact;
-// distributions are log-bucketed histograms (./histogram.ts), so their percentiles carry a bounded error.
+// form that merges. Built from runs' facts (digestRuns) and merged across time blocks (mergeDigests); stored as
+// JSON by ./digest-codec.ts and read into report rows by ./digest-views.ts. Counts are exact; distributions
+// are log-bucketed histograms (./histogram.ts), so their percentiles carry a bounded error.
 // Pure: the same code digests an hour for storage and the raw rows a report reads around stored blocks.
-import {
-  addValue,
-  decodeHistogram,
-  emptyHistogram,
-  encodeHistogram,
-  histogramPercentile,
-  mergeInto,
-  negated,
-  type Histogram,
-} from './histogram';
+import { addValue, emptyHistogram, mergeInto, type Histogram } from './histogram';
 
 /** How far after a mention's end (UTF-16 characters) a citation's span may start and still count as "next to" it. */
 export const NEAR_MENTION_CHARS = 200;
-
-/** At most this many domains per section, by citing runs. */
-export const TOP_DOMAINS = 100;
 
 export interface ScoreFacts {
   brandId: string;
@@ -98,7 +86,7 @@ export interface ReportDigest {
   synthetic: SectionDigest;
 }
 
-const emptySection = (): SectionDigest => ({
+export const emptySection = (): SectionDigest => ({
   runs: 0,
   brands: new Map(),
   pairs: new Map(),
@@ -155,8 +143,12 @@ function citedNear(citations: CitationFacts[], mentions: MentionSpan[], brandId:
     if (m.brandId !== brandId) continue;
     for (const c of citations) {
       if (c.charStart === null || c.charEnd === null) continue;
-      if (Math.max(c.charEnd, c.charStart + 1) > m.charStart && c.charStart <= m.charEnd + NEAR_MENTION_CHARS)
+      if (
+        Math.max(c.charEnd, c.charStart + 1) > m.charStart &&
+        c.charStart <= m.charEnd + NEAR_MENTION_CHARS
+      ) {
         return true;
+      }
     }
   }
   return false;
@@ -207,10 +199,12 @@ export function addRun(digest: ReportDigest, run: RunFacts): void {
           if (a.order < b.order) p.aFirst++;
           else if (b.order < a.order) p.bFirst++;
         }
-        if (a.firstVisibleAtUs !== null && b.firstVisibleAtUs !== null)
+        if (a.firstVisibleAtUs !== null && b.firstVisibleAtUs !== null) {
           addValue(p.leadUs, b.firstVisibleAtUs - a.firstVisibleAtUs);
-        if (a.firstTokenIndex !== null && b.firstTokenIndex !== null)
+        }
+        if (a.firstTokenIndex !== null && b.firstTokenIndex !== null) {
           addValue(p.leadTokens, b.firstTokenIndex - a.firstTokenIndex);
+        }
       } else if (a.mentioned) p.onlyA++;
       else if (b.mentioned) p.onlyB++;
     }
@@ -268,186 +262,3 @@ export function mergeDigests(into: ReportDigest, from: ReportDigest): ReportDige
 }
 
 export const digestRunCount = (d: ReportDigest): number => d.measured.runs + d.synthetic.runs;
-
-// ---- storage form (JSON; version 1) ----
-
-type EncodedBrand = [number, number, number, number, number[], number[], number[]];
-type EncodedPair = [number, number, number, number, number, number, number[], number[]];
-type EncodedDomain = [number, number, string | null, number | null];
-interface EncodedSection {
-  r: number;
-  b: Record<string, EncodedBrand>;
-  p: Record<string, EncodedPair>;
-  d: Record<string, EncodedDomain>;
-}
-
-function encodeSection(s: SectionDigest): EncodedSection {
-  const b: Record<string, EncodedBrand> = {};
-  for (const [id, x] of s.brands)
-    b[id] = [
-      x.n,
-      x.mentioned,
-      x.ownCited,
-      x.citedNearMention,
-      encodeHistogram(x.sinceFirstTokenUs),
-      encodeHistogram(x.firstVisibleAtUs),
-      encodeHistogram(x.firstTokenIndex),
-    ];
-  const p: Record<string, EncodedPair> = {};
-  for (const [key, x] of s.pairs)
-    p[key] = [
-      x.runs,
-      x.both,
-      x.onlyA,
-      x.onlyB,
-      x.aFirst,
-      x.bFirst,
-      encodeHistogram(x.leadUs),
-      encodeHistogram(x.leadTokens),
-    ];
-  const d: Record<string, EncodedDomain> = {};
-  for (const [domain, x] of s.domains)
-    d[domain] = [x.citingRuns, x.citations, x.brandId, x.brandId === null ? null : x.brandAtMs];
-  return { r: s.runs, b, p, d };
-}
-
-function decodeSection(e: EncodedSection): SectionDigest {
-  const s = emptySection();
-  s.runs = e.r;
-  for (const [id, x] of Object.entries(e.b))
-    s.brands.set(id, {
-      n: x[0],
-      mentioned: x[1],
-      ownCited: x[2],
-      citedNearMention: x[3],
-      sinceFirstTokenUs: decodeHistogram(x[4]),
-      firstVisibleAtUs: decodeHistogram(x[5]),
-      firstTokenIndex: decodeHistogram(x[6]),
-    });
-  for (const [key, x] of Object.entries(e.p))
-    s.pairs.set(key, {
-      runs: x[0],
-      both: x[1],
-      onlyA: x[2],
-      onlyB: x[3],
-      aFirst: x[4],
-      bFirst: x[5],
-      leadUs: decodeHistogram(x[6]),
-      leadTokens: decodeHistogram(x[7]),
-    });
-  for (const [domain, x] of Object.entries(e.d))
-    s.domains.set(domain, {
-      citingRuns: x[0],
-      citations: x[1],
-      brandId: x[2],
-      brandAtMs: x[3] ?? -Infinity,
-    });
-  return s;
-}
-
-export const DIGEST_FORMAT = 1;
-
-export function encodeDigest(d: ReportDigest): string {
-  return JSON.stringify({ v: DIGEST_FORMAT, m: encodeSection(d.measured), s: encodeSection(d.synthetic) });
-}
-
-export function decodeDigest(text: string): ReportDigest {
-  const e = JSON.parse(text) as { v: number; m: EncodedSection; s: EncodedSection };
-  if (e.v !== DIGEST_FORMAT) throw new Error(`unknown report digest format ${String(e.v)}`);
-  return { measured: decodeSection(e.m), synthetic: decodeSection(e.s) };
-}
-
-// ---- views: report rows from a merged digest ----
-
-export interface BrandPercentiles {
-  brandId: string;
-  ttfmP50Us: number | null;
-  ttfmP90Us: number | null;
-  visibleP50Us: number | null;
-  visibleP90Us: number | null;
-  tokenIndexP50: number | null;
-  tokenIndexP90: number | null;
-}
-
-export function brandPercentiles(s: SectionDigest): BrandPercentiles[] {
-  return [...s.brands].map(([brandId, b]) => ({
-    brandId,
-    ttfmP50Us: histogramPercentile(b.sinceFirstTokenUs, 0.5),
-    ttfmP90Us: histogramPercentile(b.sinceFirstTokenUs, 0.9),
-    visibleP50Us: histogramPercentile(b.firstVisibleAtUs, 0.5),
-    visibleP90Us: histogramPercentile(b.firstVisibleAtUs, 0.9),
-    tokenIndexP50: histogramPercentile(b.firstTokenIndex, 0.5),
-    tokenIndexP90: histogramPercentile(b.firstTokenIndex, 0.9),
-  }));
-}
-
-export interface PairRow {
-  brandA: string;
-  brandB: string;
-  runs: number;
-  both: number;
-  onlyA: number;
-  onlyB: number;
-  aFirst: number;
-  /** Median of B's first arrival − A's (µs) over runs naming both; null when none. */
-  medianLeadUs: number | null;
-  medianLeadTokens: number | null;
-}
-
-/** Every ordered pair (A, B) with A ≠ B, both directions, in brand id order. */
-export function pairRows(s: SectionDigest): PairRow[] {
-  const rows: PairRow[] = [];
-  for (const [key, p] of s.pairs) {
-    const [a, b] = key.split('|') as [string, string];
-    rows.push({
-      brandA: a,
-      brandB: b,
-      runs: p.runs,
-      both: p.both,
-      onlyA: p.onlyA,
-      onlyB: p.onlyB,
-      aFirst: p.aFirst,
-      medianLeadUs: histogramPercentile(p.leadUs, 0.5),
-      medianLeadTokens: histogramPercentile(p.leadTokens, 0.5),
-    });
-    rows.push({
-      brandA: b,
-      brandB: a,
-      runs: p.runs,
-      both: p.both,
-      onlyA: p.onlyB,
-      onlyB: p.onlyA,
-      aFirst: p.bFirst,
-      medianLeadUs: histogramPercentile(negated(p.leadUs), 0.5),
-      medianLeadTokens: histogramPercentile(negated(p.leadTokens), 0.5),
-    });
-  }
-  return rows.sort((x, y) =>
-    x.brandA === y.brandA ? (x.brandB < y.brandB ? -1 : 1) : x.brandA < y.brandA ? -1 : 1,
-  );
-}
-
-export interface DomainRow {
-  domain: string;
-  citingRuns: number;
-  citations: number;
-  brandId: string | null;
-}
-
-/** The top TOP_DOMAINS domains by citing runs, then citations, then domain. */
-export function topDomains(s: SectionDigest): DomainRow[] {
-  return [...s.domains]
-    .map(([domain, d]) => ({ domain, citingRuns: d.citingRuns, citations: d.citations, brandId: d.brandId }))
-    .sort((x, y) =>
-      y.citingRuns !== x.citingRuns
-        ? y.citingRuns - x.citingRuns
-        : y.citations !== x.citations
-          ? y.citations - x.citations
-          : x.domain < y.domain
-            ? -1
-            : x.domain > y.domain
-              ? 1
-              : 0,
-    )
-    .slice(0, TOP_DOMAINS);
-}

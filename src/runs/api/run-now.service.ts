@@ -8,7 +8,7 @@ import { Clock } from '../../infra/clock/clock';
 import { PromptService } from '../../prompts/prompt.service';
 import { BudgetExceededError } from '../../usage/usage-budget';
 import { type RunNowInput } from './dto/run.dto';
-import { RunLedgerRepository } from '../results/run-ledger.repository';
+import { ManualRunRepository } from './manual-run.repository';
 import { RunQueue } from '../execution/run-queue.service';
 
 @Injectable()
@@ -16,7 +16,7 @@ export class RunNowService {
   constructor(
     private readonly prompts: PromptService,
     private readonly engines: EngineRepository,
-    private readonly ledger: RunLedgerRepository,
+    private readonly manualRuns: ManualRunRepository,
     private readonly queue: RunQueue,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,7 +53,7 @@ export class RunNowService {
     const requestHash = createHash('sha256')
       .update(JSON.stringify({ promptId, engineIds: [...wanted].sort(), samples }))
       .digest('hex');
-    const created = await this.ledger
+    const created = await this.manualRuns
       .createManualRuns({
         workspaceId,
         projectId: prompt.projectId,

@@ -53,8 +53,9 @@ function scoreConditions(f: RunFilter): Prisma.RunWhereInput[] {
     });
   }
   if (f.firstBrandId) and.push({ scores: { some: { brandId: f.firstBrandId, order: 1 } } });
-  if (f.alsoMentionedBrandId)
+  if (f.alsoMentionedBrandId) {
     and.push({ scores: { some: { brandId: f.alsoMentionedBrandId, mentioned: true } } });
+  }
   if (f.observedFrom || f.observedTo) {
     const observedAt = {
       ...(f.observedFrom ? { gte: f.observedFrom } : {}),

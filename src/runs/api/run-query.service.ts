@@ -9,7 +9,8 @@ import {
   type RunListRow,
   RunQueryRepository,
 } from './run-query.repository';
-import { type RunListQuery, usToMs } from './dto/run.dto';
+import { usToMs } from '../../live-events/run-score';
+import { type RunListQuery } from './dto/run.dto';
 
 export interface TokenView {
   index: number;

@@ -23,7 +23,6 @@ import {
 import { type Request, type Response } from 'express';
 import { ReadAccess, WorkspaceId } from '../../auth/access.decorator';
 import { ApiCsvFormat, csvStream, pagedCsv, takeFormat, wantsCsv } from '../../infra/http/csv/csv-response';
-import { RUNS_CSV } from '../../reports/csv/report-csv';
 import { openApiSchema } from '../../infra/http/openapi-schema';
 import { MAX_PAGE_SIZE } from '../../infra/http/pagination';
 import { ParseIdPipe } from '../../infra/http/parse-id.pipe';
@@ -39,6 +38,7 @@ import {
 } from './dto/run.dto';
 import { RunNowService } from './run-now.service';
 import { RunQueryService } from './run-query.service';
+import { RUNS_CSV } from './runs-csv';
 
 /** The filters that list the runs behind a report figure (report groups' `runsQuery`; docs/web-api.md). */
 const ApiRunDrillDownQuery = () =>

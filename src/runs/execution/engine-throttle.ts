@@ -193,8 +193,9 @@ export class EngineThrottle {
       () => {
         this.redis.streamrankEngineRenew(slots, leaseId, leaseMs).then(
           (held) => {
-            if (Number(held) !== 1)
+            if (Number(held) !== 1) {
               this.logger.warn({ engineId: limits.engineId }, 'engine slot lease expired before renewal');
+            }
           },
           (err: unknown) =>
             this.logger.warn({ err, engineId: limits.engineId }, 'engine slot renewal failed'),

@@ -5,14 +5,12 @@ import { type EngineParameters, type ProviderKindName } from '../../engines/dto/
 import { type EngineRecord } from '../../engines/engine.repository';
 import { DemoEngineServer, DEMO_MODEL } from '../../llm/demo/demo-engine-server';
 import { type LlmProvider, type LlmRequest, type LlmRequestParameters } from '../../llm/llm-provider';
-import { buildProviders, type ProviderHttpSettings, type ProviderKey } from '../../llm/provider-adapters';
-
-export interface ResolvedEngine {
-  /** Names the adapter, so a capture thread holding its own adapters streams through the same one. */
-  providerKey: ProviderKey;
-  provider: LlmProvider;
-  request: LlmRequest;
-}
+import {
+  buildProviders,
+  providerHttpSettings,
+  type ProviderKey,
+  type ResolvedEngine,
+} from '../../llm/provider-adapters';
 
 export interface EngineCallInput {
   engine: EngineRecord;
@@ -20,14 +18,6 @@ export interface EngineCallInput {
   prompt: string;
   brandNames: string[];
   runId: string;
-}
-
-export function providerHttpSettings(config: AppConfig): ProviderHttpSettings {
-  return {
-    allowPrivate: config.EGRESS_ALLOW_PRIVATE,
-    idleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
-    deadlineMs: config.RUN_DEADLINE_MS,
-  };
 }
 
 /**

@@ -11,23 +11,23 @@ export class RetryableRunError extends Error {
 }
 
 /**
- * A provider rate limit (429) with budget left for waiting: the job is delayed by the provider's retry-after
- * instead of spending one of its attempts.
+ * The job waits `delayMs` without spending one of its attempts: a provider rate limit (429) with budget left
+ * for waiting, or an engine at its concurrency or per-minute limit (no attempt was started).
  */
-export class RateLimitDeferral extends Error {
-  override readonly name = 'RateLimitDeferral';
-  constructor(readonly delayMs: number) {
-    super(`rate limited: retry in ${delayMs} ms`);
+export class RunDeferral extends Error {
+  override readonly name = 'RunDeferral';
+  constructor(
+    readonly delayMs: number,
+    why: string,
+  ) {
+    super(`${why}: retry in ${delayMs} ms`);
   }
 }
 
-/**
- * The run's engine is at its concurrency or per-minute limit: the job waits and asks again. No attempt was
- * started, so nothing is charged to the run.
- */
-export class EngineBusyDeferral extends Error {
-  override readonly name = 'EngineBusyDeferral';
-  constructor(readonly delayMs: number) {
-    super(`engine busy: retry in ${delayMs} ms`);
+/** The abort reason used when the worker shuts down: the run is re-run, never failed because of it. */
+export class WorkerShutdown extends Error {
+  override readonly name = 'WorkerShutdown';
+  constructor() {
+    super('worker shutting down');
   }
 }

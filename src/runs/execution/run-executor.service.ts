@@ -1,60 +1,45 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { type BrandRecord } from '../../brands/brand.repository';
 import { type CapturedStream } from '../../capture/recording/captured-stream';
-import { tokenizeTimeline } from '../../detection/answer-tokenizer';
 import { type DetectedMention } from '../../detection/incremental-matcher';
-import { EngineRepository, type EngineRecord } from '../../engines/engine.repository';
+import { EngineRepository } from '../../engines/engine.repository';
 import { EngineService } from '../../engines/engine.service';
 import { Clock } from '../../infra/clock/clock';
 import { ProviderError } from '../../llm/provider-error';
-import {
-  RunLedgerRepository,
-  StaleAttemptError,
-  type AttemptFailure,
-  type PartialCapture,
-  type TruncatedCapture,
-  type RunResultWrite,
-  type StartedAttempt,
-} from '../results/run-ledger.repository';
+import { StaleAttemptError } from '../results/stale-attempt-error';
+import { RunAttemptRepository } from './run-attempt.repository';
+import { type StartedAttempt } from './run-attempt.types';
 import { RunResultLander } from '../results/run-result-lander';
 import { AnswerCapturePool } from '../../capture/threads/answer-capture-pool';
 import { CaptureThreadError } from '../../capture/threads/capture-protocol';
 import { ProviderRegistry } from './provider-registry';
-import { estimateCostUsd } from './cost-estimator';
 import { LoopTurns } from '../../capture/threads/loop-turns';
-import { analyzeAnswer, citationRows, type AnswerAnalysis } from '../../capture/analysis/run-analysis';
-import { type BrandKind } from '../../scoring/run-scorer';
-import { EngineBusyDeferral, RateLimitDeferral, RetryableRunError } from './run-errors';
+import { analyzeAnswer, type AnswerAnalysis } from '../../capture/analysis/run-analysis';
+import {
+  attemptLimits,
+  attemptOutcome,
+  providerCallsSpent,
+  type AttemptBudget,
+  type AttemptLimits,
+  type AttemptOutcome,
+  type EngineAction,
+} from './attempt-outcome';
+import { resultWrite, toTruncated } from './attempt-result';
+import { brandKinds, captureJob, isComplete, type CompleteSetup } from './attempt-setup';
+import { RetryableRunError, RunDeferral, WorkerShutdown } from './run-errors';
 import { EngineThrottle, type Admission } from './engine-throttle';
 import { RunEventPublisher } from '../../live-events/run-event-publisher';
 import { WebhookNotifier } from '../../webhooks/webhook-notifier.service';
 import { AlertEvaluationQueue } from '../../alerts/alert-evaluation-queue.service';
 
-export interface AttemptBudget {
-  /** Attempts already made by the queue before this one. */
-  attemptsMade: number;
-  maxAttempts: number;
-}
-
 export type ExecuteOutcome = 'succeeded' | 'failed' | 'already-terminal' | 'stale';
 
-/** The abort reason used when the worker shuts down: the run is re-run, never failed because of it. */
-export class WorkerShutdown extends Error {
-  override readonly name = 'WorkerShutdown';
-  constructor() {
-    super('worker shutting down');
-  }
-}
-
-/** Finish reasons that are valid observations carrying a flag, never failures (docs/architecture.md). */
-const FLAGGED_FINISH_REASONS = new Set(['length', 'content_filter', 'refusal']);
-
 /**
- * Executes one run attempt: stream, capture, detect live, score, persist. Throws RetryableRunError when the
- * queue should retry, returns the outcome otherwise (the processor turns a final failure into
- * UnrecoverableError so BullMQ stops).
+ * Executes one run attempt: stream, capture, detect live, score, persist. What a failure does to the run is
+ * decided by attemptOutcome (attempt-outcome.ts); this class carries it out: it throws RetryableRunError when
+ * the queue should retry, RunDeferral when the job should wait without spending an attempt, and returns the
+ * outcome otherwise (the processor turns a final failure into UnrecoverableError so BullMQ stops).
  */
 @Injectable()
 export class RunExecutor implements OnApplicationShutdown {
@@ -64,7 +49,7 @@ export class RunExecutor implements OnApplicationShutdown {
   private readonly analysisTurns = new LoopTurns();
 
   constructor(
-    private readonly ledger: RunLedgerRepository,
+    private readonly ledger: RunAttemptRepository,
     private readonly engines: EngineRepository,
     private readonly engineService: EngineService,
     private readonly registry: ProviderRegistry,
@@ -80,115 +65,64 @@ export class RunExecutor implements OnApplicationShutdown {
 
   async execute(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
     if (await this.landSpilled(runId)) return 'succeeded';
-    const limits = await this.ledger.engineLimitsOf(runId);
-    if (!limits) {
+    const engineLimits = await this.ledger.engineLimitsOf(runId);
+    if (!engineLimits) {
       // A redelivered job of a run that already ended (its worker died, or announcing its outcome failed):
       // announce it again; webhook deliveries and the alert evaluation are idempotent per run.
       await this.announceLanded(runId);
       return 'already-terminal';
     }
+    const limits = attemptLimits(this.config, budget);
     let admission: Admission;
     try {
-      admission = await this.throttle.acquire(limits);
+      admission = await this.throttle.acquire(engineLimits);
     } catch (err) {
-      // Redis could not answer: wait rather than exceed the limit (nothing was started or charged).
       this.logger.warn({ err, runId }, 'engine throttle unavailable; run deferred');
-      throw new EngineBusyDeferral(this.config.ENGINE_THROTTLE_RETRY_MS);
+      return this.carryOut(null, attemptOutcome({ kind: 'throttle-unavailable' }, limits));
     }
-    if (!admission.admitted) throw new EngineBusyDeferral(admission.retryInMs);
+    if (!admission.admitted) {
+      return this.carryOut(
+        null,
+        attemptOutcome({ kind: 'engine-busy', retryInMs: admission.retryInMs }, limits),
+      );
+    }
     try {
-      return await this.executeAdmitted(runId, budget);
+      return await this.executeAdmitted(runId, limits);
     } finally {
       await admission.lease.release();
     }
   }
 
-  private async executeAdmitted(runId: string, budget: AttemptBudget): Promise<ExecuteOutcome> {
+  private async executeAdmitted(runId: string, limits: AttemptLimits): Promise<ExecuteOutcome> {
     const attempt = await this.ledger.startAttempt(runId, this.clock.now());
     if (!attempt) return 'already-terminal';
-    if (attempt.attempt > this.maxProviderCalls()) {
-      // A redelivered job (stalled worker, reconciler) must not push a run past its documented call bound.
-      const failure = {
-        reasonCode: 'attempts_exhausted',
-        message: 'provider call budget for this run is spent',
-      };
-      return this.fail(attempt, failure, true, null);
+    if (providerCallsSpent(attempt.attempt, limits)) {
+      return this.carryOut(attempt, attemptOutcome({ kind: 'calls-spent' }, limits));
     }
-    const isFinal = (retryable: boolean) => !retryable || budget.attemptsMade + 1 >= budget.maxAttempts;
-
     // Read by the statement that started the attempt.
-    const { engine, promptText, project, brands } = attempt.setup;
-    if (!engine || promptText === null || !project) {
+    const setup = attempt.setup;
+    if (!isComplete(setup)) {
       this.live.status(attempt, 'running');
-      const failure = {
-        reasonCode: 'configuration_deleted',
-        message: 'the prompt, engine or project was deleted',
-      };
-      return this.fail(attempt, failure, true, null);
+      return this.carryOut(attempt, attemptOutcome({ kind: 'configuration-deleted' }, limits));
     }
 
     const controller = new AbortController();
     this.inFlight.add(controller);
     try {
-      const resolved = await this.registry
-        .resolve({
-          engine,
-          apiKey: this.engineService.decryptCredential(engine),
-          prompt: promptText,
-          brandNames: brands.map((b) => b.name),
-          runId,
-        })
-        .catch((e: unknown) => {
-          // No capture to announce the attempt: the log still reads running, then the failure.
-          this.live.status(attempt, 'running');
-          throw e;
-        });
-      const brandKinds = brands.map((b) => ({ id: b.id, kind: b.kind }));
-      const { capture, error, mentions, analysis } = await this.captures.capture(
-        resolved,
-        {
-          request: resolved.request,
-          brands: brands.map(toBrandSpec),
-          contentIdleMs: this.config.STREAM_IDLE_TIMEOUT_MS,
-          liveBatchMs: this.config.LIVE_CHUNK_BATCH_MS,
-          analysis: {
-            brands: brandKinds,
-            settings: { foldTokens: project.foldTokens, halfLifeMs: project.halfLifeMs },
-          },
-        },
-        controller.signal,
-        // The pool publishes the attempt's live events (`running`, chunks, mentions) where it captures.
-        attempt,
-        `${attempt.runId}:${attempt.attempt}`,
-      );
-      if (error && controller.signal.reason instanceof WorkerShutdown) {
-        return await this.interrupted(attempt);
-      }
-      if (error?.code === 'rate_limited' && error.retryAfterMs !== undefined) {
-        // The provider asked the whole engine to wait: no worker sends it another run before then.
-        await this.throttle.pause(engine.id, error.retryAfterMs);
-      }
-      if (error?.code === 'rate_limited' && attempt.attempt < this.maxProviderCalls()) {
-        await this.fail(attempt, toFailure(error), false, null);
-        throw new RateLimitDeferral(error.retryAfterMs ?? this.config.RUN_BACKOFF_MS);
-      }
+      const { capture, error, mentions, analysis } = await this.stream(attempt, setup, controller.signal);
       if (error) {
-        const failure = toFailure(error);
-        if (error.code === 'auth_failed')
-          await this.engines.markDisabled(engine.id, `credential rejected (HTTP ${error.httpStatus ?? '?'})`);
-        const final = isFinal(error.retryable);
-        const outcome = await this.fail(attempt, failure, final, final ? toTruncated(capture) : null);
-        if (!final) throw new RetryableRunError(failure.message, failure.reasonCode, failure.retryAfterMs);
-        return outcome;
+        const outcome = attemptOutcome(
+          controller.signal.reason instanceof WorkerShutdown
+            ? { kind: 'shutdown' }
+            : { kind: 'stream-failed', error, attempt: attempt.attempt },
+          limits,
+        );
+        await this.applyToEngine(setup.engine.id, outcome.engine);
+        return await this.carryOut(attempt, outcome, capture);
       }
-      await this.persist(
-        attempt,
-        engine,
-        capture,
-        brands,
-        analysis ?? (await this.analyze(capture, mentions, brandKinds, project)),
-        controller.signal,
-      );
+      const analysed = analysis ?? (await this.analyze(capture, mentions, setup));
+      const result = resultWrite(capture, analysed, setup.brands, setup.engine, this.config.PRICE_TABLE);
+      await this.lander.land(attempt, result, controller.signal);
       return 'succeeded';
     } catch (e) {
       if (e instanceof StaleAttemptError) {
@@ -196,24 +130,37 @@ export class RunExecutor implements OnApplicationShutdown {
         return 'stale';
       }
       if (e instanceof ProviderError) {
-        const final = isFinal(e.retryable);
-        const outcome = await this.fail(attempt, toFailure(e), final, null);
-        if (!final) throw new RetryableRunError(e.message, e.code, e.retryAfterMs);
-        return outcome;
+        return this.carryOut(attempt, attemptOutcome({ kind: 'provider-thrown', error: e }, limits));
       }
       if (e instanceof CaptureThreadError) {
         // Our fault, not the engine's: recorded with its own reason, retried within the attempt budget.
         this.logger.error({ err: e, runId }, 'capture thread failed during a run');
-        const failure = { reasonCode: 'capture_thread_failed', message: e.message };
-        const final = isFinal(true);
-        const outcome = await this.fail(attempt, failure, final, null);
-        if (!final) throw new RetryableRunError(failure.message, failure.reasonCode);
-        return outcome;
+        return this.carryOut(attempt, attemptOutcome({ kind: 'capture-thread', message: e.message }, limits));
       }
       throw e;
     } finally {
       this.inFlight.delete(controller);
     }
+  }
+
+  /** Resolves the engine's provider and captures its answer (the pool publishes the attempt's live events). */
+  private async stream(attempt: StartedAttempt, setup: CompleteSetup, signal: AbortSignal) {
+    const { engine, promptText, brands } = setup;
+    const resolved = await this.registry
+      .resolve({
+        engine,
+        apiKey: this.engineService.decryptCredential(engine),
+        prompt: promptText,
+        brandNames: brands.map((b) => b.name),
+        runId: attempt.runId,
+      })
+      .catch((e: unknown) => {
+        // No capture to announce the attempt: the log still reads running, then the failure.
+        this.live.status(attempt, 'running');
+        throw e;
+      });
+    const job = captureJob(resolved.request, setup, this.config);
+    return this.captures.capture(resolved, job, signal, attempt, `${attempt.runId}:${attempt.attempt}`);
   }
 
   /**
@@ -234,58 +181,47 @@ export class RunExecutor implements OnApplicationShutdown {
   private analyze(
     capture: CapturedStream,
     mentions: DetectedMention[],
-    brands: { id: string; kind: BrandKind }[],
-    project: { foldTokens: number; halfLifeMs: number },
+    setup: CompleteSetup,
   ): Promise<AnswerAnalysis> {
-    return this.analysisTurns.run(() => analyzeAnswer(capture, mentions, brands, project));
+    const brands = brandKinds(setup.brands);
+    return this.analysisTurns.run(() => analyzeAnswer(capture, mentions, brands, setup.project));
   }
 
-  private async persist(
-    attempt: StartedAttempt,
-    engine: EngineRecord,
-    capture: CapturedStream,
-    brands: BrandRecord[],
-    analysis: AnswerAnalysis,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const flags =
-      capture.finishReason && FLAGGED_FINISH_REASONS.has(capture.finishReason) ? [capture.finishReason] : [];
-    const result: RunResultWrite = {
-      ...toPartial(capture),
-      flags,
-      responseModel: capture.responseModel,
-      inputTokens: capture.usage?.inputTokens ?? null,
-      outputTokens: capture.usage?.outputTokens ?? null,
-      ...analysis,
-      citations: citationRows(capture.citations, brands),
-      estimatedCostUsd: estimateCostUsd(
-        this.config.PRICE_TABLE,
-        engine.provider,
-        engine.model,
-        capture.usage,
-      ),
-    };
-    await this.lander.land(attempt, result, signal);
+  private async applyToEngine(engineId: string, action: EngineAction): Promise<void> {
+    if (action.action === 'pause') await this.throttle.pause(engineId, action.forMs);
+    if (action.action === 'disable') await this.engines.markDisabled(engineId, action.reason);
   }
 
-  private async fail(
-    attempt: StartedAttempt,
-    failure: AttemptFailure,
-    final: boolean,
-    partial: TruncatedCapture | null,
+  /** Records the attempt as the outcome says, then ends the job, retries it or defers it. */
+  private async carryOut(
+    attempt: StartedAttempt | null,
+    outcome: AttemptOutcome,
+    capture?: CapturedStream,
   ): Promise<ExecuteOutcome> {
-    await this.ledger.recordAttemptFailure(
-      attempt.runId,
-      attempt.token,
-      failure,
-      final,
-      partial,
-      this.clock.now(),
-    );
-    this.live.status(attempt, final ? 'failed' : 'queued', failure);
-    // Awaited, like runCompleted: a redelivered job announces a failed run again.
-    if (final) await this.webhooks.runFailed(attempt, failure);
-    return 'failed';
+    const { ledger, queue } = outcome;
+    if (attempt && ledger) {
+      const { failure, final } = ledger;
+      const partial = ledger.keepPartial && capture ? toTruncated(capture) : null;
+      await this.ledger.recordAttemptFailure(
+        attempt.runId,
+        attempt.token,
+        failure,
+        final,
+        partial,
+        this.clock.now(),
+      );
+      this.live.status(attempt, final ? 'failed' : 'queued', failure);
+      // Awaited, like runCompleted: a redelivered job announces a failed run again.
+      if (final) await this.webhooks.runFailed(attempt, failure);
+    }
+    switch (queue.action) {
+      case 'stop':
+        return 'failed';
+      case 'retry':
+        throw new RetryableRunError(queue.message, queue.reasonCode, queue.retryAfterMs);
+      case 'defer':
+        throw new RunDeferral(queue.delayMs, queue.why);
+    }
   }
 
   /** Webhooks (and, after success, the alert evaluation) of a run that already ended. */
@@ -297,14 +233,6 @@ export class RunExecutor implements OnApplicationShutdown {
       return;
     }
     await Promise.all([this.webhooks.runCompleted(landed.ref, landed.scores), this.alerts.enqueue(runId)]);
-  }
-
-  /**
-   * The documented bound on provider calls per run: RUN_MAX_ATTEMPTS attempts, plus up to
-   * RUN_MAX_RATE_LIMIT_DEFERRALS extra calls that only waited out a 429.
-   */
-  private maxProviderCalls(): number {
-    return this.config.RUN_MAX_ATTEMPTS + this.config.RUN_MAX_RATE_LIMIT_DEFERRALS;
   }
 
   get inFlightCount(): number {
@@ -322,60 +250,4 @@ export class RunExecutor implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.abortInFlight();
   }
-
-  private async interrupted(attempt: StartedAttempt): Promise<never> {
-    const failure = {
-      reasonCode: 'interrupted',
-      message: 'worker shut down mid-stream; the run is re-queued',
-    };
-    await this.ledger.recordAttemptFailure(
-      attempt.runId,
-      attempt.token,
-      failure,
-      false,
-      null,
-      this.clock.now(),
-    );
-    this.live.status(attempt, 'queued', failure);
-    throw new RetryableRunError(failure.message, failure.reasonCode, 0);
-  }
-}
-
-function toBrandSpec(b: BrandRecord) {
-  return {
-    id: b.id,
-    name: b.name,
-    aliases: b.aliases,
-    exclusions: b.exclusions,
-    domains: b.domains,
-    ambiguous: b.ambiguous,
-  };
-}
-
-function toFailure(e: ProviderError): AttemptFailure {
-  return {
-    reasonCode: e.code,
-    message: e.message,
-    ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
-    ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
-  };
-}
-
-/** The partial text of a run cut before its end counts its tokens like a complete answer's. */
-function toTruncated(c: CapturedStream): TruncatedCapture {
-  return { ...toPartial(c), ...tokenizeTimeline(c.answerText, c.chunkEnds, c.chunkArrivalsUs) };
-}
-
-function toPartial(c: CapturedStream): PartialCapture {
-  return {
-    answerText: c.answerText,
-    reasoningText: c.reasoningText === '' ? null : c.reasoningText,
-    requestSentAt: c.requestSentAt,
-    headersUs: c.headersUs,
-    ttftUs: c.ttftUs,
-    durationUs: c.durationUs,
-    chunkArrivalsUs: c.chunkArrivalsUs,
-    chunkEnds: c.chunkEnds,
-    finishReason: c.finishReason,
-  };
 }

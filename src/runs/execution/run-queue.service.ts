@@ -58,9 +58,9 @@ export class RunQueue {
         ),
         ENQUEUE_WAIT_MS,
         (late) => {
-          if ('error' in late)
+          if ('error' in late) {
             this.logger.warn({ err: late.error, runs }, 'deferred enqueue failed; the reconciler will retry');
-          else this.logger.log({ runs }, 'deferred enqueue done: Redis answered again');
+          } else this.logger.log({ runs }, 'deferred enqueue done: Redis answered again');
         },
       );
       if (added.settled) return runs;

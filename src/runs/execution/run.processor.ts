@@ -5,11 +5,15 @@ import { workerLockOptions, type AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { RUNS_QUEUE, type ExecuteRunJobData } from '../../infra/queue/queue-names';
 import { isDatabaseUnavailable } from '../../infra/prisma/database-unavailable';
-import { jitteredExponentialMs, providerAwareBackoff } from './provider-aware-backoff';
-import { EngineBusyDeferral, RateLimitDeferral } from './run-errors';
+import { attemptLimits, attemptOutcome, type AttemptBudget } from './attempt-outcome';
+import { providerAwareBackoff } from './provider-aware-backoff';
+import { RunDeferral } from './run-errors';
 import { RunExecutor } from './run-executor.service';
 
-/** Thin: translates a job into an execution; retry policy lives in the executor and the backoff strategy. */
+/**
+ * Thin: translates a job into an execution and the execution's outcome into BullMQ calls. The retry policy is
+ * attemptOutcome (attempt-outcome.ts); the backoff strategy times its retries.
+ */
 @Processor(RUNS_QUEUE, { settings: { backoffStrategy: providerAwareBackoff }, ...workerLockOptions() })
 export class RunProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RunProcessor.name);
@@ -48,31 +52,26 @@ export class RunProcessor extends WorkerHost implements OnApplicationBootstrap, 
   }
 
   async process(job: Job<ExecuteRunJobData>, token?: string): Promise<string> {
+    const budget: AttemptBudget = { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 };
     let outcome;
     try {
-      outcome = await this.executor.execute(job.data.runId, {
-        attemptsMade: job.attemptsMade,
-        maxAttempts: job.opts.attempts ?? 1,
-      });
+      outcome = await this.executor.execute(job.data.runId, budget);
     } catch (e) {
-      if (e instanceof RateLimitDeferral && token) {
-        // Waiting out a 429 does not consume one of the job's attempts (bounded by the executor).
+      if (!token) throw e;
+      if (e instanceof RunDeferral) {
+        // A 429 waited out, or an engine at its limit: the job waits without spending an attempt.
         await job.moveToDelayed(Date.now() + e.delayMs, token);
         throw new DelayedError();
       }
-      if (e instanceof EngineBusyDeferral && token) {
-        // The engine is at its limit: no attempt was started; the job waits without spending one.
-        await job.moveToDelayed(Date.now() + e.delayMs, token);
-        throw new DelayedError();
-      }
-      if (isDatabaseUnavailable(e) && token) {
-        // Postgres is down or restarting: that is no fault of the run, so the job waits it out without
-        // spending an attempt (a finished answer waits in its spill; provider calls stay bounded per run by
-        // the attempts recorded in Postgres).
-        const delayMs = jitteredExponentialMs(2, this.config.RUN_BACKOFF_MS, this.config.RUN_BACKOFF_MS * 2);
-        const fields = { runId: job.data.runId, jobId: job.id, err: e, delayMs };
+      if (isDatabaseUnavailable(e)) {
+        const { queue } = attemptOutcome(
+          { kind: 'database-unavailable' },
+          attemptLimits(this.config, budget),
+        );
+        if (queue.action !== 'defer') throw e;
+        const fields = { runId: job.data.runId, jobId: job.id, err: e, delayMs: queue.delayMs };
         this.logger.warn({ msg: 'database unavailable; run job delayed', ...fields });
-        await job.moveToDelayed(Date.now() + delayMs, token);
+        await job.moveToDelayed(Date.now() + queue.delayMs, token);
         throw new DelayedError();
       }
       throw e;

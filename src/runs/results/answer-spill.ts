@@ -3,7 +3,8 @@ import { type Redis } from 'ioredis';
 import { type AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../infra/redis/redis.module';
-import { type RunResultWrite, type StartedAttempt } from './run-ledger.repository';
+import { type StartedAttempt } from '../execution/run-attempt.types';
+import { type RunResultWrite } from './run-result.types';
 
 /**
  * A spill outlives its write only when the worker died holding the answer (or the write retry gave up); the

@@ -3,7 +3,7 @@
 // restarting. Any other error (a constraint, a bad value, a stale attempt) is thrown at once. Pure: the clock,
 // the sleep and the randomness are injected.
 import { isDatabaseUnavailable } from '../../infra/prisma/database-unavailable';
-import { jitteredExponentialMs } from '../execution/provider-aware-backoff';
+import { jitteredExponentialMs } from '../execution/jittered-backoff';
 
 export interface WriteRetryPolicy {
   /** No new try starts past this much time since the first one (ms); 0 = a single try. */

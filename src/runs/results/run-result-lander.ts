@@ -8,13 +8,10 @@ import { AlertEvaluationQueue } from '../../alerts/alert-evaluation-queue.servic
 import { WebhookNotifier } from '../../webhooks/webhook-notifier.service';
 import { AnswerSpill } from './answer-spill';
 import { RunEventPublisher } from '../../live-events/run-event-publisher';
-import {
-  RunLedgerRepository,
-  StaleAttemptError,
-  type LandingListeners,
-  type RunResultWrite,
-  type StartedAttempt,
-} from './run-ledger.repository';
+import { type StartedAttempt } from '../execution/run-attempt.types';
+import { ResultWriteBatcher } from './result-write-batcher';
+import { type LandingListeners, type RunResultWrite } from './run-result.types';
+import { StaleAttemptError } from './stale-attempt-error';
 import { retryWhileDatabaseUnavailable, type WriteRetryHooks } from './result-write-retry';
 
 /** The first retry of a result write comes after ~250 ms; the delays double up to ~5 s (jittered). */
@@ -32,7 +29,7 @@ export class RunResultLander {
   private readonly logger = new Logger(RunResultLander.name);
 
   constructor(
-    private readonly ledger: RunLedgerRepository,
+    private readonly results: ResultWriteBatcher,
     private readonly spill: AnswerSpill,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -130,7 +127,7 @@ export class RunResultLander {
         }),
     };
     return retryWhileDatabaseUnavailable(
-      () => this.ledger.saveRunResult(attempt.runId, attempt.token, result, this.clock.now(), fromSpill),
+      () => this.results.saveRunResult(attempt.runId, attempt.token, result, this.clock.now(), fromSpill),
       { budgetMs: this.budgetMs(), baseDelayMs: RETRY_BASE_DELAY_MS, maxDelayMs: RETRY_MAX_DELAY_MS },
       hooks,
       {

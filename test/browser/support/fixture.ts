@@ -142,8 +142,9 @@ export async function landRuns(
     });
     for (const id of [run.gpt, run.sonar]) {
       const detail: RunDetail = await waitForRun(t, ws, id, 60_000);
-      if (detail.status !== 'succeeded')
+      if (detail.status !== 'succeeded') {
         throw new Error(`run ${id} ${detail.status}: ${detail.failureMessage}`);
+      }
       ids.push(id);
     }
   }

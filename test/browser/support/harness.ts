@@ -3,7 +3,7 @@
 // pipeline, a second workspace with a run of its own (for cross-workspace checks), and headless Chromium.
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { RunLedgerRepository } from '../../../src/runs/results/run-ledger.repository';
+import { ManualRunRepository } from '../../../src/runs/api/manual-run.repository';
 import { createUnqueuedRun, deleteQueueKeys, isolatedQueuePrefix } from '../../support/pipeline';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../../support/test-app';
 import { launchChromium } from './browser';
@@ -128,7 +128,7 @@ async function setUp(
     .post(`/v1/projects/${otherProject.body.id}/prompts`)
     .set(other.auth())
     .send({ text: 'Other question?', engineIds: [otherEngine.body.id], cron: '0 0 1 1 *' });
-  const foreignRun = await createUnqueuedRun(t.app.get(RunLedgerRepository), other.workspaceId, {
+  const foreignRun = await createUnqueuedRun(t.app.get(ManualRunRepository), other.workspaceId, {
     projectId: otherProject.body.id as string,
     promptId: otherPrompt.body.id as string,
     engineId: otherEngine.body.id as string,

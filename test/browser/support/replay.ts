@@ -35,8 +35,14 @@ export async function playFromStart(page: Page, speed: 1 | 2 | 4 | 8): Promise<L
     const seen = new Map<Element, number>();
     let t0 = 0;
     const stamp = (el: Element): void => {
-      if (el instanceof HTMLElement && el.dataset.mentionBrand && el.dataset.lit === 'true' && !seen.has(el))
+      if (
+        el instanceof HTMLElement &&
+        el.dataset.mentionBrand &&
+        el.dataset.lit === 'true' &&
+        !seen.has(el)
+      ) {
         seen.set(el, performance.now() - t0);
+      }
     };
     const observer = new MutationObserver((records) => {
       for (const r of records) {

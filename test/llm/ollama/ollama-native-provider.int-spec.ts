@@ -153,8 +153,9 @@ describe('OllamaNativeProvider (real HTTP against the scripted fake server)', ()
       streamed.map((part) => part.atUs),
       exchange.writeTimesMs.slice(0, streamed.length),
     );
-    if (process.env.REPORT_TIMING)
+    if (process.env.REPORT_TIMING) {
       console.log(`ollama arrival error µs: median ${medianUs.toFixed(0)}, p99 ${p99Us.toFixed(0)}`);
+    }
     expect(minSignedUs).toBeGreaterThan(-50);
     expect(medianUs).toBeLessThan(5000);
   });

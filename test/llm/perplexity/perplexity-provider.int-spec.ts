@@ -129,8 +129,9 @@ describe('PerplexityProvider (real HTTP against the scripted fake server)', () =
         .join('');
       const bytes = Buffer.from(whole, 'utf8');
       const writes = [];
-      for (let offset = 0; offset < bytes.length; offset += 1024)
+      for (let offset = 0; offset < bytes.length; offset += 1024) {
         writes.push({ delayMs: 0, bytes: bytes.subarray(offset, offset + 1024) });
+      }
       server.enqueue({ writes }, PATH);
       const { parts, error } = await collectParts(provider, request());
       expect(error).toBeNull();
@@ -191,8 +192,9 @@ describe('PerplexityProvider (real HTTP against the scripted fake server)', () =
       textParts.map((part) => part.atUs),
       exchange.writeTimesMs.slice(0, texts.length),
     );
-    if (process.env.REPORT_TIMING)
+    if (process.env.REPORT_TIMING) {
       console.log(`perplexity arrival error µs: median ${medianUs.toFixed(0)}, p99 ${p99Us.toFixed(0)}`);
+    }
     expect(minSignedUs).toBeGreaterThan(-50);
     expect(medianUs).toBeLessThan(5000);
   });

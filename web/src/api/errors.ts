@@ -64,8 +64,9 @@ export function toApiProblem(body: unknown, response: Response | undefined): Api
   if (status === 401) return { ...base, kind: 'unauthorized' };
   if (status === 403) return { ...base, kind: 'forbidden' };
   if (status === 404) return { ...base, kind: 'not-found' };
-  if (status === 429)
+  if (status === 429) {
     return { ...base, kind: 'rate-limited', retryAfterSeconds: retryAfterSeconds(response.headers) };
+  }
   return { ...base, kind: 'http' };
 }
 

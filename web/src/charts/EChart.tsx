@@ -66,8 +66,9 @@ export function EChart({ option, label, height, onClick, testId }: Props) {
 
   useEffect(() => {
     // No entry animation: figures appear as soon as they are drawn (ECharts animates ~1 s by default).
-    if (ready)
+    if (ready) {
       chart.current?.setOption({ animation: false, ...option }, { notMerge: true, lazyUpdate: true });
+    }
   }, [ready, option]);
 
   return (

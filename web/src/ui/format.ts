@@ -29,8 +29,9 @@ export function formatRate(
   upper: number | null | undefined,
 ): string {
   if (rate === null || rate === undefined) return DASH;
-  if (lower === null || lower === undefined || upper === null || upper === undefined)
+  if (lower === null || lower === undefined || upper === null || upper === undefined) {
     return formatPercent(rate);
+  }
   return `${formatPercent(rate)} (${Math.round(lower * 100)}-${Math.round(upper * 100)}%)`;
 }
 

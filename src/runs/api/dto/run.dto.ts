@@ -3,6 +3,7 @@ import { apiDateTime } from '../../../infra/http/api-date';
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../../../infra/http/pagination';
 import { idSchema, pageResponseSchema, timestampSchema } from '../../../infra/http/response-schemas';
 import { PROVIDER_KINDS } from '../../../engines/dto/engine.dto';
+import { msSchema, runScoreSchema } from '../../../live-events/run-score';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'skipped'] as const;
 
@@ -47,31 +48,38 @@ export const runListQuerySchema = z
   })
   .strict()
   .superRefine((q, ctx) => {
-    if (q.from && q.to && new Date(q.from) >= new Date(q.to))
+    if (q.from && q.to && new Date(q.from) >= new Date(q.to)) {
       ctx.addIssue({ code: 'custom', message: 'from must be before to', path: ['from'] });
-    if (q.observedFrom && q.observedTo && new Date(q.observedFrom) >= new Date(q.observedTo))
+    }
+    if (q.observedFrom && q.observedTo && new Date(q.observedFrom) >= new Date(q.observedTo)) {
       ctx.addIssue({
         code: 'custom',
         message: 'observedFrom must be before observedTo',
         path: ['observedFrom'],
       });
-    if (!q.brandId)
-      for (const key of BRAND_SCOPED)
-        if (q[key] !== undefined)
+    }
+    if (!q.brandId) {
+      for (const key of BRAND_SCOPED) {
+        if (q[key] !== undefined) {
           ctx.addIssue({ code: 'custom', message: `${key} requires brandId`, path: [key] });
-    if (q.fold && q.mentioned === false)
+        }
+      }
+    }
+    if (q.fold && q.mentioned === false) {
       ctx.addIssue({
         code: 'custom',
         message: 'fold applies to runs mentioning the brand; it cannot be combined with mentioned=false',
         path: ['fold'],
       });
-    if (q.mentioned === false && (q.reachedWithinMs !== undefined || q.reachedBeforeToken !== undefined))
+    }
+    if (q.mentioned === false && (q.reachedWithinMs !== undefined || q.reachedBeforeToken !== undefined)) {
       ctx.addIssue({
         code: 'custom',
         message:
           'reachedWithinMs and reachedBeforeToken select runs mentioning the brand; not with mentioned=false',
         path: ['mentioned'],
       });
+    }
   });
 
 export type RunListQuery = z.infer<typeof runListQuerySchema>;
@@ -84,27 +92,6 @@ export const runNowSchema = z
   .strict();
 
 export type RunNowInput = z.infer<typeof runNowSchema>;
-
-/** Microseconds as stored → milliseconds as presented (3 decimals: µs precision). */
-export const usToMs = (us: number | null | undefined): number | null =>
-  us === null || us === undefined ? null : us / 1000;
-
-export const msSchema = z.number().describe('milliseconds (µs precision)');
-
-/** One brand's scores for one run (run detail, the live `scores` event, `run.completed` webhooks). */
-export const runScoreSchema = z.strictObject({
-  brandId: idSchema,
-  mentioned: z.boolean(),
-  mentionCount: z.number().int(),
-  firstVisibleAtMs: msSchema.nullable(),
-  sinceFirstTokenMs: msSchema.nullable(),
-  firstTokenIndex: z.number().int().nullable(),
-  relPosition: z.number().nullable(),
-  order: z.number().int().nullable(),
-  aboveFold: z.boolean(),
-  attention: z.number(),
-  streamScore: z.number(),
-});
 
 export const runNowResponseSchema = z.strictObject({
   runIds: z.array(idSchema),

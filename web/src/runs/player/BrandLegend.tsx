@@ -5,8 +5,9 @@ import type { BrandLookup } from './text-renderer';
 /** The brands named in the answer, in arrival order, with their colour and first visible time. */
 export function BrandLegend({ tl, brand }: { tl: Timeline; brand: BrandLookup }) {
   const firsts = firstVisibleByBrand(tl);
-  if (firsts.length === 0)
+  if (firsts.length === 0) {
     return <p className="muted rn-legend-empty">No tracked brand is named in this answer.</p>;
+  }
   return (
     <ul className="rn-legend" aria-label="Brands in this answer">
       {firsts.map((f) => {

@@ -106,8 +106,9 @@ describe('PlaybackClock', () => {
       for (let f = 0; f < 400; f++) {
         advance(16.7 + (f % 3) * 0.4);
         const s = clock.sample();
-        for (const v of visibleAt)
+        for (const v of visibleAt) {
           if (!litWall.has(v) && s.recordedMs >= v) litWall.set(v, s.wallSincePlayMs ?? 0);
+        }
       }
       for (const v of visibleAt) expect(litWall.get(v)).toBeGreaterThanOrEqual(v / speed);
     }

@@ -191,8 +191,10 @@ export function tokensAt(tl: Timeline, tMs: number): number {
 /** First visible time per brand (first arrival of any of its mentions), in arrival order. */
 export function firstVisibleByBrand(tl: Timeline): { brandId: string; visibleAtMs: number; index: number }[] {
   const seen = new Map<string, { brandId: string; visibleAtMs: number; index: number }>();
-  for (const m of tl.byVisibleAt)
-    if (!seen.has(m.brandId))
+  for (const m of tl.byVisibleAt) {
+    if (!seen.has(m.brandId)) {
       seen.set(m.brandId, { brandId: m.brandId, visibleAtMs: m.visibleAtMs, index: m.index });
+    }
+  }
   return [...seen.values()];
 }

@@ -55,7 +55,7 @@ export function ArrivalPanel({ state, kind, colors }: Props) {
 
   let body;
   if (arrival.isPending) body = <Loading label="Loading arrival times…" />;
-  else if (arrival.error)
+  else if (arrival.error) {
     body = isNotFound(arrival.error) ? (
       <EmptyState title="Not available yet">
         <p>This API does not serve the arrival report yet.</p>
@@ -63,8 +63,8 @@ export function ArrivalPanel({ state, kind, colors }: Props) {
     ) : (
       <ErrorState error={arrival.error} onRetry={() => void arrival.refetch()} />
     );
-  else if (brands.length === 0) body = <EmptyState title={`No ${kind} answers in this period`} />;
-  else
+  } else if (brands.length === 0) body = <EmptyState title={`No ${kind} answers in this period`} />;
+  else {
     body = (
       <>
         <EChart
@@ -74,12 +74,13 @@ export function ArrivalPanel({ state, kind, colors }: Props) {
           onClick={(e) => {
             const b = brands.find((x) => x.brandId === e.seriesId);
             const p = b?.byTime[e.dataIndex];
-            if (b && p)
+            if (b && p) {
               void navigate({
                 to: '/p/$projectId/runs',
                 params: { projectId: state.projectId },
                 search: drill(b, p.tMs),
               });
+            }
           }}
         />
         <details className="data-details">
@@ -96,6 +97,7 @@ export function ArrivalPanel({ state, kind, colors }: Props) {
         </details>
       </>
     );
+  }
 
   return (
     <section className="panel" aria-labelledby="arrival-title">

@@ -1,18 +1,31 @@
-// CSV exports of every report and of the run list, over a small, fully known dataset (the figures are those
-// of reports.e2e-spec.ts), plus a run list longer than one page streamed in full.
+// CSV exports of every report and of the run list, over a small, fully known dataset landed by the scored-run
+// factory (the figures are those of reports.e2e-spec.ts), plus a run list longer than one page streamed in full.
 import { randomUUID } from 'node:crypto';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
-import { trakkrPoints } from '../../src/scoring/compatibility-scores';
+import { createReportFixture, landScoredRun } from '../support/scored-runs';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
-interface Seen {
-  order: number;
-  visibleMs: number;
-  sinceMs: number;
-  token: number;
-  rel: number;
-  count: number;
-}
+/** `n` filler words of one o200k token each (" the"; "the" at the very start of an answer). */
+const the = (n: number, start = false) => (start && n > 0 ? `the${' the'.repeat(n - 1)}` : ' the'.repeat(n));
+
+// The answers of reports.e2e-spec.ts, naming A by its alias "Acme" (two o200k tokens, " Ac" "me") and B by
+// "Evil" (one): measured (A, B) = (1st at token 10, 2nd at 40), (2nd at 60, 1st at 20), (1st at 0, absent),
+// (absent, absent), each 100 tokens; a synthetic run naming A five times. The first chunk's arrival is the TTFT.
+const RUNS: { chunks: string[]; arrivalsMs: number[]; synthetic: boolean }[] = [
+  {
+    chunks: [the(10, true), ` Acme${the(28)}`, ` Evil${the(58)}.`],
+    arrivalsMs: [500, 1500, 3500],
+    synthetic: false,
+  },
+  {
+    chunks: [the(20, true), ` Evil${the(39)}`, ` Acme${the(37)}.`],
+    arrivalsMs: [400, 2400, 5400],
+    synthetic: false,
+  },
+  { chunks: [`Acme${the(48)}`, ` Acme${the(47)}.`], arrivalsMs: [300, 600], synthetic: false },
+  { chunks: [`${the(99, true)}.`], arrivalsMs: [500], synthetic: false },
+  { chunks: ['the', `${' Acme'.repeat(5)}${the(1)}.`], arrivalsMs: [50, 100], synthetic: true },
+];
 
 /** RFC 4180 reader (quoted fields, doubled quotes, CRLF records); fails on a bare LF outside quotes. */
 function parseCsv(text: string): string[][] {
@@ -99,76 +112,37 @@ describe('CSV exports', () => {
   const bulkRunIds: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true' });
     ws = await createWorkspace(t);
-    const project = async (name: string) =>
-      (await t.http().post('/v1/projects').set(ws.auth()).send({ name }).expect(201)).body.id as string;
-    const brand = async (name: string, kind: string) =>
-      (
-        await t
-          .http()
-          .post(`/v1/projects/${projectId}/brands`)
-          .set(ws.auth())
-          .send({ name, kind })
-          .expect(201)
-      ).body.id as string;
-    projectId = await project('csv');
-    bulkProjectId = await project('csv-bulk');
-    a = await brand(ACME, 'own');
-    b = await brand(EVIL, 'competitor');
-
-    // Measured runs (A, B): (1st, 2nd), (2nd, 1st), (1st, absent), (absent, absent); one synthetic run.
-    const runs: [Seen | null, Seen | null, boolean][] = [
-      [
-        { order: 1, visibleMs: 1500, sinceMs: 1000, token: 10, rel: 0.1, count: 1 },
-        { order: 2, visibleMs: 3500, sinceMs: 3000, token: 40, rel: 0.4, count: 1 },
-        false,
+    const fx = await createReportFixture(t, ws.auth(), {
+      brands: [
+        { name: ACME, kind: 'own', aliases: ['Acme'] },
+        { name: EVIL, kind: 'competitor', aliases: ['Evil'] },
       ],
-      [
-        { order: 2, visibleMs: 5400, sinceMs: 5000, token: 60, rel: 0.6, count: 1 },
-        { order: 1, visibleMs: 2400, sinceMs: 2000, token: 20, rel: 0.2, count: 1 },
-        false,
-      ],
-      [{ order: 1, visibleMs: 300, sinceMs: 0, token: 0, rel: 0, count: 2 }, null, false],
-      [null, null, false],
-      [{ order: 1, visibleMs: 100, sinceMs: 50, token: 1, rel: 0.01, count: 5 }, null, true],
-    ];
-    const prisma = t.app.get(PrismaService);
+      engines: 1,
+      prompts: [{ text: 'csv prompt', tags: [] }],
+    });
+    projectId = fx.projectId;
+    a = fx.brands[ACME]!;
+    b = fx.brands[EVIL]!;
+    bulkProjectId = (
+      await t.http().post('/v1/projects').set(ws.auth()).send({ name: 'csv-bulk' }).expect(201)
+    ).body.id as string;
     const observedAt = new Date(Date.now() - 3600_000);
-    for (const [sa, sb, synthetic] of runs) {
-      const named = [sa, sb].filter((x) => x !== null).length;
-      const run = randomUUID();
-      await prisma.run.create({ data: runData(run, projectId, synthetic, observedAt, observedAt) });
-      for (const [brandId, s] of [
-        [a, sa],
-        [b, sb],
-      ] as const) {
-        const attention = s ? 2 ** (-s.sinceMs / 10_000) : 0;
-        await prisma.runBrandScore.create({
-          data: {
-            runId: run,
-            brandId,
-            projectId,
-            promptId: randomUUID(),
-            engineId: randomUUID(),
-            observedAt,
-            synthetic,
-            mentioned: s !== null,
-            mentionCount: s?.count ?? 0,
-            firstVisibleAtUs: s ? s.visibleMs * 1000 : null,
-            sinceFirstTokenUs: s ? s.sinceMs * 1000 : null,
-            firstTokenIndex: s?.token ?? null,
-            relPosition: s ? s.rel.toFixed(8) : null,
-            order: s?.order ?? null,
-            aboveFold: s !== null && s.token < 150,
-            attention: attention.toFixed(10),
-            streamScore: (attention * 100).toFixed(8),
-            trakkrPoints: trakkrPoints(s?.order ?? null, named),
-          },
-        });
-      }
+    for (const r of RUNS) {
+      await landScoredRun(t, ws.workspaceId, projectId, {
+        promptId: fx.prompts[0]!,
+        engineId: fx.engines[0]!,
+        synthetic: r.synthetic,
+        at: observedAt,
+        chunks: r.chunks,
+        arrivalsMs: r.arrivalsMs,
+      });
     }
 
+    // The run list's paging fixture (no scores): 450 bare run rows inserted by hand, on purpose, since the
+    // factory cannot produce createdAt ties.
+    const prisma = t.app.get(PrismaService);
     // 450 runs in another project: more than two pages of 200, with createdAt ties across page boundaries.
     const base = Date.now() - 7200_000;
     const bulk = Array.from({ length: 450 }, (_, i) => {
@@ -177,7 +151,7 @@ describe('CSV exports', () => {
       return runData(id, bulkProjectId, false, new Date(base), new Date(base - (i % 40) * 1000));
     });
     await prisma.run.createMany({ data: bulk });
-  });
+  }, 120_000);
   afterAll(() => t.close());
 
   function runData(id: string, project: string, synthetic: boolean, slotAt: Date, createdAt: Date) {

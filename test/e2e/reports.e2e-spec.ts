@@ -1,130 +1,98 @@
-// Report aggregates checked against hand computations over a small, fully known set of score rows.
-import { randomUUID } from 'node:crypto';
+// Report aggregates checked against hand computations over a small, fully known set of runs, landed by the
+// scored-run factory from scripted answers (scored by the production analysis, written by the result writer).
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
-import { trakkrPoints } from '../../src/scoring/compatibility-scores';
+import {
+  createReportFixture,
+  landFailedRun,
+  landScoredRun,
+  type ReportFixture,
+} from '../support/scored-runs';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
-interface Seen {
-  order: number;
-  visibleMs: number;
-  sinceMs: number;
-  token: number;
-  rel: number;
-  count: number;
-  /** GEO weighted words and share of answer, when the run was scored with them. */
-  geo?: [number, number];
+/** `n` filler words of one o200k token each (" the"; "the" at the very start of an answer). */
+const the = (n: number, start = false) => (start && n > 0 ? `the${' the'.repeat(n - 1)}` : ' the'.repeat(n));
+
+interface Scripted {
+  chunks: string[];
+  arrivalsMs: number[];
+  synthetic: boolean;
 }
+
+// Four measured runs (A, B): (1st, 2nd), (2nd, 1st), (1st, absent), (absent, absent); one failed run; one
+// synthetic run that must not leak into the measured figures. Each measured answer is one sentence of 99
+// one-token words and a full stop: 100 o200k tokens, so a name at token i has relPosition i / 100; "A" and
+// "B" are one token each. The first chunk's arrival is the TTFT.
+const RUNS: Scripted[] = [
+  // A token 10, visible 1500 ms, 1000 ms after the first token; B token 40, 3500 ms, 3000 ms.
+  {
+    chunks: [the(10, true), ` A${the(29)}`, ` B${the(58)}.`],
+    arrivalsMs: [500, 1500, 3500],
+    synthetic: false,
+  },
+  // B token 20, 2400 ms, 2000 ms after the first token; A token 60, 5400 ms, 5000 ms.
+  {
+    chunks: [the(20, true), ` B${the(39)}`, ` A${the(38)}.`],
+    arrivalsMs: [400, 2400, 5400],
+    synthetic: false,
+  },
+  // A twice, first at token 0 in the first chunk: visible 300 ms, 0 ms after the first token.
+  { chunks: [`A${the(49)}`, ` A${the(48)}.`], arrivalsMs: [300, 600], synthetic: false },
+  { chunks: [`${the(99, true)}.`], arrivalsMs: [500], synthetic: false },
+  // Synthetic: A five times from token 1, visible 100 ms, 50 ms after the first token.
+  { chunks: ['the', `${' A'.repeat(5)}${the(1)}.`], arrivalsMs: [50, 100], synthetic: true },
+];
 
 describe('mention and head-to-head reports', () => {
   let t: TestApp;
   let ws: TestWorkspace;
+  let fx: ReportFixture;
   let projectId: string;
   let a: string;
   let b: string;
 
+  const land = (r: Scripted, at: Date) =>
+    landScoredRun(t, ws.workspaceId, projectId, {
+      promptId: fx.prompts[0]!,
+      engineId: fx.engines[0]!,
+      synthetic: r.synthetic,
+      at,
+      chunks: r.chunks,
+      arrivalsMs: r.arrivalsMs,
+    });
+
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true' });
     ws = await createWorkspace(t);
-    projectId = (await t.http().post('/v1/projects').set(ws.auth()).send({ name: 'report' }).expect(201)).body
-      .id;
-    a = (
-      await t
-        .http()
-        .post(`/v1/projects/${projectId}/brands`)
-        .set(ws.auth())
-        .send({ name: 'A', kind: 'own' })
-        .expect(201)
-    ).body.id;
-    b = (
-      await t
-        .http()
-        .post(`/v1/projects/${projectId}/brands`)
-        .set(ws.auth())
-        .send({ name: 'B', kind: 'competitor' })
-        .expect(201)
-    ).body.id;
-    // Four measured runs (A, B): (1st, 2nd), (2nd, 1st), (1st, absent), (absent, absent); one failed run;
-    // one synthetic run that must not leak into the measured figures.
-    const runs: [Seen | null, Seen | null, boolean][] = [
-      [
-        { order: 1, visibleMs: 1500, sinceMs: 1000, token: 10, rel: 0.1, count: 1, geo: [6, 0.3] },
-        { order: 2, visibleMs: 3500, sinceMs: 3000, token: 40, rel: 0.4, count: 1, geo: [3, 0.15] },
-        false,
+    fx = await createReportFixture(t, ws.auth(), {
+      brands: [
+        { name: 'A', kind: 'own' },
+        { name: 'B', kind: 'competitor' },
       ],
-      [
-        { order: 2, visibleMs: 5400, sinceMs: 5000, token: 60, rel: 0.6, count: 1, geo: [2, 0.1] },
-        { order: 1, visibleMs: 2400, sinceMs: 2000, token: 20, rel: 0.2, count: 1, geo: [5, 0.25] },
-        false,
-      ],
-      [{ order: 1, visibleMs: 300, sinceMs: 0, token: 0, rel: 0, count: 2, geo: [4, 0.2] }, null, false],
-      [null, null, false],
-      [{ order: 1, visibleMs: 100, sinceMs: 50, token: 1, rel: 0.01, count: 5 }, null, true],
-    ];
-    const prisma = t.app.get(PrismaService);
+      engines: 1,
+      prompts: [{ text: 'report prompt', tags: ['crm'] }],
+    });
+    projectId = fx.projectId;
+    a = fx.brands.A!;
+    b = fx.brands.B!;
     const observedAt = new Date(Date.now() - 3600_000);
-    for (const [sa, sb, synthetic] of runs) {
-      const named = [sa, sb].filter((x) => x !== null).length;
-      const run = await insertRun(prisma, 'succeeded', synthetic, observedAt);
-      for (const [brandId, s] of [
-        [a, sa],
-        [b, sb],
-      ] as const) {
-        const attention = s ? 2 ** (-s.sinceMs / 10_000) : 0;
-        await prisma.runBrandScore.create({
-          data: {
-            runId: run,
-            brandId,
-            projectId,
-            promptId: randomUUID(),
-            engineId: randomUUID(),
-            observedAt,
-            synthetic,
-            mentioned: s !== null,
-            mentionCount: s?.count ?? 0,
-            firstVisibleAtUs: s ? s.visibleMs * 1000 : null,
-            sinceFirstTokenUs: s ? s.sinceMs * 1000 : null,
-            firstTokenIndex: s?.token ?? null,
-            relPosition: s ? s.rel.toFixed(8) : null,
-            order: s?.order ?? null,
-            aboveFold: s !== null && s.token < 150,
-            attention: attention.toFixed(10),
-            streamScore: (attention * 100).toFixed(8),
-            // What the scorer stores: Trakkr points of the run (1st of 2 → 10, 2nd of 2 → 1, alone → 10).
-            trakkrPoints: trakkrPoints(s?.order ?? null, named),
-            geoWeightedWords: s?.geo?.[0].toFixed(8) ?? (synthetic ? null : '0'),
-            geoShareOfAnswer: s?.geo?.[1].toFixed(10) ?? (synthetic ? null : '0'),
-          },
+    for (const r of RUNS) {
+      const runId = await land(r, observedAt);
+      if (r.synthetic) {
+        // A row scored before GEO was stored (docs/metrics.md: none until a backfill recomputes it): the GEO
+        // columns are cleared by hand, on purpose, to check such rows are left out of geo.n.
+        await t.app.get(PrismaService).runBrandScore.updateMany({
+          where: { runId },
+          data: { geoWeightedWords: null, geoShareOfAnswer: null },
         });
       }
     }
-    await insertRun(prisma, 'failed', false, observedAt);
-  });
-  afterAll(() => t.close());
-
-  async function insertRun(
-    prisma: PrismaService,
-    status: 'succeeded' | 'failed',
-    synthetic: boolean,
-    at: Date,
-  ) {
-    const id = randomUUID();
-    await prisma.run.create({
-      data: {
-        id,
-        workspaceId: ws.workspaceId,
-        projectId,
-        promptId: randomUUID(),
-        engineId: randomUUID(),
-        slotKey: `test:${id}`,
-        slotAt: at,
-        sample: 0,
-        trigger: 'manual',
-        status,
-        synthetic,
-      },
+    await landFailedRun(t, ws.workspaceId, projectId, {
+      promptId: fx.prompts[0]!,
+      engineId: fx.engines[0]!,
+      at: observedAt,
     });
-    return id;
-  }
+  }, 120_000);
+  afterAll(() => t.close());
 
   it('computes per-brand figures as computed by hand', async () => {
     const res = await t
@@ -158,9 +126,11 @@ describe('mention and head-to-head reports', () => {
         positionBands: { top: 0.666667, middle: 0.333333, bottom: 0 },
         // Trakkr points per run: 10 (1st of 2), 1 (2nd of 2), 10 (only one named), 0 (absent): mean 5.25.
         meanTrakkrPoints: 5.25,
-        // GEO over the 4 measured runs: A weighted words {6, 2, 4, 0} → mean 3, shares {0.3, 0.1, 0.2, 0} →
-        // mean 0.15; B {3, 5, 0, 0}: A's share among brands 12 / (12 + 8) = 0.6.
-        geo: { n: 4, meanWeightedWords: 3, meanShareOfAnswer: 0.15, shareOfBrands: 0.6 },
+        // GEO over the 4 measured runs (docs/metrics.md): each answer is one sentence (pos 0, factor e^0 = 1)
+        // of 99 words, shared (k = 2) when both brands are named. A weighted words {99/2, 99/2, 99, 0} → mean
+        // 49.5, shares of answer {0.5, 0.5, 1, 0} → mean 0.5; B {49.5, 49.5, 0, 0}: A's share among brands
+        // 198 / (198 + 99) = 2/3.
+        geo: { n: 4, meanWeightedWords: 49.5, meanShareOfAnswer: 0.5, shareOfBrands: 0.666667 },
       },
     });
     // Mean stream score: 100·(2^-0.1 + 2^-0.5 + 1 + 0) / 4.
@@ -170,11 +140,12 @@ describe('mention and head-to-head reports', () => {
     expect(ra.attentionShareOfVoice).toBeCloseTo(attA / (attA + attB), 6);
     const rb = m.brands.find((x: { brandId: string }) => x.brandId === b);
     expect(rb.mentionRate).toEqual({ rate: 0.5, low: 0.150039, high: 0.849961 });
+    // B: weighted words {49.5, 49.5, 0, 0} → mean 24.75, shares {0.5, 0.5, 0, 0} → 0.25, 99 / 297 = 1/3.
     expect(rb.compatibility.geo).toEqual({
       n: 4,
-      meanWeightedWords: 2,
-      meanShareOfAnswer: 0.1,
-      shareOfBrands: 0.4,
+      meanWeightedWords: 24.75,
+      meanShareOfAnswer: 0.25,
+      shareOfBrands: 0.333333,
     });
     // The synthetic run was scored before GEO was stored: no GEO figure, n = 0.
     const sa = res.body.synthetic.brands.find((x: { brandId: string }) => x.brandId === a);
@@ -271,38 +242,12 @@ describe('mention and head-to-head reports', () => {
     expect(new Date(aDays[0].bucket).getUTCHours()).toBe(0);
   });
   it('compares headline figures with the previous period of the same length', async () => {
-    const prisma = t.app.get(PrismaService);
     const now = Date.now();
     const day = 24 * 3600_000;
     // Previous period (45 days ago): A mentioned in 1 of 2 runs at the first token (stream score 100), B absent.
     const at = new Date(now - 45 * day);
-    for (const mentioned of [true, false]) {
-      const run = await insertRun(prisma, 'succeeded', false, at);
-      for (const brandId of [a, b]) {
-        const seen = mentioned && brandId === a;
-        await prisma.runBrandScore.create({
-          data: {
-            runId: run,
-            brandId,
-            projectId,
-            promptId: randomUUID(),
-            engineId: randomUUID(),
-            observedAt: at,
-            synthetic: false,
-            mentioned: seen,
-            mentionCount: seen ? 1 : 0,
-            firstVisibleAtUs: seen ? 400_000 : null,
-            sinceFirstTokenUs: seen ? 0 : null,
-            firstTokenIndex: seen ? 0 : null,
-            relPosition: seen ? '0.00000000' : null,
-            order: seen ? 1 : null,
-            aboveFold: seen,
-            attention: seen ? '1.0000000000' : '0.0000000000',
-            streamScore: seen ? '100.00000000' : '0.00000000',
-          },
-        });
-      }
-    }
+    await land({ chunks: [`A${the(2)}.`], arrivalsMs: [400], synthetic: false }, at);
+    await land({ chunks: [`${the(3, true)}.`], arrivalsMs: [400], synthetic: false }, at);
     const res = await t
       .http()
       .get('/v1/reports/mentions')

@@ -33,6 +33,7 @@ import { loadConfig } from '../src/config/app-config';
 import { applyMigrations, ensureDatabase } from '../src/infra/database/migrator';
 import { ReportDigestService } from '../src/reports/digest/report-digest.service';
 import { percentile } from '../src/scoring/statistics';
+import { seededRandom } from '../test/support/random';
 import { get, openLoop, type LoadRequest, type LoadResult } from './support/open-loop';
 import { ensureReportCopies, type ProjectIds } from './support/report-copies';
 import { DAY_MS, ensureReportsDataSet, log, REPORTS_DB_URL as DB_URL } from './support/reports-seed';
@@ -56,17 +57,6 @@ const ENV = {
 };
 
 const uptime = () => execSync('uptime').toString().trim();
-
-/** mulberry32, so every run draws the same sequence. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every distinct request of the mix, with its weight: unfiltered views dominate, then each filter kind. */
 function buildMix(
@@ -214,7 +204,7 @@ async function main(): Promise<void> {
   const weights = mix.map(([, w]) => w);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const draw = (seed: number) => {
-    const next = random(seed);
+    const next = seededRandom(seed);
     const picks: LoadRequest[] = [];
     return (i: number) => {
       while (picks.length <= i) {
@@ -227,7 +217,7 @@ async function main(): Promise<void> {
     };
   };
   const revalidate = (() => {
-    const next = random(7);
+    const next = seededRandom(7);
     const memo: boolean[] = [];
     return (i: number) => (memo[i] ??= next() < 0.5);
   })();

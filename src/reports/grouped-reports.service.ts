@@ -23,6 +23,8 @@ export interface GroupedReportQuery extends ReportQuery {
 const SECTIONS = [false, true] as const;
 const sectionOf = (d: { measured: SectionDigest; synthetic: SectionDigest }, synthetic: boolean) =>
   synthetic ? d.synthetic : d.measured;
+/** The brands a group's digest holds, in either section. */
+const digestBrands = (g: DigestGroup) => SECTIONS.flatMap((s) => [...sectionOf(g.digest, s).brands.keys()]);
 
 /**
  * Breakdowns (`groupBy`) of the mentions, head-to-head and citations reports: the report as without groupBy,
@@ -130,9 +132,7 @@ export class GroupedReportsService {
     const { ctx, groups } = await this.prepare(workspaceId, f, dims);
     const names = new Map([...ctx.brands].map(([id, b]) => [id, b.name]));
     const shown = new Set(f.brandIds);
-    const expanded = withBrands(groups, dims, f, (g) =>
-      SECTIONS.flatMap((s) => [...sectionOf(g.digest, s).brands.keys()]),
-    );
+    const expanded = withBrands(groups, dims, f, digestBrands);
     const section = (synthetic: boolean) =>
       expanded.flatMap((g) => {
         const head = this.head(g, ctx, f, synthetic);
@@ -153,9 +153,7 @@ export class GroupedReportsService {
     const f = this.filterOf(q, report);
     const { ctx, groups } = await this.prepare(workspaceId, f, dims);
     const shown = new Set(f.brandIds);
-    const expanded = withBrands(groups, dims, f, (g) =>
-      SECTIONS.flatMap((s) => [...sectionOf(g.digest, s).brands.keys()]),
-    );
+    const expanded = withBrands(groups, dims, f, digestBrands);
     const section = (synthetic: boolean) =>
       expanded.flatMap((g) => {
         const head = this.head(g, ctx, f, synthetic);

@@ -1,7 +1,12 @@
 // The gaps report (prompts x engines where competitors are named and the own brand is not, and the domains
 // those answers cite) over runs landed through the ledger's write path, checked against a computation over the
 // scripted answers; and citation ownership: a citation goes to the brand a mention of its host would go to.
-import { createReportFixture, landScoredRun, type ReportFixture } from '../support/scored-runs';
+import {
+  createReportFixture,
+  landScoredRun,
+  type ReportFixture,
+  ACME_GLOBEX_INITECH,
+} from '../support/scored-runs';
 import { until } from '../support/wait';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
@@ -64,11 +69,7 @@ describe('gaps report', () => {
     t = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true' });
     ws = await createWorkspace(t);
     fx = await createReportFixture(t, ws.auth(), {
-      brands: [
-        { name: 'Acme', kind: 'own', domains: ['acme.com'] },
-        { name: 'Globex', kind: 'competitor', domains: ['globex.com'] },
-        { name: 'Initech', kind: 'competitor' },
-      ],
+      brands: ACME_GLOBEX_INITECH,
       engines: 2,
       prompts: [0, 1, 2].map((i) => ({ text: `prompt ${i}`, tags: i === 2 ? ['crm'] : [] })),
     });

@@ -2,7 +2,12 @@
 // write path. Each group is checked three ways: its n and mention counts against a count over the scripted
 // answers, its rows against the ungrouped report filtered to the group, and its runsQuery against GET /v1/runs.
 import { ReportDigestService } from '../../src/reports/digest/report-digest.service';
-import { createReportFixture, landScoredRun, type ReportFixture } from '../support/scored-runs';
+import {
+  createReportFixture,
+  landScoredRun,
+  type ReportFixture,
+  ACME_GLOBEX_INITECH,
+} from '../support/scored-runs';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
 const HOUR = 3600_000;
@@ -91,11 +96,7 @@ describe('report breakdowns (groupBy)', () => {
     t = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true' });
     ws = await createWorkspace(t);
     fx = await createReportFixture(t, ws.auth(), {
-      brands: [
-        { name: 'Acme', kind: 'own', domains: ['acme.com'] },
-        { name: 'Globex', kind: 'competitor', domains: ['globex.com'] },
-        { name: 'Initech', kind: 'competitor' },
-      ],
+      brands: ACME_GLOBEX_INITECH,
       engines: 2,
       prompts: TAGS.map((tags, i) => ({ text: `prompt ${i}`, tags })),
     });

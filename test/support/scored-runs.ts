@@ -143,12 +143,26 @@ export interface ReportFixture {
   prompts: string[];
 }
 
+/** The own brand and two competitors (one without a domain) that the breakdown and gaps specs share. */
+export const ACME_GLOBEX_INITECH: ReportBrandSpec[] = [
+  { name: 'Acme', kind: 'own', domains: ['acme.com'] },
+  { name: 'Globex', kind: 'competitor', domains: ['globex.com'] },
+  { name: 'Initech', kind: 'competitor' },
+];
+
+export interface ReportBrandSpec {
+  name: string;
+  kind: 'own' | 'competitor';
+  domains?: string[];
+  aliases?: string[];
+}
+
 /** A project with brands, engines and tagged prompts, all through the HTTP API (engines are never called). */
 export async function createReportFixture(
   t: TestApp,
   auth: { Authorization: string },
   spec: {
-    brands: { name: string; kind: 'own' | 'competitor'; domains?: string[]; aliases?: string[] }[];
+    brands: ReportBrandSpec[];
     engines: number;
     prompts: { text: string; tags: string[] }[];
   },

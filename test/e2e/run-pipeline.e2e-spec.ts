@@ -23,14 +23,15 @@ import { type TestApp, type TestWorkspace } from '../support/test-app';
  * spikes of a few ms when the loop or the process is briefly busy (GC, the other suites running alongside).
  *
  * What this file asserts is what a real regression breaks, not how quiet the machine is: every single sample
- * |error| <= 15 ms, and the median |error| over all samples below half the smallest scripted gap between writes
+ * |error| <= 40 ms, and the median |error| over all samples below half the smallest scripted gap between writes
  * (5 ms), so a chunk stamped with the wrong write (or when the consumer pulls it instead of when it arrived,
  * which is off by whole chunks) fails at once. The p99 is printed after the run; absolute figures and their
  * targets live in `npm run bench:capture` (docs/benchmarks.md), where a busy machine moves a number instead of
  * failing a build.
  */
 const SMALLEST_SCRIPTED_GAP_MS = 5;
-const TIMING_TOLERANCE_MS = 15;
+/** Per sample: a GC pause or a neighbour's burst on a 2-core CI host reached 15 ms once; the medians stay tight. */
+const TIMING_TOLERANCE_MS = 40;
 /** Node timers may fire up to ~1 ms before their nominal delay (millisecond loop-time rounding). */
 const TIMER_SLACK_MS = 1;
 
@@ -40,7 +41,8 @@ const mentionErrorsMs: number[] = [];
  * Absolute times (arrivalMs, TTFT, visibleAtMs: ms since t_req, the request's bytes written to a connected
  * socket) minus the same on the fake's clock: (the write that carried it) - (the request's arrival at the
  * fake). A request-sent instant taken before the bytes went out (a queue, a poll, a hand-over between
- * threads) makes every sample of its run late by the same amount; the same 15 ms per sample holds them.
+ * threads) makes every sample of its run late by the same amount: the same per-sample bound holds them, and
+ * their median must stay under half the smallest scripted gap too.
  */
 const absoluteErrorsMs: number[] = [];
 
@@ -535,5 +537,7 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
     const all = [...timingErrorsMs, ...mentionErrorsMs];
     expect(timingErrorsMs.length).toBeGreaterThanOrEqual(150);
     expect(percentile(all, 50)).toBeLessThan(SMALLEST_SCRIPTED_GAP_MS / 2);
+    expect(absoluteErrorsMs.length).toBeGreaterThanOrEqual(150);
+    expect(percentile(absoluteErrorsMs, 50)).toBeLessThan(SMALLEST_SCRIPTED_GAP_MS / 2);
   });
 });

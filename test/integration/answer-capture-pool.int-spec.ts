@@ -157,8 +157,9 @@ describe('AnswerCapturePool (capture threads)', () => {
     const threaded = await capture(pool(2), { during: blockMainThreadSoon(250) });
     expect(threaded.result.error).toBeNull();
     const errors = await arrivalErrorsMs(threaded);
-    // Loopback delivery plus the capture thread's own turn: well under a millisecond on a quiet machine.
-    expect(Math.max(...errors)).toBeLessThan(50);
+    // Loopback delivery plus the capture thread's own turn: well under a millisecond on a quiet machine. The
+    // bound is half the block, so a busy machine cannot fail it while a stamp taken on the main thread would.
+    expect(Math.max(...errors)).toBeLessThan(125);
     expect(Math.min(...errors)).toBeGreaterThan(-1); // never before the write: the clocks line up
 
     // The same blocking with reads on the main thread: arrivals after it are late by up to the block.

@@ -21,7 +21,9 @@
  * same session (p50/p95 over the same number of runs). Targets: p95 < 200 ms at 90 days and p95 <= 2x the
  * floor's p95. The last stdout line is one JSON object.
  *
- * Then, unless BENCH_FILTERED=0, each report at 90 days filtered to one tag (read from raw rows; no target).
+ * Then, unless BENCH_FILTERED=0, each report at 90 days filtered to one engine (of 4), one prompt (of 25), one
+ * tag (of 5) and one brand (of 10), and the three reports with breakdowns grouped by engine and by prompt, each
+ * against its own floor (bench/support/report-floors.ts), with the same targets.
  *
  * Environment: BENCH_DATABASE_URL, BENCH_RUNS, BENCH_REQUESTS (default 20), BENCH_WARMUP (default 3),
  * BENCH_RANGES (comma-separated days, default 7,90,365), BENCH_REPORTS (comma-separated names, default all).
@@ -36,6 +38,7 @@ import { loadConfig } from '../src/config/app-config';
 import { ReportDigestService } from '../src/reports/digest/report-digest.service';
 import { applyMigrations, ensureDatabase } from '../src/infra/database/migrator';
 import { percentile } from '../src/scoring/statistics';
+import { FLOORS, sliceCases, UNSCOPED, type CaseIds } from './support/report-floors';
 import { DAY_MS, ensureReportsDataSet, log, REPORTS_DB_URL as DB_URL } from './support/reports-seed';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20);
@@ -47,39 +50,22 @@ const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 30_000);
 /** Longer ranges of a report are skipped once a call takes longer than this. */
 const SKIP_AFTER_MS = Number(process.env.BENCH_SKIP_AFTER_MS ?? 20_000);
 
-/** Hand-written single-statement SQL per report: the same aggregate straight from the raw tables. */
-const FLOORS: Record<string, string> = {
-  mentions: `
-    SELECT "brandId", synthetic, count(*), count(*) FILTER (WHERE mentioned), count(*) FILTER (WHERE "aboveFold"),
-      sum("mentionCount"), avg("order"), avg("streamScore"), sum(attention), avg("trakkrPoints"),
-      count(*) FILTER (WHERE "relPosition" < 0.25), count(*) FILTER (WHERE "relPosition" >= 0.75),
-      avg("geoShareOfAnswer"), sum("geoWeightedWords"),
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY "sinceFirstTokenUs"), percentile_cont(0.9) WITHIN GROUP (ORDER BY "sinceFirstTokenUs"),
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY "firstVisibleAtUs"), percentile_cont(0.9) WITHIN GROUP (ORDER BY "firstVisibleAtUs"),
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY "firstTokenIndex"), percentile_cont(0.9) WITHIN GROUP (ORDER BY "firstTokenIndex")
-    FROM run_brand_scores WHERE "projectId" = $1 AND "observedAt" >= $2 AND "observedAt" < $3
-    GROUP BY 1, 2`,
-  'head-to-head': `
-    SELECT a."brandId", b."brandId", a.synthetic, count(*),
-      count(*) FILTER (WHERE a.mentioned AND b.mentioned), count(*) FILTER (WHERE a.mentioned AND NOT b.mentioned),
-      count(*) FILTER (WHERE b.mentioned AND NOT a.mentioned),
-      count(*) FILTER (WHERE a.mentioned AND b.mentioned AND a."order" < b."order"),
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY b."firstVisibleAtUs" - a."firstVisibleAtUs"),
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY b."firstTokenIndex" - a."firstTokenIndex")
-    FROM run_brand_scores a JOIN run_brand_scores b ON b."runId" = a."runId" AND b."brandId" <> a."brandId"
-    WHERE a."projectId" = $1 AND a."observedAt" >= $2 AND a."observedAt" < $3
-    GROUP BY 1, 2, 3`,
-  trend: `
-    SELECT date_trunc('day', "observedAt" AT TIME ZONE 'UTC'), "brandId", synthetic, count(*),
-      count(*) FILTER (WHERE mentioned), sum("mentionCount"), avg("streamScore")
-    FROM run_brand_scores WHERE "projectId" = $1 AND "observedAt" >= $2 AND "observedAt" < $3
-    GROUP BY 1, 2, 3`,
-  citations: `
-    WITH r AS (SELECT DISTINCT "runId", synthetic FROM run_brand_scores
-               WHERE "projectId" = $1 AND "observedAt" >= $2 AND "observedAt" < $3)
-    SELECT c.domain, r.synthetic, count(DISTINCT c."runId"), count(*)
-    FROM citations c JOIN r ON r."runId" = c."runId" GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 100`,
-};
+/** The first engine, prompt and competitor of the seeded project, and its first tag. */
+async function caseIds(c: Client, workspaceId: string, projectId: string): Promise<CaseIds> {
+  const one = async (sql: string, arg: string) => (await c.query<{ id: string }>(sql, [arg])).rows[0]!.id;
+  return {
+    engineId: await one(`SELECT id FROM engines WHERE "workspaceId" = $1 ORDER BY name LIMIT 1`, workspaceId),
+    promptId: await one(
+      `SELECT id FROM tracked_prompts WHERE "projectId" = $1 ORDER BY text LIMIT 1`,
+      projectId,
+    ),
+    brandId: await one(
+      `SELECT id FROM brands WHERE "projectId" = $1 AND kind = 'competitor' ORDER BY name LIMIT 1`,
+      projectId,
+    ),
+    tag: 'tag1',
+  };
+}
 
 /**
  * n timed calls, or fewer when they exceed BUDGET_MS in total: at least 3, or 2 when one call takes longer than
@@ -159,6 +145,12 @@ async function main(): Promise<void> {
       [seeded.projectId],
     )
   ).rows[0]!;
+  const slices = (
+    await c.query<{ slices: number; bytes: string }>(
+      `SELECT count(*)::int AS slices, coalesce(sum(pg_column_size(digest)), 0)::text AS bytes FROM report_digest_slices WHERE "projectId" = $1`,
+      [seeded.projectId],
+    )
+  ).rows[0]!;
   // What the builder costs in steady state, for this project: each tick, one hour re-dirtied (new runs) is
   // rebuilt and its ancestors marked stale; once per REPORT_DIGEST_ANCESTOR_DELAY_MS, the nine stale blocks
   // above it (day ... 256 days) are rebuilt from their children.
@@ -185,6 +177,8 @@ async function main(): Promise<void> {
     hoursPerSecond: Number((dirtyHours / digestSeconds).toFixed(1)),
     blocks: digests.blocks,
     storedBytes: Number(digests.bytes),
+    slices: slices.slices,
+    sliceBytes: Number(slices.bytes),
     hourTickMsP50: Number(percentile(hourTimes, 0.5)!.toFixed(1)),
     ancestorRebuildMsP50: Number(percentile(ancestorTimes, 0.5)!.toFixed(1)),
   };
@@ -215,7 +209,7 @@ async function main(): Promise<void> {
         if (res.status !== 200) throw new Error(`${name} ${days}d: HTTP ${res.status} ${await res.text()}`);
         await res.arrayBuffer();
       };
-      const floor = () => c.query(FLOORS[name]!, [seeded.projectId, from, to]);
+      const floor = () => c.query(FLOORS[name]!(UNSCOPED), [seeded.projectId, from, to]);
       try {
         await warmUp(get);
       } catch (err) {
@@ -240,23 +234,38 @@ async function main(): Promise<void> {
       );
     }
   }
-  // Reports filtered by engine, prompt or tag read raw rows for the whole range (digests carry none of those
-  // dimensions): informational figures at 90 days for one tag of five (a fifth of the prompts), no target.
-  // (A tag rather than an engine: the seeded ids are md5-derived, not RFC 4122, so the API refuses them.)
-  const filtered: Record<string, unknown> = {};
+  // Filtered and grouped at 90 days (digest slices; docs/reports.md "Slices"), each against its own floor: the
+  // same aggregate narrowed the same way. One engine of four, one prompt of 25, one tag of five, one brand of ten.
+  const sliced: Record<string, Record<string, unknown>> = {};
   if (process.env.BENCH_FILTERED !== '0') {
     const from = new Date(end - 90 * DAY_MS);
-    for (const name of names) {
-      const url = `${base}/v1/reports/${name}?projectId=${seeded.projectId}&tags=tag1&from=${from.toISOString()}&to=${new Date(end).toISOString()}`;
-      const get = async () => {
-        const res = await fetch(url, { headers: { Authorization: `Bearer ${key}` } });
-        if (res.status !== 200) throw new Error(`${name} filtered: HTTP ${res.status} ${await res.text()}`);
-        await res.arrayBuffer();
-      };
-      await get();
-      const times = await timeIt(Math.min(REQUESTS, 5), get);
-      filtered[name] = { samples: times.length, api: stats(times) };
-      log(`${name} 90d, one tag: api p50 ${stats(times).p50} ms p95 ${stats(times).p95} ms`);
+    const to = new Date(end);
+    for (const sc of sliceCases(await caseIds(c, seeded.workspaceId, seeded.projectId))) {
+      sliced[sc.name] = {};
+      for (const name of names.filter((n) => sc.reports.includes(n))) {
+        const url = `${base}/v1/reports/${name}?projectId=${seeded.projectId}&${sc.query}&from=${from.toISOString()}&to=${to.toISOString()}`;
+        const get = async () => {
+          const res = await fetch(url, { headers: { Authorization: `Bearer ${key}` } });
+          if (res.status !== 200)
+            throw new Error(`${name} ${sc.name}: HTTP ${res.status} ${await res.text()}`);
+          await res.arrayBuffer();
+        };
+        const floor = () => c.query(FLOORS[name]!(sc.scope), [seeded.projectId, from, to]);
+        await warmUp(get);
+        await warmUp(floor);
+        const apiTimes = await timeIt(REQUESTS, get);
+        const api = stats(apiTimes);
+        const sql = stats(await timeIt(REQUESTS, floor));
+        sliced[sc.name]![name] = {
+          samples: apiTimes.length,
+          api,
+          floor: sql,
+          floorRatio: Number((api.p95 / sql.p95).toFixed(2)),
+        };
+        log(
+          `${name} 90d ${sc.name}: api p50 ${api.p50} ms p95 ${api.p95} ms; floor p50 ${sql.p50} ms p95 ${sql.p95} ms`,
+        );
+      }
     }
   }
   await app.close();
@@ -279,6 +288,25 @@ async function main(): Promise<void> {
       },
     };
   }
+  for (const [caseName, reports] of Object.entries(sliced)) {
+    for (const [name, e] of Object.entries(reports) as [
+      string,
+      { api: { p95: number }; floorRatio: number },
+    ][]) {
+      summary[`${name} ${caseName}`] = {
+        p95Ms90d: {
+          target: TARGET_P95_MS,
+          measured: e.api.p95,
+          headroom: Number((TARGET_P95_MS / e.api.p95).toFixed(2)),
+        },
+        floorRatio90d: {
+          target: TARGET_FLOOR_RATIO,
+          measured: e.floorRatio,
+          headroom: Number((TARGET_FLOOR_RATIO / e.floorRatio).toFixed(2)),
+        },
+      };
+    }
+  }
   console.log(
     JSON.stringify({
       bench: 'reports',
@@ -288,7 +316,7 @@ async function main(): Promise<void> {
       seeding,
       digestBuild,
       reports: results,
-      oneTag90d: filtered,
+      sliced90d: sliced,
       summary,
     }),
   );

@@ -14,10 +14,15 @@ const ENGINES = 4;
 const PROMPTS = 25;
 const FAILED_SHARE = 0.02;
 export const DAY_MS = 24 * 3600_000;
-const SEED_VERSION = 2;
+const SEED_VERSION = 3;
 const CHUNK = 100_000;
 
-const uuidOf = (kind: string, i: number | string) => `md5('${kind}:' || ${i})::uuid`;
+/**
+ * A deterministic id shaped as an RFC 4122 version-4 UUID (version and variant nibbles set on an md5), so the
+ * API's id validation accepts it and the bench can filter reports by engine, prompt and brand.
+ */
+const uuidOf = (kind: string, i: number | string) =>
+  `overlay(overlay(md5('${kind}:' || ${i}) placing '4' from 13) placing '8' from 17)::uuid`;
 
 export function log(message: string) {
   process.stderr.write(`${message}\n`);

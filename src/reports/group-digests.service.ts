@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { BrandRepository } from '../brands/brand.repository';
 import { digestRunCount, type ReportDigest } from './digest/report-digest';
 import { ReportDigestService } from './digest/report-digest.service';
-import { hasRunFilters, type ReportFilter } from './report-filter';
+import { type ReportFilter } from './report-filter';
 import {
-  bucketStart,
   compareKeys,
   groupFilter,
   groupKeyString,
   runDimensions,
   runGroupKeys,
+  timeBuckets,
   type GroupDimension,
   type GroupKey,
 } from './report-groups';
@@ -33,12 +33,12 @@ export interface GroupContext {
   brands: Map<string, { name: string; kind: 'own' | 'competitor' }>;
 }
 
-const WEEK_MS = 7 * 24 * 3600_000;
-
 /**
  * The digest of each group of a breakdown (docs/reports.md "Breakdowns"), in the groups' order. Time-only
- * breakdowns without run filters read each bucket's digest like an ungrouped report (stored blocks); any
- * engine, prompt or tag dimension reads the range's raw rows once and digests every run into its groups.
+ * breakdowns without run filters read each bucket's digest like an ungrouped report (stored blocks); engine,
+ * prompt and tag breakdowns merge the stored slices of each group's pairs (docs/reports.md "Slices"); a time
+ * dimension with another, or with run filters, reads the range's raw rows once and digests every run into its
+ * groups.
  */
 @Injectable()
 export class GroupDigestsService {
@@ -64,26 +64,25 @@ export class GroupDigestsService {
 
   async groups(f: ReportFilter, dims: readonly GroupDimension[], ctx: GroupContext): Promise<DigestGroup[]> {
     const run = runDimensions(dims);
+    const unit = run.find((d): d is 'day' | 'week' => d === 'day' || d === 'week');
+    const pairDims = run.filter((d) => d !== unit);
+    const tags = new Map([...ctx.prompts].map(([id, p]) => [id, p.tags]));
     const out: DigestGroup[] = [];
-    const timeOnly = run.every((d) => d === 'day' || d === 'week');
-    const runFilters = hasRunFilters(f);
-    if (run.length === 0) {
-      out.push({ key: {}, digest: await this.digests.digestFor(f) });
-    } else if (timeOnly && !runFilters) {
-      const unit = run[0] as 'day' | 'week';
-      const step = unit === 'day' ? WEEK_MS / 7 : WEEK_MS;
-      for (let at = bucketStart(f.from.getTime(), unit); at < f.to.getTime(); at += step) {
-        const key: GroupKey = { [unit]: new Date(at).toISOString() };
-        const digest = await this.digests.digestFor(groupFilter(f, key));
-        if (digestRunCount(digest) > 0) out.push({ key, digest });
+    // Each time bucket is read apart, as a report over the bucket's range (stored blocks or slices cover it).
+    for (const bucket of unit === undefined ? [{}] : timeBuckets(f, unit)) {
+      const within = unit === undefined ? f : groupFilter(f, bucket);
+      if (pairDims.length === 0) {
+        const digest = await this.digests.digestFor(within);
+        if (unit === undefined || digestRunCount(digest) > 0) out.push({ key: bucket, digest });
+        continue;
       }
-    } else {
-      const tags = new Map([...ctx.prompts].map(([id, p]) => [id, p.tags]));
+      // Engine, prompt and tag groups depend only on a run's (engine, prompt): stored slices answer them.
       const keys = new Map<string, GroupKey>();
-      const digests = await this.digests.digestGroups(f, (r) =>
-        runGroupKeys(r, run, tags, f.tags).map((k) => {
-          const s = groupKeyString(k);
-          keys.set(s, k);
+      const digests = await this.digests.digestGroups(within, (pair) =>
+        runGroupKeys(pair, pairDims, tags, f.tags).map((k) => {
+          const key = { ...bucket, ...k };
+          const s = groupKeyString(key);
+          keys.set(s, key);
           return s;
         }),
       );

@@ -24,13 +24,16 @@ export interface ReportFilter {
   promptIds: string[];
   tags: string[];
   /**
-   * Runs that asked this revision of their prompt (run provenance). Neither rollups nor digest blocks carry
-   * it: a report with it reads raw rows (`hasRunFilters`).
+   * Runs that asked this revision of their prompt (run provenance). Neither rollups nor digest blocks or
+   * slices carry it: a report with it reads raw rows.
    */
   promptRevision?: number;
 }
 
-/** Filters that stored rollups and digest blocks cannot answer: reports read raw rows for them. */
+/**
+ * Filters that whole digest blocks cannot answer: reports merge the blocks' (engine, prompt) slices instead
+ * (docs/reports.md "Slices"), and read raw rows for a prompt revision.
+ */
 export const hasRunFilters = (f: ReportFilter): boolean =>
   f.engineIds.length > 0 || f.promptIds.length > 0 || f.tags.length > 0 || f.promptRevision !== undefined;
 

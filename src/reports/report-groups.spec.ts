@@ -21,7 +21,7 @@ describe('report groups', () => {
   });
 
   it('puts a run in the group of each (filtered) tag of its prompt, and in none when untagged', () => {
-    const run = { engineId: 'e', promptId: 'p', observedAtMs: Date.parse('2026-11-18T15:30:00Z') };
+    const run = { engineId: 'e', promptId: 'p' };
     const tags = new Map([['p', ['crm', 'b2b']]]);
     expect(runGroupKeys(run, ['engine', 'tag'], tags, [])).toEqual([
       { engineId: 'e', tag: 'crm' },
@@ -29,7 +29,7 @@ describe('report groups', () => {
     ]);
     expect(runGroupKeys(run, ['tag'], tags, ['b2b'])).toEqual([{ tag: 'b2b' }]);
     expect(runGroupKeys(run, ['tag'], new Map(), [])).toEqual([]);
-    expect(runGroupKeys(run, ['week'], tags, [])).toEqual([{ week: '2026-11-16T00:00:00.000Z' }]);
+    expect(runGroupKeys(run, ['engine', 'prompt'], tags, [])).toEqual([{ engineId: 'e', promptId: 'p' }]);
   });
 
   it("narrows the report's filter to a group, clipping time buckets to the range", () => {

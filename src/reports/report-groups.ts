@@ -4,6 +4,7 @@
 // weeks starting on Monday, clipped to the report range) on observedAt, and brand (not a run dimension: it
 // selects which brand's rows a group shows).
 import { z } from 'zod';
+import { type RunPair } from './digest/digest-slices';
 import { type ReportFilter } from './report-filter';
 
 export const GROUP_DIMENSIONS = ['engine', 'prompt', 'tag', 'brand', 'day', 'week'] as const;
@@ -34,13 +35,6 @@ export interface GroupKey {
   week?: string;
 }
 
-/** What a run contributes to grouping: its engine, prompt and observation time (ms). */
-export interface RunDims {
-  engineId: string;
-  promptId: string;
-  observedAtMs: number;
-}
-
 const DAY_MS = 24 * 3600_000;
 /** 1970-01-01 was a Thursday: ISO weeks start 3 days before an epoch-aligned 7-day block. */
 const WEEK_OFFSET_MS = 3 * DAY_MS;
@@ -53,26 +47,34 @@ export function bucketStart(atMs: number, unit: 'day' | 'week'): number {
 export const runDimensions = (dims: readonly GroupDimension[]) => dims.filter((d) => d !== 'brand');
 
 /**
- * The keys (without brand) of the groups a run belongs to: one, or one per tag of its prompt when grouping by
- * tag (none when the prompt has no tag, or, with a tag filter, none of the filtered tags).
+ * The keys (without brand and time) of the groups a run on `pair` belongs to: one, or one per tag of its prompt
+ * when grouping by tag (none when the prompt has no tag, or, with a tag filter, none of the filtered tags). Time
+ * dimensions are not a run's: a breakdown by day or week reads each bucket apart (see `timeBuckets`).
  */
 export function runGroupKeys(
-  run: RunDims,
+  pair: RunPair,
   dims: readonly GroupDimension[],
   promptTags: ReadonlyMap<string, readonly string[]>,
   tagFilter: readonly string[],
 ): GroupKey[] {
   const key: GroupKey = {};
-  for (const d of dims) {
-    if (d === 'engine') key.engineId = run.engineId;
-    else if (d === 'prompt') key.promptId = run.promptId;
-    else if (d === 'day' || d === 'week') key[d] = new Date(bucketStart(run.observedAtMs, d)).toISOString();
-  }
+  if (dims.includes('engine')) key.engineId = pair.engineId;
+  if (dims.includes('prompt')) key.promptId = pair.promptId;
   if (!dims.includes('tag')) return [key];
-  const tags = (promptTags.get(run.promptId) ?? []).filter(
+  const tags = (promptTags.get(pair.promptId) ?? []).filter(
     (t) => tagFilter.length === 0 || tagFilter.includes(t),
   );
   return [...new Set(tags)].map((tag) => ({ ...key, tag }));
+}
+
+/** The buckets of a breakdown by `unit` over the report's range: each its key (the bucket's start). */
+export function timeBuckets(f: ReportFilter, unit: 'day' | 'week'): GroupKey[] {
+  const step = unit === 'day' ? DAY_MS : 7 * DAY_MS;
+  const out: GroupKey[] = [];
+  for (let at = bucketStart(f.from.getTime(), unit); at < f.to.getTime(); at += step) {
+    out.push({ [unit]: new Date(at).toISOString() });
+  }
+  return out;
 }
 
 export const groupKeyString = (k: GroupKey): string =>

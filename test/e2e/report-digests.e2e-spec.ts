@@ -4,10 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
-import { encodeDigest } from '../../src/reports/digest/digest-codec';
 import { type ReportDigest } from '../../src/reports/digest/report-digest';
 import { ReportDigestService } from '../../src/reports/digest/report-digest.service';
 import { type ReportFilter } from '../../src/reports/report-filter';
+import { canonicalDigest } from '../support/canonical-digest';
 import { createReportFixture, landScoredRun } from '../support/scored-runs';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 import { seededRandom } from '../support/random';
@@ -15,20 +15,7 @@ import { seededRandom } from '../support/random';
 const HOUR = 3600_000;
 const BRAND_NAMES = ['A', 'B', 'C'] as const;
 
-/** The digest as JSON with sorted keys: two digests of the same runs are equal whatever their merge order. */
-function canonical(d: ReportDigest): string {
-  const sortKeys = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sortKeys)
-      : v !== null && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v)
-              .sort(([x], [y]) => (x < y ? -1 : 1))
-              .map(([k, x]) => [k, sortKeys(x)]),
-          )
-        : v;
-  return JSON.stringify(sortKeys(JSON.parse(encodeDigest(d))));
-}
+const canonical = canonicalDigest;
 
 describe('report digests', () => {
   let t: TestApp;

@@ -85,6 +85,17 @@ function hourBlocks(fromMs: number, toMs: number): DigestBlock[] {
   return out;
 }
 
+/** [start, end) ms ranges in order, adjacent ones joined. */
+function joinRanges(ranges: [number, number][]): TimeRange[] {
+  const raw: TimeRange[] = [];
+  for (const [s, e] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    const last = raw[raw.length - 1];
+    if (last && last.to.getTime() === s) last.to = new Date(e);
+    else raw.push({ from: new Date(s), to: new Date(e) });
+  }
+  return raw;
+}
+
 export const blockKey = (b: DigestBlock): string => `${b.level}:${b.start.getTime()}`;
 
 /**
@@ -133,12 +144,21 @@ export function planDigest(
   };
   for (const b of candidates) resolve(b);
   if (hTo < t) rawMs.push([hTo, t]);
-  rawMs.sort((a, b) => a[0] - b[0]);
-  const raw: TimeRange[] = [];
-  for (const [s, e] of rawMs) {
-    const last = raw[raw.length - 1];
-    if (last && last.to.getTime() === s) last.to = new Date(e);
-    else raw.push({ from: new Date(s), to: new Date(e) });
-  }
-  return { blocks, raw };
+  return { blocks, raw: joinRanges(rawMs) };
+}
+
+/**
+ * The plan with its hour blocks read from raw rows instead (hours carry no slices: a report filtered or grouped
+ * by engine, prompt or tag merges the slices of the blocks above the hour and reads the rest raw), adjacent raw
+ * ranges joined.
+ */
+export function hoursAsRaw(plan: DigestPlan): DigestPlan {
+  const blocks = plan.blocks.filter((b) => b.level > 0);
+  const ranges = [
+    ...plan.raw.map((r): [number, number] => [r.from.getTime(), r.to.getTime()]),
+    ...plan.blocks
+      .filter((b) => b.level === 0)
+      .map((b): [number, number] => [b.start.getTime(), b.start.getTime() + HOUR_MS]),
+  ];
+  return { blocks, raw: joinRanges(ranges) };
 }

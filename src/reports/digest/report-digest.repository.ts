@@ -116,10 +116,18 @@ export class ReportDigestRepository {
     return rows.map((r) => r.projectId);
   }
 
-  /** Removes and returns every stale mark of the project, within the builder's transaction. */
-  async claimStaleBlocks(db: Db, projectId: string): Promise<DigestBlock[]> {
+  /**
+   * Removes and returns up to `limit` stale marks of the project, the lowest levels first, within the builder's
+   * transaction: a block is claimed no earlier than its stale children (a lower level sorts first).
+   */
+  async claimStaleBlocks(db: Db, projectId: string, limit: number): Promise<DigestBlock[]> {
     return db.$queryRaw<DigestBlock[]>`
-      DELETE FROM report_stale_blocks WHERE "projectId" = ${projectId}::uuid RETURNING level, start`;
+      DELETE FROM report_stale_blocks b
+      WHERE b."projectId" = ${projectId}::uuid AND (b.level, b.start) IN (
+        SELECT level, start FROM report_stale_blocks WHERE "projectId" = ${projectId}::uuid
+        ORDER BY level, start LIMIT ${limit}
+      )
+      RETURNING b.level, b.start`;
   }
 
   async readBlocks(db: Db, projectId: string, blocks: readonly DigestBlock[]): Promise<StoredBlock[]> {

@@ -12,15 +12,20 @@ import { PeriodicTask } from '../../infra/schedule/periodic-task';
 import { hasRunFilters, type ReportFilter } from '../report-filter';
 import { type ReportSource } from '../rollup-range';
 import {
+  blockEnd,
   blockKey,
   blocksContaining,
   childrenOf,
   DAY_MS,
   HOUR_MS,
+  hoursAsRaw,
   planDigest,
   type DigestBlock,
+  type DigestPlan,
   type TimeRange,
 } from './digest-plan';
+import { DigestSlicesRepository } from './digest-slices.repository';
+import { groupDigest, mergeSlices, nonEmpty, sliceRuns, type RunPair } from './digest-slices';
 import { decodeDigest, encodeDigest } from './digest-codec';
 import {
   digestRunCount,
@@ -34,6 +39,11 @@ import { ReportDigestRepository, type Db, type RunFactsWithDims } from './report
 
 /** Dirty hours digested per project per transaction. */
 const HOURS_PER_BATCH = 240;
+/**
+ * Stale blocks rebuilt per project per transaction, the lowest levels first (a day reads its raw rows for its
+ * slices; a parent is claimed only after its children, so it always merges rebuilt children).
+ */
+const STALE_PER_BATCH = 64;
 /** Projects visited per builder tick. */
 const PROJECTS_PER_TICK = 20;
 
@@ -74,6 +84,7 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     private readonly repo: ReportDigestRepository,
+    private readonly slices: DigestSlicesRepository,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -95,49 +106,77 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
     await this.task.settled();
   }
 
-  /** The digest of a report's range and filters; `raw` reads every run from raw rows (the reference). */
+  /**
+   * The digest of a report's range and filters: stored blocks (merged whole, or, with engine, prompt or tag
+   * filters, the slices of the pairs they select) plus raw rows for what no stored block covers. `raw` reads
+   * every run from raw rows (the reference), as does a prompt-revision filter (nothing stored carries it).
+   */
   digestFor(f: ReportFilter, source: ReportSource = 'rollup'): Promise<ReportDigest> {
     return this.repo.snapshot(async (db) => {
-      const plan =
-        source === 'raw' || hasRunFilters(f)
-          ? { blocks: [], raw: [{ from: f.from, to: f.to }] }
-          : planDigest(
-              f.from,
-              f.to,
-              await this.repo.dirtyHours(db, f.projectId, f.from, f.to),
-              await this.repo.staleBlocks(db, f.projectId, f.from, f.to),
-            );
       const digest = emptyDigest();
-      for (const stored of await this.repo.readBlocks(db, f.projectId, plan.blocks)) {
-        mergeDigests(digest, decodeDigest(stored.digest));
+      if (source === 'raw' || f.promptRevision !== undefined) {
+        await this.addRaw(db, f, [{ from: f.from, to: f.to }], (run) => digestRuns(digest, [run]));
+        return digest;
       }
-      for (const range of byDay(plan.raw)) digestRuns(digest, await this.repo.runFacts(db, f, range));
+      const sliced = hasRunFilters(f);
+      const plan = await this.plan(db, f, sliced);
+      if (sliced) {
+        for (const s of await this.slices.read(db, f, plan.blocks)) {
+          mergeDigests(digest, decodeDigest(s.digest));
+        }
+      } else {
+        for (const stored of await this.repo.readBlocks(db, f.projectId, plan.blocks)) {
+          mergeDigests(digest, decodeDigest(stored.digest));
+        }
+      }
+      await this.addRaw(db, f, plan.raw, (run) => digestRuns(digest, [run]));
       return digest;
     });
   }
 
   /**
-   * Digests of groups of runs in one pass over the raw rows of the range (a day at a time, one snapshot):
-   * `groupsOf` names the groups a run belongs to (none, one or several). For breakdowns by engine, prompt or
-   * tag, which stored blocks cannot answer (they carry no such dimension).
+   * Digests of groups of runs, in one snapshot: `groupsOf` names the groups a run on a given (engine, prompt)
+   * belongs to (none, one or several). Stored slices answer for the blocks they cover, raw rows for the rest (a
+   * prompt-revision filter reads every run raw).
    */
-  digestGroups(
-    f: ReportFilter,
-    groupsOf: (run: RunFactsWithDims) => string[],
-  ): Promise<Map<string, ReportDigest>> {
+  digestGroups(f: ReportFilter, groupsOf: (pair: RunPair) => string[]): Promise<Map<string, ReportDigest>> {
     return this.repo.snapshot(async (db) => {
       const out = new Map<string, ReportDigest>();
-      for (const range of byDay([{ from: f.from, to: f.to }])) {
-        for (const run of await this.repo.runFacts(db, f, range)) {
-          for (const group of groupsOf(run)) {
-            let digest = out.get(group);
-            if (!digest) out.set(group, (digest = emptyDigest()));
-            digestRuns(digest, [run]);
-          }
+      let raw: TimeRange[] = [{ from: f.from, to: f.to }];
+      if (f.promptRevision === undefined) {
+        const plan = await this.plan(db, f, true);
+        for (const s of await this.slices.read(db, f, plan.blocks)) {
+          const digest = decodeDigest(s.digest);
+          for (const group of groupsOf(s)) mergeDigests(groupDigest(out, group), digest);
         }
+        raw = plan.raw;
       }
+      await this.addRaw(db, f, raw, (run) => {
+        for (const group of groupsOf(run)) digestRuns(groupDigest(out, group), [run]);
+      });
       return out;
     });
+  }
+
+  /** The cover of the report's range; `sliced`: hour blocks (which have no slices) read from raw rows. */
+  private async plan(db: Db, f: ReportFilter, sliced: boolean): Promise<DigestPlan> {
+    const plan = planDigest(
+      f.from,
+      f.to,
+      await this.repo.dirtyHours(db, f.projectId, f.from, f.to),
+      await this.repo.staleBlocks(db, f.projectId, f.from, f.to),
+    );
+    return sliced ? hoursAsRaw(plan) : plan;
+  }
+
+  /** Each run of the ranges passing the report's run filters, read a day at a time. */
+  private async addRaw(
+    db: Db,
+    f: ReportFilter,
+    ranges: readonly TimeRange[],
+    add: (run: RunFactsWithDims) => void,
+  ): Promise<void> {
+    for (const range of byDay(ranges)) for (const run of await this.repo.runFacts(db, f, range)) add(run);
   }
 
   /**
@@ -146,38 +185,43 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
    * the hours and blocks rebuilt.
    */
   async buildPending(ancestorDelayMs = this.config.REPORT_DIGEST_ANCESTOR_DELAY_MS): Promise<number> {
+    return (await this.buildDirtyHours()) + (await this.buildStaleBlocks(ancestorDelayMs));
+  }
+
+  /**
+   * Builds until nothing is dirty or stale (benchmarks, tests, and an operator after a bulk import): every dirty
+   * hour first, then the blocks above them once, not once per batch of hours.
+   */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let round = -1; round !== 0; total += round) {
+      round = 0;
+      for (let built = -1; built !== 0; round += built) built = await this.buildDirtyHours();
+      for (let built = -1; built !== 0; round += built) built = await this.buildStaleBlocks(-60_000);
+    }
+    return total;
+  }
+
+  private async buildDirtyHours(): Promise<number> {
     let built = 0;
     for (const projectId of await this.repo.dirtyProjects(PROJECTS_PER_TICK)) {
       built += (await this.repo.withProjectLock(projectId, (db) => this.buildHours(db, projectId))) ?? 0;
     }
+    return built;
+  }
+
+  private async buildStaleBlocks(ancestorDelayMs: number): Promise<number> {
+    let built = 0;
     for (const projectId of await this.repo.staleProjects(ancestorDelayMs, PROJECTS_PER_TICK)) {
       built += (await this.repo.withProjectLock(projectId, (db) => this.buildStale(db, projectId))) ?? 0;
     }
     return built;
   }
 
-  /** Builds until nothing is dirty or stale (benchmarks, tests, and an operator after a bulk import). */
-  async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const built = await this.buildPending(-60_000);
-      if (built === 0) return total;
-      total += built;
-    }
-  }
-
   /** Rebuilds up to HOURS_PER_BATCH dirty hours and marks their ancestors stale. */
   private async buildHours(db: Db, projectId: string): Promise<number> {
     const hours = await this.repo.claimDirtyHours(db, projectId, HOURS_PER_BATCH);
-    const filter: ReportFilter = {
-      projectId,
-      from: new Date(0),
-      to: new Date(0),
-      brandIds: [],
-      engineIds: [],
-      promptIds: [],
-      tags: [],
-    };
+    const filter = unfiltered(projectId);
     // At most a day of contiguous hours is read at a time, so memory is bounded by a day of one project's runs.
     for (const range of hourRuns(hours)) {
       const byHour = new Map<number, RunFacts[]>();
@@ -206,9 +250,12 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
     return hours.length;
   }
 
-  /** Rebuilds every stale block of the project, children before parents, each the merge of its children. */
+  /**
+   * Rebuilds up to STALE_PER_BATCH stale blocks of the project, children before parents: each the merge of its
+   * children, and its slices (a day's from its raw rows, grouped by engine and prompt; above, the merge of its children's).
+   */
   private async buildStale(db: Db, projectId: string): Promise<number> {
-    const stale = await this.repo.claimStaleBlocks(db, projectId);
+    const stale = await this.repo.claimStaleBlocks(db, projectId, STALE_PER_BATCH);
     stale.sort((a, b) => a.level - b.level || a.start.getTime() - b.start.getTime());
     for (const block of stale) {
       const digest = emptyDigest();
@@ -216,7 +263,41 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
         mergeDigests(digest, decodeDigest(child.digest));
       }
       await this.repo.writeBlock(db, projectId, block, digestRunCount(digest), encodeDigest(digest));
+      const slices =
+        block.level === 1
+          ? sliceRuns(
+              await this.repo.runFacts(db, unfiltered(projectId), { from: block.start, to: blockEnd(block) }),
+            )
+          : mergeSlices(
+              (await this.slices.readBlock(db, projectId, childrenOf(block))).map((s) => ({
+                pair: s,
+                digest: decodeDigest(s.digest),
+              })),
+            );
+      await this.slices.replace(
+        db,
+        projectId,
+        block,
+        nonEmpty(slices).map((s) => ({
+          ...s.pair,
+          runs: digestRunCount(s.digest),
+          digest: encodeDigest(s.digest),
+        })),
+      );
     }
     return stale.length;
   }
+}
+
+/** A filter selecting every run of the project (the builder's reads; the range is given apart). */
+function unfiltered(projectId: string): ReportFilter {
+  return {
+    projectId,
+    from: new Date(0),
+    to: new Date(0),
+    brandIds: [],
+    engineIds: [],
+    promptIds: [],
+    tags: [],
+  };
 }

@@ -246,8 +246,9 @@ async function main(): Promise<void> {
         const url = `${base}/v1/reports/${name}?projectId=${seeded.projectId}&${sc.query}&from=${from.toISOString()}&to=${to.toISOString()}`;
         const get = async () => {
           const res = await fetch(url, { headers: { Authorization: `Bearer ${key}` } });
-          if (res.status !== 200)
+          if (res.status !== 200) {
             throw new Error(`${name} ${sc.name}: HTTP ${res.status} ${await res.text()}`);
+          }
           await res.arrayBuffer();
         };
         const floor = () => c.query(FLOORS[name]!(sc.scope), [seeded.projectId, from, to]);

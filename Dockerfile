@@ -17,6 +17,8 @@ COPY scripts ./scripts
 COPY src ./src
 COPY clients ./clients
 COPY web ./web
+# docs/metrics.md is served by the MCP server as a resource (src/mcp/mcp-guides.ts).
+COPY docs ./docs
 # `build` runs `db:generate` (Prisma client into src/generated) and then tsc -p tsconfig.build.json;
 # `web:build` bundles the web app into web/dist, which the API role serves at /.
 RUN npm run build && npm run web:build
@@ -45,6 +47,7 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/web/dist ./web/dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node prisma ./prisma
+COPY --chown=node:node docs/metrics.md ./docs/metrics.md
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/main.js"]

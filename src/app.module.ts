@@ -7,11 +7,13 @@ import { BrandsModule } from './brands/brands.module';
 import { runsApi, runsWorker, type AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { EnginesModule } from './engines/engines.module';
+import { ExportLinksModule } from './export-links/export-links.module';
 import { HealthModule } from './health/health.module';
 import { ClockModule } from './infra/clock/clock.module';
 import { CryptoModule } from './infra/crypto/crypto.module';
 import { LoggingModule } from './infra/logging/logging.module';
 import { LiveEventsModule } from './live-events/live-events.module';
+import { McpModule } from './mcp/mcp.module';
 import { PrismaModule } from './infra/prisma/prisma.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { ProjectsModule } from './projects/projects.module';
@@ -57,6 +59,8 @@ export class AppModule {
           ReportsModule,
           WebhooksModule,
           AlertsModule,
+          McpModule,
+          ExportLinksModule,
           // Backfill requests (and the listener of BrandChanges): last, so its routes stay last in the OpenAPI document.
           BackfillModule,
         ]

@@ -4011,6 +4011,7 @@ export type WebhooksControllerListResponses = {
             url: string;
             events: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
             active: boolean;
+            format: 'standard' | 'slack';
             createdAt: string;
             updatedAt: string;
         }>;
@@ -4025,6 +4026,7 @@ export type WebhooksControllerCreateData = {
         url: string;
         events: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
         active?: boolean;
+        format?: 'standard' | 'slack';
     };
     path?: never;
     query?: never;
@@ -4050,6 +4052,7 @@ export type WebhooksControllerCreateResponses = {
         url: string;
         events: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
         active: boolean;
+        format: 'standard' | 'slack';
         createdAt: string;
         updatedAt: string;
         /**
@@ -4120,6 +4123,7 @@ export type WebhooksControllerGetResponses = {
         url: string;
         events: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
         active: boolean;
+        format: 'standard' | 'slack';
         createdAt: string;
         updatedAt: string;
     };
@@ -4132,6 +4136,7 @@ export type WebhooksControllerUpdateData = {
         url?: string;
         events?: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
         active?: boolean;
+        format?: 'standard' | 'slack';
     };
     path: {
         id: string;
@@ -4159,6 +4164,7 @@ export type WebhooksControllerUpdateResponses = {
         url: string;
         events: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
         active: boolean;
+        format: 'standard' | 'slack';
         createdAt: string;
         updatedAt: string;
     };
@@ -4534,6 +4540,230 @@ export type AlertRulesControllerAlertsResponses = {
 };
 
 export type AlertRulesControllerAlertsResponse = AlertRulesControllerAlertsResponses[keyof AlertRulesControllerAlertsResponses];
+
+export type ExportLinksControllerListData = {
+    body?: never;
+    path: {
+        projectId: string;
+    };
+    query?: never;
+    url: '/v1/projects/{projectId}/export-links';
+};
+
+export type ExportLinksControllerListErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type ExportLinksControllerListError = ExportLinksControllerListErrors[keyof ExportLinksControllerListErrors];
+
+export type ExportLinksControllerListResponses = {
+    200: {
+        data: Array<{
+            id: string;
+            projectId: string;
+            name: string;
+            report: 'mentions' | 'head-to-head' | 'trend' | 'citations' | 'gaps' | 'gap-domains';
+            /**
+             * The filters as validated at creation
+             */
+            filters: {
+                [key: string]: unknown;
+            };
+            windowDays: number;
+            /**
+             * First characters of the token (not secret)
+             */
+            prefix: string;
+            createdAt: string;
+            lastUsedAt: string | null;
+            expiresAt: string | null;
+            revokedAt: string | null;
+        }>;
+    };
+};
+
+export type ExportLinksControllerListResponse = ExportLinksControllerListResponses[keyof ExportLinksControllerListResponses];
+
+export type ExportLinksControllerCreateData = {
+    body: {
+        name: string;
+        report: 'mentions' | 'head-to-head' | 'trend' | 'citations' | 'gaps' | 'gap-domains';
+        filters?: {
+            brandIds?: Array<string>;
+            engineIds?: Array<string>;
+            promptIds?: Array<string>;
+            tags?: Array<string>;
+            promptRevision?: number;
+            /**
+             * mentions, head-to-head and citations only: one or two of engine, prompt, tag, brand, day, week
+             */
+            groupBy?: Array<string>;
+            /**
+             * trend only (default day)
+             */
+            bucket?: 'day' | 'week';
+        };
+        /**
+         * Each read covers the windowDays × 24 h up to the request (a rolling window)
+         */
+        windowDays?: number;
+        /**
+         * The link answers 404 from then on; must be in the future
+         */
+        expiresAt?: string;
+    };
+    path: {
+        projectId: string;
+    };
+    query?: never;
+    url: '/v1/projects/{projectId}/export-links';
+};
+
+export type ExportLinksControllerCreateErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type ExportLinksControllerCreateError = ExportLinksControllerCreateErrors[keyof ExportLinksControllerCreateErrors];
+
+export type ExportLinksControllerCreateResponses = {
+    201: {
+        id: string;
+        projectId: string;
+        name: string;
+        report: 'mentions' | 'head-to-head' | 'trend' | 'citations' | 'gaps' | 'gap-domains';
+        /**
+         * The filters as validated at creation
+         */
+        filters: {
+            [key: string]: unknown;
+        };
+        windowDays: number;
+        /**
+         * First characters of the token (not secret)
+         */
+        prefix: string;
+        createdAt: string;
+        lastUsedAt: string | null;
+        expiresAt: string | null;
+        revokedAt: string | null;
+        /**
+         * The token itself, shown exactly once
+         */
+        token: string;
+        /**
+         * `/v1/export/<token>.csv`, relative to the API
+         */
+        path: string;
+        /**
+         * The absolute link when PUBLIC_URL is configured, else null
+         */
+        url: string | null;
+    };
+};
+
+export type ExportLinksControllerCreateResponse = ExportLinksControllerCreateResponses[keyof ExportLinksControllerCreateResponses];
+
+export type ExportLinksControllerRevokeData = {
+    body?: never;
+    path: {
+        projectId: string;
+        id: string;
+    };
+    query?: never;
+    url: '/v1/projects/{projectId}/export-links/{id}';
+};
+
+export type ExportLinksControllerRevokeErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type ExportLinksControllerRevokeError = ExportLinksControllerRevokeErrors[keyof ExportLinksControllerRevokeErrors];
+
+export type ExportLinksControllerRevokeResponses = {
+    /**
+     * The revoked link
+     */
+    200: {
+        id: string;
+        projectId: string;
+        name: string;
+        report: 'mentions' | 'head-to-head' | 'trend' | 'citations' | 'gaps' | 'gap-domains';
+        /**
+         * The filters as validated at creation
+         */
+        filters: {
+            [key: string]: unknown;
+        };
+        windowDays: number;
+        /**
+         * First characters of the token (not secret)
+         */
+        prefix: string;
+        createdAt: string;
+        lastUsedAt: string | null;
+        expiresAt: string | null;
+        revokedAt: string | null;
+    };
+};
+
+export type ExportLinksControllerRevokeResponse = ExportLinksControllerRevokeResponses[keyof ExportLinksControllerRevokeResponses];
+
+export type ExportCsvControllerReadData = {
+    body?: never;
+    path: {
+        /**
+         * `<token>.csv`
+         */
+        file: string;
+    };
+    query?: {
+        header?: '0' | '1' | 'true' | 'false';
+    };
+    url: '/v1/export/{file}';
+};
+
+export type ExportCsvControllerReadErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type ExportCsvControllerReadError = ExportCsvControllerReadErrors[keyof ExportCsvControllerReadErrors];
+
+export type ExportCsvControllerReadResponses = {
+    /**
+     * RFC 4180 CSV (`text/csv; charset=utf-8`), the rows of the report as GET /v1/reports writes them
+     */
+    200: string;
+};
+
+export type ExportCsvControllerReadResponse = ExportCsvControllerReadResponses[keyof ExportCsvControllerReadResponses];
 
 export type BackfillsControllerListData = {
     body?: never;

@@ -6,7 +6,9 @@ import { ApiKeyRepository } from '../auth/api-key.repository';
 import { ApiKeyService } from '../auth/api-key.service';
 import { signInLinkPath, WebSessionService } from '../auth/web-session.service';
 import { ConfigError, loadConfig } from '../config/app-config';
+import { AppModule } from '../app.module';
 import { ApiError } from '../infra/http/api-error';
+import { MCP_API_KEY_ENV, serveMcpOverStdio } from '../mcp/mcp-stdio';
 import { CliModule } from './cli.module';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -16,7 +18,9 @@ const USAGE = `usage: npm run cli -- <command>
   keys:list <workspaceId>                      list a workspace's keys (never the secrets)
   keys:revoke <workspaceId> <keyId>            revoke a key
   sign-in-link <workspaceId> <keyId> [baseUrl] a single-use web app sign-in link acting with that key
-                                               (baseUrl default http://127.0.0.1:<PORT>)`;
+                                               (baseUrl default http://127.0.0.1:<PORT>)
+  mcp                                          MCP server on stdio for a local assistant, acting as the
+                                               API key in ${MCP_API_KEY_ENV} (docs/mcp.md)`;
 
 const uuid = z.uuid();
 
@@ -34,6 +38,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'mcp') return mcp();
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   const ctx = await NestFactory.createApplicationContext(CliModule.forConfig(config), { logger: false });
   const keys = ctx.get(ApiKeyService);
@@ -95,6 +100,18 @@ async function main(): Promise<number> {
       default:
         throw new UsageError(`unknown command ${command}`);
     }
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** stdout carries the protocol: no logs, no scheduler; the API role's services over Postgres and Redis. */
+async function mcp(): Promise<number> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', ROLE: 'api', SCHEDULER_ENABLED: 'false' });
+  const ctx = await NestFactory.createApplicationContext(AppModule.forRole(config), { logger: false });
+  try {
+    await serveMcpOverStdio(ctx, process.env[MCP_API_KEY_ENV]);
+    return 0;
   } finally {
     await ctx.close();
   }

@@ -124,6 +124,8 @@ export const configSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().positive().max(720).default(12),
   /** Lifetime of a single-use sign-in link, in minutes. */
   SIGN_IN_LINK_TTL_MINUTES: z.coerce.number().int().positive().max(1440).default(15),
+  /** Public base URL of the web app and API (`https://sr.example.com`): links in Slack alerts and export links. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Folder of the built web app (index.html, assets/); default: web/dist next to package.json. */
   WEB_DIST_DIR: z.string().min(1).optional(),
   /**

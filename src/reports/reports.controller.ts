@@ -3,30 +3,11 @@ import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger
 import { type Request } from 'express';
 import { z } from 'zod';
 import { ReadAccess, WorkspaceId } from '../auth/access.decorator';
-import { BrandRepository } from '../brands/brand.repository';
-import { CITATIONS_CSV, citationCsvRows } from './csv/citation-csv';
 import { ApiCsvFormat, csvFile, takeFormat, wantsCsv } from '../infra/http/csv/csv-response';
-import {
-  HEAD_TO_HEAD_CSV,
-  headToHeadCsvRows,
-  MENTIONS_CSV,
-  mentionCsvRows,
-  TREND_CSV,
-  trendCsvRows,
-} from './csv/report-csv';
 import { openApiSchema } from '../infra/http/openapi-schema';
 import { apiDateTime } from '../infra/http/api-date';
 import { parseInput } from '../infra/http/zod-body';
 import { ArrivalReportService } from './arrival-report.service';
-import { GAP_DOMAINS_CSV, GAPS_CSV, gapCsvRows, gapDomainCsvRows } from './csv/gap-csv';
-import {
-  GROUPED_CITATIONS_CSV,
-  GROUPED_HEAD_TO_HEAD_CSV,
-  GROUPED_MENTIONS_CSV,
-  groupedCitationCsvRows,
-  groupedHeadToHeadCsvRows,
-  groupedMentionCsvRows,
-} from './csv/group-csv';
 import { GapReportService } from './gap-report.service';
 import { GroupedReportsService } from './grouped-reports.service';
 import { GROUP_DIMENSIONS, groupBySchema } from './report-groups';
@@ -41,6 +22,7 @@ import {
 } from './dto/report.dto';
 import { MentionReportService } from './mention-report.service';
 import { ReportCacheInterceptor } from './report-cache.interceptor';
+import { ReportCsvService, type CsvReport, type ReportCsvQuery } from './report-csv.service';
 
 /** `a,b,c` or repeated parameters → a bounded list. */
 const list = <T extends z.ZodType<string, string>>(item: T) =>
@@ -50,7 +32,7 @@ const list = <T extends z.ZodType<string, string>>(item: T) =>
     .pipe(z.array(item).max(100))
     .optional();
 
-const reportQuery = z
+export const reportQuery = z
   .object({
     projectId: z.uuid(),
     from: apiDateTime.optional(),
@@ -64,7 +46,7 @@ const reportQuery = z
   .strict();
 
 /** The mentions, head-to-head and citations reports also take a breakdown. */
-const groupedQuery = reportQuery.extend({ groupBy: groupBySchema }).strict();
+export const groupedQuery = reportQuery.extend({ groupBy: groupBySchema }).strict();
 
 const ApiGroupBy = () =>
   ApiQuery({
@@ -73,7 +55,7 @@ const ApiGroupBy = () =>
     description: `one or two of ${GROUP_DIMENSIONS.join(', ')} (comma-separated; not both day and week): adds groups`,
   });
 
-const trendQuery = reportQuery.extend({ bucket: z.enum(['day', 'week']).default('day') }).strict();
+export const trendQuery = reportQuery.extend({ bucket: z.enum(['day', 'week']).default('day') }).strict();
 
 /** The query every report takes: a project and a time range (at most 400 days); JSON or CSV unless `jsonOnly`. */
 const ApiReportQuery = (json: z.ZodType, jsonOnly = false) =>
@@ -105,10 +87,10 @@ const ApiReportQuery = (json: z.ZodType, jsonOnly = false) =>
 export class ReportsController {
   constructor(
     private readonly mentionReport: MentionReportService,
-    private readonly brands: BrandRepository,
     private readonly arrivalReport: ArrivalReportService,
     private readonly grouped: GroupedReportsService,
     private readonly gapReport: GapReportService,
+    private readonly csv: ReportCsvService,
   ) {}
 
   @Get('mentions')
@@ -118,15 +100,8 @@ export class ReportsController {
   async mentions(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
     const q = parseInput(groupedQuery, rest, 'query');
-    const report = await this.grouped.mentions(ws, q);
-    if (!wantsCsv(format, req)) return report;
-    if (q.groupBy) {
-      return csvFile(
-        `mentions-${q.projectId}.csv`,
-        GROUPED_MENTIONS_CSV.document(groupedMentionCsvRows(report)),
-      );
-    }
-    return csvFile(`mentions-${q.projectId}.csv`, MENTIONS_CSV.document(mentionCsvRows(report)));
+    if (wantsCsv(format, req)) return this.csvFile(ws, 'mentions', q);
+    return this.grouped.mentions(ws, q);
   }
 
   @Get('head-to-head')
@@ -136,15 +111,8 @@ export class ReportsController {
   async headToHead(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
     const q = parseInput(groupedQuery, rest, 'query');
-    const report = await this.grouped.headToHead(ws, q);
-    if (!wantsCsv(format, req)) return report;
-    if (q.groupBy) {
-      return csvFile(
-        `head-to-head-${q.projectId}.csv`,
-        GROUPED_HEAD_TO_HEAD_CSV.document(groupedHeadToHeadCsvRows(report)),
-      );
-    }
-    return csvFile(`head-to-head-${q.projectId}.csv`, HEAD_TO_HEAD_CSV.document(headToHeadCsvRows(report)));
+    if (wantsCsv(format, req)) return this.csvFile(ws, 'head-to-head', q);
+    return this.grouped.headToHead(ws, q);
   }
 
   @Get('trend')
@@ -153,12 +121,10 @@ export class ReportsController {
   @ApiQuery({ name: 'bucket', required: false, enum: ['day', 'week'] })
   async trend(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
-    const { bucket, ...q } = parseInput(trendQuery, rest, 'query');
-    const report = await this.mentionReport.trend(ws, q, bucket);
-    if (!wantsCsv(format, req)) return report;
-    // The trend rows carry no names; the project was checked by the report above.
-    const names = new Map((await this.brands.listForProject(q.projectId)).map((b) => [b.id, b.name]));
-    return csvFile(`trend-${q.projectId}.csv`, TREND_CSV.document(trendCsvRows(report, names)));
+    const q = parseInput(trendQuery, rest, 'query');
+    if (wantsCsv(format, req)) return this.csvFile(ws, 'trend', q);
+    const { bucket, ...filter } = q;
+    return this.mentionReport.trend(ws, filter, bucket);
   }
 
   @Get('citations')
@@ -168,15 +134,8 @@ export class ReportsController {
   async citations(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
     const q = parseInput(groupedQuery, rest, 'query');
-    const report = await this.grouped.citations(ws, q);
-    if (!wantsCsv(format, req)) return report;
-    if (q.groupBy) {
-      return csvFile(
-        `citations-${q.projectId}.csv`,
-        GROUPED_CITATIONS_CSV.document(groupedCitationCsvRows(report)),
-      );
-    }
-    return csvFile(`citations-${q.projectId}.csv`, CITATIONS_CSV.document(citationCsvRows(report)));
+    if (wantsCsv(format, req)) return this.csvFile(ws, 'citations', q);
+    return this.grouped.citations(ws, q);
   }
 
   /** Prompts × engines whose answers name a competitor and not the own brand, and the domains those cite. */
@@ -186,9 +145,8 @@ export class ReportsController {
   async gaps(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
     const q = parseInput(reportQuery, rest, 'query');
-    const report = await this.gapReport.gapReport(ws, q);
-    if (!wantsCsv(format, req)) return report;
-    return csvFile(`gaps-${q.projectId}.csv`, GAPS_CSV.document(gapCsvRows(report)));
+    if (wantsCsv(format, req)) return this.csvFile(ws, 'gaps', q);
+    return this.gapReport.gapReport(ws, q);
   }
 
   /** The domains cited in gap answers alone (the sources to win; in CSV, a table of its own). */
@@ -198,9 +156,8 @@ export class ReportsController {
   async gapDomains(@WorkspaceId() ws: string, @Query() query: unknown, @Req() req: Request) {
     const { format, rest } = takeFormat(query);
     const q = parseInput(reportQuery, rest, 'query');
-    const report = await this.gapReport.domainsReport(ws, q);
-    if (!wantsCsv(format, req)) return report;
-    return csvFile(`gap-domains-${q.projectId}.csv`, GAP_DOMAINS_CSV.document(gapDomainCsvRows(report)));
+    if (wantsCsv(format, req)) return this.csvFile(ws, 'gap-domains', q);
+    return this.gapReport.domainsReport(ws, q);
   }
 
   /** "Seen by t": per brand, the share of answers it had reached the reader in by t ms / within k tokens. */
@@ -209,5 +166,9 @@ export class ReportsController {
   @ApiReportQuery(arrivalReportResponseSchema, true)
   arrival(@WorkspaceId() ws: string, @Query() query: unknown) {
     return this.arrivalReport.arrival(ws, parseInput(reportQuery, query, 'query'));
+  }
+
+  private async csvFile(ws: string, report: CsvReport, q: ReportCsvQuery) {
+    return csvFile(`${report}-${q.projectId}.csv`, await this.csv.csv(ws, report, q, true));
   }
 }

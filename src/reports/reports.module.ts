@@ -13,6 +13,7 @@ import { MentionReportService } from './mention-report.service';
 import { ReportCacheInterceptor } from './report-cache.interceptor';
 import { ReportCacheRepository } from './report-cache.repository';
 import { ReportLabelsRepository } from './report-labels.repository';
+import { ReportCsvService } from './report-csv.service';
 import { ReportsController } from './reports.controller';
 
 @Module({
@@ -30,6 +31,8 @@ import { ReportsController } from './reports.controller';
     GapReportService,
     ReportCacheRepository,
     ReportCacheInterceptor,
+    ReportCsvService,
   ],
+  exports: [ReportCsvService],
 })
 export class ReportsModule {}

@@ -15,6 +15,7 @@ import {
 } from '../infra/queue/queue-names';
 import { runScoreView, type ScoreLike } from '../live-events/run-score';
 import { type WebhookEvent } from './dto/webhook.dto';
+import { slackAlertMessage } from './slack-message';
 import { WebhookRepository } from './webhook.repository';
 import { removeFinishedJobs } from '../infra/queue/finished-jobs';
 
@@ -98,33 +99,55 @@ export class WebhookNotifier {
    * failure); the delivery id is derived from the alert id, so notifying one alert twice is a no-op.
    */
   async alertTriggered(alert: AlertNotice): Promise<void> {
-    await this.deliver(alert.workspaceId, 'alert.triggered', alert.alertId, () =>
-      Promise.resolve({
-        alertId: alert.alertId,
-        ruleId: alert.ruleId,
-        ruleName: alert.ruleName,
-        kind: alert.kind,
-        transition: alert.transition,
-        projectId: alert.projectId,
-        runId: alert.runId,
-        triggeredAt: alert.triggeredAt.toISOString(),
-        figures: alert.figures,
-        synthetic: alert.synthetic,
-      }),
+    await this.deliver(
+      alert.workspaceId,
+      'alert.triggered',
+      alert.alertId,
+      () =>
+        Promise.resolve({
+          alertId: alert.alertId,
+          ruleId: alert.ruleId,
+          ruleName: alert.ruleName,
+          kind: alert.kind,
+          transition: alert.transition,
+          projectId: alert.projectId,
+          runId: alert.runId,
+          triggeredAt: alert.triggeredAt.toISOString(),
+          figures: alert.figures,
+          synthetic: alert.synthetic,
+        }),
+      () => this.slackAlert(alert),
     );
   }
 
-  /** One delivery row and one job per subscribed webhook; `key` names the occurrence (run or alert). */
+  /** The Slack message of an alert: its brand names, project name and web app links resolved. */
+  private async slackAlert(alert: AlertNotice): Promise<Record<string, unknown>> {
+    const ids = ['brandId', 'competitorId']
+      .map((k) => alert.figures[k])
+      .filter((v): v is string => typeof v === 'string');
+    const labels = await this.webhooks.alertLabels(alert.projectId, ids);
+    const appUrl = this.config.PUBLIC_URL?.replace(/\/+$/, '') ?? null;
+    return { ...slackAlertMessage(alert, { ...labels, appUrl }) };
+  }
+
+  /**
+   * One delivery row and one job per subscribed webhook; `key` names the occurrence (run or alert). A `slack`
+   * webhook gets the `slack` rendering (and nothing for an event without one); the others the signed event.
+   */
   private async deliver(
     workspaceId: string,
     event: WebhookEvent,
     key: string,
     data: () => Promise<Record<string, unknown>>,
+    slack?: () => Promise<Record<string, unknown>>,
   ): Promise<void> {
-    const hooks = await this.webhooks.subscribers(workspaceId, event);
+    const subscribed = await this.webhooks.subscribers(workspaceId, event);
+    const hooks = subscribed.filter((h) => h.format !== 'slack' || slack !== undefined);
     if (hooks.length === 0) return;
     // Payloads carry codes and figures, not provider text; scrubbed anyway: they leave for another server.
-    const body = PATTERN_SCRUBBER.scrubDeep(await data());
+    const body = hooks.some((h) => h.format !== 'slack') ? PATTERN_SCRUBBER.scrubDeep(await data()) : null;
+    const slackBody =
+      slack && hooks.some((h) => h.format === 'slack') ? PATTERN_SCRUBBER.scrubDeep(await slack()) : null;
     const createdAt = this.clock.now();
     const rows = hooks.map((hook) => {
       const id = deliveryIdFor(key, event, hook.id);
@@ -133,12 +156,10 @@ export class WebhookNotifier {
         webhookId: hook.id,
         workspaceId,
         event,
-        payload: {
-          id,
-          type: event,
-          createdAt: createdAt.toISOString(),
-          data: body,
-        },
+        payload:
+          hook.format === 'slack' && slackBody
+            ? slackBody
+            : { id, type: event, createdAt: createdAt.toISOString(), data: body },
         createdAt,
       };
     });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, type WebhookDeliveryStatus } from '../generated/prisma/client';
+import { Prisma, type WebhookDeliveryStatus, type WebhookFormat } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
 import { afterCursor, type Cursor } from '../infra/http/pagination';
 
@@ -9,6 +9,7 @@ export interface WebhookRecord {
   url: string;
   events: string[];
   active: boolean;
+  format: WebhookFormat;
   secretCiphertext: Uint8Array;
   createdAt: Date;
   updatedAt: Date;
@@ -55,7 +56,13 @@ export class WebhookRepository {
   create(
     id: string,
     workspaceId: string,
-    data: { url: string; events: string[]; active: boolean; secretCiphertext: Uint8Array<ArrayBuffer> },
+    data: {
+      url: string;
+      events: string[];
+      active: boolean;
+      format: WebhookFormat;
+      secretCiphertext: Uint8Array<ArrayBuffer>;
+    },
   ): Promise<WebhookRecord> {
     return this.prisma.webhook.create({ data: { id, workspaceId, ...data } });
   }
@@ -75,7 +82,7 @@ export class WebhookRepository {
   async update(
     workspaceId: string,
     id: string,
-    data: { url?: string; events?: string[]; active?: boolean },
+    data: { url?: string; events?: string[]; active?: boolean; format?: WebhookFormat },
   ): Promise<WebhookRecord | null> {
     const { count } = await this.prisma.webhook.updateMany({ where: { id, workspaceId }, data });
     return count === 0 ? null : this.find(workspaceId, id);
@@ -93,9 +100,25 @@ export class WebhookRepository {
    */
   subscribers(workspaceId: string, event: string): Promise<WebhookRecord[]> {
     return this.prisma.$queryRaw<WebhookRecord[]>`
-      SELECT id::text, "workspaceId"::text, url, events, active, "secretCiphertext", "createdAt", "updatedAt"
+      SELECT id::text, "workspaceId"::text, url, events, active, format::text, "secretCiphertext", "createdAt",
+        "updatedAt"
       FROM webhooks
       WHERE "workspaceId" = ${workspaceId}::uuid AND active AND ${event} = ANY(events)`;
+  }
+
+  /** The project's name and the names of those of `brandIds` that are its brands (a Slack message's labels). */
+  async alertLabels(
+    projectId: string,
+    brandIds: string[],
+  ): Promise<{ projectName: string | null; brandNames: Map<string, string> }> {
+    const project = await this.prisma.project.findUnique({
+      where: { id: projectId },
+      select: { name: true, brands: { where: { id: { in: brandIds } }, select: { id: true, name: true } } },
+    });
+    return {
+      projectName: project?.name ?? null,
+      brandNames: new Map((project?.brands ?? []).map((b) => [b.id, b.name])),
+    };
   }
 
   /** Whether the run is synthetic (demo engine); false when the run is unknown. */

@@ -7,6 +7,8 @@ import { CredentialCipher } from '../infra/crypto/credential-cipher';
 import { decodeCursor, toPage, type Page, type PageQuery } from '../infra/http/pagination';
 import { assertPublicUrl, EgressBlockedError } from '../llm/http/egress-guard';
 import {
+  SLACK_EVENTS_MESSAGE,
+  slackEventsOk,
   type CreatedWebhookView,
   type CreateWebhookInput,
   type UpdateWebhookInput,
@@ -45,6 +47,7 @@ export class WebhookService {
       url: input.url,
       events: input.events,
       active: input.active,
+      format: input.format,
       secretCiphertext: encryptWebhookSecret(this.cipher, secret, workspaceId, id),
     });
     return { ...toView(record), secret };
@@ -67,6 +70,12 @@ export class WebhookService {
 
   async update(workspaceId: string, id: string, input: UpdateWebhookInput): Promise<WebhookView> {
     const current = await this.require(workspaceId, id);
+    if (!slackEventsOk(input.format ?? current.format, input.events ?? current.events)) {
+      const path = input.events === undefined ? 'body.format' : 'body.events';
+      throw ApiError.validation(`Invalid body: ${path}: ${SLACK_EVENTS_MESSAGE}`, [
+        { path, message: SLACK_EVENTS_MESSAGE },
+      ]);
+    }
     if (input.url !== undefined && input.url !== current.url) await this.requirePublicUrl(input.url);
     const updated = await this.webhooks.update(workspaceId, id, input);
     if (!updated) throw ApiError.notFound('Webhook');
@@ -90,6 +99,7 @@ export function toView(w: WebhookRecord): WebhookView {
     url: w.url,
     events: w.events as WebhookEvent[],
     active: w.active,
+    format: w.format,
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
   };

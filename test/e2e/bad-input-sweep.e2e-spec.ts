@@ -110,7 +110,13 @@ describe('bad-input sweep', () => {
       cron: '0 9 * * *',
       timezone: 'UTC',
     };
-    const webhook = { url: 'https://93.184.215.14/hook', events: ['run.completed'] };
+    const webhook = { url: 'https://93.184.215.14/hook', events: ['run.completed'], format: 'standard' };
+    const exportLink = (report: string, filters: Json) => ({
+      name: 'sheet',
+      report,
+      filters,
+      expiresAt: '2099-01-01T00:00:00Z',
+    });
     const rule = (kind: string, params: Json) => ({ name: 'r', kind, params });
     return {
       'post /v1/api-keys': [{ name: 'k', role: 'read' }],
@@ -134,6 +140,16 @@ describe('bad-input sweep', () => {
         rule('first_own_domain_citation', { brandId: ids.brand! }),
       ],
       'patch /v1/alert-rules/{id}': [{ name: 'r' }],
+      'post /v1/projects/{projectId}/export-links': [
+        exportLink('mentions', {
+          brandIds: [ids.brand!],
+          engineIds: [ids.engine!],
+          promptIds: [ids.prompt!],
+          tags: ['t'],
+          groupBy: ['engine'],
+        }),
+        exportLink('trend', { bucket: 'week' }),
+      ],
     };
   };
 
@@ -231,6 +247,7 @@ describe('bad-input sweep', () => {
       `/v1/projects/${ids.project}/prompts?limit=200`,
       '/v1/webhooks?limit=200',
       `/v1/projects/${ids.project}/alert-rules?limit=200`,
+      `/v1/projects/${ids.project}/export-links`,
       '/v1/api-keys',
     ]) {
       const res = await t.http().get(list).set(ws.auth()).expect(200);

@@ -209,6 +209,19 @@ describe('spec conformance (realistic scenario, every response validated against
     await conform(get(`/v1/reports/gaps?${q}&format=csv`), 200);
     await conform(get(`/v1/reports/gaps/domains?${q}`), 200);
     await conform(get(`/v1/reports/gaps/domains?${q}&format=csv`), 200);
+    // Export links: created by an admin, listed by a read key, pulled without a key, revoked.
+    const link = await conform(
+      post(`/v1/projects/${projectId}/export-links`, {
+        name: 'weekly sheet',
+        report: 'mentions',
+        filters: { groupBy: ['engine'] },
+        windowDays: 7,
+      }),
+      201,
+    );
+    await conform(get(`/v1/projects/${projectId}/export-links`), 200);
+    await conform(h.t.http().get(`${link.body.path as string}?header=1`), 200);
+    await conform(del(`/v1/projects/${projectId}/export-links/${link.body.id as string}`), 200);
     const arrival = await conform(get(`/v1/reports/arrival?${q}`), 200);
     expect(arrival.body.measured.brands.length).toBe(2);
     // A report group's drill-down is a valid runs-list query.

@@ -14,6 +14,7 @@ interface Ids {
   backfillId: string;
   webhookId: string;
   alertRuleId: string;
+  exportLinkId: string;
 }
 
 type Call = { body?: unknown; query?: Record<string, string> };
@@ -70,6 +71,14 @@ const MATRIX: Record<string, (ids: Ids) => { path: string } & Call> = {
     body: { enabled: false },
   }),
   'DELETE /v1/alert-rules/{id}': (i) => ({ path: `/v1/alert-rules/${i.alertRuleId}` }),
+  'POST /v1/projects/{projectId}/export-links': (i) => ({
+    path: `/v1/projects/${i.projectId}/export-links`,
+    body: { name: 'intruder', report: 'mentions' },
+  }),
+  'GET /v1/projects/{projectId}/export-links': (i) => ({ path: `/v1/projects/${i.projectId}/export-links` }),
+  'DELETE /v1/projects/{projectId}/export-links/{id}': (i) => ({
+    path: `/v1/projects/${i.projectId}/export-links/${i.exportLinkId}`,
+  }),
   'GET /v1/projects/{projectId}/alerts': (i) => ({ path: `/v1/projects/${i.projectId}/alerts` }),
 };
 
@@ -136,7 +145,13 @@ describe('tenant isolation', () => {
       .set(a.auth())
       .send({ name: 'cited', kind: 'first_own_domain_citation', params: {} })
       .expect(201);
+    const exportLink = await http()
+      .post(`/v1/projects/${project.body.id}/export-links`)
+      .set(a.auth())
+      .send({ name: 'sheet', report: 'mentions' })
+      .expect(201);
     ids = {
+      exportLinkId: exportLink.body.id,
       projectId: project.body.id,
       brandId: brand.body.id,
       engineId: engine.body.id,
@@ -159,6 +174,9 @@ describe('tenant isolation', () => {
       for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
         const op = item[method];
         if (!op) continue;
+        // The export link route takes no key: its token is the credential, whatever the caller's workspace
+        // (test/e2e/export-links.e2e-spec.ts shows a link reads only its own project and report).
+        if (path === '/v1/export/{file}') continue;
         const key = `${method.toUpperCase()} ${path}`;
         if (path.includes('{')) routes.push(key);
         const params = (op.parameters ?? []) as { name?: string; in?: string }[];
@@ -217,6 +235,7 @@ describe('tenant isolation', () => {
       alertRule: await get(`/v1/alert-rules/${ids.alertRuleId}`),
       alertRules: await get(`/v1/projects/${ids.projectId}/alert-rules`),
       alerts: await get(`/v1/projects/${ids.projectId}/alerts`),
+      exportLinks: await get(`/v1/projects/${ids.projectId}/export-links`),
     };
   }
 });

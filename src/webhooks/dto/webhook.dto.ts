@@ -20,12 +20,32 @@ const eventsSchema = z
   .max(WEBHOOK_EVENTS.length)
   .transform((events) => [...new Set(events)]);
 
-export const createWebhookSchema = z
-  .object({ url: urlSchema, events: eventsSchema, active: z.boolean().default(true) })
-  .strict();
+/**
+ * How bodies are written: `standard`, the signed JSON event; `slack`, a Slack incoming-webhook message (text and
+ * blocks), for `alert.triggered` only (docs/alerts.md "Slack").
+ */
+export const WEBHOOK_FORMATS = ['standard', 'slack'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+const formatSchema = z.enum(WEBHOOK_FORMATS);
+/** The events a Slack destination may subscribe to. */
+export const SLACK_EVENTS: readonly WebhookEvent[] = ['alert.triggered'];
+export const SLACK_EVENTS_MESSAGE = 'a slack webhook takes alert.triggered only';
+export const slackEventsOk = (format: WebhookFormat, events: readonly string[]): boolean =>
+  format !== 'slack' || events.every((e) => (SLACK_EVENTS as readonly string[]).includes(e));
 
+export const createWebhookSchema = z
+  .object({
+    url: urlSchema,
+    events: eventsSchema,
+    active: z.boolean().default(true),
+    format: formatSchema.default('standard'),
+  })
+  .strict()
+  .refine((w) => slackEventsOk(w.format, w.events), { path: ['events'], message: SLACK_EVENTS_MESSAGE });
+
+/** A change of `format` or `events` is checked against the webhook's other field by the service. */
 export const updateWebhookSchema = z
-  .object({ url: urlSchema, events: eventsSchema, active: z.boolean() })
+  .object({ url: urlSchema, events: eventsSchema, active: z.boolean(), format: formatSchema })
   .partial()
   .strict();
 
@@ -37,6 +57,7 @@ export interface WebhookView {
   url: string;
   events: WebhookEvent[];
   active: boolean;
+  format: WebhookFormat;
   createdAt: string;
   updatedAt: string;
 }
@@ -65,6 +86,7 @@ export const webhookResponseSchema = z.strictObject({
   url: z.string(),
   events: z.array(z.enum(WEBHOOK_EVENTS)),
   active: z.boolean(),
+  format: formatSchema,
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });

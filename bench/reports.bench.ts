@@ -272,41 +272,26 @@ async function main(): Promise<void> {
   await app.close();
   await c.end();
 
+  type Measured = { api: { p95: number }; floorRatio: number };
+  const targets = (e: Measured) => ({
+    p95Ms90d: {
+      target: TARGET_P95_MS,
+      measured: e.api.p95,
+      headroom: Number((TARGET_P95_MS / e.api.p95).toFixed(2)),
+    },
+    floorRatio90d: {
+      target: TARGET_FLOOR_RATIO,
+      measured: e.floorRatio,
+      headroom: Number((TARGET_FLOOR_RATIO / e.floorRatio).toFixed(2)),
+    },
+  });
   const summary: Record<string, unknown> = {};
   for (const [name, r] of Object.entries(results)) {
-    const e = r['90d'] as { api: { p95: number }; floor: { p95: number }; floorRatio: number } | undefined;
-    if (!e) continue;
-    summary[name] = {
-      p95Ms90d: {
-        target: TARGET_P95_MS,
-        measured: e.api.p95,
-        headroom: Number((TARGET_P95_MS / e.api.p95).toFixed(2)),
-      },
-      floorRatio90d: {
-        target: TARGET_FLOOR_RATIO,
-        measured: e.floorRatio,
-        headroom: Number((TARGET_FLOOR_RATIO / e.floorRatio).toFixed(2)),
-      },
-    };
+    const e = r['90d'] as Measured | undefined;
+    if (e) summary[name] = targets(e);
   }
   for (const [caseName, reports] of Object.entries(sliced)) {
-    for (const [name, e] of Object.entries(reports) as [
-      string,
-      { api: { p95: number }; floorRatio: number },
-    ][]) {
-      summary[`${name} ${caseName}`] = {
-        p95Ms90d: {
-          target: TARGET_P95_MS,
-          measured: e.api.p95,
-          headroom: Number((TARGET_P95_MS / e.api.p95).toFixed(2)),
-        },
-        floorRatio90d: {
-          target: TARGET_FLOOR_RATIO,
-          measured: e.floorRatio,
-          headroom: Number((TARGET_FLOOR_RATIO / e.floorRatio).toFixed(2)),
-        },
-      };
-    }
+    for (const [name, e] of Object.entries(reports)) summary[`${name} ${caseName}`] = targets(e as Measured);
   }
   console.log(
     JSON.stringify({

@@ -10,7 +10,7 @@ import { ReportDigestService } from '../../src/reports/digest/report-digest.serv
 import { type ReportFilter } from '../../src/reports/report-filter';
 import { canonicalDigest as canonical } from '../support/canonical-digest';
 import { seededRandom } from '../support/random';
-import { createReportFixture, landScoredRun } from '../support/scored-runs';
+import { createReportFixture, DIGEST_BRANDS, landScoredRun } from '../support/scored-runs';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 
 const HOUR = 3600_000;
@@ -93,11 +93,7 @@ describe('report digest slices', () => {
     prisma = t.app.get(PrismaService);
     digests = t.app.get(ReportDigestService);
     const fx = await createReportFixture(t, ws.auth(), {
-      brands: [
-        { name: 'A', kind: 'own', domains: ['a.example'] },
-        { name: 'B', kind: 'competitor', domains: ['b.example'] },
-        { name: 'C', kind: 'competitor' },
-      ],
+      brands: DIGEST_BRANDS,
       engines: 2,
       prompts: [0, 1, 2].map((i) => ({ text: `slices ${i}`, tags: TAGS[i]! })),
     });

@@ -8,7 +8,7 @@ import { type ReportDigest } from '../../src/reports/digest/report-digest';
 import { ReportDigestService } from '../../src/reports/digest/report-digest.service';
 import { type ReportFilter } from '../../src/reports/report-filter';
 import { canonicalDigest } from '../support/canonical-digest';
-import { createReportFixture, landScoredRun } from '../support/scored-runs';
+import { createReportFixture, DIGEST_BRANDS, landScoredRun } from '../support/scored-runs';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
 import { seededRandom } from '../support/random';
 
@@ -97,11 +97,7 @@ describe('report digests', () => {
     prisma = t.app.get(PrismaService);
     digests = t.app.get(ReportDigestService);
     const fx = await createReportFixture(t, ws.auth(), {
-      brands: [
-        { name: 'A', kind: 'own', domains: ['a.example'] },
-        { name: 'B', kind: 'competitor', domains: ['b.example'] },
-        { name: 'C', kind: 'competitor' },
-      ],
+      brands: DIGEST_BRANDS,
       engines: 1,
       prompts: [{ text: 'digests', tags: [] }],
     });

@@ -150,6 +150,13 @@ export const ACME_GLOBEX_INITECH: ReportBrandSpec[] = [
   { name: 'Initech', kind: 'competitor' },
 ];
 
+/** Brands A (own, a.example), B (competitor, b.example) and C (competitor, no domain): the digest specs' set. */
+export const DIGEST_BRANDS: ReportBrandSpec[] = [
+  { name: 'A', kind: 'own', domains: ['a.example'] },
+  { name: 'B', kind: 'competitor', domains: ['b.example'] },
+  { name: 'C', kind: 'competitor' },
+];
+
 export interface ReportBrandSpec {
   name: string;
   kind: 'own' | 'competitor';

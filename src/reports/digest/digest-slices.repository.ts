@@ -37,13 +37,14 @@ export class DigestSlicesRepository {
           SELECT id FROM tracked_prompts WHERE "projectId" = ${f.projectId}::uuid AND tags && ${f.tags}::text[]))`;
   }
 
-  /** The slices of one block, every pair (the builder merging children). */
-  async readBlock(db: Db, projectId: string, blocks: readonly DigestBlock[]): Promise<StoredSlice[]> {
-    return this.read(
-      db,
-      { projectId, from: new Date(0), to: new Date(0), brandIds: [], engineIds: [], promptIds: [], tags: [] },
-      blocks,
-    );
+  /** Every slice of `blocks`, with its run count (the builder merging a parent's children). */
+  async readBlocks(db: Db, projectId: string, blocks: readonly DigestBlock[]): Promise<SliceWrite[]> {
+    if (blocks.length === 0) return [];
+    return db.$queryRaw<SliceWrite[]>`
+      SELECT s."engineId", s."promptId", s.runs, s.digest FROM report_digest_slices s
+      JOIN unnest(${blocks.map((b) => b.level)}::int[], ${blocks.map((b) => b.start)}::timestamptz[]) AS k(level, start)
+        ON s.level = k.level AND s.start = k.start
+      WHERE s."projectId" = ${projectId}::uuid`;
   }
 
   /** Replaces every slice of `block` with `slices` (none: the block holds no run), in the builder's transaction. */

@@ -1,9 +1,9 @@
 import { canonicalDigest } from '../../../test/support/canonical-digest';
 import { randomRuns } from '../../../test/support/digest-runs';
 import { seededRandom } from '../../../test/support/random';
-import { decodeDigest, encodeDigest } from './digest-codec';
+import { decodeDigest } from './digest-codec';
 import { hoursAsRaw, planDigest, DAY_MS, HOUR_MS } from './digest-plan';
-import { groupDigest, mergeSlices, nonEmpty, pairKey, sliceRuns } from './digest-slices';
+import { groupDigest, mergeStoredSlices, pairKey, sliceRuns, sliceWrites } from './digest-slices';
 import { digestRuns, emptyDigest, mergeDigests, type ReportDigest } from './report-digest';
 import { type RunFactsWithDims } from './report-digest.repository';
 
@@ -41,28 +41,26 @@ describe('digest slices', () => {
     expect(canonicalDigest(merged)).toBe(canonicalDigest(whole));
   });
 
-  it("merges children's slices per pair as slicing all their runs at once would", () => {
+  it("merges children's stored slices per pair as slicing all their runs at once would", () => {
     const [a, b] = [runs.slice(0, 150), runs.slice(150)];
-    const stored = [...sliceRuns(a).values(), ...sliceRuns(b).values()].map((s) => ({
-      pair: s.pair,
-      digest: decodeDigest(encodeDigest(s.digest)),
-    }));
-    const merged = mergeSlices(stored);
+    const stored = [...sliceWrites(sliceRuns(a)), ...sliceWrites(sliceRuns(b))];
+    const merged = mergeStoredSlices(stored);
     const direct = sliceRuns(runs);
-    expect([...merged.keys()].sort()).toEqual([...direct.keys()].sort());
-    for (const [key, s] of merged) {
-      expect(canonicalDigest(s.digest)).toBe(canonicalDigest(direct.get(key)!.digest));
+    expect(merged.map((s) => pairKey(s)).sort()).toEqual([...direct.keys()].sort());
+    for (const s of merged) {
+      const want = direct.get(pairKey(s))!.digest;
+      expect(canonicalDigest(decodeDigest(s.digest))).toBe(canonicalDigest(want));
+      expect(s.runs).toBe(want.measured.runs + want.synthetic.runs);
     }
-    // Merging never changes its inputs.
-    expect(canonicalDigest(stored[0]!.digest)).toBe(
-      canonicalDigest(sliceRuns(a).get(pairKey(stored[0]!.pair))!.digest),
-    );
   });
 
-  it('keeps only slices holding runs, and creates a group digest once', () => {
+  it('keeps a pair found in one child only as stored, and drops slices without runs', () => {
+    const onlyLeft = sliceWrites(sliceRuns(runs.slice(0, 40)));
+    const merged = mergeStoredSlices(onlyLeft);
+    expect(merged).toEqual(onlyLeft); // the same text: nothing decoded or re-encoded
     const slices = sliceRuns(runs.slice(0, 3));
     slices.set('x|y', { pair: { engineId: 'x', promptId: 'y' }, digest: emptyDigest() });
-    expect(nonEmpty(slices).map((s) => pairKey(s.pair))).not.toContain('x|y');
+    expect(sliceWrites(slices).map((s) => pairKey(s))).not.toContain('x|y');
     const groups = new Map<string, ReportDigest>();
     expect(groupDigest(groups, 'g')).toBe(groupDigest(groups, 'g'));
     expect(groups.size).toBe(1);

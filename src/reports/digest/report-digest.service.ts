@@ -25,7 +25,7 @@ import {
   type TimeRange,
 } from './digest-plan';
 import { DigestSlicesRepository } from './digest-slices.repository';
-import { groupDigest, mergeSlices, nonEmpty, sliceRuns, type RunPair } from './digest-slices';
+import { groupDigest, mergeStoredSlices, sliceRuns, sliceWrites, type RunPair } from './digest-slices';
 import { decodeDigest, encodeDigest } from './digest-codec';
 import {
   digestRunCount,
@@ -265,29 +265,15 @@ export class ReportDigestService implements OnApplicationBootstrap, OnApplicatio
       await this.repo.writeBlock(db, projectId, block, digestRunCount(digest), encodeDigest(digest));
       const slices =
         block.level === 1
-          ? sliceRuns(
-              await this.repo.runFacts(db, unfiltered(projectId), { from: block.start, to: blockEnd(block) }),
-            )
-          : mergeSlices(
-              (await this.slices.readBlock(db, projectId, childrenOf(block))).map((s) => ({
-                pair: s,
-                digest: decodeDigest(s.digest),
-              })),
-            );
-      await this.slices.replace(
-        db,
-        projectId,
-        block,
-        nonEmpty(slices).map((s) => ({
-          ...s.pair,
-          runs: digestRunCount(s.digest),
-          digest: encodeDigest(s.digest),
-        })),
-      );
+          ? sliceWrites(sliceRuns(await this.repo.runFacts(db, unfiltered(projectId), blockRange(block))))
+          : mergeStoredSlices(await this.slices.readBlocks(db, projectId, childrenOf(block)));
+      await this.slices.replace(db, projectId, block, slices);
     }
     return stale.length;
   }
 }
+
+const blockRange = (block: DigestBlock): TimeRange => ({ from: block.start, to: blockEnd(block) });
 
 /** A filter selecting every run of the project (the builder's reads; the range is given apart). */
 function unfiltered(projectId: string): ReportFilter {

@@ -6,7 +6,9 @@
  * the demo engine (synthetic answers with realistic timing, labelled synthetic), a few competitor_overtake
  * alert rules, SCREENSHOTS_ROUNDS rounds of "run now" on every prompt (default 10), and every run landed before
  * headless Chromium takes the pictures: sign-in, overview, competitors, sources, runs, the run page with the
- * replay paused mid-way (some mentions lit), alerts, at 1280x800, and the overview at 390x844.
+ * replay paused mid-way (some mentions lit), alerts, brands (the "test this text" box answered), at 1280x800,
+ * and the overview at 390x844. SCREENSHOTS_ONLY=brands,overview-mobile (file names without .png) writes only
+ * those.
  */
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
@@ -26,6 +28,8 @@ const DB_URL =
   process.env.SCREENSHOTS_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/streamrank_screenshots';
 const OUT = path.resolve(__dirname, '../docs/screenshots');
 const ROUNDS = Number(process.env.SCREENSHOTS_ROUNDS ?? 10);
+const ONLY = process.env.SCREENSHOTS_ONLY ? new Set(process.env.SCREENSHOTS_ONLY.split(',')) : null;
+const wanted = (name: string): boolean => ONLY === null || ONLY.has(name);
 
 const log = (m: string): void => void process.stderr.write(`screenshots: ${m}\n`);
 
@@ -119,13 +123,15 @@ async function main(): Promise<void> {
       if (detail.mentions.length > best.mentions) best = { id: r.id, mentions: detail.mentions.length };
     }
 
-    const anonymous = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const signInPage = await anonymous.newPage();
-    await signInPage.goto(`${base}/sign-in`);
-    await signInPage.getByLabel('API key').waitFor();
-    await settle(signInPage, false);
-    await signInPage.screenshot({ path: path.join(OUT, 'sign-in.png') });
-    await anonymous.close();
+    if (wanted('sign-in')) {
+      const anonymous = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const signInPage = await anonymous.newPage();
+      await signInPage.goto(`${base}/sign-in`);
+      await signInPage.getByLabel('API key').waitFor();
+      await settle(signInPage, false);
+      await signInPage.screenshot({ path: path.join(OUT, 'sign-in.png') });
+      await anonymous.close();
+    }
 
     for (const viewport of [
       { width: 1280, height: 800, suffix: '' },
@@ -138,10 +144,16 @@ async function main(): Promise<void> {
       });
       if (res.status() !== 201) throw new Error(`sign-in: HTTP ${res.status()}`);
       const page = await context.newPage();
-      const shoot = async (name: string, url: string, ready: () => Promise<unknown>): Promise<void> => {
+      const shoot = async (
+        name: string,
+        url: string,
+        ready: () => Promise<unknown>,
+        fullPage = false,
+      ): Promise<void> => {
+        if (!wanted(`${name}${viewport.suffix}`)) return;
         await page.goto(`${base}${url}`);
         await ready();
-        await page.screenshot({ path: path.join(OUT, `${name}${viewport.suffix}.png`) });
+        await page.screenshot({ path: path.join(OUT, `${name}${viewport.suffix}.png`), fullPage });
         log(`${name}${viewport.suffix}.png`);
       };
       const project = `/p/${projectId}`;
@@ -157,6 +169,20 @@ async function main(): Promise<void> {
       await shoot('runs', `${project}/runs`, () => page.getByTestId('runs-table').waitFor());
       await shoot('alerts', `${project}/alerts`, () =>
         page.locator('main table, main .state').first().waitFor(),
+      );
+      await shoot(
+        'brands',
+        `${project}/brands`,
+        async () => {
+          await page.getByRole('heading', { name: /^Edit / }).waitFor();
+          await page
+            .getByTestId('explain-text')
+            .fill('Northwind CRM leads, ahead of HubSpot (hubspot.com) and salesforce. The northwind blew.');
+          await page.getByRole('button', { name: 'Test', exact: true }).click();
+          await page.getByTestId('explain-result').waitFor();
+          await settle(page, false);
+        },
+        true,
       );
       await shoot('replay', `${project}/runs/${best.id}`, async () => {
         await page.waitForFunction(() => Boolean(window.__streamrankReplay?.clock), undefined, {

@@ -66,6 +66,11 @@ const SCREENS: Screen[] = [
     ready: (p) => p.getByTestId('alerts').waitFor(),
   },
   {
+    name: 'brands',
+    path: () => `/p/${h.fx.projectId}/brands`,
+    ready: (p) => p.getByTestId('explain-text').waitFor(),
+  },
+  {
     name: 'not found',
     path: () => `/p/${h.fx.projectId}/runs/${h.foreign.runId}`,
     ready: (p) => p.getByTestId('run-not-found').waitFor(),

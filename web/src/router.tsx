@@ -1,6 +1,8 @@
 // Code-based route tree. Every filter lives in the URL search params (plain URLSearchParams, all strings).
 import { createRootRoute, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
 import { setUnauthorizedHandler } from './api/client';
+import { BrandsScreen } from './brands/BrandsScreen';
+import { validateBrandsSearch } from './brands/brands-search';
 import { queryClient } from './api/query-client';
 import { fetchCurrentSession } from './api/session';
 import { getSession } from './api/session-store';
@@ -100,6 +102,13 @@ export const alertsRoute = createRoute({
   component: AlertsScreen,
 });
 
+export const brandsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: '/brands',
+  validateSearch: validateBrandsSearch,
+  component: BrandsScreen,
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   appRoute.addChildren([
@@ -112,6 +121,7 @@ const routeTree = rootRoute.addChildren([
       runsRoute,
       runRoute,
       alertsRoute,
+      brandsRoute,
     ]),
   ]),
 ]);

@@ -13,6 +13,7 @@ const TABS = [
   { to: '/p/$projectId/sources', label: 'Sources', report: true },
   { to: '/p/$projectId/runs', label: 'Runs', report: false },
   { to: '/p/$projectId/alerts', label: 'Alerts', report: false },
+  { to: '/p/$projectId/brands', label: 'Brands', report: false },
 ] as const;
 
 /** Report filters travel with the user from one report tab to another. */

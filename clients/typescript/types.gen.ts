@@ -656,6 +656,10 @@ export type BrandsControllerCreateResponses = {
         ambiguous: boolean;
         createdAt: string;
         updatedAt: string;
+        /**
+         * the backfill recomputing the project history with this change (GET /v1/backfills/{id})
+         */
+        backfillId: string | null;
     };
 };
 
@@ -870,6 +874,10 @@ export type BrandsControllerUpdateResponses = {
         ambiguous: boolean;
         createdAt: string;
         updatedAt: string;
+        /**
+         * the backfill recomputing the project history with this change (GET /v1/backfills/{id})
+         */
+        backfillId: string | null;
     };
 };
 

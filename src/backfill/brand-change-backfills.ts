@@ -11,8 +11,8 @@ export class BrandChangeBackfills implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.changes.subscribe(async ({ workspaceId, projectId, reason }) => {
-      await this.requests.request(workspaceId, projectId, reason);
-    });
+    this.changes.subscribe(async ({ workspaceId, projectId, reason }) => ({
+      backfillId: (await this.requests.request(workspaceId, projectId, reason)).id,
+    }));
   }
 }

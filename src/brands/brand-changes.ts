@@ -7,7 +7,12 @@ export interface BrandChange {
   reason: 'brand.created' | 'brand.updated' | 'brand.deleted';
 }
 
-export type BrandChangeListener = (change: BrandChange) => Promise<void>;
+/** What a listener started for a change: the backfill that recomputes the project's history with it. */
+export interface BrandChangeEffect {
+  backfillId: string;
+}
+
+export type BrandChangeListener = (change: BrandChange) => Promise<BrandChangeEffect | void>;
 
 /**
  * Where brand edits are announced, so the features that react to them (the backfill recomputing a project's
@@ -21,8 +26,13 @@ export class BrandChanges {
     this.listeners.push(listener);
   }
 
-  /** Awaits every listener in turn: the edit answers once they are done, and fails when one fails. */
-  async announce(change: BrandChange): Promise<void> {
-    for (const listener of this.listeners) await listener(change);
+  /**
+   * Awaits every listener in turn: the edit answers once they are done, and fails when one fails. Returns the
+   * backfill a listener queued for the change, if any (the brand routes answer with it).
+   */
+  async announce(change: BrandChange): Promise<{ backfillId: string | null }> {
+    let backfillId: string | null = null;
+    for (const listener of this.listeners) backfillId = (await listener(change))?.backfillId ?? backfillId;
+    return { backfillId };
   }
 }

@@ -4,7 +4,12 @@ import { decodeCursor, toPage, type Page, type PageQuery } from '../infra/http/p
 import { ProjectService } from '../projects/project.service';
 import { BrandChanges } from './brand-changes';
 import { BrandRepository, type BrandRecord } from './brand.repository';
-import { type BrandView, type CreateBrandInput, type UpdateBrandInput } from './dto/brand.dto';
+import {
+  type BrandView,
+  type BrandWriteView,
+  type CreateBrandInput,
+  type UpdateBrandInput,
+} from './dto/brand.dto';
 
 /** A project's watchlist is bounded so detection stays fast and reports stay readable. */
 export const MAX_BRANDS_PER_PROJECT = 100;
@@ -17,14 +22,14 @@ export class BrandService {
     private readonly changes: BrandChanges,
   ) {}
 
-  async create(workspaceId: string, projectId: string, input: CreateBrandInput): Promise<BrandView> {
+  async create(workspaceId: string, projectId: string, input: CreateBrandInput): Promise<BrandWriteView> {
     await this.projects.require(workspaceId, projectId);
     if ((await this.brands.countForProject(projectId)) >= MAX_BRANDS_PER_PROJECT) {
       throw new ApiError(422, 'limit_exceeded', `A project holds at most ${MAX_BRANDS_PER_PROJECT} brands`);
     }
     const brand = await this.brands.create(workspaceId, projectId, input);
-    await this.changes.announce({ workspaceId, projectId, reason: 'brand.created' });
-    return toView(brand);
+    const { backfillId } = await this.changes.announce({ workspaceId, projectId, reason: 'brand.created' });
+    return { ...toView(brand), backfillId };
   }
 
   async get(workspaceId: string, id: string): Promise<BrandView> {
@@ -39,12 +44,16 @@ export class BrandService {
     return toPage(rows, q.limit, toView);
   }
 
-  async update(workspaceId: string, id: string, input: UpdateBrandInput): Promise<BrandView> {
+  async update(workspaceId: string, id: string, input: UpdateBrandInput): Promise<BrandWriteView> {
     const b = await this.brands.update(workspaceId, id, input);
     if (!b) throw ApiError.notFound('Brand');
     // History is recomputed with the new aliases so old and new runs stay comparable.
-    await this.changes.announce({ workspaceId, projectId: b.projectId, reason: 'brand.updated' });
-    return toView(b);
+    const { backfillId } = await this.changes.announce({
+      workspaceId,
+      projectId: b.projectId,
+      reason: 'brand.updated',
+    });
+    return { ...toView(b), backfillId };
   }
 
   async delete(workspaceId: string, id: string): Promise<void> {

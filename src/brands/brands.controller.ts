@@ -17,9 +17,11 @@ import { explainRequestSchema, explainResponseSchema, type ExplainResponse } fro
 import {
   brandPageResponseSchema,
   brandResponseSchema,
+  brandWriteResponseSchema,
   createBrandSchema,
   updateBrandSchema,
   type BrandView,
+  type BrandWriteView,
 } from './dto/brand.dto';
 
 @ApiTags('brands')
@@ -31,14 +33,14 @@ export class BrandsController {
     private readonly explainer: BrandExplainService,
   ) {}
 
-  @ApiCreatedSchema(brandResponseSchema)
+  @ApiCreatedSchema(brandWriteResponseSchema)
   @Post('projects/:projectId/brands')
   @ApiBodySchema(createBrandSchema)
   create(
     @WorkspaceId() ws: string,
     @IdParam('projectId', 'Project') projectId: string,
     @Body() body: unknown,
-  ): Promise<BrandView> {
+  ): Promise<BrandWriteView> {
     return this.brands.create(ws, projectId, parseInput(createBrandSchema, body));
   }
 
@@ -75,13 +77,13 @@ export class BrandsController {
   }
 
   @Patch('brands/:id')
-  @ApiOkSchema(brandResponseSchema)
+  @ApiOkSchema(brandWriteResponseSchema)
   @ApiBodySchema(updateBrandSchema)
   update(
     @WorkspaceId() ws: string,
     @IdParam('id', 'Brand') id: string,
     @Body() body: unknown,
-  ): Promise<BrandView> {
+  ): Promise<BrandWriteView> {
     return this.brands.update(ws, id, parseInput(updateBrandSchema, body));
   }
 

@@ -1,7 +1,7 @@
 import { type McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { alertRuleResponseSchema, createAlertRuleSchema } from '../alerts/dto/alert-rule.dto';
-import { brandResponseSchema, updateBrandSchema } from '../brands/dto/brand.dto';
+import { brandWriteResponseSchema, updateBrandSchema } from '../brands/dto/brand.dto';
 import { idSchema } from '../infra/http/response-schemas';
 import { createPromptSchema, promptResponseSchema } from '../prompts/dto/prompt.dto';
 import { runNowResponseSchema, runNowSchema } from '../runs/api/dto/run.dto';
@@ -73,7 +73,7 @@ export function registerWriteTools(server: McpServer, s: McpServices, workspaceI
         .pick({ aliases: true })
         .required()
         .extend({ brandId: idSchema.describe('the brand (list_brands)') }),
-      outputSchema: brandResponseSchema,
+      outputSchema: brandWriteResponseSchema,
       annotations: { ...CREATES, idempotentHint: true, destructiveHint: true },
     },
     ({ brandId, aliases }) =>

@@ -87,6 +87,9 @@ describe('backfill after brand changes', () => {
         .expect(201)
     ).body;
     const done = await latestBackfill(project.id, 'succeeded');
+    // The create answers with the backfill its change queued: the one that ran.
+    expect(globex.backfillId).toBe(done.id);
+    expect(done.reason).toBe('brand.created');
     expect(done.progress).toEqual({ processedRuns: 2, totalRuns: 2, fraction: 1 });
     for (const id of runIds) {
       const after = (await http().get(`/v1/runs/${id}`).set(ws.auth())).body;

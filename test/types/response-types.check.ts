@@ -13,7 +13,12 @@ import {
   type backfillListResponseSchema,
   type backfillResponseSchema,
 } from '../../src/backfill/dto/backfill.dto';
-import { type brandResponseSchema, type BrandView } from '../../src/brands/dto/brand.dto';
+import {
+  type brandResponseSchema,
+  type brandWriteResponseSchema,
+  type BrandView,
+  type BrandWriteView,
+} from '../../src/brands/dto/brand.dto';
 import { type engineResponseSchema, type EngineView } from '../../src/engines/dto/engine.dto';
 import { type HealthController } from '../../src/health/health.controller';
 import { type liveResponseSchema, type readyResponseSchema } from '../../src/health/dto/health.dto';
@@ -55,6 +60,7 @@ type Out<T extends (...args: never[]) => unknown> = Awaited<ReturnType<T>>;
 export type ResponseTypeChecks = [
   Conforms<z.infer<typeof projectResponseSchema>, ProjectView>,
   Conforms<z.infer<typeof brandResponseSchema>, BrandView>,
+  Conforms<z.infer<typeof brandWriteResponseSchema>, BrandWriteView>,
   Conforms<z.infer<typeof engineResponseSchema>, EngineView>,
   Conforms<z.infer<typeof promptResponseSchema>, PromptView>,
   Conforms<z.infer<typeof webhookResponseSchema>, WebhookView>,

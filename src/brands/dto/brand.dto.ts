@@ -92,3 +92,11 @@ export const brandResponseSchema = z.strictObject({
   updatedAt: timestampSchema,
 });
 export const brandPageResponseSchema = pageResponseSchema(brandResponseSchema);
+
+/** A created or updated brand, with the backfill its change queued (history recomputed with it). */
+export const brandWriteResponseSchema = brandResponseSchema.extend({
+  backfillId: idSchema
+    .nullable()
+    .describe('the backfill recomputing the project history with this change (GET /v1/backfills/{id})'),
+});
+export type BrandWriteView = BrandView & { backfillId: string | null };

@@ -29,7 +29,8 @@ interface Props {
   newKind: 'own' | 'competitor';
   brands: Brand[];
   colors: ReadonlyMap<string, string>;
-  onSaved: (brand: Brand) => void;
+  /** The saved brand, and the backfill its change queued (null when none was queued). */
+  onSaved: (brand: Brand, backfillId: string | null) => void;
   onDeleted: () => void;
 }
 
@@ -52,7 +53,8 @@ export function BrandEditor({ projectId, brand, newKind, brands, colors, onSaved
       allowLeave();
       await queryClient.invalidateQueries({ queryKey: ['brands', projectId] });
       void queryClient.invalidateQueries({ queryKey: ['reports'] });
-      onSaved(saved);
+      const { backfillId, ...view } = saved;
+      onSaved(view, backfillId);
     },
     onError: (error) => {
       setErrors(formErrorsOf(error, isFormKey));

@@ -79,9 +79,16 @@ export function BrandsScreen() {
             newKind={search.kind ?? 'competitor'}
             brands={brands}
             colors={colors}
-            onSaved={(saved) => {
-              setOffer('saved');
-              setSearch({ brand: saved.id });
+            onSaved={(saved, backfillId) => {
+              // The save queued the history recompute itself: follow that one (a second request could start
+              // another once it runs). Offer one only when the server queued none.
+              if (backfillId) {
+                setOffer(null);
+                setSearch({ brand: saved.id, backfill: backfillId });
+              } else {
+                setOffer('saved');
+                setSearch({ brand: saved.id });
+              }
             }}
             onDeleted={() => {
               setOffer('deleted');

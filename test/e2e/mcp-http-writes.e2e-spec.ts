@@ -2,8 +2,8 @@
 // call them, bad arguments are a tool error and change nothing (rows counted before and after), run-now is
 // idempotent by its key (the REST Idempotency-Key claim), and each write equals its REST route's effect,
 // the alias change queueing the same backfill.
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client as Pg } from 'pg';
+import { countRows, mcpClients, toolText, writableRows } from '../support/mcp-clients';
 import { deleteQueueKeys, isolatedQueuePrefix } from '../support/pipeline';
 import { ACME_GLOBEX_INITECH, createReportFixture, type ReportFixture } from '../support/scored-runs';
 import { createWorkspace, startTestApp, type TestApp, type TestWorkspace } from '../support/test-app';
@@ -18,32 +18,12 @@ describe('MCP write tools over Streamable HTTP', () => {
   let a: TestWorkspace;
   let fx: ReportFixture;
   let pg: Pg;
-  const clients: Client[] = [];
+  const mcp = mcpClients(() => t.baseUrl);
 
-  async function connect(key: string): Promise<Client> {
-    const client = new Client({ name: 'mcp-e2e', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), {
-      requestInit: { headers: { Authorization: `Bearer ${key}` } },
-    });
-    await client.connect(transport);
-    clients.push(client);
-    return client;
-  }
-
-  const count = async (sql: string, params: unknown[] = []) =>
-    Number((await pg.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${sql}`, params)).rows[0]!.n);
-
-  /** Rows a failed write could have touched, for "nothing changed" checks. */
-  const snapshot = async () => ({
-    prompts: await count('tracked_prompts'),
-    runs: await count('runs'),
-    rules: await count('alert_rules'),
-    backfills: await count('backfills'),
-    brands: (await pg.query('SELECT id, aliases::text, "updatedAt" FROM brands ORDER BY id')).rows as unknown,
-  });
-
-  const text = (r: { content?: unknown }) =>
-    ((r.content as { text: string }[] | undefined) ?? [])[0]?.text ?? '';
+  const count = (sql: string, params: unknown[] = []) => countRows(pg, sql, params);
+  const snapshot = () => writableRows(pg);
+  const text = toolText;
+  const connect = (key: string, mode?: 'legacy' | 'auto') => mcp.connect(key, mode);
 
   beforeAll(async () => {
     t = await startTestApp({ QUEUE_PREFIX: prefix, EGRESS_ALLOW_PRIVATE: 'true' });
@@ -58,7 +38,7 @@ describe('MCP write tools over Streamable HTTP', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const c of clients) await c.close().catch(() => undefined);
+    await mcp.closeAll();
     await pg?.end();
     await t?.close();
     await deleteQueueKeys(prefix);

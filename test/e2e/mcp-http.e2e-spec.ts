@@ -2,12 +2,13 @@
 // Redis, the API's auth): auth and rate limit, tools per role, every output valid against its declared output
 // schema (the client validates too) and equal to the REST answer, tenancy, the resource and prompt templates,
 // both protocol eras. The write tools: mcp-http-writes.e2e-spec.ts.
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client as Pg } from 'pg';
+import { type Client } from '@modelcontextprotocol/client';
+import { mcpClients, toolText, writableRows } from '../support/mcp-clients';
 import { deleteQueueKeys, isolatedQueuePrefix } from '../support/pipeline';
 import {
   ACME_GLOBEX_INITECH,
@@ -92,34 +93,13 @@ describe('MCP over Streamable HTTP', () => {
   let fxB: ReportFixture;
   let runId: string;
   let pg: Pg;
-  const clients: Client[] = [];
+  const mcp = mcpClients(() => t.baseUrl);
   const from = new Date(Date.now() - 2 * 86_400_000).toISOString();
   const to = new Date(Date.now() + 3_600_000).toISOString();
 
-  async function connect(key: string, mode: 'legacy' | 'auto' = 'legacy'): Promise<Client> {
-    const client = new Client({ name: 'mcp-e2e', version: '1.0.0' }, { versionNegotiation: { mode } });
-    const transport = new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), {
-      requestInit: { headers: { Authorization: `Bearer ${key}` } },
-    });
-    await client.connect(transport);
-    clients.push(client);
-    return client;
-  }
-
-  const count = async (sql: string, params: unknown[] = []) =>
-    Number((await pg.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${sql}`, params)).rows[0]!.n);
-
-  /** Rows a failed write could have touched, for "nothing changed" checks. */
-  const snapshot = async () => ({
-    prompts: await count('tracked_prompts'),
-    runs: await count('runs'),
-    rules: await count('alert_rules'),
-    backfills: await count('backfills'),
-    brands: (await pg.query('SELECT id, aliases::text, "updatedAt" FROM brands ORDER BY id')).rows as unknown,
-  });
-
-  const text = (r: { content?: unknown }) =>
-    ((r.content as { text: string }[] | undefined) ?? [])[0]?.text ?? '';
+  const snapshot = () => writableRows(pg);
+  const text = toolText;
+  const connect = (key: string, mode: 'legacy' | 'auto' = 'legacy') => mcp.connect(key, mode);
 
   beforeAll(async () => {
     t = await startTestApp({ QUEUE_PREFIX: prefix, EGRESS_ALLOW_PRIVATE: 'true' });
@@ -153,7 +133,7 @@ describe('MCP over Streamable HTTP', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const c of clients) await c.close().catch(() => undefined);
+    await mcp.closeAll();
     await pg?.end();
     await t?.close();
     await deleteQueueKeys(prefix);

@@ -88,8 +88,10 @@ describe('sign-in', () => {
       await db.end();
     }
     // The next API call answers 401: the app goes back to sign-in, from a client-side navigation (a new
-    // report query) as from a fresh page load (the session check).
-    await page.getByRole('link', { name: 'Overview' }).click();
+    // report query) as from a fresh page load (the session check). The click is dispatched, not performed:
+    // a pointer click hovers first, and the hover's route preload can reach the 401 (and leave the page)
+    // before the click lands, which detaches the link under Playwright (CI, stop 30).
+    await page.getByRole('link', { name: 'Overview' }).dispatchEvent('click');
     await page.waitForURL(/\/sign-in/);
     await page.getByLabel('API key').waitFor();
     await page.goto(`${h.baseUrl}/p/${h.fx.projectId}/runs`);

@@ -56,6 +56,14 @@ const STEADY_STREAMS = Number(process.env.BENCH_STEADY_STREAMS ?? 500);
  * thread (real-time where permitted) still runs first.
  */
 const PROVIDER_NICE = Number(process.env.BENCH_PROVIDER_NICE ?? -10);
+/**
+ * The fake's SCHED_FIFO priority, one above the socket thread's by default (0 turns it off), as an independent
+ * check runs its provider: a ground truth stamped only once the measured process's real-time socket thread
+ * yields a core counts the fake's own wait as the reader's error (at 500 streams, most of the p99).
+ */
+const PROVIDER_RT = Number(
+  process.env.BENCH_PROVIDER_RT ?? Number(process.env.CAPTURE_SOCKET_RT_PRIORITY ?? 1) + 1,
+);
 
 interface Kind {
   name: string;
@@ -193,6 +201,7 @@ async function main(): Promise<void> {
     warmSamples: WARM_SAMPLES,
     streams: STEADY_STREAMS,
     providerNice: PROVIDER_NICE,
+    providerRt: PROVIDER_RT,
   });
   const worst = targets.reduce((a, b) => (b.headroom < a.headroom ? b : a));
   console.log(
@@ -205,6 +214,7 @@ async function main(): Promise<void> {
         warmSamples: WARM_SAMPLES,
         steadyStreams: STEADY_STREAMS,
         providerNice: PROVIDER_NICE,
+        providerRt: PROVIDER_RT,
       },
       load: machineLoad().loadavg,
       perProvider,

@@ -195,6 +195,8 @@ export interface AbsoluteSettings {
   /** Streams in flight for the steady-state case; 0 skips it. */
   streams: number;
   providerNice: number;
+  /** The fake's SCHED_FIFO priority (0: none, it runs at providerNice). */
+  providerRt: number;
 }
 
 /**
@@ -210,11 +212,14 @@ export async function absoluteCases(
     LOAD_MIN_TOKENS: String(s.tokens),
     LOAD_MAX_TOKENS: String(s.tokens),
     LOAD_PROVIDER_NICE: String(s.providerNice),
+    LOAD_PROVIDER_RT: String(s.providerRt),
   });
   const rig = await startAbsoluteTimingRig(provider);
-  const out: Record<string, unknown> = { socketThread: rig.socketThread, tokensPerAnswer: s.tokens };
+  const fake = provider.realtime ?? `nice ${s.providerNice}`;
+  const out: Record<string, unknown> = { socketThread: rig.socketThread, fake, tokensPerAnswer: s.tokens };
   console.log(
-    `absolute times via the capture pool (socket thread ${rig.socketThread}), ${s.tokens} tokens/answer`,
+    `absolute times via the capture pool (socket thread ${rig.socketThread}, fake provider ${fake}), ` +
+      `${s.tokens} tokens/answer`,
   );
   const one: Load = { n: 1, rampMs: 0, windowMs: 0 };
   try {

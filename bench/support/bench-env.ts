@@ -64,13 +64,15 @@ export interface LoadProvider {
   requests: Map<number, number>;
   /** Fetches the write times of every stream that ended since the last call into `streams`. */
   collect: () => Promise<void>;
+  /** `SCHED_FIFO <n>` when LOAD_PROVIDER_RT was granted, else null (it runs at LOAD_PROVIDER_NICE). */
+  realtime: string | null;
   /** The fake's process id (its CPU is reported next to the worker's). */
   pid: number | undefined;
   stop: () => Promise<void>;
 }
 
 type ProviderMessage =
-  | { type: 'ready'; port: number }
+  | { type: 'ready'; port: number; realtime: string | null }
   | { type: 'streams'; streams: [id: number, writeMs: Float64Array, requestMs: number][] };
 
 /** Forks bench/support/load-provider.ts with the given LOAD_* settings and waits until it listens. */
@@ -86,23 +88,26 @@ export async function startLoadProvider(env: Record<string, string> = {}): Promi
   const streams = new Map<number, Float64Array>();
   const requests = new Map<number, number>();
   let collected: (() => void) | null = null;
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`load provider exited (${code})`)));
-    child.on('message', (m: ProviderMessage) => {
-      if (m.type === 'ready') resolve(m.port);
-      else {
-        for (const [id, writeMs, requestMs] of m.streams) {
-          streams.set(id, writeMs);
-          requests.set(id, requestMs);
+  const { port, realtime } = await new Promise<{ port: number; realtime: string | null }>(
+    (resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`load provider exited (${code})`)));
+      child.on('message', (m: ProviderMessage) => {
+        if (m.type === 'ready') resolve(m);
+        else {
+          for (const [id, writeMs, requestMs] of m.streams) {
+            streams.set(id, writeMs);
+            requests.set(id, requestMs);
+          }
+          collected?.();
         }
-        collected?.();
-      }
-    });
-  });
+      });
+    },
+  );
   child.removeAllListeners('exit');
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     port,
+    realtime,
     streams,
     requests,
     collect: () =>

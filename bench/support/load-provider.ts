@@ -23,6 +23,7 @@
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setPriority } from 'node:os';
+import { execFileSync } from 'node:child_process';
 
 /**
  * A real provider is another machine; this one shares the cores with the process being measured. Its nice
@@ -33,6 +34,27 @@ if (process.env.LOAD_PROVIDER_NICE !== undefined) {
     setPriority(Number(process.env.LOAD_PROVIDER_NICE));
   } catch {
     // Not permitted: the fake keeps its priority; the bench still runs.
+  }
+}
+
+/**
+ * LOAD_PROVIDER_RT (1-99) puts every thread of the fake under SCHED_FIFO at that priority (util-linux `chrt`),
+ * so that its clock is the wire's: a ground truth that waits for a core behind the measured process's own
+ * real-time socket thread charges the reader with the fake's queueing. Reported to the parent in `ready`.
+ */
+let realtime: string | null = null;
+if (process.env.LOAD_PROVIDER_RT !== undefined && Number(process.env.LOAD_PROVIDER_RT) > 0) {
+  try {
+    execFileSync(
+      'chrt',
+      ['--fifo', '--all-tasks', '--pid', process.env.LOAD_PROVIDER_RT, String(process.pid)],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    realtime = `SCHED_FIFO ${process.env.LOAD_PROVIDER_RT}`;
+  } catch {
+    // Not permitted (no CAP_SYS_NICE or no real-time budget): the nice value above stands.
   }
 }
 
@@ -189,7 +211,7 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
-  if (process.send) process.send({ type: 'ready', port });
+  if (process.send) process.send({ type: 'ready', port, realtime });
   else console.log(`listening on ${port}`);
 });
 process.on('message', (m: { type?: string }) => {

@@ -1,7 +1,7 @@
 // The prompt form: text, tags, engines, samples per slot, schedule, active. Controlled: the editor keeps the
 // draft and the server's errors; nothing typed is dropped on an error.
 import { useEffect, useRef, type FormEvent } from 'react';
-import type { FormErrors } from '../brands/field-errors';
+import { errorId, type FormErrors } from '../brands/field-errors';
 import { FieldMessages, invalidProps } from '../brands/FieldMessages';
 import type { Engine } from '../runs/api-types';
 import type { PromptDraft } from './prompt-draft';
@@ -98,7 +98,13 @@ export function PromptForm(p: Props) {
           <FieldMessages errors={f} field="samplesPerSlot" />
         </div>
       </div>
-      <fieldset className="list-field" data-field="engineIds" aria-describedby="prompt-engines-help">
+      <fieldset
+        className="list-field"
+        data-field="engineIds"
+        aria-describedby={[f.get('engineIds')?.length ? errorId('engineIds') : '', 'prompt-engines-help']
+          .join(' ')
+          .trim()}
+      >
         <legend>Engines</legend>
         <p id="prompt-engines-help" className="rule-help">
           The prompt runs on each engine checked.

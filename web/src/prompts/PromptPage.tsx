@@ -14,9 +14,15 @@ import { PromptEditor } from './PromptEditor';
 import { PromptHistory } from './PromptHistory';
 import { promptQuery } from './queries';
 import { RunNow } from './RunNow';
+import { firingFormat } from './ScheduleField';
 import '../brands/brands.css';
 import '../runs/runs.css';
 import './prompts.css';
+
+/** The next slot in the schedule's own timezone, as the firings are shown. */
+function nextRun(at: string, timezone: string): string {
+  return firingFormat(timezone)?.format(new Date(at)) ?? at;
+}
 
 function BackLink({ projectId }: { projectId: string }) {
   return (
@@ -103,7 +109,7 @@ export function PromptPage({ projectId, promptId }: { projectId: string; promptI
             <h2 id="prompt-title">{canWrite ? 'Edit prompt' : 'Prompt'}</h2>
             <p className="muted" data-testid="prompt-state">
               {p.active ? 'Active' : 'Paused'} · revision {p.revision}
-              {p.active && p.nextSlotAt ? ` · next run ${new Date(p.nextSlotAt).toLocaleString()}` : ''}
+              {p.active && p.nextSlotAt ? ` · next run ${nextRun(p.nextSlotAt, p.timezone)}` : ''}
             </p>
           </div>
           {canWrite && (

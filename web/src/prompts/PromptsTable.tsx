@@ -72,7 +72,13 @@ export function PromptsTable({ state, kind, rows, ownName, headToHeadPending }: 
         ),
       csv: (r) => r.prompt.text,
     },
-    { key: 'engine', header: 'Engine', cell: (r) => r.engineName, csv: (r) => r.engineName },
+    {
+      key: 'engine',
+      header: 'Engine',
+      cell: (r) => r.engineName,
+      csv: (r) => r.engineName,
+      value: (r) => r.engineId,
+    },
     {
       key: 'rate',
       header: `${own} mention rate`,

@@ -12,7 +12,7 @@ interface Props {
   onChange: (next: { cron: string; timezone: string }) => void;
 }
 
-const firingFormat = (timezone: string): Intl.DateTimeFormat | null => {
+export const firingFormat = (timezone: string): Intl.DateTimeFormat | null => {
   try {
     return new Intl.DateTimeFormat('en-GB', {
       timeZone: timezone,

@@ -80,7 +80,7 @@ const SCREENS: Screen[] = [
     path: () => `/p/${h.fx.projectId}/prompts/${h.fx.promptId}`,
     ready: async (p) => {
       await p.getByTestId('prompt-history').waitFor();
-      await p.getByTestId('schedule-preview').locator('p').first().waitFor();
+      await p.getByTestId('schedule-words').waitFor();
     },
   },
   {

@@ -18,7 +18,11 @@ export function PromptDetails({ prompt, engines }: { prompt: Prompt; engines: En
       <dd>{prompt.samplesPerSlot}</dd>
       <dt>Schedule</dt>
       <dd>
-        {preview.data?.words ?? `${prompt.cron} (${prompt.timezone})`}{' '}
+        {preview.data ? (
+          <span data-testid="schedule-words">{preview.data.words}</span>
+        ) : (
+          `${prompt.cron} (${prompt.timezone})`
+        )}{' '}
         <code className="muted">{prompt.cron}</code>
       </dd>
     </dl>

@@ -84,7 +84,7 @@ export function PromptsScreen() {
             kind={kind}
             rows={rows}
             ownName={own?.name}
-            headToHeadPending={h2h.isPending}
+            headToHead={h2h.error ? 'error' : h2h.isPending ? 'pending' : 'ready'}
           />
         </>
       )}

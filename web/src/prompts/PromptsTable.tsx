@@ -12,14 +12,15 @@ interface Props {
   kind: DataKind;
   rows: PromptRow[];
   ownName: string | undefined;
-  headToHeadPending: boolean;
+  /** the head-to-head breakdown: loading, failed or here */
+  headToHead: 'pending' | 'error' | 'ready';
 }
 
 function short(text: string): string {
   return text.length > 90 ? `${text.slice(0, 89)}…` : text;
 }
 
-export function PromptsTable({ state, kind, rows, ownName, headToHeadPending }: Props) {
+export function PromptsTable({ state, kind, rows, ownName, headToHead }: Props) {
   const runs = (r: PromptRow, extra: Record<string, string> = {}) => ({
     promptId: r.prompt.id,
     engineId: r.engineId,
@@ -114,7 +115,8 @@ export function PromptsTable({ state, kind, rows, ownName, headToHeadPending }: 
       csv: (r) => r.rival?.name ?? null,
       cell: (r) => {
         if (r.n === 0) return '–';
-        if (headToHeadPending) return <span className="muted">…</span>;
+        if (headToHead === 'pending') return <span className="muted">…</span>;
+        if (headToHead === 'error') return <span className="muted">not available</span>;
         if (!r.rival) return <span className="muted">no competitor ahead</span>;
         return toRuns(
           r,

@@ -1407,6 +1407,71 @@ export type PromptsControllerUpdateResponses = {
 
 export type PromptsControllerUpdateResponse = PromptsControllerUpdateResponses[keyof PromptsControllerUpdateResponses];
 
+export type SchedulePreviewControllerPreviewData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * ISO 8601; firings strictly after it; default now
+         */
+        from?: unknown;
+        /**
+         * how many firings, 1 to 10; default 5
+         */
+        count?: unknown;
+        /**
+         * IANA timezone; default UTC
+         */
+        timezone?: unknown;
+        /**
+         * cron expression, as a prompt takes it
+         */
+        cron: unknown;
+    };
+    url: '/v1/schedules/preview';
+};
+
+export type SchedulePreviewControllerPreviewErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type SchedulePreviewControllerPreviewError = SchedulePreviewControllerPreviewErrors[keyof SchedulePreviewControllerPreviewErrors];
+
+export type SchedulePreviewControllerPreviewResponses = {
+    200: {
+        cron: string;
+        timezone: string;
+        /**
+         * firings are the first ones strictly after this instant
+         */
+        from: string;
+        /**
+         * the cron in words, in its own timezone ("At 09:00, Monday through Friday")
+         */
+        description: string;
+        /**
+         * the description with its timezone, as the web app shows it
+         */
+        words: string;
+        firings: Array<{
+            at: string;
+            /**
+             * the same instant in the schedule timezone, ISO 8601 with its UTC offset
+             */
+            local: string;
+        }>;
+    };
+};
+
+export type SchedulePreviewControllerPreviewResponse = SchedulePreviewControllerPreviewResponses[keyof SchedulePreviewControllerPreviewResponses];
+
 export type RunsControllerRunData = {
     body?: {
         engineIds?: Array<string>;

@@ -4,11 +4,13 @@ import { ProjectsModule } from '../projects/projects.module';
 import { PromptRepository } from './prompt.repository';
 import { PromptService } from './prompt.service';
 import { PromptsController } from './prompts.controller';
+import { SchedulePreviewController } from './schedule-preview.controller';
+import { SchedulePreviewService } from './schedule-preview.service';
 
 @Module({
   imports: [ProjectsModule, EnginesModule],
-  controllers: [PromptsController],
-  providers: [PromptRepository, PromptService],
+  controllers: [PromptsController, SchedulePreviewController],
+  providers: [PromptRepository, PromptService, SchedulePreviewService],
   exports: [PromptService, PromptRepository],
 })
 export class PromptsModule {}

@@ -71,6 +71,19 @@ const SCREENS: Screen[] = [
     ready: (p) => p.getByTestId('explain-text').waitFor(),
   },
   {
+    name: 'prompts',
+    path: () => `/p/${h.fx.projectId}/prompts?${range}`,
+    ready: (p) => p.locator('[data-testid="prompts-table"] td[data-col="rival"] strong').first().waitFor(),
+  },
+  {
+    name: 'prompt',
+    path: () => `/p/${h.fx.projectId}/prompts/${h.fx.promptId}`,
+    ready: async (p) => {
+      await p.getByTestId('prompt-history').waitFor();
+      await p.getByTestId('schedule-words').waitFor();
+    },
+  },
+  {
     name: 'not found',
     path: () => `/p/${h.fx.projectId}/runs/${h.foreign.runId}`,
     ready: (p) => p.getByTestId('run-not-found').waitFor(),

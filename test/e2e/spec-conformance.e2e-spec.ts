@@ -146,6 +146,8 @@ describe('spec conformance (realistic scenario, every response validated against
     const promptId = prompt.body.id as string;
     await conform(get(`/v1/projects/${projectId}/prompts`), 200);
     await conform(get(`/v1/prompts/${promptId}`), 200);
+    await conform(get('/v1/schedules/preview?cron=0%209%20*%20*%201-5&timezone=Europe%2FBerlin'), 200);
+    await conform(get('/v1/schedules/preview?cron=nope'), 400);
     await conform(patch(`/v1/prompts/${promptId}`, { samplesPerSlot: 1 }), 200);
     const texts = ['The best', ' CRM tools:', '\n\n1. **Acme', ' CRM**', ' is fast.', '\n2. Globex', ' Inc.'];
     h.fake.enqueue(

@@ -19,6 +19,8 @@ import { CompetitorsScreen } from './screens/competitors/CompetitorsScreen';
 import { HomeRedirect } from './screens/HomeRedirect';
 import { NotFound } from './screens/NotFound';
 import { OverviewScreen } from './screens/overview/OverviewScreen';
+import { PromptsScreen } from './prompts/PromptsScreen';
+import { NewPromptRoute, PromptRoute } from './screens/PromptsRoutes';
 import { RunRoute, RunsRoute } from './screens/RunsRoutes';
 import { SignIn } from './screens/SignIn';
 import { SourcesScreen } from './screens/sources/SourcesScreen';
@@ -109,6 +111,25 @@ export const brandsRoute = createRoute({
   component: BrandsScreen,
 });
 
+export const promptsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: '/prompts',
+  validateSearch: validateReportSearch,
+  component: PromptsScreen,
+});
+
+export const newPromptRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: '/prompts/new',
+  component: NewPromptRoute,
+});
+
+export const promptRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: '/prompts/$promptId',
+  component: PromptRoute,
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   appRoute.addChildren([
@@ -122,6 +143,9 @@ const routeTree = rootRoute.addChildren([
       runRoute,
       alertsRoute,
       brandsRoute,
+      promptsRoute,
+      newPromptRoute,
+      promptRoute,
     ]),
   ]),
 ]);

@@ -1,4 +1,4 @@
-// Leaving a brand with unsaved changes (another brand, another screen, closing the tab) asks first.
+// Leaving a brand or prompt with unsaved changes (another one, another screen, closing the tab) asks first.
 import { useBlocker } from '@tanstack/react-router';
 import { useRef } from 'react';
 
@@ -9,7 +9,7 @@ const editorOf = (search: unknown): string => {
 };
 
 /** Returns `allowLeave`: call it just before a navigation that is the point (after a save or a delete). */
-export function useUnsavedGuard(dirty: boolean): () => void {
+export function useUnsavedGuard(dirty: boolean, what = 'this brand'): () => void {
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
   const leaving = useRef(false);
@@ -20,7 +20,7 @@ export function useUnsavedGuard(dirty: boolean): () => void {
       if (current.pathname === next.pathname && editorOf(current.search) === editorOf(next.search)) {
         return false;
       }
-      return !window.confirm('Discard your unsaved changes to this brand?');
+      return !window.confirm(`Discard your unsaved changes to ${what}?`);
     },
     enableBeforeUnload: () => dirtyRef.current && !leaving.current,
   });

@@ -14,6 +14,7 @@ const TABS = [
   { to: '/p/$projectId/runs', label: 'Runs', report: false },
   { to: '/p/$projectId/alerts', label: 'Alerts', report: false },
   { to: '/p/$projectId/brands', label: 'Brands', report: false },
+  { to: '/p/$projectId/prompts', label: 'Prompts', report: false },
 ] as const;
 
 /** Report filters travel with the user from one report tab to another. */
@@ -48,7 +49,7 @@ export function ProjectLayout() {
               search={t.report ? search : {}}
               className="tab"
               activeProps={{ className: 'tab tab-active', 'aria-current': 'page' }}
-              activeOptions={{ exact: t.to !== '/p/$projectId/runs', includeSearch: false }}
+              activeOptions={{ exact: !/\/(runs|prompts)$/.test(t.to), includeSearch: false }}
             >
               {t.label}
             </Link>

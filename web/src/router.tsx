@@ -22,6 +22,8 @@ import { OverviewScreen } from './screens/overview/OverviewScreen';
 import { RunRoute, RunsRoute } from './screens/RunsRoutes';
 import { SignIn } from './screens/SignIn';
 import { SourcesScreen } from './screens/sources/SourcesScreen';
+import { ProjectSettingsScreen } from './workspace/ProjectSettingsScreen';
+import { WorkspaceScreen } from './workspace/WorkspaceScreen';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: () => <NotFound /> });
 
@@ -109,10 +111,23 @@ export const brandsRoute = createRoute({
   component: BrandsScreen,
 });
 
+export const settingsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: '/settings',
+  component: ProjectSettingsScreen,
+});
+
+const workspaceRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/workspace',
+  component: WorkspaceScreen,
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   appRoute.addChildren([
     homeRoute,
+    workspaceRoute,
     projectRoute.addChildren([
       projectIndexRoute,
       overviewRoute,
@@ -122,6 +137,7 @@ const routeTree = rootRoute.addChildren([
       runRoute,
       alertsRoute,
       brandsRoute,
+      settingsRoute,
     ]),
   ]),
 ]);

@@ -9,7 +9,10 @@ const editorOf = (search: unknown): string => {
 };
 
 /** Returns `allowLeave`: call it just before a navigation that is the point (after a save or a delete). */
-export function useUnsavedGuard(dirty: boolean): () => void {
+export function useUnsavedGuard(
+  dirty: boolean,
+  question = 'Discard your unsaved changes to this brand?',
+): () => void {
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
   const leaving = useRef(false);
@@ -20,7 +23,7 @@ export function useUnsavedGuard(dirty: boolean): () => void {
       if (current.pathname === next.pathname && editorOf(current.search) === editorOf(next.search)) {
         return false;
       }
-      return !window.confirm('Discard your unsaved changes to this brand?');
+      return !window.confirm(question);
     },
     enableBeforeUnload: () => dirtyRef.current && !leaving.current,
   });

@@ -23,8 +23,8 @@ export function HomeRedirect() {
         <section className="panel ws-first" aria-labelledby="first-project-title" data-testid="first-project">
           <h1 id="first-project-title">Create your first project</h1>
           <p className="muted">
-            A project holds the brands you compare (yours and competitors), the prompts asked on a schedule and
-            their reports. Name it after what you track; you add brands and prompts next.
+            A project holds the brands you compare (yours and competitors), the prompts asked on a schedule
+            and their reports. Name it after what you track; you add brands and prompts next.
           </p>
           <CreateProjectForm autoFocus />
         </section>

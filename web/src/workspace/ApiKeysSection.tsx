@@ -22,7 +22,8 @@ function NewKeyForm({ onCreated }: { onCreated: (key: CreatedKey) => void }) {
   const [role, setRole] = useState<Role>('read');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const create = useMutation({
-    mutationFn: async () => (await apiKeysControllerCreate({ body: { name, role }, throwOnError: true })).data,
+    mutationFn: async () =>
+      (await apiKeysControllerCreate({ body: { name, role }, throwOnError: true })).data,
     onSuccess: async (created) => {
       setErrors(NO_ERRORS);
       setName('');
@@ -82,8 +83,10 @@ function ShownOnce({ created, onDone }: { created: CreatedKey; onDone: () => voi
   return (
     <div className="notice notice-info" data-testid="new-key" role="status">
       <p>
-        <strong>Key &ldquo;{created.name}&rdquo; created ({created.role}).</strong> Copy it now: it is shown
-        only this once, and streamrank keeps only a hash of it.
+        <strong>
+          Key &ldquo;{created.name}&rdquo; created ({created.role}).
+        </strong>{' '}
+        Copy it now: it is shown only this once, and streamrank keeps only a hash of it.
       </p>
       <div className="ws-secret">
         <label className="visually-hidden" htmlFor="new-key-value">
@@ -152,8 +155,8 @@ export function ApiKeysSection() {
         <div>
           <h2 id="api-keys-title">API keys</h2>
           <p className="muted">
-            Keys call the API (<code>Authorization: Bearer &lt;key&gt;</code>) and sign in here. A read key can
-            read everything but keys, and cannot write.
+            Keys call the API (<code>Authorization: Bearer &lt;key&gt;</code>) and sign in here. A read key
+            can read everything but keys, and cannot write.
           </p>
         </div>
       </div>

@@ -41,7 +41,7 @@ export function ConfirmDialog(p: Props) {
     >
       <h2 id={`${id}-title`}>{p.title}</h2>
       <div id={`${id}-body`}>{p.children}</div>
-      {p.error != null && (
+      {Boolean(p.error) && (
         <p className="field-error" role="alert">
           {describeError(p.error).detail}
         </p>

@@ -16,8 +16,7 @@ export function CreateProjectForm({ autoFocus = false }: { autoFocus?: boolean }
   const [name, setName] = useState('');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const create = useMutation({
-    mutationFn: async () =>
-      (await projectsControllerCreate({ body: { name }, throwOnError: true })).data,
+    mutationFn: async () => (await projectsControllerCreate({ body: { name }, throwOnError: true })).data,
     onSuccess: async (project) => {
       await queryClient.invalidateQueries({ queryKey: ['projects'] });
       void navigate({ to: '/p/$projectId/overview', params: { projectId: project.id } });

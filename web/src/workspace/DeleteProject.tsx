@@ -34,7 +34,7 @@ function useContents(projectId: string, enabled: boolean) {
         brands: count(brands.data),
         prompts: count(prompts.data),
         rules: count(rules.data),
-        runs: count(runs.data as { data: unknown[]; nextCursor?: string | null }),
+        runs: count(runs.data),
       };
     },
   });
@@ -88,9 +88,9 @@ export function DeleteProject({ project, onDeleted }: { project: Project; onDele
           <p className="muted">Counting what it holds…</p>
         ) : c ? (
           <p data-testid="delete-project-lost">
-            Deleting it deletes its {c.brands} brands, {c.prompts} prompts (their schedules stop: no new runs),{' '}
-            {c.rules} alert rules and its export links. Its {c.runs} stored runs and its alert log leave
-            every screen and report.
+            Deleting it deletes its {c.brands} brands, {c.prompts} prompts (their schedules stop: no new
+            runs), {c.rules} alert rules and its export links. Its {c.runs} stored runs and its alert log
+            leave every screen and report.
           </p>
         ) : (
           <p data-testid="delete-project-lost">

@@ -160,11 +160,7 @@ export function ProjectSettingsScreen() {
             <p className="muted">How this project scores answers.</p>
           </div>
         </div>
-        {canWrite ? (
-          <SettingsForm key={p.id} project={p} />
-        ) : (
-          <ReadOnlySettings project={p} />
-        )}
+        {canWrite ? <SettingsForm key={p.id} project={p} /> : <ReadOnlySettings project={p} />}
       </section>
       {canWrite && (
         <section className="panel" aria-labelledby="danger-title">

@@ -74,8 +74,8 @@ export function RevokeKey({ apiKey, current, lastAdmin }: Props) {
             </p>
             {current && (
               <p className="notice notice-error" data-testid="revoke-current">
-                You are signed in with this key: revoking it ends this session, and you will need another admin
-                key to sign in again.
+                You are signed in with this key: revoking it ends this session, and you will need another
+                admin key to sign in again.
               </p>
             )}
             <p>This cannot be undone.</p>

@@ -83,8 +83,8 @@ export function UsageSection() {
         <div>
           <h2 id="usage-title">Usage today</h2>
           <p className="muted">
-            Runs created and estimated spend of the whole workspace this UTC day, against its daily caps. Over a
-            cap, scheduled runs are skipped (never lost) and &ldquo;run now&rdquo; is refused.
+            Runs created and estimated spend of the whole workspace this UTC day, against its daily caps. Over
+            a cap, scheduled runs are skipped (never lost) and &ldquo;run now&rdquo; is refused.
           </p>
         </div>
       </div>

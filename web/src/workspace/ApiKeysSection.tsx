@@ -81,7 +81,7 @@ function NewKeyForm({ onCreated }: { onCreated: (key: CreatedKey) => void }) {
 function ShownOnce({ created, onDone }: { created: CreatedKey; onDone: () => void }) {
   const [copied, setCopied] = useState(false);
   return (
-    <div className="notice notice-info" data-testid="new-key" role="status">
+    <div className="notice notice-info ws-new-key" data-testid="new-key" role="status">
       <p>
         <strong>
           Key &ldquo;{created.name}&rdquo; created ({created.role}).

@@ -65,7 +65,7 @@ describe('an empty workspace', () => {
     await page.goto(h.baseUrl);
     await page.getByTestId('first-project').waitFor();
     const name = page.getByLabel('Project name');
-    expect(await name.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.waitForFunction((el) => el === document.activeElement, await name.elementHandle());
 
     // Blank: the API's zod schema refuses it; the message sits next to the field.
     await name.fill('   ');
@@ -150,9 +150,10 @@ describe('API keys', () => {
     await row.getByRole('button', { name: 'Revoke Reporting script…' }).click();
     const dialog = page.getByTestId('revoke-dialog').filter({ hasText: 'Reporting script' });
     await dialog.getByText('gets 401 from now on').waitFor();
-    expect(
-      await dialog.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement),
-    ).toBe(true);
+    await page.waitForFunction(
+      (el) => el === document.activeElement,
+      await dialog.getByRole('button', { name: 'Cancel' }).elementHandle(),
+    );
     await dialog.getByRole('button', { name: 'Revoke Reporting script' }).click();
     await section
       .locator(`[data-testid="api-key-row"][data-prefix="${listed.prefix}"][data-revoked="true"]`)
@@ -238,7 +239,8 @@ describe('project settings', () => {
     await foldError.waitFor();
     expect(await fold.inputValue()).toBe('0');
     expect(await halfLife.inputValue()).toBe('2500');
-    expect(await fold.evaluate((el) => el === document.activeElement)).toBe(true);
+    // The field in error takes the focus (once its message is rendered).
+    await page.waitForFunction(() => document.activeElement?.id === 'settings-foldTokens');
     expect(await h.api<Project>(`/v1/projects/${h.fx.projectId}`)).toMatchObject({ foldTokens: 20 });
     await shot(page, 'settings-validation');
 

@@ -3,7 +3,7 @@
 // can delete the project; a read key reads them.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { projectsControllerUpdate } from '../api/client';
 import { projectQuery } from '../api/queries';
 import { useCanWrite } from '../api/session-store';
@@ -32,7 +32,14 @@ function SettingsForm({ project }: { project: Project }) {
   const [draft, setDraft] = useState<SettingsDraft>(saved);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [done, setDone] = useState(false);
+  // Bumped on each failed save: once the errors are rendered, focus moves to the first field in error.
+  const [errorSerial, setErrorSerial] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (errorSerial === 0) return;
+    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    (first ?? formRef.current?.querySelector<HTMLElement>('.form-errors'))?.focus();
+  }, [errorSerial]);
   const body = settingsBody(draft, saved);
   const dirty = Object.keys(body).length > 0;
   useUnsavedGuard(dirty, 'Discard your unsaved changes to the project settings?');
@@ -50,10 +57,7 @@ function SettingsForm({ project }: { project: Project }) {
     onError: (error) => {
       setDone(false);
       setErrors(formErrorsOf(error, (k) => (SETTINGS_FIELDS as readonly string[]).includes(k)));
-      requestAnimationFrame(() => {
-        const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-        (first ?? formRef.current?.querySelector<HTMLElement>('.form-errors'))?.focus();
-      });
+      setErrorSerial((n) => n + 1);
     },
   });
   const submit = (e: FormEvent) => {

@@ -244,6 +244,18 @@ describe('project settings', () => {
     expect(await h.api<Project>(`/v1/projects/${h.fx.projectId}`)).toMatchObject({ foldTokens: 20 });
     await shot(page, 'settings-validation');
 
+    // Leaving with unsaved changes asks first; staying keeps them.
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.dismiss();
+      }),
+    );
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    expect(await asked).toMatch(/unsaved changes to the project settings/);
+    expect(new URL(page.url()).pathname).toBe(`/p/${h.fx.projectId}/settings`);
+    expect(await fold.inputValue()).toBe('0');
+
     await fold.fill('40');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByTestId('settings-saved').waitFor();

@@ -281,7 +281,7 @@ describe('project settings', () => {
     const dialog = page.getByTestId('delete-project-dialog');
     const lost = dialog.getByTestId('delete-project-lost');
     await lost.waitFor();
-    expect(await lost.textContent()).toContain('its 1 brands, 0 prompts');
+    expect(await lost.textContent()).toContain('its 1 brand, 0 prompts');
     const confirm = dialog.getByRole('button', { name: 'Delete project' });
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByLabel(/Type the project's name/).fill('Doomed');

@@ -14,8 +14,11 @@ import { ConfirmDialog } from './ConfirmDialog';
 import type { Project } from './queries';
 
 const PAGE = 200;
-const count = (page: { data: unknown[]; nextCursor?: string | null }): string =>
-  `${page.data.length}${page.nextCursor ? '+' : ''}`;
+/** "1 brand", "4 brands", "200+ runs" (one page of 200 is counted). */
+const count = (page: { data: unknown[]; nextCursor?: string | null }, word: string): string => {
+  const n = page.data.length;
+  return `${n}${page.nextCursor ? '+' : ''} ${n === 1 && !page.nextCursor ? word : `${word}s`}`;
+};
 
 function useContents(projectId: string, enabled: boolean) {
   return useQuery({
@@ -31,10 +34,10 @@ function useContents(projectId: string, enabled: boolean) {
         runsControllerList({ query: { projectId, limit: PAGE }, signal, throwOnError: true }),
       ]);
       return {
-        brands: count(brands.data),
-        prompts: count(prompts.data),
-        rules: count(rules.data),
-        runs: count(runs.data),
+        brands: count(brands.data, 'brand'),
+        prompts: count(prompts.data, 'prompt'),
+        rules: count(rules.data, 'alert rule'),
+        runs: count(runs.data, 'stored run'),
       };
     },
   });
@@ -88,9 +91,8 @@ export function DeleteProject({ project, onDeleted }: { project: Project; onDele
           <p className="muted">Counting what it holds…</p>
         ) : c ? (
           <p data-testid="delete-project-lost">
-            Deleting it deletes its {c.brands} brands, {c.prompts} prompts (their schedules stop: no new
-            runs), {c.rules} alert rules and its export links. Its {c.runs} stored runs and its alert log
-            leave every screen and report.
+            Deleting it deletes its {c.brands}, {c.prompts} (their schedules stop: no new runs), {c.rules} and
+            its export links. Its {c.runs} and its alert log leave every screen and report.
           </p>
         ) : (
           <p data-testid="delete-project-lost">

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma/prisma.service';
 import { afterCursor, type Cursor } from '../infra/http/pagination';
 import { type CreateProjectInput, type UpdateProjectInput } from './dto/project.dto';
@@ -13,13 +14,24 @@ export interface ProjectRecord {
   updatedAt: Date;
 }
 
+/** A create or rename refused because the workspace already has a project of that name. */
+export const NAME_TAKEN = 'name_taken';
+
+const isNameTaken = (e: unknown): boolean =>
+  e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+
 /** Every method takes the workspace id: a row of another workspace is indistinguishable from no row. */
 @Injectable()
 export class ProjectRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(workspaceId: string, input: CreateProjectInput): Promise<ProjectRecord> {
-    return this.prisma.project.create({ data: { workspaceId, ...input } });
+  async create(workspaceId: string, input: CreateProjectInput): Promise<ProjectRecord | typeof NAME_TAKEN> {
+    try {
+      return await this.prisma.project.create({ data: { workspaceId, ...input } });
+    } catch (e) {
+      if (isNameTaken(e)) return NAME_TAKEN;
+      throw e;
+    }
   }
 
   find(workspaceId: string, id: string): Promise<ProjectRecord | null> {
@@ -34,9 +46,18 @@ export class ProjectRepository {
     });
   }
 
-  async update(workspaceId: string, id: string, input: UpdateProjectInput): Promise<ProjectRecord | null> {
-    const { count } = await this.prisma.project.updateMany({ where: { id, workspaceId }, data: input });
-    return count === 0 ? null : this.find(workspaceId, id);
+  async update(
+    workspaceId: string,
+    id: string,
+    input: UpdateProjectInput,
+  ): Promise<ProjectRecord | null | typeof NAME_TAKEN> {
+    try {
+      const { count } = await this.prisma.project.updateMany({ where: { id, workspaceId }, data: input });
+      return count === 0 ? null : this.find(workspaceId, id);
+    } catch (e) {
+      if (isNameTaken(e)) return NAME_TAKEN;
+      throw e;
+    }
   }
 
   async delete(workspaceId: string, id: string): Promise<boolean> {

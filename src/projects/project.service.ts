@@ -2,14 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../infra/http/api-error';
 import { decodeCursor, toPage, type Page, type PageQuery } from '../infra/http/pagination';
 import { type CreateProjectInput, type ProjectView, type UpdateProjectInput } from './dto/project.dto';
-import { ProjectRepository, type ProjectRecord } from './project.repository';
+import { NAME_TAKEN, ProjectRepository, type ProjectRecord } from './project.repository';
 
 @Injectable()
 export class ProjectService {
   constructor(private readonly projects: ProjectRepository) {}
 
   async create(workspaceId: string, input: CreateProjectInput): Promise<ProjectView> {
-    return toView(await this.projects.create(workspaceId, input));
+    const p = await this.projects.create(workspaceId, input);
+    if (p === NAME_TAKEN) throw nameTaken(input.name);
+    return toView(p);
   }
 
   async get(workspaceId: string, id: string): Promise<ProjectView> {
@@ -30,6 +32,7 @@ export class ProjectService {
 
   async update(workspaceId: string, id: string, input: UpdateProjectInput): Promise<ProjectView> {
     const p = await this.projects.update(workspaceId, id, input);
+    if (p === NAME_TAKEN) throw nameTaken(input.name ?? '');
     if (!p) throw ApiError.notFound('Project');
     return toView(p);
   }
@@ -37,6 +40,12 @@ export class ProjectService {
   async delete(workspaceId: string, id: string): Promise<void> {
     if (!(await this.projects.delete(workspaceId, id))) throw ApiError.notFound('Project');
   }
+}
+
+/** 409 with the field it concerns, in the shape of a validation issue (a form shows it next to the name). */
+function nameTaken(name: string): ApiError {
+  const message = `The workspace already has a project named "${name}"`;
+  return ApiError.conflict(message, [{ path: 'body.name', message }]);
 }
 
 function toView(p: ProjectRecord): ProjectView {

@@ -84,6 +84,12 @@ const SCREENS: Screen[] = [
     },
   },
   {
+    name: 'settings',
+    path: () => `/p/${h.fx.projectId}/settings`,
+    ready: (p) => p.getByTestId('settings-note').waitFor(),
+  },
+  { name: 'workspace', path: () => '/workspace', ready: (p) => p.getByTestId('usage-runs').waitFor() },
+  {
     name: 'not found',
     path: () => `/p/${h.fx.projectId}/runs/${h.foreign.runId}`,
     ready: (p) => p.getByTestId('run-not-found').waitFor(),

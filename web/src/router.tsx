@@ -24,6 +24,8 @@ import { NewPromptRoute, PromptRoute } from './screens/PromptsRoutes';
 import { RunRoute, RunsRoute } from './screens/RunsRoutes';
 import { SignIn } from './screens/SignIn';
 import { SourcesScreen } from './screens/sources/SourcesScreen';
+import { ProjectSettingsScreen } from './workspace/ProjectSettingsScreen';
+import { WorkspaceScreen } from './workspace/WorkspaceScreen';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: () => <NotFound /> });
 
@@ -130,10 +132,23 @@ export const promptRoute = createRoute({
   component: PromptRoute,
 });
 
+export const settingsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: '/settings',
+  component: ProjectSettingsScreen,
+});
+
+const workspaceRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/workspace',
+  component: WorkspaceScreen,
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   appRoute.addChildren([
     homeRoute,
+    workspaceRoute,
     projectRoute.addChildren([
       projectIndexRoute,
       overviewRoute,
@@ -146,6 +161,7 @@ const routeTree = rootRoute.addChildren([
       promptsRoute,
       newPromptRoute,
       promptRoute,
+      settingsRoute,
     ]),
   ]),
 ]);

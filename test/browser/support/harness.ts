@@ -36,7 +36,7 @@ export interface PageOptions {
 
 export async function startBrowserHarness(
   tag: string,
-  options: { landRuns?: boolean } = {},
+  options: { landRuns?: boolean; env?: Record<string, string> } = {},
 ): Promise<BrowserHarness> {
   const prefix = isolatedQueuePrefix(tag);
   const t = await startTestApp({
@@ -46,6 +46,7 @@ export async function startBrowserHarness(
     RUN_BACKOFF_MS: '20',
     WEB_DIST_DIR,
     API_RATE_LIMIT_PER_MINUTE: '0',
+    ...options.env,
   });
   const made: { base?: Awaited<ReturnType<typeof createFixture>> } = {};
   let world: { ws: TestWorkspace; fx: BrowserFixture; foreign: BrowserHarness['foreign']; browser: Browser };

@@ -43,4 +43,20 @@ describe('formErrorsOf', () => {
     expect(e.fields.size).toBe(0);
     expect(e.form).toEqual(['At most 100 brands']);
   });
+
+  it('puts a conflict that names its field (a taken name) on that field', () => {
+    const message = 'The workspace already has a project named "A"';
+    const e = formErrorsOf(
+      new ApiError({
+        kind: 'http',
+        status: 409,
+        code: 'conflict',
+        message,
+        details: [{ path: 'body.name', message }],
+      }),
+      (k) => k === 'name',
+    );
+    expect(Object.fromEntries(e.fields)).toEqual({ name: [message] });
+    expect(e.form).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 // The API's validation issues (400 `validation_failed`, details `[{ path: 'body.aliases.0.text', message }]`,
-// see src/infra/http/zod-body.ts) keyed by form field, so each message shows next to the field it concerns.
+// see src/infra/http/zod-body.ts; also a 409 `conflict` that names its field, like a taken project name) keyed
+// by form field, so each message shows next to the field it concerns.
 import { problemOf } from '../api/errors';
 
 export type FieldErrors = ReadonlyMap<string, string[]>;
@@ -28,7 +29,7 @@ export function formErrorsOf(error: unknown, known: (key: string) => boolean, wh
   const fields = new Map<string, string[]>();
   const form: string[] = [];
   const issues = Array.isArray(p.details) ? p.details.filter(isIssue) : [];
-  if (p.status !== 400 || issues.length === 0) {
+  if ((p.status !== 400 && p.status !== 409) || issues.length === 0) {
     return { fields, form: [p.message || 'The request failed.'] };
   }
   for (const issue of issues) {

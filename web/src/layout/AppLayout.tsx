@@ -72,6 +72,9 @@ export function AppLayout() {
         </Link>
         <ProjectSwitcher />
         <div className="header-spacer" />
+        <Link to="/workspace" className="header-link" activeProps={{ 'aria-current': 'page' }}>
+          Workspace
+        </Link>
         <SessionMenu />
       </header>
       <Outlet />

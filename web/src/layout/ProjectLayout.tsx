@@ -15,6 +15,7 @@ const TABS = [
   { to: '/p/$projectId/alerts', label: 'Alerts', report: false },
   { to: '/p/$projectId/brands', label: 'Brands', report: false },
   { to: '/p/$projectId/prompts', label: 'Prompts', report: false },
+  { to: '/p/$projectId/settings', label: 'Settings', report: false },
 ] as const;
 
 /** Report filters travel with the user from one report tab to another. */

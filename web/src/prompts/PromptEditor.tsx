@@ -36,7 +36,7 @@ export function PromptEditor({ projectId, prompt, engines, onSaved }: Props) {
   const [errorSerial, setErrorSerial] = useState(0);
   const body = (d: PromptDraft) => JSON.stringify(prompt ? editBodyOf(d) : bodyOf(d));
   const dirty = body(draft) !== body(base);
-  const allowLeave = useUnsavedGuard(dirty, 'this prompt');
+  const allowLeave = useUnsavedGuard(dirty, { message: 'Discard your unsaved changes to this prompt?' });
 
   const save = useMutation({
     mutationFn: async (d: PromptDraft) =>

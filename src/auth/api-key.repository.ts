@@ -53,11 +53,21 @@ export class ApiKeyRepository {
   }
 
   /** Revokes the key and, in the same transaction, its web sessions (they act with the key). */
-  async revoke(workspaceId: string, id: string, at: Date): Promise<ApiKeyRecord | null> {
-    const existing = await this.prisma.apiKey.findFirst({ where: { id, workspaceId } });
-    if (!existing) return null;
-    if (existing.revokedAt) return existing;
+  /**
+   * Revokes a key and its web sessions. The workspace's last live admin key is kept ('last_admin'): without
+   * one nobody could manage the workspace again. The live admin keys are locked first, so two revokes racing
+   * for the last two cannot both pass.
+   */
+  async revoke(workspaceId: string, id: string, at: Date): Promise<ApiKeyRecord | 'last_admin' | null> {
     return this.prisma.$transaction(async (tx) => {
+      const liveAdmins = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM api_keys
+        WHERE "workspaceId" = ${workspaceId}::uuid AND role = 'admin' AND "revokedAt" IS NULL
+        ORDER BY id FOR UPDATE`;
+      const existing = await tx.apiKey.findFirst({ where: { id, workspaceId } });
+      if (!existing) return null;
+      if (existing.revokedAt) return existing;
+      if (liveAdmins.length === 1 && liveAdmins[0]?.id === id) return 'last_admin';
       const key = await tx.apiKey.update({ where: { id }, data: { revokedAt: at } });
       await tx.webSession.updateMany({ where: { apiKeyId: id, revokedAt: null }, data: { revokedAt: at } });
       return key;

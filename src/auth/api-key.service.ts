@@ -83,6 +83,11 @@ export class ApiKeyService {
   async revoke(workspaceId: string, id: string): Promise<ApiKeyView> {
     const record = await this.keys.revoke(workspaceId, id, this.clock.now());
     if (!record) throw ApiError.notFound('API key');
+    if (record === 'last_admin') {
+      throw ApiError.conflict(
+        'this is the workspace’s last admin key: create another admin key before revoking it',
+      );
+    }
     return toView(record);
   }
 

@@ -16,6 +16,43 @@ describe('configuration API', () => {
       error: { code: 'unauthorized', message: 'A valid API key is required: Authorization: Bearer <key>' },
     };
 
+    it('keeps the last live admin key: a 409 that changes nothing, until another admin key exists', async () => {
+      const own = await createWorkspace(t);
+      const keys = async (): Promise<{ id: string; role: string; revokedAt: string | null }[]> =>
+        (await t.http().get('/v1/api-keys').set(own.auth()).expect(200)).body.data;
+      const admin = (await keys()).find((k) => k.role === 'admin' && k.revokedAt === null)!;
+      const refused = await t.http().delete(`/v1/api-keys/${admin.id}`).set(own.auth()).expect(409);
+      expect(refused.body.error.code).toBe('conflict');
+      expect((await keys()).find((k) => k.id === admin.id)?.revokedAt).toBeNull();
+      const second = await t
+        .http()
+        .post('/v1/api-keys')
+        .set(own.auth())
+        .send({ name: 'second admin', role: 'admin' })
+        .expect(201);
+      // Two revokes at once of the last two: exactly one passes.
+      const both = await Promise.all(
+        [admin.id, second.body.id as string].map((id) =>
+          t
+            .http()
+            .delete(`/v1/api-keys/${id}`)
+            .set({ Authorization: `Bearer ${second.body.key}` }),
+        ),
+      );
+      expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+      // Whichever key survived still reads the list; it is the one live admin key left.
+      const survivor = both[0]!.status === 200 ? (second.body.key as string) : own.adminKey;
+      const after = await t
+        .http()
+        .get('/v1/api-keys')
+        .set({ Authorization: `Bearer ${survivor}` })
+        .expect(200);
+      const liveAdmins = (after.body.data as { role: string; revokedAt: string | null }[]).filter(
+        (k) => k.role === 'admin' && k.revokedAt === null,
+      );
+      expect(liveAdmins).toHaveLength(1);
+    });
+
     it('gives missing, malformed, unknown and revoked keys the same 401 body', async () => {
       const created = await t
         .http()

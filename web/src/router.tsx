@@ -15,6 +15,7 @@ import {
 import { AppLayout } from './layout/AppLayout';
 import { ProjectLayout } from './layout/ProjectLayout';
 import { AlertsScreen } from './screens/alerts/AlertsScreen';
+import { validateAlertsSearch } from './screens/alerts/alerts-search';
 import { CompetitorsScreen } from './screens/competitors/CompetitorsScreen';
 import { HomeRedirect } from './screens/HomeRedirect';
 import { NotFound } from './screens/NotFound';
@@ -99,6 +100,7 @@ export const runRoute = createRoute({
 export const alertsRoute = createRoute({
   getParentRoute: () => projectRoute,
   path: '/alerts',
+  validateSearch: validateAlertsSearch,
   component: AlertsScreen,
 });
 

@@ -1,15 +1,24 @@
-// Leaving a brand with unsaved changes (another brand, another screen, closing the tab) asks first.
+// Leaving a form with unsaved changes (another item, another screen, closing the tab) asks first. Used by the
+// brand editor and by the alert rule and webhook forms.
 import { useBlocker } from '@tanstack/react-router';
 import { useRef } from 'react';
 
-/** What the editor shows: another value remounts it with a fresh draft. */
-const editorOf = (search: unknown): string => {
+/** What the brand editor shows: another value remounts it with a fresh draft. */
+const brandEditorOf = (search: unknown): string => {
   const s = search as { brand?: unknown; kind?: unknown };
   return `${String(s.brand)}/${String(s.kind)}`;
 };
 
+export interface GuardOptions {
+  /** Which editor a URL's search params show; a navigation that keeps it is not leaving. */
+  editorOf?: (search: unknown) => string;
+  message?: string;
+}
+
 /** Returns `allowLeave`: call it just before a navigation that is the point (after a save or a delete). */
-export function useUnsavedGuard(dirty: boolean): () => void {
+export function useUnsavedGuard(dirty: boolean, options: GuardOptions = {}): () => void {
+  const editorOf = options.editorOf ?? brandEditorOf;
+  const message = options.message ?? 'Discard your unsaved changes to this brand?';
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
   const leaving = useRef(false);
@@ -20,7 +29,7 @@ export function useUnsavedGuard(dirty: boolean): () => void {
       if (current.pathname === next.pathname && editorOf(current.search) === editorOf(next.search)) {
         return false;
       }
-      return !window.confirm('Discard your unsaved changes to this brand?');
+      return !window.confirm(message);
     },
     enableBeforeUnload: () => dirtyRef.current && !leaving.current,
   });

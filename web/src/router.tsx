@@ -23,6 +23,8 @@ import { OverviewScreen } from './screens/overview/OverviewScreen';
 import { RunRoute, RunsRoute } from './screens/RunsRoutes';
 import { SignIn } from './screens/SignIn';
 import { SourcesScreen } from './screens/sources/SourcesScreen';
+import { validateWebhooksSearch } from './screens/webhooks/webhooks-search';
+import { WebhooksScreen } from './screens/webhooks/WebhooksScreen';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: () => <NotFound /> });
 
@@ -48,6 +50,13 @@ const appRoute = createRoute({
 });
 
 const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: HomeRedirect });
+
+export const webhooksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/webhooks',
+  validateSearch: validateWebhooksSearch,
+  component: WebhooksScreen,
+});
 
 export const projectRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -115,6 +124,7 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   appRoute.addChildren([
     homeRoute,
+    webhooksRoute,
     projectRoute.addChildren([
       projectIndexRoute,
       overviewRoute,

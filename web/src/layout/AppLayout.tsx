@@ -59,6 +59,16 @@ function SessionMenu() {
   );
 }
 
+/** Workspace screens (admin keys only). */
+function WorkspaceLinks() {
+  if (useSession()?.role !== 'admin') return null;
+  return (
+    <Link to="/webhooks" className="btn btn-ghost btn-small" activeProps={{ 'aria-current': 'page' }}>
+      Webhooks
+    </Link>
+  );
+}
+
 export function AppLayout() {
   return (
     <div className="app">
@@ -72,6 +82,7 @@ export function AppLayout() {
         </Link>
         <ProjectSwitcher />
         <div className="header-spacer" />
+        <WorkspaceLinks />
         <SessionMenu />
       </header>
       <Outlet />

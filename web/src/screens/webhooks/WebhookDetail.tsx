@@ -22,7 +22,8 @@ export function WebhookDetail({ webhook, onClose, onDeleted, onSecret }: Props) 
       await webhooksControllerDelete({ path: { id: webhook.id }, throwOnError: true });
     },
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['webhooks'] });
+      // The list only: the delivery log on screen must not ask for the deleted endpoint's deliveries (404).
+      await queryClient.invalidateQueries({ queryKey: ['webhooks', 'list'] });
       onDeleted();
     },
   });

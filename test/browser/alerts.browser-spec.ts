@@ -83,6 +83,7 @@ describe('Alerts screen', () => {
     const firing = page.getByTestId('preview-firing');
     expect(await firing.getAttribute('data-run')).toBe(fired.runId);
     expect(await firing.textContent()).toContain('northwind.example');
+    await shot(page, 'alerts');
 
     // Back to a threshold rule with a window the API refuses: shown next to the field, everything kept.
     await page.getByLabel('Kind', { exact: true }).selectOption('above_fold_change');
@@ -106,12 +107,12 @@ describe('Alerts screen', () => {
     expect((await rules()).map((r) => r.name)).toEqual(['Own domain cited']);
     expect(await seriousAxeViolations(page)).toEqual([]);
 
-    // Fixed: the preview answers again, over the six landed runs.
+    // Fixing the field clears its message; the preview answers again, over the six landed runs.
     await windowInput.fill('24');
+    await windowError.waitFor({ state: 'detached' });
     await until('preview after the fix', async () =>
       (await settledPreview(page)).summary.includes('over 6 runs') ? true : null,
     );
-    await shot(page, 'alerts');
     await page.getByRole('button', { name: 'Create rule' }).click();
     await page.getByRole('heading', { name: 'New alert rule' }).waitFor({ state: 'hidden' });
     const created = (await rules()).find((r) => r.name === 'Own domain first cited');

@@ -8,7 +8,7 @@ import {
   alertRulesControllerUpdate,
 } from '../../api/client';
 import type { Brand } from '../../brands/brand-draft';
-import { formErrorsOf, type FormErrors } from '../../brands/field-errors';
+import { clearChangedFields, formErrorsOf, type FormErrors } from '../../brands/field-errors';
 import { useUnsavedGuard } from '../../brands/use-unsaved-guard';
 import { ConfirmAction } from '../shared/ConfirmAction';
 import { AlertPreviewPanel } from './AlertPreviewPanel';
@@ -113,7 +113,10 @@ export function AlertRuleEditor({ projectId, rule, brands, onClose }: Props) {
         </div>
         <AlertRuleForm
           draft={draft}
-          onChange={setDraft}
+          onChange={(next) => {
+            setErrors((e) => clearChangedFields(e, draft, next));
+            setDraft(next);
+          }}
           kindFixed={rule !== null}
           brands={brands}
           errors={errors}

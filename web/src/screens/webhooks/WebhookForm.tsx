@@ -4,7 +4,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { webhooksControllerCreate, webhooksControllerUpdate } from '../../api/client';
-import { errorId, formErrorsOf, type FormErrors } from '../../brands/field-errors';
+import { clearChangedFields, errorId, formErrorsOf, type FormErrors } from '../../brands/field-errors';
 import { FieldMessages, invalidProps } from '../../brands/FieldMessages';
 import { useUnsavedGuard } from '../../brands/use-unsaved-guard';
 import {
@@ -31,7 +31,7 @@ interface Props {
 export function WebhookForm({ webhook, onSaved, onCancel }: Props) {
   const queryClient = useQueryClient();
   const initial = useMemo(() => (webhook ? webhookDraftOf(webhook) : emptyWebhookDraft()), [webhook]);
-  const [draft, setDraft] = useState<WebhookDraft>(initial);
+  const [draft, setDraftState] = useState<WebhookDraft>(initial);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [errorSerial, setErrorSerial] = useState(0);
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
@@ -39,6 +39,10 @@ export function WebhookForm({ webhook, onSaved, onCancel }: Props) {
     editorOf,
     message: 'Discard your unsaved changes to this webhook?',
   });
+  const setDraft = (next: WebhookDraft) => {
+    setErrors((e) => clearChangedFields(e, draft, next));
+    setDraftState(next);
+  };
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (errorSerial === 0) return;

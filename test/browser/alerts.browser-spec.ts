@@ -123,6 +123,16 @@ describe('Alerts screen', () => {
     });
     await page.getByTestId('alert-rules').getByText('Own domain first cited').waitFor();
 
+    // Edited through the same form (PATCH): the kind is fixed, the stored values are shown.
+    await page.getByRole('link', { name: 'Edit Own domain first cited' }).click();
+    await page.getByRole('heading', { name: 'Edit Own domain first cited' }).waitFor();
+    expect(await page.getByLabel('Kind', { exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByLabel('Window (hours)').inputValue()).toBe('24');
+    await page.getByLabel('Minimum runs').fill('2');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByRole('heading', { name: /^Edit / }).waitFor({ state: 'hidden' });
+    expect((await rules()).find((r) => r.id === created!.id)?.params).toMatchObject({ minRuns: 2 });
+
     // Delete asks first; Cancel keeps the rule.
     await page.getByRole('link', { name: 'Edit Own domain first cited' }).click();
     await page.getByRole('button', { name: 'Delete rule…' }).click();
@@ -201,6 +211,16 @@ describe('Webhooks screen', () => {
     ]);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await shot(page, 'webhooks');
+
+    // Rotating asks first, then shows the new secret once; the old one no longer signs.
+    await page.getByRole('button', { name: 'Rotate secret…' }).click();
+    await page.getByTestId('rotate-dialog').getByRole('button', { name: 'Rotate secret' }).click();
+    await secretBox.waitFor();
+    const rotated = (await secretBox.getByTestId('secret-value').textContent()) ?? '';
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(secret);
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    await secretBox.waitFor({ state: 'hidden' });
 
     // A forged write from this admin page without the CSRF token is refused and sends nothing.
     const forged = await page.evaluate(

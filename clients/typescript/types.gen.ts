@@ -4245,6 +4245,79 @@ export type WebhooksControllerUpdateResponses = {
 
 export type WebhooksControllerUpdateResponse = WebhooksControllerUpdateResponses[keyof WebhooksControllerUpdateResponses];
 
+export type WebhooksControllerSendTestData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhooks/{id}/test';
+};
+
+export type WebhooksControllerSendTestErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type WebhooksControllerSendTestError = WebhooksControllerSendTestErrors[keyof WebhooksControllerSendTestErrors];
+
+export type WebhooksControllerSendTestResponses = {
+    202: {
+        /**
+         * The test delivery, in the delivery log
+         */
+        deliveryId: string;
+    };
+};
+
+export type WebhooksControllerSendTestResponse = WebhooksControllerSendTestResponses[keyof WebhooksControllerSendTestResponses];
+
+export type WebhooksControllerRotateSecretData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhooks/{id}/rotate-secret';
+};
+
+export type WebhooksControllerRotateSecretErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type WebhooksControllerRotateSecretError = WebhooksControllerRotateSecretErrors[keyof WebhooksControllerRotateSecretErrors];
+
+export type WebhooksControllerRotateSecretResponses = {
+    200: {
+        id: string;
+        url: string;
+        events: Array<'run.completed' | 'run.failed' | 'alert.triggered'>;
+        active: boolean;
+        format: 'standard' | 'slack';
+        createdAt: string;
+        updatedAt: string;
+        /**
+         * Signing secret `whsec_...`, shown only here
+         */
+        secret: string;
+    };
+};
+
+export type WebhooksControllerRotateSecretResponse = WebhooksControllerRotateSecretResponses[keyof WebhooksControllerRotateSecretResponses];
+
 export type WebhooksControllerDeliveriesData = {
     body?: never;
     path: {
@@ -4287,6 +4360,10 @@ export type WebhooksControllerDeliveriesResponses = {
             nextAttemptAt: string | null;
             createdAt: string;
             deliveredAt: string | null;
+            /**
+             * A test event sent with POST /v1/webhooks/{id}/test
+             */
+            test: boolean;
         }>;
         nextCursor: string | null;
     };
@@ -4436,6 +4513,95 @@ export type AlertRulesControllerCreateResponses = {
 };
 
 export type AlertRulesControllerCreateResponse = AlertRulesControllerCreateResponses[keyof AlertRulesControllerCreateResponses];
+
+export type AlertRulesControllerPreviewData = {
+    body: {
+        name: string;
+        kind: 'mention_rate_drop';
+        enabled?: boolean;
+        params: {
+            brandId?: string;
+            windowHours?: number;
+            dropPoints: number;
+            minRuns?: number;
+            hysteresisPoints?: number;
+        };
+    } | {
+        name: string;
+        kind: 'competitor_overtake';
+        enabled?: boolean;
+        params: {
+            brandId?: string;
+            competitorId: string;
+            windowHours?: number;
+            minRuns?: number;
+            hysteresisPoints?: number;
+        };
+    } | {
+        name: string;
+        kind: 'above_fold_change';
+        enabled?: boolean;
+        params: {
+            brandId?: string;
+            windowHours?: number;
+            thresholdPercent: number;
+            direction?: 'entering' | 'leaving' | 'both';
+            minRuns?: number;
+            hysteresisPoints?: number;
+        };
+    } | {
+        name: string;
+        kind: 'first_own_domain_citation';
+        enabled?: boolean;
+        params: {
+            brandId?: string;
+        };
+    };
+    path: {
+        projectId: string;
+    };
+    query?: never;
+    url: '/v1/projects/{projectId}/alert-rules/preview';
+};
+
+export type AlertRulesControllerPreviewErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type AlertRulesControllerPreviewError = AlertRulesControllerPreviewErrors[keyof AlertRulesControllerPreviewErrors];
+
+export type AlertRulesControllerPreviewResponses = {
+    200: {
+        kind: 'mention_rate_drop' | 'competitor_overtake' | 'above_fold_change' | 'first_own_domain_citation';
+        from: string;
+        to: string;
+        landings: number;
+        decided: number;
+        truncated: boolean;
+        firings: Array<{
+            /**
+             * The landing run’s request time
+             */
+            at: string;
+            runId: string;
+            synthetic: boolean;
+            transition: 'fired' | 'entering' | 'leaving' | 'first_citation';
+            figures: {
+                [key: string]: number | string | Array<string> | null;
+            };
+        }>;
+        firingNow: boolean;
+    };
+};
+
+export type AlertRulesControllerPreviewResponse = AlertRulesControllerPreviewResponses[keyof AlertRulesControllerPreviewResponses];
 
 export type AlertRulesControllerDeleteData = {
     body?: never;

@@ -53,15 +53,12 @@ const reportFilter = (w: WindowQuery): ReportFilter => ({
 });
 
 /**
- * Reads and writes of one rule's evaluation, inside a transaction that holds the rule's row lock. The window
- * queries reuse the reports' run filter, so an alert counts exactly the runs a report over the same range
- * counts (measured and synthetic runs never mixed).
+ * The reads of a rule's evaluation (rule-evaluation.ts). The window queries reuse the reports' run filter, so an
+ * alert counts exactly the runs a report over the same range counts (measured and synthetic runs never mixed).
+ * Outside a transaction it serves the 30-day preview.
  */
-export class LockedRule {
-  constructor(
-    private readonly tx: Prisma.TransactionClient,
-    readonly rule: AlertRuleRecord,
-  ) {}
+export class RuleReader {
+  constructor(protected readonly tx: Prisma.TransactionClient) {}
 
   /** The rule's brand (or the project's oldest own brand) if it still belongs to the project. */
   async brand(projectId: string, brandId: string | null): Promise<{ id: string; domains: string[] } | null> {
@@ -70,10 +67,6 @@ export class LockedRule {
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       select: { id: true, domains: true },
     });
-  }
-
-  async hasEvent(runId: string): Promise<boolean> {
-    return (await this.tx.alertEvent.count({ where: { ruleId: this.rule.id, runId } })) > 0;
   }
 
   /** Runs of the window scored for the brand, and how many had it mentioned / above the fold. */
@@ -111,6 +104,20 @@ export class LockedRule {
       orderBy: { position: 'asc' },
       select: { url: true, domain: true },
     });
+  }
+}
+
+/** Reads and writes of one rule's evaluation, inside a transaction that holds the rule's row lock. */
+export class LockedRule extends RuleReader {
+  constructor(
+    tx: Prisma.TransactionClient,
+    readonly rule: AlertRuleRecord,
+  ) {
+    super(tx);
+  }
+
+  async hasEvent(runId: string): Promise<boolean> {
+    return (await this.tx.alertEvent.count({ where: { ruleId: this.rule.id, runId } })) > 0;
   }
 
   /**

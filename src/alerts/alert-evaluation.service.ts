@@ -2,23 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../infra/clock/clock';
 import { derivedUuid } from '../infra/crypto/derived-uuid';
 import { WebhookNotifier } from '../webhooks/webhook-notifier.service';
-import {
-  evaluateAboveFold,
-  evaluateCompetitorOvertake,
-  evaluateFirstOwnDomainCitation,
-  evaluateMentionRateDrop,
-  type Evaluation,
-  type Figures,
-  type RuleState,
-} from './alert-evaluator';
-import {
-  AlertEvaluationRepository,
-  type Landing,
-  type LockedRule,
-  type WindowQuery,
-} from './alert-evaluation.repository';
+import { type RuleState } from './alert-evaluator';
+import { AlertEvaluationRepository, type Landing, type LockedRule } from './alert-evaluation.repository';
 import { type AlertEventRecord } from './alert-rule.repository';
-import { alertParamsSchemas } from './dto/alert-rule.dto';
+import { evaluateAtLanding, isWindowed } from './rule-evaluation';
 
 export interface LandingEvaluation {
   /** Rules evaluated (locked and decided or undecided), skipped ones excluded. */
@@ -31,8 +18,6 @@ export interface LandingEvaluation {
 
 /** One alert per rule and landing run: the id is derived, so a second insert is a no-op. */
 export const alertEventId = (ruleId: string, runId: string): string => derivedUuid('alert', ruleId, runId);
-
-const HOUR_MS = 3600_000;
 
 /**
  * Evaluates a project's enabled alert rules when one of its runs lands, then hands the alerts to the webhook
@@ -102,11 +87,7 @@ export class AlertEvaluationService {
     // A retried job, or a second worker with the same landing: this landing already fired this rule.
     if (await locked.hasEvent(landing.runId)) return 'skipped';
     // Windowed rules move forward in time: a landing older than the one last evaluated is already counted.
-    if (
-      rule.kind !== 'first_own_domain_citation' &&
-      rule.lastEvaluatedAt !== null &&
-      landing.observedAt < rule.lastEvaluatedAt
-    ) {
+    if (isWindowed(rule.kind) && rule.lastEvaluatedAt !== null && landing.observedAt < rule.lastEvaluatedAt) {
       return 'skipped';
     }
     const brand = await locked.brand(landing.projectId, rule.brandId);
@@ -117,87 +98,9 @@ export class AlertEvaluationService {
       return 'skipped';
     }
     const state: RuleState = { firing: rule.firing, side: rule.side, lastValue: rule.lastValue };
-    const { evaluation, context } = await this.evaluate(locked, landing, brand.id, state);
-    const event = evaluation.trigger
-      ? {
-          id: alertEventId(rule.id, landing.runId),
-          transition: evaluation.trigger.transition,
-          figures: { ...context, ...evaluation.trigger.figures },
-        }
-      : null;
-    await locked.save(landing, evaluation.state, evaluation.decided, event, this.clock.now());
+    const step = await evaluateAtLanding(locked, rule, landing, brand.id, state);
+    const event = step.trigger ? { id: alertEventId(rule.id, landing.runId), ...step.trigger } : null;
+    await locked.save(landing, step.state, step.decided, event, this.clock.now());
     return event ? 'triggered' : 'evaluated';
-  }
-
-  private async evaluate(
-    locked: LockedRule,
-    landing: Landing,
-    brandId: string,
-    state: RuleState,
-  ): Promise<{ evaluation: Evaluation; context: Figures }> {
-    const rule = locked.rule;
-    const raw = {
-      ...rule.params,
-      ...(rule.brandId ? { brandId: rule.brandId } : {}),
-      ...(rule.competitorId ? { competitorId: rule.competitorId } : {}),
-    };
-    const window = (hours: number, back = 0): WindowQuery => {
-      // The trailing window ends with the landing run itself (runFilter's `to` is exclusive).
-      const to = new Date(landing.observedAt.getTime() + 1 - back * hours * HOUR_MS);
-      return {
-        projectId: landing.projectId,
-        synthetic: landing.synthetic,
-        from: new Date(to.getTime() - hours * HOUR_MS),
-        to,
-      };
-    };
-    const windowContext = (w: WindowQuery, hours: number): Figures => ({
-      brandId,
-      windowHours: hours,
-      windowStart: w.from.toISOString(),
-      windowEnd: w.to.toISOString(),
-    });
-    switch (rule.kind) {
-      case 'mention_rate_drop': {
-        const p = alertParamsSchemas.mention_rate_drop.parse(raw);
-        const current = window(p.windowHours);
-        const [cur, prev] = [
-          await locked.rateCounts(current, brandId, 'mentioned'),
-          await locked.rateCounts(window(p.windowHours, 1), brandId, 'mentioned'),
-        ];
-        return {
-          evaluation: evaluateMentionRateDrop(p, state, { current: cur, previous: prev }),
-          context: windowContext(current, p.windowHours),
-        };
-      }
-      case 'competitor_overtake': {
-        const p = alertParamsSchemas.competitor_overtake.parse(raw);
-        const current = window(p.windowHours);
-        const counts = await locked.headToHead(current, brandId, p.competitorId);
-        return {
-          evaluation: evaluateCompetitorOvertake(p, state, counts),
-          context: { ...windowContext(current, p.windowHours), competitorId: p.competitorId },
-        };
-      }
-      case 'above_fold_change': {
-        const p = alertParamsSchemas.above_fold_change.parse(raw);
-        const current = window(p.windowHours);
-        const counts = await locked.rateCounts(current, brandId, 'aboveFold');
-        return {
-          evaluation: evaluateAboveFold(p, state, { current: counts }),
-          context: windowContext(current, p.windowHours),
-        };
-      }
-      case 'first_own_domain_citation': {
-        const cited = await locked.brandCitations(landing.runId, brandId);
-        return {
-          evaluation: evaluateFirstOwnDomainCitation(state, {
-            citedUrls: cited.map((c) => c.url),
-            citedDomains: [...new Set(cited.map((c) => c.domain))],
-          }),
-          context: { brandId },
-        };
-      }
-    }
   }
 }

@@ -16,7 +16,7 @@ import {
 /** Each rule costs a few queries per landing run, so a project's rules are bounded. */
 export const MAX_ALERT_RULES_PER_PROJECT = 50;
 
-interface SplitParams {
+export interface SplitParams {
   params: Record<string, unknown>;
   brandId: string | null;
   competitorId: string | null;
@@ -95,7 +95,7 @@ export class AlertRuleService {
   }
 
   /** Brand ids go to their own columns, after checking they name brands of this project. */
-  private async splitParams(
+  async splitParams(
     workspaceId: string,
     projectId: string,
     input: Record<string, unknown>,

@@ -10,7 +10,9 @@ import {
 } from '../infra/http/crud.decorators';
 import { pageQuerySchema, type Page } from '../infra/http/pagination';
 import { parseInput } from '../infra/http/zod-body';
+import { AlertPreviewService } from './alert-preview.service';
 import { AlertRuleService } from './alert-rule.service';
+import { alertPreviewResponseSchema, type AlertPreviewView } from './dto/alert-preview.dto';
 import {
   alertEventPageResponseSchema,
   alertRulePageResponseSchema,
@@ -26,7 +28,10 @@ import {
 @ApiBearerAuth()
 @Controller('v1')
 export class AlertRulesController {
-  constructor(private readonly rules: AlertRuleService) {}
+  constructor(
+    private readonly rules: AlertRuleService,
+    private readonly previews: AlertPreviewService,
+  ) {}
 
   @Post('projects/:projectId/alert-rules')
   @ApiBodySchema(createAlertRuleSchema)
@@ -37,6 +42,22 @@ export class AlertRulesController {
     @Body() body: unknown,
   ): Promise<AlertRuleView> {
     return this.rules.create(ws, projectId, parseInput(createAlertRuleSchema, body));
+  }
+
+  /**
+   * How a rule body (as for create) would have fired over the last 30 days of stored runs, computed by the
+   * live evaluation; stores nothing.
+   */
+  @Post('projects/:projectId/alert-rules/preview')
+  @HttpCode(200)
+  @ApiBodySchema(createAlertRuleSchema)
+  @ApiOkSchema(alertPreviewResponseSchema)
+  preview(
+    @WorkspaceId() ws: string,
+    @IdParam('projectId', 'Project') projectId: string,
+    @Body() body: unknown,
+  ): Promise<AlertPreviewView> {
+    return this.previews.preview(ws, projectId, parseInput(createAlertRuleSchema, body));
   }
 
   @Get('projects/:projectId/alert-rules')

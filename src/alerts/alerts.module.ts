@@ -5,6 +5,8 @@ import { AlertEvaluationQueue } from './alert-evaluation-queue.service';
 import { AlertEvaluationProcessor } from './alert-evaluation.processor';
 import { AlertEvaluationRepository } from './alert-evaluation.repository';
 import { AlertEvaluationService } from './alert-evaluation.service';
+import { AlertPreviewRepository } from './alert-preview.repository';
+import { AlertPreviewService } from './alert-preview.service';
 import { AlertRuleRepository } from './alert-rule.repository';
 import { AlertRuleService } from './alert-rule.service';
 import { AlertRulesController } from './alert-rules.controller';
@@ -19,7 +21,7 @@ import { AlertRulesController } from './alert-rules.controller';
 @Module({
   imports: [ProjectsModule, BrandsModule],
   controllers: [AlertRulesController],
-  providers: [AlertRuleRepository, AlertRuleService],
+  providers: [AlertRuleRepository, AlertRuleService, AlertPreviewRepository, AlertPreviewService],
 })
 export class AlertsModule {}
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Queue } from 'bullmq';
@@ -14,9 +14,9 @@ import {
   type DeliverWebhookJobData,
 } from '../infra/queue/queue-names';
 import { runScoreView, type ScoreLike } from '../live-events/run-score';
-import { type WebhookEvent } from './dto/webhook.dto';
+import { TEST_EVENT, type WebhookEvent } from './dto/webhook.dto';
 import { slackAlertMessage } from './slack-message';
-import { WebhookRepository } from './webhook.repository';
+import { WebhookRepository, type WebhookRecord } from './webhook.repository';
 import { removeFinishedJobs } from '../infra/queue/finished-jobs';
 
 /** The run a notice is about (a StartedAttempt satisfies it). */
@@ -172,6 +172,33 @@ export class WebhookNotifier {
         opts: { ...options, jobId: webhookJobId(r.id) },
       })),
     );
+  }
+
+  /**
+   * A `webhook.test` delivery to one webhook, through the same path as every event (a delivery row, a job, the
+   * signed POST, the same egress rule and retries); its id is random: each test is a new delivery.
+   */
+  async sendTest(hook: WebhookRecord): Promise<string> {
+    const id = randomUUID();
+    const createdAt = this.clock.now();
+    const payload =
+      hook.format === 'slack'
+        ? { text: 'streamrank test event: this Slack destination receives streamrank alerts.' }
+        : {
+            id,
+            type: TEST_EVENT,
+            createdAt: createdAt.toISOString(),
+            data: { webhookId: hook.id, test: true, message: 'A test event sent from streamrank.' },
+          };
+    await this.webhooks.createDeliveries([
+      { id, webhookId: hook.id, workspaceId: hook.workspaceId, event: TEST_EVENT, payload, createdAt },
+    ]);
+    await this.queue.add(
+      DELIVER_WEBHOOK_JOB,
+      { deliveryId: id },
+      { ...deliverWebhookJobOptions(this.config.WEBHOOK_BACKOFF_MS), jobId: webhookJobId(id) },
+    );
+    return id;
   }
 
   /**

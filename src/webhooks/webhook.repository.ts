@@ -88,6 +88,18 @@ export class WebhookRepository {
     return count === 0 ? null : this.find(workspaceId, id);
   }
 
+  async updateSecret(
+    workspaceId: string,
+    id: string,
+    secretCiphertext: Uint8Array<ArrayBuffer>,
+  ): Promise<WebhookRecord | null> {
+    const { count } = await this.prisma.webhook.updateMany({
+      where: { id, workspaceId },
+      data: { secretCiphertext },
+    });
+    return count === 0 ? null : this.find(workspaceId, id);
+  }
+
   async delete(workspaceId: string, id: string): Promise<boolean> {
     const { count } = await this.prisma.webhook.deleteMany({ where: { id, workspaceId } });
     return count > 0;

@@ -7,6 +7,7 @@ import { CredentialCipher } from '../infra/crypto/credential-cipher';
 import { decodeCursor, toPage, type Page, type PageQuery } from '../infra/http/pagination';
 import { assertPublicUrl, EgressBlockedError } from '../llm/http/egress-guard';
 import {
+  TEST_EVENT,
   SLACK_EVENTS_MESSAGE,
   slackEventsOk,
   type CreatedWebhookView,
@@ -16,6 +17,7 @@ import {
   type WebhookEvent,
   type WebhookView,
 } from './dto/webhook.dto';
+import { WebhookNotifier } from './webhook-notifier.service';
 import { encryptWebhookSecret, generateWebhookSecret } from './webhook-secret';
 import { WebhookRepository, type WebhookDeliveryRecord, type WebhookRecord } from './webhook.repository';
 
@@ -24,6 +26,7 @@ export class WebhookService {
   constructor(
     private readonly webhooks: WebhookRepository,
     private readonly cipher: CredentialCipher,
+    private readonly notifier: WebhookNotifier,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -86,6 +89,26 @@ export class WebhookService {
     if (!(await this.webhooks.delete(workspaceId, id))) throw ApiError.notFound('Webhook');
   }
 
+  /** Sends a test event through the delivery path; an inactive webhook sends nothing (409). */
+  async sendTest(workspaceId: string, id: string): Promise<{ deliveryId: string }> {
+    const hook = await this.require(workspaceId, id);
+    if (!hook.active) throw ApiError.conflict('The webhook is inactive: activate it to send a test event');
+    return { deliveryId: await this.notifier.sendTest(hook) };
+  }
+
+  /** A new signing secret, returned this once; the old one stops signing at once. */
+  async rotateSecret(workspaceId: string, id: string): Promise<CreatedWebhookView> {
+    await this.require(workspaceId, id);
+    const secret = generateWebhookSecret();
+    const updated = await this.webhooks.updateSecret(
+      workspaceId,
+      id,
+      encryptWebhookSecret(this.cipher, secret, workspaceId, id),
+    );
+    if (!updated) throw ApiError.notFound('Webhook');
+    return { ...toView(updated), secret };
+  }
+
   async deliveries(workspaceId: string, id: string, q: PageQuery): Promise<Page<WebhookDeliveryView>> {
     await this.require(workspaceId, id);
     const rows = await this.webhooks.listDeliveries(workspaceId, id, q.limit + 1, decodeCursor(q.cursor));
@@ -118,5 +141,6 @@ function toDeliveryView(d: WebhookDeliveryRecord): WebhookDeliveryView {
     nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
     createdAt: d.createdAt.toISOString(),
     deliveredAt: d.deliveredAt?.toISOString() ?? null,
+    test: d.event === TEST_EVENT,
   };
 }

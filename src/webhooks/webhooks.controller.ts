@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { WorkspaceId } from '../auth/access.decorator';
 import {
   ApiBodySchema,
@@ -9,6 +9,7 @@ import {
   DeleteNoContent,
   IdParam,
 } from '../infra/http/crud.decorators';
+import { openApiSchema } from '../infra/http/openapi-schema';
 import { pageQuerySchema, type Page } from '../infra/http/pagination';
 import { parseInput } from '../infra/http/zod-body';
 import {
@@ -17,6 +18,7 @@ import {
   webhookDeliveryPageResponseSchema,
   webhookPageResponseSchema,
   webhookResponseSchema,
+  webhookTestResponseSchema,
   updateWebhookSchema,
   type CreatedWebhookView,
   type WebhookDeliveryView,
@@ -65,6 +67,22 @@ export class WebhooksController {
   @DeleteNoContent(':id')
   delete(@WorkspaceId() ws: string, @IdParam('id', 'Webhook') id: string): Promise<void> {
     return this.webhooks.delete(ws, id);
+  }
+
+  /** A signed `webhook.test` event through the real delivery path; it shows in the delivery log (`test`). */
+  @Post(':id/test')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ schema: openApiSchema(webhookTestResponseSchema) })
+  sendTest(@WorkspaceId() ws: string, @IdParam('id', 'Webhook') id: string): Promise<{ deliveryId: string }> {
+    return this.webhooks.sendTest(ws, id);
+  }
+
+  /** A new signing secret, shown in this response only; the old secret stops working at once. */
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @ApiOkSchema(createdWebhookResponseSchema)
+  rotateSecret(@WorkspaceId() ws: string, @IdParam('id', 'Webhook') id: string): Promise<CreatedWebhookView> {
+    return this.webhooks.rotateSecret(ws, id);
   }
 
   @Get(':id/deliveries')

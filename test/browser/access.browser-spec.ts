@@ -66,6 +66,24 @@ const SCREENS: Screen[] = [
     ready: (p) => p.getByTestId('alerts').waitFor(),
   },
   {
+    name: 'alert rule editor',
+    path: () => `/p/${h.fx.projectId}/alerts?rule=new`,
+    // An admin sees the editor and its preview; a read key the rules without it.
+    ready: (p) =>
+      p.locator('[data-testid="rule-preview"], [data-testid="alert-rules"]:not(:has(a))').first().waitFor(),
+  },
+  {
+    name: 'webhooks',
+    path: () => '/webhooks?webhook=new',
+    ready: (p) =>
+      p
+        .locator(
+          'section[aria-labelledby="webhooks-title"] .state-empty, [data-testid="webhooks"], [data-testid="read-only-note"]',
+        )
+        .first()
+        .waitFor(),
+  },
+  {
     name: 'brands',
     path: () => `/p/${h.fx.projectId}/brands`,
     ready: (p) => p.getByTestId('explain-text').waitFor(),

@@ -118,6 +118,12 @@ describe('bad-input sweep', () => {
       expiresAt: '2099-01-01T00:00:00Z',
     });
     const rule = (kind: string, params: Json) => ({ name: 'r', kind, params });
+    const rules = [
+      rule('mention_rate_drop', { brandId: ids.brand!, dropPoints: 10 }),
+      rule('competitor_overtake', { brandId: ids.brand!, competitorId: ids.competitor! }),
+      rule('above_fold_change', { brandId: ids.brand!, thresholdPercent: 10, direction: 'both' }),
+      rule('first_own_domain_citation', { brandId: ids.brand! }),
+    ];
     return {
       'post /v1/api-keys': [{ name: 'k', role: 'read' }],
       'post /v1/sessions': [{ apiKey: ws.readKey }],
@@ -133,12 +139,9 @@ describe('bad-input sweep', () => {
       'post /v1/prompts/{id}/run': [{ engineIds: [ids.engine!] }],
       'post /v1/webhooks': [webhook],
       'patch /v1/webhooks/{id}': [webhook],
-      'post /v1/projects/{projectId}/alert-rules': [
-        rule('mention_rate_drop', { brandId: ids.brand!, dropPoints: 10 }),
-        rule('competitor_overtake', { brandId: ids.brand!, competitorId: ids.competitor! }),
-        rule('above_fold_change', { brandId: ids.brand!, thresholdPercent: 10, direction: 'both' }),
-        rule('first_own_domain_citation', { brandId: ids.brand! }),
-      ],
+      'post /v1/projects/{projectId}/alert-rules': rules,
+      // The preview takes the create body (same schema): the same sweep, and it stores nothing either.
+      'post /v1/projects/{projectId}/alert-rules/preview': rules,
       'patch /v1/alert-rules/{id}': [{ name: 'r' }],
       'post /v1/projects/{projectId}/export-links': [
         exportLink('mentions', {

@@ -247,6 +247,9 @@ describe('spec conformance (realistic scenario, every response validated against
     } while (Date.now() < deadline);
     deliveries = await conform(get(`/v1/webhooks/${webhookId}/deliveries`, 'admin'), 200);
     expect(deliveries.body.data.length).toBeGreaterThanOrEqual(2);
+    // A test event (through the same delivery path) and a new signing secret, shown once
+    await conform(post(`/v1/webhooks/${webhookId}/test`, {}), 202);
+    await conform(post(`/v1/webhooks/${webhookId}/rotate-secret`, {}), 200);
 
     // The project's live feed never ends: check its status and content type, then hang up
     const feed = await new Promise<http.IncomingMessage>((resolve, reject) => {
@@ -285,6 +288,14 @@ describe('spec conformance (realistic scenario, every response validated against
     await conform(post('/v1/projects', { name: '' }), 400);
 
     await conform(get(`/v1/projects/${projectId}/alerts`), 200);
+    await conform(
+      post(`/v1/projects/${projectId}/alert-rules/preview`, {
+        name: 'rival ahead',
+        kind: 'competitor_overtake',
+        params: { competitorId: globex.body.id as string, windowHours: 24, minRuns: 1 },
+      }),
+      200,
+    );
 
     // Deletes, children first
     await conform(del(`/v1/alert-rules/${ruleId}`), 204);

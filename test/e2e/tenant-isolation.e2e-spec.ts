@@ -60,6 +60,12 @@ const MATRIX: Record<string, (ids: Ids) => { path: string } & Call> = {
   'PATCH /v1/webhooks/{id}': (i) => ({ path: `/v1/webhooks/${i.webhookId}`, body: { active: false } }),
   'DELETE /v1/webhooks/{id}': (i) => ({ path: `/v1/webhooks/${i.webhookId}` }),
   'GET /v1/webhooks/{id}/deliveries': (i) => ({ path: `/v1/webhooks/${i.webhookId}/deliveries` }),
+  'POST /v1/webhooks/{id}/test': (i) => ({ path: `/v1/webhooks/${i.webhookId}/test` }),
+  'POST /v1/webhooks/{id}/rotate-secret': (i) => ({ path: `/v1/webhooks/${i.webhookId}/rotate-secret` }),
+  'POST /v1/projects/{projectId}/alert-rules/preview': (i) => ({
+    path: `/v1/projects/${i.projectId}/alert-rules/preview`,
+    body: { name: 'intruder', kind: 'first_own_domain_citation', params: {} },
+  }),
   'POST /v1/projects/{projectId}/alert-rules': (i) => ({
     path: `/v1/projects/${i.projectId}/alert-rules`,
     body: { name: 'intruder', kind: 'first_own_domain_citation', params: {} },

@@ -15,6 +15,7 @@ import {
 import { AppLayout } from './layout/AppLayout';
 import { ProjectLayout } from './layout/ProjectLayout';
 import { AlertsScreen } from './screens/alerts/AlertsScreen';
+import { validateAlertsSearch } from './screens/alerts/alerts-search';
 import { CompetitorsScreen } from './screens/competitors/CompetitorsScreen';
 import { HomeRedirect } from './screens/HomeRedirect';
 import { NotFound } from './screens/NotFound';
@@ -26,6 +27,8 @@ import { SignIn } from './screens/SignIn';
 import { SourcesScreen } from './screens/sources/SourcesScreen';
 import { ProjectSettingsScreen } from './workspace/ProjectSettingsScreen';
 import { WorkspaceScreen } from './workspace/WorkspaceScreen';
+import { validateWebhooksSearch } from './screens/webhooks/webhooks-search';
+import { WebhooksScreen } from './screens/webhooks/WebhooksScreen';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: () => <NotFound /> });
 
@@ -51,6 +54,13 @@ const appRoute = createRoute({
 });
 
 const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: HomeRedirect });
+
+export const webhooksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/webhooks',
+  validateSearch: validateWebhooksSearch,
+  component: WebhooksScreen,
+});
 
 export const projectRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -103,6 +113,7 @@ export const runRoute = createRoute({
 export const alertsRoute = createRoute({
   getParentRoute: () => projectRoute,
   path: '/alerts',
+  validateSearch: validateAlertsSearch,
   component: AlertsScreen,
 });
 
@@ -149,6 +160,7 @@ const routeTree = rootRoute.addChildren([
   appRoute.addChildren([
     homeRoute,
     workspaceRoute,
+    webhooksRoute,
     projectRoute.addChildren([
       projectIndexRoute,
       overviewRoute,

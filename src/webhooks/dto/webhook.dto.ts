@@ -3,6 +3,8 @@ import { idSchema, pageResponseSchema, timestampSchema } from '../../infra/http/
 
 export const WEBHOOK_EVENTS = ['run.completed', 'run.failed', 'alert.triggered'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+/** The event of a test delivery ("Send test event"); never subscribed to, sent on request only. */
+export const TEST_EVENT = 'webhook.test';
 
 const urlSchema = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -79,6 +81,7 @@ export interface WebhookDeliveryView {
   nextAttemptAt: string | null;
   createdAt: string;
   deliveredAt: string | null;
+  test: boolean;
 }
 
 export const webhookResponseSchema = z.strictObject({
@@ -106,5 +109,9 @@ export const webhookDeliveryResponseSchema = z.strictObject({
   nextAttemptAt: timestampSchema.nullable(),
   createdAt: timestampSchema,
   deliveredAt: timestampSchema.nullable(),
+  test: z.boolean().describe('A test event sent with POST /v1/webhooks/{id}/test'),
+});
+export const webhookTestResponseSchema = z.strictObject({
+  deliveryId: idSchema.describe('The test delivery, in the delivery log'),
 });
 export const webhookDeliveryPageResponseSchema = pageResponseSchema(webhookDeliveryResponseSchema);

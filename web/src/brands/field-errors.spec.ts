@@ -1,6 +1,6 @@
 import { ApiError } from '../api/errors';
 import { isFormKey } from './brand-draft';
-import { formErrorsOf } from './field-errors';
+import { clearChangedFields, formErrorsOf } from './field-errors';
 
 const validation = (details: { path: string; message: string }[]) =>
   new ApiError({ kind: 'http', status: 400, code: 'validation_failed', message: 'Invalid body', details });
@@ -58,5 +58,21 @@ describe('formErrorsOf', () => {
     );
     expect(Object.fromEntries(e.fields)).toEqual({ name: [message] });
     expect(e.form).toEqual([]);
+  });
+
+  it('drops the messages of fields whose value changed, keeps the others', () => {
+    const errors = {
+      fields: new Map([
+        ['params.windowHours', ['expected number']],
+        ['name', ['too small']],
+      ]),
+      form: ['At most 50 rules'],
+    };
+    const before = { name: '', params: { windowHours: 'a week' } };
+    const after = { name: '', params: { windowHours: '24' } };
+    const e = clearChangedFields(errors, before, after);
+    expect(Object.fromEntries(e.fields)).toEqual({ name: ['too small'] });
+    expect(e.form).toEqual(['At most 50 rules']);
+    expect(clearChangedFields(errors, before, { ...before })).toBe(errors);
   });
 });

@@ -47,3 +47,15 @@ export function formErrorsOf(error: unknown, known: (key: string) => boolean, wh
 export function errorId(key: string): string {
   return `err-${key.replace(/[^\w-]/g, '-')}`;
 }
+
+const valueAt = (obj: unknown, key: string): string =>
+  JSON.stringify(
+    key.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], obj),
+  );
+
+/** The errors without those of fields whose value changed between two drafts (the person is fixing them). */
+export function clearChangedFields(errors: FormErrors, before: object, after: object): FormErrors {
+  const changed = (key: string): boolean => valueAt(before, key) !== valueAt(after, key);
+  if (![...errors.fields.keys()].some(changed)) return errors;
+  return { fields: new Map([...errors.fields].filter(([k]) => !changed(k))), form: errors.form };
+}

@@ -1,5 +1,5 @@
 // Leaving a form with unsaved changes (another item, another screen, closing the tab) asks first. Used by the
-// brand, prompt, settings, engine, alert rule and webhook forms.
+// brand editor and by the alert rule and webhook forms.
 import { useBlocker } from '@tanstack/react-router';
 import { useRef } from 'react';
 

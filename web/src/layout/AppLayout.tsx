@@ -59,6 +59,24 @@ function SessionMenu() {
   );
 }
 
+/** Workspace screens (admin keys only). */
+/** The workspace's screens; webhooks are for admin keys only (the API refuses them every webhook route). */
+function WorkspaceLinks() {
+  const admin = useSession()?.role === 'admin';
+  return (
+    <nav className="header-links" aria-label="Workspace">
+      {admin && (
+        <Link to="/webhooks" className="header-link" activeProps={{ 'aria-current': 'page' }}>
+          Webhooks
+        </Link>
+      )}
+      <Link to="/workspace" className="header-link" activeProps={{ 'aria-current': 'page' }}>
+        Workspace
+      </Link>
+    </nav>
+  );
+}
+
 export function AppLayout() {
   return (
     <div className="app">
@@ -72,9 +90,7 @@ export function AppLayout() {
         </Link>
         <ProjectSwitcher />
         <div className="header-spacer" />
-        <Link to="/workspace" className="header-link" activeProps={{ 'aria-current': 'page' }}>
-          Workspace
-        </Link>
+        <WorkspaceLinks />
         <SessionMenu />
       </header>
       <Outlet />

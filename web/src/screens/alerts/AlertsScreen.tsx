@@ -13,6 +13,9 @@ import {
   type Column,
 } from '../../ui';
 import { describeFigures, KIND_LABEL, TRANSITION_LABEL } from './alert-labels';
+import { AlertRules } from './AlertRules';
+import '../../brands/brands.css';
+import './alerts.css';
 
 export function AlertsScreen() {
   const { projectId } = projectRoute.useParams();
@@ -68,44 +71,47 @@ export function AlertsScreen() {
   ];
 
   return (
-    <section className="panel" aria-labelledby="alerts-title">
-      <div className="panel-head">
-        <div>
-          <h2 id="alerts-title">Alert log</h2>
-          <p className="muted">Every time an alert rule fired, newest first.</p>
+    <div className="alerts-layout">
+      <AlertRules projectId={projectId} />
+      <section className="panel" aria-labelledby="alerts-title">
+        <div className="panel-head">
+          <div>
+            <h2 id="alerts-title">Alert log</h2>
+            <p className="muted">Every time an alert rule fired, newest first.</p>
+          </div>
         </div>
-      </div>
-      {alerts.isPending ? (
-        <Loading label="Loading alerts…" />
-      ) : alerts.error ? (
-        <ErrorState error={alerts.error} onRetry={() => void alerts.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title="No alerts yet">
-          <p>Alerts appear here when a rule fires (for example a drop in the mention rate).</p>
-        </EmptyState>
-      ) : (
-        <>
-          <DataTable
-            caption="Alert log"
-            captionHidden
-            columns={columns}
-            rows={rows}
-            rowKey={(a) => a.id}
-            csvFilename={`alerts-${projectId}.csv`}
-            testId="alerts"
-          />
-          {alerts.hasNextPage && (
-            <button
-              type="button"
-              className="btn"
-              disabled={alerts.isFetchingNextPage}
-              onClick={() => void alerts.fetchNextPage()}
-            >
-              {alerts.isFetchingNextPage ? 'Loading…' : 'Load more'}
-            </button>
-          )}
-        </>
-      )}
-    </section>
+        {alerts.isPending ? (
+          <Loading label="Loading alerts…" />
+        ) : alerts.error ? (
+          <ErrorState error={alerts.error} onRetry={() => void alerts.refetch()} />
+        ) : rows.length === 0 ? (
+          <EmptyState title="No alerts yet">
+            <p>Alerts appear here when a rule fires (for example a drop in the mention rate).</p>
+          </EmptyState>
+        ) : (
+          <>
+            <DataTable
+              caption="Alert log"
+              captionHidden
+              columns={columns}
+              rows={rows}
+              rowKey={(a) => a.id}
+              csvFilename={`alerts-${projectId}.csv`}
+              testId="alerts"
+            />
+            {alerts.hasNextPage && (
+              <button
+                type="button"
+                className="btn"
+                disabled={alerts.isFetchingNextPage}
+                onClick={() => void alerts.fetchNextPage()}
+              >
+                {alerts.isFetchingNextPage ? 'Loading…' : 'Load more'}
+              </button>
+            )}
+          </>
+        )}
+      </section>
+    </div>
   );
 }

@@ -38,12 +38,12 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T/;
  * The figures an alert carries, for people: "24 h window · mention rate 31.0% · baseline 45.0%". Ids and the
  * window's timestamps are left out (the row's time says when; the CSV keeps every figure).
  */
-export function describeFigures(figures: AlertEvent['figures']): string {
+export function describeFigures(figures: AlertEvent['figures'], max = 4): string {
   const entries = Object.entries(figures).filter(
     ([k, v]) => !/id$/i.test(k) && !(typeof v === 'string' && ISO_TIME.test(v)),
   );
   const window = entries.find(([k]) => k === 'windowHours');
-  const rest = entries.filter(([k]) => k !== 'windowHours').slice(0, 4);
+  const rest = entries.filter(([k]) => k !== 'windowHours').slice(0, max);
   const parts = rest.map(([k, v]) => `${humanKey(k)} ${humanValue(k, v)}`);
   if (window && typeof window[1] === 'number') parts.unshift(`${window[1]} h window`);
   return parts.join(' · ');

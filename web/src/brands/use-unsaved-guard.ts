@@ -8,8 +8,17 @@ const editorOf = (search: unknown): string => {
   return `${String(s.brand)}/${String(s.kind)}`;
 };
 
-/** Returns `allowLeave`: call it just before a navigation that is the point (after a save or a delete). */
-export function useUnsavedGuard(dirty: boolean): () => void {
+/**
+ * Returns `allowLeave`: call it just before a navigation that is the point (after a save or a delete).
+ * Another editor (the Engines screen) says what it edits and which search params name it.
+ */
+export function useUnsavedGuard(
+  dirty: boolean,
+  {
+    what = 'this brand',
+    editorKey = editorOf,
+  }: { what?: string; editorKey?: (search: unknown) => string } = {},
+): () => void {
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
   const leaving = useRef(false);
@@ -17,10 +26,10 @@ export function useUnsavedGuard(dirty: boolean): () => void {
     shouldBlockFn: ({ current, next }) => {
       if (!dirtyRef.current || leaving.current) return false;
       // The backfill shown beside the editor changes the URL too: only leaving the brand counts.
-      if (current.pathname === next.pathname && editorOf(current.search) === editorOf(next.search)) {
+      if (current.pathname === next.pathname && editorKey(current.search) === editorKey(next.search)) {
         return false;
       }
-      return !window.confirm('Discard your unsaved changes to this brand?');
+      return !window.confirm(`Discard your unsaved changes to ${what}?`);
     },
     enableBeforeUnload: () => dirtyRef.current && !leaving.current,
   });

@@ -71,6 +71,9 @@ export function AppLayout() {
           streamrank
         </Link>
         <ProjectSwitcher />
+        <Link to="/engines" className="header-link" activeProps={{ 'aria-current': 'page' }}>
+          Engines
+        </Link>
         <div className="header-spacer" />
         <SessionMenu />
       </header>

@@ -71,6 +71,11 @@ const SCREENS: Screen[] = [
     ready: (p) => p.getByTestId('explain-text').waitFor(),
   },
   {
+    name: 'engines',
+    path: () => '/engines',
+    ready: (p) => p.getByTestId('engine-list').waitFor(),
+  },
+  {
     name: 'not found',
     path: () => `/p/${h.fx.projectId}/runs/${h.foreign.runId}`,
     ready: (p) => p.getByTestId('run-not-found').waitFor(),

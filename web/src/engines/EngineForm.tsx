@@ -3,7 +3,14 @@
 import { useEffect, useRef, type FormEvent, type ReactNode } from 'react';
 import type { FormErrors } from '../brands/field-errors';
 import { FieldMessages, invalidProps } from '../brands/FieldMessages';
-import { KINDS, takesBaseUrl, takesCredential, type Engine, type EngineDraft } from './engine-draft';
+import {
+  KIND_HELP,
+  KINDS,
+  takesBaseUrl,
+  takesCredential,
+  type Engine,
+  type EngineDraft,
+} from './engine-draft';
 import { EngineParameterFields } from './EngineParameterFields';
 import { fieldId, TextField } from './TextField';
 
@@ -74,7 +81,7 @@ export function EngineForm(p: Props) {
             value={kind}
             disabled={engine !== null}
             onChange={(e) => onChange({ ...draft, provider: e.target.value as EngineDraft['provider'] })}
-            {...invalidProps(f, 'provider', engine ? `${fieldId('provider')}-help` : undefined)}
+            {...invalidProps(f, 'provider', `${fieldId('provider')}-help`)}
           >
             {KINDS.map((k) => (
               <option key={k.value} value={k.value}>
@@ -82,11 +89,10 @@ export function EngineForm(p: Props) {
               </option>
             ))}
           </select>
-          {engine && (
-            <p id={`${fieldId('provider')}-help`} className="rule-help">
-              Fixed once created, so an engine's measurements stay comparable.
-            </p>
-          )}
+          <p id={`${fieldId('provider')}-help`} className="rule-help">
+            {KIND_HELP[kind]}
+            {engine && ' Fixed once created, so its measurements stay comparable.'}
+          </p>
           <FieldMessages errors={f} field="provider" />
         </div>
       </div>

@@ -52,7 +52,7 @@ export function TestResult({ result }: { result: EngineTestResult }) {
         <span className={`badge outcome-badge outcome-${ok ? 'ok' : 'bad'}`}>{result.outcome}</span>{' '}
         <strong>{words.title}.</strong> {words.hint}
       </p>
-      <p className="test-message">{result.message}</p>
+      {!ok && <p className="test-message">{result.message}</p>}
       {result.reply !== null && result.reply !== '' && (
         <p>
           It answered: <q>{result.reply}</q>

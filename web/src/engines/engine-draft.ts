@@ -19,12 +19,21 @@ export const KINDS: readonly { value: EngineKind; label: string }[] = [
   { value: 'anthropic', label: 'Anthropic' },
   { value: 'gemini', label: 'Google Gemini' },
   { value: 'perplexity', label: 'Perplexity' },
-  { value: 'openai-compatible', label: 'OpenAI-compatible server (vLLM, Ollama, gateways)' },
-  { value: 'demo', label: 'Demo (synthetic answers, no provider)' },
+  { value: 'openai-compatible', label: 'OpenAI-compatible server' },
+  { value: 'demo', label: 'Demo (synthetic)' },
 ];
 
-export const kindLabel = (kind: EngineKind): string =>
-  KINDS.find((k) => k.value === kind)?.label.replace(/ \(.*\)$/, '') ?? kind;
+export const kindLabel = (kind: EngineKind): string => KINDS.find((k) => k.value === kind)?.label ?? kind;
+
+/** What a kind is, under the kind picker. */
+export const KIND_HELP: Record<EngineKind, string> = {
+  openai: 'OpenAI’s API: Chat Completions, or Responses for web search.',
+  anthropic: 'Anthropic’s Messages API, with web search and extended thinking.',
+  gemini: 'Google’s Gemini API, with search grounding and thinking.',
+  perplexity: 'Perplexity’s Sonar models, which always search and cite.',
+  'openai-compatible': 'Any server speaking Chat Completions (vLLM, LM Studio, gateways) or Ollama.',
+  demo: 'Synthetic answers generated here, no provider and no key: for trying streamrank out.',
+};
 
 /** Which parameters each kind uses (src/llm adapters); the form shows only those and sends only those. */
 export type ParamKey =

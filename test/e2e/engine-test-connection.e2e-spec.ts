@@ -199,6 +199,17 @@ describe('engine test connection', () => {
     expect(fake.requests.length).toBe(before);
   });
 
+  it('a key HTTP cannot carry is an invalid request, not a server error', async () => {
+    const res = await t
+      .http()
+      .post('/v1/engines/test')
+      .set(ws.auth())
+      .send({ provider: 'openai', model: 'gpt', baseUrl: h.baseUrl, credential: 'sk-שלום-0123456789' })
+      .expect(200);
+    expect(res.body).toMatchObject({ outcome: 'invalid_request', errorCode: 'invalid_request' });
+    expect(res.body.message).not.toContain('שלום');
+  });
+
   it('is admin only', async () => {
     await testEngine(engineId).set(ws.auth('read')).expect(403);
     await t

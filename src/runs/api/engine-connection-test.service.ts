@@ -98,11 +98,21 @@ export class EngineConnectionTester {
   }
 }
 
+/** Node refuses to send a header holding these (a key with non-ASCII characters, say): nothing left. */
+const UNSENDABLE_HEADER = new Set(['ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN']);
+const NOTHING = { httpStatus: null, latencyMs: null, ttftMs: null, model: null, reply: null };
+
 function failure(
   error: unknown,
   clock: SystemMonotonicClock,
   timedOutAfterMs: number | null,
 ): EngineTestView {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (!(error instanceof ProviderError) && code !== undefined && UNSENDABLE_HEADER.has(code)) {
+    const message =
+      'the request could not be sent: the API key or a header holds characters HTTP does not allow';
+    return { ...NOTHING, outcome: 'invalid_request', errorCode: 'invalid_request', message };
+  }
   if (!(error instanceof ProviderError)) throw error;
   const base = {
     errorCode: error.code,

@@ -97,6 +97,17 @@ describe('Engines screen', () => {
     expect(await page.getByLabel('Temperature', { exact: true }).inputValue()).toBe('3');
     expect((await listEngines()).some((e) => e.name === 'Fake GPT')).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
+    // Leaving the unsaved engine asks first; staying keeps it.
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.dismiss();
+      }),
+    );
+    await page.locator(`[data-engine="${h.fx.engines.sonar}"]`).click();
+    expect(await asked).toMatch(/unsaved changes to this engine/);
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Fake GPT');
+    expect(new URL(page.url()).searchParams.get('engine')).toBe('new');
 
     // Tested before saving: the unsaved configuration, one real call.
     await baseUrl.fill(fakeBaseUrl);

@@ -1120,6 +1120,7 @@ export type EnginesControllerUpdateData = {
         credential?: string | null;
         maxConcurrency?: number | null;
         maxRequestsPerMinute?: number | null;
+        enabled?: boolean;
     };
     path: {
         id: string;
@@ -1173,6 +1174,43 @@ export type EnginesControllerUpdateResponses = {
 };
 
 export type EnginesControllerUpdateResponse = EnginesControllerUpdateResponses[keyof EnginesControllerUpdateResponses];
+
+export type EnginesControllerPromptsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/engines/{id}/prompts';
+};
+
+export type EnginesControllerPromptsErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type EnginesControllerPromptsError = EnginesControllerPromptsErrors[keyof EnginesControllerPromptsErrors];
+
+export type EnginesControllerPromptsResponses = {
+    200: {
+        data: Array<{
+            id: string;
+            projectId: string;
+            projectName: string;
+            text: string;
+            engineCount: number;
+        }>;
+        total: number;
+    };
+};
+
+export type EnginesControllerPromptsResponse = EnginesControllerPromptsResponses[keyof EnginesControllerPromptsResponses];
 
 export type PromptsControllerListData = {
     body?: never;
@@ -1885,6 +1923,117 @@ export type RunsControllerTokensResponses = {
 };
 
 export type RunsControllerTokensResponse = RunsControllerTokensResponses[keyof RunsControllerTokensResponses];
+
+export type EngineConnectionTestControllerTestDraftData = {
+    body: {
+        name?: string;
+        provider: 'openai' | 'anthropic' | 'gemini' | 'perplexity' | 'openai-compatible' | 'demo';
+        model: string;
+        parameters?: {
+            temperature?: number;
+            maxTokens?: number;
+            systemPrompt?: string;
+            webSearch?: boolean;
+            region?: string;
+            api?: 'chat' | 'responses';
+            seed?: string;
+            ollamaNative?: boolean;
+            thinkingBudgetTokens?: number;
+        };
+        baseUrl?: string | null;
+        credential?: string | null;
+        maxConcurrency?: number | null;
+        maxRequestsPerMinute?: number | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/engines/test';
+};
+
+export type EngineConnectionTestControllerTestDraftErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type EngineConnectionTestControllerTestDraftError = EngineConnectionTestControllerTestDraftErrors[keyof EngineConnectionTestControllerTestDraftErrors];
+
+export type EngineConnectionTestControllerTestDraftResponses = {
+    200: {
+        outcome: 'ok' | 'auth' | 'quota' | 'rate_limited' | 'unreachable' | 'egress_refused' | 'timeout' | 'invalid_request' | 'server_error' | 'stream_error';
+        errorCode: string | null;
+        httpStatus: number | null;
+        message: string;
+        latencyMs: number | null;
+        ttftMs: number | null;
+        model: string | null;
+        reply: string | null;
+    };
+};
+
+export type EngineConnectionTestControllerTestDraftResponse = EngineConnectionTestControllerTestDraftResponses[keyof EngineConnectionTestControllerTestDraftResponses];
+
+export type EngineConnectionTestControllerTestData = {
+    body: {
+        name?: string;
+        provider?: unknown;
+        model?: string;
+        parameters?: {
+            temperature?: number;
+            maxTokens?: number;
+            systemPrompt?: string;
+            webSearch?: boolean;
+            region?: string;
+            api?: 'chat' | 'responses';
+            seed?: string;
+            ollamaNative?: boolean;
+            thinkingBudgetTokens?: number;
+        };
+        baseUrl?: string | null;
+        credential?: string | null;
+        maxConcurrency?: number | null;
+        maxRequestsPerMinute?: number | null;
+        enabled?: boolean;
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/engines/{id}/test';
+};
+
+export type EngineConnectionTestControllerTestErrors = {
+    /**
+     * Client error
+     */
+    '4XX': ErrorBody;
+    /**
+     * Server error or a backing service unavailable (503)
+     */
+    '5XX': ErrorBody;
+};
+
+export type EngineConnectionTestControllerTestError = EngineConnectionTestControllerTestErrors[keyof EngineConnectionTestControllerTestErrors];
+
+export type EngineConnectionTestControllerTestResponses = {
+    200: {
+        outcome: 'ok' | 'auth' | 'quota' | 'rate_limited' | 'unreachable' | 'egress_refused' | 'timeout' | 'invalid_request' | 'server_error' | 'stream_error';
+        errorCode: string | null;
+        httpStatus: number | null;
+        message: string;
+        latencyMs: number | null;
+        ttftMs: number | null;
+        model: string | null;
+        reply: string | null;
+    };
+};
+
+export type EngineConnectionTestControllerTestResponse = EngineConnectionTestControllerTestResponses[keyof EngineConnectionTestControllerTestResponses];
 
 export type RunEventsControllerRunEventsData = {
     body?: never;

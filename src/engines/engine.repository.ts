@@ -39,6 +39,14 @@ export interface EngineWrite {
   maxRequestsPerMinute?: number | null;
 }
 
+export interface EnginePromptRow {
+  id: string;
+  projectId: string;
+  projectName: string;
+  text: string;
+  engineCount: number;
+}
+
 const toDb = (p: ProviderKindName): ProviderKind => (p === 'openai-compatible' ? 'openai_compatible' : p);
 const fromDb = (p: ProviderKind): ProviderKindName => (p === 'openai_compatible' ? 'openai-compatible' : p);
 
@@ -122,6 +130,42 @@ export class EngineRepository {
 
   async markDisabled(id: string, reason: string): Promise<void> {
     await this.prisma.engine.updateMany({ where: { id }, data: { disabledReason: reason } });
+  }
+
+  /** The prompts that ask the engine, newest first, at most `take` of them, and how many there are. */
+  async promptsUsing(
+    workspaceId: string,
+    engineId: string,
+    take: number,
+  ): Promise<{ rows: EnginePromptRow[]; total: number }> {
+    const where = { engineId, prompt: { workspaceId } };
+    const [links, total] = await Promise.all([
+      this.prisma.promptEngine.findMany({
+        where,
+        orderBy: [{ prompt: { createdAt: 'desc' } }, { promptId: 'desc' }],
+        take,
+        select: {
+          prompt: {
+            select: {
+              id: true,
+              projectId: true,
+              text: true,
+              project: { select: { name: true } },
+              _count: { select: { engines: true } },
+            },
+          },
+        },
+      }),
+      this.prisma.promptEngine.count({ where }),
+    ]);
+    const rows = links.map(({ prompt: p }) => ({
+      id: p.id,
+      projectId: p.projectId,
+      projectName: p.project.name,
+      text: p.text,
+      engineCount: p._count.engines,
+    }));
+    return { rows, total };
   }
 
   async delete(workspaceId: string, id: string): Promise<boolean> {

@@ -14,8 +14,10 @@ import { parseInput } from '../infra/http/zod-body';
 import {
   createEngineSchema,
   enginePageResponseSchema,
+  enginePromptsResponseSchema,
   engineResponseSchema,
   updateEngineSchema,
+  type EnginePromptsView,
   type EngineView,
 } from './dto/engine.dto';
 import { EngineService } from './engine.service';
@@ -45,6 +47,14 @@ export class EnginesController {
   @ReadAccess()
   get(@WorkspaceId() ws: string, @IdParam('id', 'Engine') id: string): Promise<EngineView> {
     return this.engines.get(ws, id);
+  }
+
+  /** The prompts that ask this engine: what a delete would take it out of. */
+  @Get(':id/prompts')
+  @ApiOkSchema(enginePromptsResponseSchema)
+  @ReadAccess()
+  prompts(@WorkspaceId() ws: string, @IdParam('id', 'Engine') id: string): Promise<EnginePromptsView> {
+    return this.engines.prompts(ws, id);
   }
 
   @Patch(':id')

@@ -108,6 +108,11 @@ const SCREENS: Screen[] = [
   },
   { name: 'workspace', path: () => '/workspace', ready: (p) => p.getByTestId('usage-runs').waitFor() },
   {
+    name: 'engines',
+    path: () => '/engines',
+    ready: (p) => p.getByTestId('engine-list').waitFor(),
+  },
+  {
     name: 'not found',
     path: () => `/p/${h.fx.projectId}/runs/${h.foreign.runId}`,
     ready: (p) => p.getByTestId('run-not-found').waitFor(),

@@ -134,6 +134,8 @@ describe('bad-input sweep', () => {
       'post /v1/projects/{projectId}/brands/explain': [{ text: 'Acme wins', brands: [brand] }],
       'post /v1/engines': [engine],
       'patch /v1/engines/{id}': [{ ...engine, provider: undefined } as unknown as Json],
+      'post /v1/engines/test': [engine],
+      'post /v1/engines/{id}/test': [{ ...engine, provider: undefined } as unknown as Json],
       'post /v1/projects/{projectId}/prompts': [prompt],
       'patch /v1/prompts/{id}': [prompt],
       'post /v1/prompts/{id}/run': [{ engineIds: [ids.engine!] }],

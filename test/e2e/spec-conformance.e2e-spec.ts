@@ -149,6 +149,14 @@ describe('spec conformance (realistic scenario, every response validated against
     await conform(get('/v1/schedules/preview?cron=0%209%20*%20*%201-5&timezone=Europe%2FBerlin'), 200);
     await conform(get('/v1/schedules/preview?cron=nope'), 400);
     await conform(patch(`/v1/prompts/${promptId}`, { samplesPerSlot: 1 }), 200);
+    await conform(get(`/v1/engines/${engineId}/prompts`), 200);
+    // Test connection: one short call each (the saved engine at the fake, an unsaved demo engine); no run.
+    h.fake.enqueue(
+      { writes: openAiChunkEvents(['OK']).map((bytes) => ({ delayMs: 0, bytes })) },
+      '/conform/v1/chat/completions',
+    );
+    expect((await conform(post(`/v1/engines/${engineId}/test`, {}), 200)).body.outcome).toBe('ok');
+    await conform(post('/v1/engines/test', { provider: 'demo', model: 'streamrank-demo' }), 200);
     const texts = ['The best', ' CRM tools:', '\n\n1. **Acme', ' CRM**', ' is fast.', '\n2. Globex', ' Inc.'];
     h.fake.enqueue(
       { writes: openAiChunkEvents(texts).map((bytes) => ({ delayMs: 5, bytes })) },

@@ -3,6 +3,8 @@ import { createRootRoute, createRoute, createRouter, Outlet, redirect } from '@t
 import { setUnauthorizedHandler } from './api/client';
 import { BrandsScreen } from './brands/BrandsScreen';
 import { validateBrandsSearch } from './brands/brands-search';
+import { EnginesScreen } from './engines/EnginesScreen';
+import { validateEnginesSearch } from './engines/engines-search';
 import { queryClient } from './api/query-client';
 import { fetchCurrentSession } from './api/session';
 import { getSession } from './api/session-store';
@@ -155,12 +157,20 @@ const workspaceRoute = createRoute({
   component: WorkspaceScreen,
 });
 
+export const enginesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/engines',
+  validateSearch: validateEnginesSearch,
+  component: EnginesScreen,
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   appRoute.addChildren([
     homeRoute,
     workspaceRoute,
     webhooksRoute,
+    enginesRoute,
     projectRoute.addChildren([
       projectIndexRoute,
       overviewRoute,

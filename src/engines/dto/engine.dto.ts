@@ -59,7 +59,7 @@ const engineFields = {
   maxRequestsPerMinute: z.number().int().min(1).max(1_000_000).nullable(),
 };
 
-export const createEngineSchema = z
+const createEngineObject = z
   .object({
     ...engineFields,
     parameters: engineFields.parameters.default({}),
@@ -68,40 +68,109 @@ export const createEngineSchema = z
     maxConcurrency: engineFields.maxConcurrency.optional(),
     maxRequestsPerMinute: engineFields.maxRequestsPerMinute.optional(),
   })
-  .strict()
-  .superRefine((e, ctx) => {
-    if (e.provider === 'openai-compatible' && !e.baseUrl) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['baseUrl'],
-        message: 'is required for openai-compatible engines',
-      });
-    }
-    if (e.provider === 'demo' && (e.baseUrl || e.credential)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['provider'],
-        message: 'demo engines take no baseUrl or credential',
-      });
-    }
-    const needsKey = e.provider !== 'demo' && e.provider !== 'openai-compatible';
-    if (needsKey && !e.credential) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['credential'],
-        message: `is required for ${e.provider} engines`,
-      });
-    }
-  });
+  .strict();
+
+type EngineKindFields = Pick<z.infer<typeof createEngineObject>, 'provider' | 'baseUrl' | 'credential'>;
+
+/** What each provider kind needs: a base URL for openai-compatible, a key for the hosted ones, none for demo. */
+function checkKindFields(e: EngineKindFields, ctx: z.RefinementCtx): void {
+  if (e.provider === 'openai-compatible' && !e.baseUrl) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['baseUrl'],
+      message: 'is required for openai-compatible engines',
+    });
+  }
+  if (e.provider === 'demo' && (e.baseUrl || e.credential)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['provider'],
+      message: 'demo engines take no baseUrl or credential',
+    });
+  }
+  const needsKey = e.provider !== 'demo' && e.provider !== 'openai-compatible';
+  if (needsKey && !e.credential) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['credential'],
+      message: `is required for ${e.provider} engines`,
+    });
+  }
+}
+
+export const createEngineSchema = createEngineObject.superRefine(checkKindFields);
+
+/** An unsaved configuration to test (POST /v1/engines/test): the create body, its name optional. */
+export const testEngineDraftSchema = createEngineObject
+  .extend({ name: engineFields.name.optional() })
+  .superRefine(checkKindFields);
 
 /** `provider` is fixed at creation: measurements of one engine must stay comparable. */
 export const updateEngineSchema = z
-  .object({ ...engineFields, provider: z.never().optional() })
+  .object({
+    ...engineFields,
+    provider: z.never().optional(),
+    /**
+     * `true` clears `disabledReason` (an engine is disabled when its credential is rejected) without
+     * re-entering the credential; `false` disables the engine by hand.
+     */
+    enabled: z.boolean(),
+  })
   .partial()
   .strict();
 
 export type CreateEngineInput = z.infer<typeof createEngineSchema>;
 export type UpdateEngineInput = z.infer<typeof updateEngineSchema>;
+export type TestEngineDraftInput = z.infer<typeof testEngineDraftSchema>;
+
+/** What a test connection can end in (POST /v1/engines/:id/test); `ok` is the only success. */
+export const ENGINE_TEST_OUTCOMES = [
+  'ok',
+  'auth',
+  'quota',
+  'rate_limited',
+  'unreachable',
+  'egress_refused',
+  'timeout',
+  'invalid_request',
+  'server_error',
+  'stream_error',
+] as const;
+export type EngineTestOutcome = (typeof ENGINE_TEST_OUTCOMES)[number];
+
+export const engineTestResponseSchema = z.strictObject({
+  outcome: z.enum(ENGINE_TEST_OUTCOMES),
+  /** The provider's error class (ProviderError code) when the call failed. */
+  errorCode: z.string().nullable(),
+  httpStatus: z.number().int().nullable(),
+  /** In words, the credential scrubbed; the provider's own message quoted when it sent one. */
+  message: z.string(),
+  /** From sending the request to the end of the exchange. */
+  latencyMs: z.number().int().nullable(),
+  /** From sending the request to the first answer text. */
+  ttftMs: z.number().int().nullable(),
+  /** The model the provider says answered, when it said. */
+  model: z.string().nullable(),
+  /** The start of the answer (at most 200 characters). */
+  reply: z.string().nullable(),
+});
+export type EngineTestView = z.infer<typeof engineTestResponseSchema>;
+
+/** The prompts that ask an engine (deleting the engine removes it from them). */
+export const enginePromptsResponseSchema = z.strictObject({
+  data: z.array(
+    z.strictObject({
+      id: idSchema,
+      projectId: idSchema,
+      projectName: z.string(),
+      text: z.string(),
+      /** How many engines the prompt has, this one included: 1 means it is left with none. */
+      engineCount: z.number().int(),
+    }),
+  ),
+  total: z.number().int(),
+});
+export type EnginePromptsView = z.infer<typeof enginePromptsResponseSchema>;
 
 export interface EngineView {
   id: string;

@@ -29,6 +29,8 @@ export interface AnthropicProviderOptions {
   defaultBaseUrl?: string;
   /** DNS hook where egress rules are enforced. */
   lookup?: LookupFunction;
+  /** False: literal-IP hosts are checked against the egress rules too (see StreamingHttpClientOptions). */
+  allowPrivate?: boolean;
   /** No bytes at all for this long: `stalled`. Pings count as bytes here (the transport is alive). */
   idleTimeoutMs?: number;
   /** Whole exchange, request to last byte: `deadline_exceeded`. */
@@ -57,9 +59,10 @@ export class AnthropicProvider implements LlmProvider {
   private readonly defaultBaseUrl: string;
 
   constructor(options: AnthropicProviderOptions = {}) {
-    const { defaultBaseUrl, lookup, idleTimeoutMs, deadlineMs, transport } = options;
+    const { defaultBaseUrl, lookup, allowPrivate, idleTimeoutMs, deadlineMs, transport } = options;
     this.http = new StreamingHttpClient({
       ...(lookup === undefined ? {} : { lookup }),
+      ...(allowPrivate === undefined ? {} : { allowPrivate }),
       ...(transport === undefined ? {} : { transport }),
       ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
       ...(deadlineMs === undefined ? {} : { deadlineMs }),

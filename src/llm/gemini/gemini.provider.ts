@@ -24,6 +24,7 @@ export interface GeminiProviderOptions {
   /** API root including the version; used when the request has no `baseUrl`. */
   defaultBaseUrl?: string;
   lookup?: StreamingHttpClientOptions['lookup'];
+  allowPrivate?: StreamingHttpClientOptions['allowPrivate'];
   idleTimeoutMs?: number;
   deadlineMs?: number;
   transport?: StreamingHttpClientOptions['transport'];

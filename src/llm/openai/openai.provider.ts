@@ -33,6 +33,8 @@ export interface OpenAiProviderOptions {
   defaultBaseUrl?: string;
   /** DNS hook where egress rules are enforced (see StreamingHttpClientOptions). */
   lookup?: LookupFunction;
+  /** False: literal-IP hosts are checked against the egress rules too (see StreamingHttpClientOptions). */
+  allowPrivate?: boolean;
   /** No bytes for this long: `stalled`. */
   idleTimeoutMs?: number;
   /** Whole exchange: `deadline_exceeded`. */
@@ -63,6 +65,7 @@ export class OpenAiProvider implements LlmProvider {
     this.defaultBaseUrl = defaultBaseUrl ?? OPENAI_DEFAULT_BASE_URL;
     const httpOptions = {
       ...(rest.lookup === undefined ? {} : { lookup: rest.lookup }),
+      ...(rest.allowPrivate === undefined ? {} : { allowPrivate: rest.allowPrivate }),
       ...(rest.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: rest.idleTimeoutMs }),
       ...(rest.deadlineMs === undefined ? {} : { deadlineMs: rest.deadlineMs }),
       ...(rest.transport === undefined ? {} : { transport: rest.transport }),

@@ -24,6 +24,8 @@ export interface PerplexityProviderOptions {
   defaultBaseUrl?: string;
   /** DNS hook enforcing egress rules, passed to the HTTP client. */
   lookup?: LookupFunction;
+  /** False: literal-IP hosts are checked against the egress rules too (see StreamingHttpClientOptions). */
+  allowPrivate?: boolean;
   idleTimeoutMs?: number;
   deadlineMs?: number;
 }
@@ -51,9 +53,10 @@ export class PerplexityProvider implements LlmProvider {
   private readonly defaultBaseUrl: string;
 
   constructor(options: PerplexityProviderOptions = {}) {
-    const { defaultBaseUrl, lookup, idleTimeoutMs, deadlineMs, transport } = options;
+    const { defaultBaseUrl, lookup, allowPrivate, idleTimeoutMs, deadlineMs, transport } = options;
     this.http = new StreamingHttpClient({
       ...(lookup === undefined ? {} : { lookup }),
+      ...(allowPrivate === undefined ? {} : { allowPrivate }),
       ...(transport === undefined ? {} : { transport }),
       ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
       ...(deadlineMs === undefined ? {} : { deadlineMs }),

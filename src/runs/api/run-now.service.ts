@@ -47,7 +47,7 @@ export class RunNowService {
       throw new ApiError(
         409,
         'engine_disabled',
-        `Engine disabled (${disabled[0]!.disabledReason}); update its credential to re-enable it`,
+        `Engine disabled (${disabled[0]!.disabledReason}); re-enable it (PATCH enabled: true) or update its credential`,
       );
     }
     const requestHash = createHash('sha256')

@@ -60,11 +60,14 @@ function SessionMenu() {
 }
 
 /** Workspace screens (admin keys only). */
-/** The workspace's screens; webhooks are for admin keys only (the API refuses them every webhook route). */
+/** The workspace's screens (engines, webhooks, keys and usage); webhooks are for admin keys only (the API refuses them every webhook route). */
 function WorkspaceLinks() {
   const admin = useSession()?.role === 'admin';
   return (
     <nav className="header-links" aria-label="Workspace">
+      <Link to="/engines" className="header-link" activeProps={{ 'aria-current': 'page' }}>
+        Engines
+      </Link>
       {admin && (
         <Link to="/webhooks" className="header-link" activeProps={{ 'aria-current': 'page' }}>
           Webhooks

@@ -38,6 +38,8 @@ const MATRIX: Record<string, (ids: Ids) => { path: string } & Call> = {
   'DELETE /v1/brands/{id}': (i) => ({ path: `/v1/brands/${i.brandId}` }),
   'GET /v1/engines/{id}': (i) => ({ path: `/v1/engines/${i.engineId}` }),
   'PATCH /v1/engines/{id}': (i) => ({ path: `/v1/engines/${i.engineId}`, body: { name: 'hijacked' } }),
+  'GET /v1/engines/{id}/prompts': (i) => ({ path: `/v1/engines/${i.engineId}/prompts` }),
+  'POST /v1/engines/{id}/test': (i) => ({ path: `/v1/engines/${i.engineId}/test`, body: {} }),
   'DELETE /v1/engines/{id}': (i) => ({ path: `/v1/engines/${i.engineId}` }),
   'POST /v1/projects/{projectId}/prompts': (i) => ({
     path: `/v1/projects/${i.projectId}/prompts`,

@@ -9,7 +9,15 @@
  * behind X", "compared with Y, X...", "unlike Y, X..."); add the list's lead-in ("Cons:") when given.
  */
 import { markEntities, splitClauses, tokenize, type Clause, type Token } from './sentiment-clauses';
-import { LEXICON, NEGATIVE_CONTEXT, NEGATORS, PHRASES, POSITIVE_CONTEXT } from './sentiment-lexicon';
+import {
+  COST_NOUNS,
+  LEXICON,
+  lexiconValue,
+  NEGATIVE_CONTEXT,
+  NEGATORS,
+  PHRASES,
+  POSITIVE_CONTEXT,
+} from './sentiment-lexicon';
 
 export type SentimentLabel = 'positive' | 'neutral' | 'negative';
 
@@ -109,7 +117,7 @@ function valence(
         width = phrase.split(' ').length;
       }
     }
-    if (value === 0) value = LEXICON.get(tokens[i]!.word.replace(/'s$/, '')) ?? 0;
+    if (value === 0) value = lexiconValue(tokens[i]!.word);
     if (value === 0) continue;
     const before = tokens[i - 1]?.word;
     if (before !== undefined && INTENSIFIERS.has(before)) value *= 1.5;
@@ -123,7 +131,9 @@ function valence(
       }
     }
     sum += value;
-    i += width - 1;
+    // "hard to reach", "easy to set up": the verb after a cue ending in "to" is what is hard or easy.
+    const last = tokens[i + width - 1]?.word;
+    i += width - 1 + (width > 1 && last === 'to' ? 1 : 0);
   }
   return sum;
 }
@@ -134,8 +144,9 @@ function comparativeSign(tokens: Token[], than: number, from: number): number {
     const word = tokens[k]!.word;
     if (tokens[k]!.entity !== 0) break;
     const next = tokens[k + 1]?.word ?? '';
-    if (word === 'more') return Math.sign(LEXICON.get(next) ?? 1) || 1;
-    if (word === 'less' || word === 'fewer') return -(Math.sign(LEXICON.get(next) ?? 1) || 1);
+    const amount = COST_NOUNS.has(next) ? -1 : Math.sign(lexiconValue(next)) || 1;
+    if (word === 'more') return amount;
+    if (word === 'less' || word === 'fewer') return -amount;
     const v =
       LEXICON.get(word) ?? LEXICON.get(word.replace(/ier$/, 'y')) ?? LEXICON.get(word.replace(/e?r$/, ''));
     if (v !== undefined && /(?:er|ier)$/.test(word)) return Math.sign(v);
@@ -159,8 +170,9 @@ function comparisonIn(tokens: Token[], clause: Clause, target: number[], about: 
   if (targetAt === undefined) return null;
   const hasRival = (from: number, to: number): boolean => tokens.slice(from, to).some((t) => t.entity === 2);
   for (let i = clause.from; i < clause.to; i++) {
-    const sideOf = (at: number, width: number): number | null => {
-      if (targetAt < at && hasRival(at + width, clause.to)) return 1;
+    // The other side must name a rival, except after a verb with the target as subject ("X beats most banks").
+    const sideOf = (at: number, width: number, verb = false): number | null => {
+      if (targetAt < at && (verb || hasRival(at + width, clause.to))) return 1;
       if (targetAt >= at + width && hasRival(clause.from, at)) return -1;
       return null;
     };
@@ -170,7 +182,7 @@ function comparisonIn(tokens: Token[], clause: Clause, target: number[], about: 
     ] as const) {
       for (const phrase of list) {
         if (!phraseAt(tokens, i, phrase)) continue;
-        const side = sideOf(i, phrase.split(' ').length);
+        const side = sideOf(i, phrase.split(' ').length, true);
         if (side !== null && !(tokens[i - 1]?.word === 'nothing')) {
           return { side: side * sign, weight: COMPARISON_WEIGHT };
         }

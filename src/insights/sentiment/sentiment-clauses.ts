@@ -107,7 +107,9 @@ export const isBreak = (token: Token): boolean => CLAUSE_BREAK.has(token.word);
 export function markEntities(tokens: Token[], charStart: number, charEnd: number): void {
   const clauseFirst = new Set<number>();
   tokens.forEach((token, i) => {
-    if (i === 0 || isBreak(tokens[i - 1] as Token) || opensClause(token.word)) clauseFirst.add(i);
+    if (i === 0 || isBreak(tokens[i - 1] as Token) || opensClause(token.word, tokens[i + 1]?.word)) {
+      clauseFirst.add(i);
+    }
   });
   const looksLikeName = (token: Token, i: number): boolean => {
     if (!token.capitalised || isBreak(token) || token.word === 'yes-mark' || token.word === 'no-mark') {
@@ -139,12 +141,18 @@ export function markEntities(tokens: Token[], charStart: number, charEnd: number
   });
 }
 
-function opensClause(word: string): boolean {
+/** Words that open a new clause mid-sentence ("still" and "even" only in "even though / even so"). */
+function opensClause(word: string, next?: string): boolean {
+  if (word === 'still') return false;
+  if (word === 'even') return next === 'though' || next === 'if' || next === 'so';
   return PIVOTS.has(word) || CONCESSIVES.has(word) || word === 'which' || word === 'whose';
 }
 
-function roleOf(word: string | undefined): ClauseRole {
+function roleOf(word: string | undefined, next?: string): ClauseRole {
   if (word === undefined) return 'plain';
+  if (word === 'even') {
+    return next === 'so' ? 'pivot' : next === 'though' || next === 'if' ? 'concessive' : 'plain';
+  }
   if (PIVOTS.has(word)) return 'pivot';
   if (CONCESSIVES.has(word)) return 'concessive';
   if (word === 'which' || word === 'whose') return 'relative';
@@ -162,7 +170,7 @@ export function splitClauses(tokens: Token[]): Clause[] {
     if (isBreak(token)) {
       close(i);
       from = i + 1;
-    } else if (i > from && opensClause(token.word) && !(token.word === 'still' && clauses.length === 0)) {
+    } else if (i > from && opensClause(token.word, tokens[i + 1]?.word)) {
       close(i);
     }
   });
@@ -171,7 +179,21 @@ export function splitClauses(tokens: Token[]): Clause[] {
     const first = tokens[clause.from]?.word;
     // "and however", "but although": the role is the first opener among the clause's first two words.
     const second = tokens[clause.from + 1]?.word;
-    clause.role = roleOf(first) !== 'plain' ? roleOf(first) : first === 'and' ? roleOf(second) : 'plain';
+    const third = tokens[clause.from + 2]?.word;
+    clause.role =
+      roleOf(first, second) !== 'plain'
+        ? roleOf(first, second)
+        : first === 'and'
+          ? roleOf(second, third)
+          : 'plain';
+  }
+  // "...; however, its support..." : a clause that is only the opener hands its role to the next one.
+  for (let k = clauses.length - 2; k >= 0; k--) {
+    const clause = clauses[k] as Clause;
+    if (clause.to - clause.from === 1 && clause.role !== 'plain') {
+      (clauses[k + 1] as Clause).role = clause.role;
+      clauses.splice(k, 1);
+    }
   }
   assignTopics(tokens, clauses);
   return clauses;
@@ -183,6 +205,15 @@ function entityStart(tokens: Token[], i: number): number {
     start--;
   }
   return start;
+}
+
+const PRONOUNS = new Set(['it', "it's", 'its', 'they', "they're", 'their', 'this', 'that']);
+
+function startsWithPronoun(tokens: Token[], clause: Clause): boolean {
+  for (let i = clause.from; i < Math.min(clause.to, clause.from + 3); i++) {
+    if (PRONOUNS.has(tokens[i]!.word)) return true;
+  }
+  return false;
 }
 
 function assignTopics(tokens: Token[], clauses: Clause[]): void {
@@ -208,6 +239,10 @@ function assignTopics(tokens: Token[], clauses: Clause[]): void {
     const previous = clauses[index - 1];
     let about = firstEntity(clause, 3);
     if (about < 0) about = holdsTarget(clause);
+    // "but it struggles with Google apps": a clause opening on a pronoun continues the previous one's topic.
+    if (about < 0 && previous && startsWithPronoun(tokens, clause) && clause.role !== 'relative') {
+      about = previous.about;
+    }
     if (about < 0) about = firstEntity(clause, Infinity);
     if (about < 0 && clause.role === 'relative' && previous) about = lastEntity(previous);
     if (about < 0 && previous) about = previous.about;

@@ -18,7 +18,8 @@ const DOMAIN: Record<string, number> = {
   'privacy-first': 2, 'privacy-friendly': 2, 'privacy-focused': 2, 'open-source': 0.5, audited: 1,
   'best-in-class': 3, 'top-rated': 3, 'top-notch': 3, 'developer-friendly': 2, 'no-nonsense': 2, usable: 1,
   decent: 2, solid: 2, reasonable: 1, dependably: 2, generous: 2, 'hassle-free': 2, consistent: 1, clean: 1,
-  cheaper: 2, lighter: 1, harder: -2, friendlier: 2, cleaner: 1, simple: 1, simpler: 1, easier: 2, easiest: 2, 'easy-to-use': 2, trusted: 2, trust: 1, worth: 2,
+  okay: 2, ok: 2, trustworthy: 2, proven: 2, leads: 2, modern: 1, 'old-fashioned': -2, 'turn-off': -2,
+  quicker: 2, cheaper: 2, lighter: 1, harder: -2, friendlier: 2, cleaner: 1, simple: 1, simpler: 1, easier: 2, easiest: 2, 'easy-to-use': 2, trusted: 2, trust: 1, worth: 2,
   beloved: 3, loved: 3, shines: 3, stands: 0, improving: 1, disappoints: -2, capable: 1, relevant: 1,
   // criticism
   expensive: -2, pricey: -2, priciest: -2, overpriced: -3, costly: -2, overkill: -2, clunky: -2, dated: -2,
@@ -49,6 +50,64 @@ export const LEXICON: ReadonlyMap<string, number> = (() => {
   return map;
 })();
 
+/**
+ * A word's valence, trying simple English inflections when the form itself is not listed ("nicely" -> nice,
+ * "struggles" -> struggle, "simplest" -> simple, "bugged" -> bug); 0 when none is.
+ */
+export function lexiconValue(word: string): number {
+  const base = word.replace(/'s$/, '');
+  const direct = LEXICON.get(base);
+  if (direct !== undefined) return direct;
+  const candidates = [
+    base.replace(/ily$/, 'y'),
+    base.replace(/ly$/, ''),
+    base.replace(/ies$/, 'y'),
+    base.replace(/es$/, ''),
+    base.replace(/s$/, ''),
+    base.replace(/ied$/, 'y'),
+    base.replace(/ed$/, ''),
+    base.replace(/d$/, ''),
+    base.replace(/ing$/, ''),
+    base.replace(/ing$/, 'e'),
+    base.replace(/iest$/, 'y'),
+    base.replace(/est$/, ''),
+    base.replace(/st$/, ''),
+    base.replace(/ier$/, 'y'),
+    base.replace(/er$/, ''),
+    base.replace(/r$/, ''),
+  ];
+  for (const candidate of candidates) {
+    if (candidate !== base && candidate.length >= 3) {
+      const value = LEXICON.get(candidate);
+      if (value !== undefined) return value;
+    }
+  }
+  return 0;
+}
+
+/** Nouns of which less is better: "uses less memory than", "more fees". */
+export const COST_NOUNS = new Set([
+  'memory',
+  'ram',
+  'fees',
+  'fee',
+  'money',
+  'power',
+  'energy',
+  'effort',
+  'time',
+  'cpu',
+  'bandwidth',
+  'ads',
+  'clutter',
+  'noise',
+  'maintenance',
+  'setup',
+  'configuration',
+  'boilerplate',
+  'weight',
+]);
+
 /** Multi-word cues, matched on lower-case tokens joined by one space; longest first wins. */
 // prettier-ignore
 export const PHRASES: ReadonlyArray<readonly [string, number]> = [
@@ -68,7 +127,11 @@ export const PHRASES: ReadonlyArray<readonly [string, number]> = [
   ['security incidents', -3], ['so polished', 3], ['easy to use', 2], ['cheapest plan', -0.5],
   ['cheapest tier', -0.5], ['lowest fees', 3], ['lowest prices', 3], ['low fees', 2], ["wouldn't use", -3],
   ['would not use', -3], ['right answer', 2], ['right choice', 2], ['obvious choice', 2], ['work well', 2],
-  ['works well', 2], ['put off', -2], ['easy to get started', 2], ['easy to set up', 2], ['actually usable', 2],
+  ['works well', 2], ['put off', -2],
+  ['hard to', -2], ['look elsewhere', -3], ['crept up', -2], ['locked behind', -2], ['prices rise', -2],
+  ['pays for itself', 3], ['makes up for', 3], ['one to get', 3], ['one to buy', 3], ['to buy', 2],
+  ['not sure', -2], ['not convinced', -2], ["wouldn't pick", -3], ["wouldn't choose", -3], ["wouldn't buy", -3],
+  ["wouldn't recommend", -3], ['relied on', 2], ['easy to get started', 2], ['easy to set up', 2], ['actually usable', 2],
 ];
 
 /** Words that turn the next few words' valence around. */
@@ -86,7 +149,7 @@ export const CONCESSIVES = new Set(['although', 'though', 'while', 'whereas', 'd
 
 /** A list's lead-in line ("Cons:") colours a bare item below it. */
 export const NEGATIVE_CONTEXT =
-  /\b(cons|drawbacks?|downsides?|disadvantages?|avoid|watch out|migrate away|legacy|not recommended|worst|weaknesses|problems|issues)\b/i;
+  /\b(cons|drawbacks?|downsides?|disadvantages?|avoid|skip|steer clear|overrated|watch out|migrate away|legacy|not recommended|worst|weaknesses|problems|issues)\b/i;
 export const POSITIVE_CONTEXT =
   /\b(pros|top picks?|recommended|recommend|best|what (?:we|i) like|favou?rites?|advantages|strengths|why (?:we|i) like)\b/i;
 

@@ -14,6 +14,25 @@ describe('sentimentOfMentions', () => {
     expect(beta!.label).toBe('negative');
   });
 
+  it("counts the brand's other mentions in the sentence as the brand, not as a rival", () => {
+    const text = 'The best CRM tools are **Acme** and GBX, with Acme a clear leader. Hooli trails.';
+    const second = text.indexOf('Acme', text.indexOf('with'));
+    const mentions = [
+      { ...span(text, 'Acme'), brandId: 'a' },
+      { ...span(text, 'GBX'), brandId: 'g' },
+      { charStart: second, charEnd: second + 4, brandId: 'a' },
+      { ...span(text, 'Hooli'), brandId: 'h' },
+    ];
+    expect(sentimentOfMentions(text, mentions).map((s) => s.label)).toEqual([
+      'positive',
+      'positive',
+      'positive',
+      'negative',
+    ]);
+    // Without the brand ids the second "Acme" reads the first as someone else.
+    expect(sentimentOfMentions(text, [{ charStart: second, charEnd: second + 4 }])[0]!.label).toBe('neutral');
+  });
+
   it("reads list items through their list's lead-in", () => {
     const text = [
       '## Options',

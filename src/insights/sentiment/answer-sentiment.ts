@@ -11,21 +11,28 @@ const LEAD_IN_LOOKBACK_LINES = 60;
 
 export function sentimentOfMentions(
   text: string,
-  mentions: readonly { charStart: number; charEnd: number }[],
+  mentions: readonly { charStart: number; charEnd: number; brandId?: string }[],
   structure: AnswerStructure = new AnswerStructure(text),
 ): MentionSentiment[] {
-  return mentions.map(({ charStart, charEnd }) => {
+  return mentions.map(({ charStart, charEnd, brandId }) => {
     const sentence = structure.sentences[structure.sentenceIndexAt(charStart)] ?? {
       start: 0,
       end: text.length,
     };
     const start = Math.min(sentence.start, charStart);
     const end = Math.max(sentence.end, charEnd);
+    // The brand's other mentions in the same sentence are the brand too, not a rival.
+    const sameBrand = mentions
+      .filter(
+        (m) => brandId !== undefined && m.brandId === brandId && m.charStart >= start && m.charEnd <= end,
+      )
+      .map((m) => ({ charStart: m.charStart - start, charEnd: m.charEnd - start }));
     return mentionSentiment({
       text: text.slice(start, end),
       charStart: charStart - start,
       charEnd: charEnd - start,
       listLeadIn: listLeadIn(structure, charStart),
+      sameBrand,
     });
   });
 }

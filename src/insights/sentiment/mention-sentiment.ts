@@ -35,6 +35,8 @@ export interface SentimentInput {
   charEnd: number;
   /** The line introducing the list the item belongs to ("Cons:"), when there is one. */
   listLeadIn?: string | null;
+  /** Other spans in `text` naming the same brand ("**Acme** and GBX, with Acme a clear leader"). */
+  sameBrand?: readonly { charStart: number; charEnd: number }[];
 }
 
 /** Raw sums at or beyond this are positive / negative (tuned on the dev half of the fixture). */
@@ -227,7 +229,7 @@ const weightOf = (clause: Clause, clauses: Clause[], index: number): number => {
 
 export function mentionSentiment(input: SentimentInput): MentionSentiment {
   const tokens = tokenize(input.text);
-  markEntities(tokens, input.charStart, input.charEnd);
+  markEntities(tokens, input.charStart, input.charEnd, input.sameBrand);
   const clauses = splitClauses(tokens);
   const target = tokens.map((t, i) => (t.entity === 1 ? i : -1)).filter((i) => i >= 0);
   const isTarget = (about: number): boolean => about >= 0 && tokens[about]!.entity === 1;

@@ -104,7 +104,12 @@ export function tokenize(text: string): Token[] {
 export const isBreak = (token: Token): boolean => CLAUSE_BREAK.has(token.word);
 
 /** Marks the target (tokens overlapping [charStart, charEnd), grown over adjacent names) and rivals. */
-export function markEntities(tokens: Token[], charStart: number, charEnd: number): void {
+export function markEntities(
+  tokens: Token[],
+  charStart: number,
+  charEnd: number,
+  sameBrand: readonly { charStart: number; charEnd: number }[] = [],
+): void {
   const clauseFirst = new Set<number>();
   tokens.forEach((token, i) => {
     if (i === 0 || isBreak(tokens[i - 1] as Token) || opensClause(token.word, tokens[i + 1]?.word)) {
@@ -119,7 +124,11 @@ export function markEntities(tokens: Token[], charStart: number, charEnd: number
     if (ACRONYMS.has(base) || COMMON_CAPITALISED.has(base)) return false;
     return !(clauseFirst.has(i) && LEXICON.has(base));
   };
-  for (const token of tokens) if (token.end > charStart && token.start < charEnd) token.entity = 1;
+  for (const span of [{ charStart, charEnd }, ...sameBrand]) {
+    for (const token of tokens) {
+      if (token.end > span.charStart && token.start < span.charEnd) token.entity = 1;
+    }
+  }
   const targetTokens = tokens.map((token, i) => (token.entity === 1 ? i : -1)).filter((i) => i >= 0);
   if (targetTokens.length > 0) {
     const extendable = (token: Token | undefined, i: number): boolean =>

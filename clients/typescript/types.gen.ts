@@ -1836,6 +1836,14 @@ export type RunsControllerGetResponses = {
             inHeading: boolean;
             inBold: boolean;
             snippet: string;
+            /**
+             * How the sentence or list item around the mention speaks of the brand (docs/sentiment.md); null on mentions stored before sentiment existed, until a backfill
+             */
+            sentiment: 'positive' | 'neutral' | 'negative';
+            /**
+             * In [-1, 1]; its sign is the label
+             */
+            sentimentScore: number | null;
         }>;
         scores: Array<{
             brandId: string;

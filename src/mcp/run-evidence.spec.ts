@@ -24,6 +24,8 @@ const mention = (brandId: string, matched: string, charStart: number, visibleAtM
   inHeading: false,
   inBold: false,
   snippet: matched,
+  sentiment: null,
+  sentimentScore: null,
 });
 
 const citation = (position: number, arrivedAtMs: number) => ({

@@ -87,7 +87,8 @@ describe('live equals backfill (property over generated answers)', () => {
     return {
       mentions:
         await q(`SELECT "runId", "brandId", matched, "charStart", "charEnd", "tokenIndex", "visibleAtUs",
-          "sinceFirstTokenUs", "relPosition"::text, "sentenceIndex", "listRank", "inHeading", "inBold", snippet
+          "sinceFirstTokenUs", "relPosition"::text, "sentenceIndex", "listRank", "inHeading", "inBold", snippet,
+          sentiment, "sentimentScore"::text
         FROM mentions WHERE "projectId" = $1 ORDER BY "runId", "charStart", "brandId"`),
       scores: await q(`SELECT "runId", "brandId", "promptId", "engineId", "observedAt", synthetic, mentioned,
           "mentionCount", "firstVisibleAtUs", "sinceFirstTokenUs", "firstTokenIndex", "relPosition"::text, "order",
@@ -186,6 +187,8 @@ describe('live equals backfill (property over generated answers)', () => {
     // The generator must reach what the property is about: mentions of every kind, late and below the fold.
     expect(live.scores).toHaveLength(PROMPTS * SAMPLES * 4);
     expect(live.mentions.length).toBeGreaterThan(PROMPTS * SAMPLES);
+    // Every mention stored at run end carries its sentiment (docs/sentiment.md); the backfill must agree.
+    expect(live.mentions.every((m) => m.sentiment !== null && m.sentimentScore !== null)).toBe(true);
     expect(live.scores.some((s) => s.mentioned === true && s.aboveFold === false)).toBe(true);
     expect(live.scores.some((s) => s.mentioned === true && s.attention !== '1.0000000000')).toBe(true);
 

@@ -359,6 +359,8 @@ describe('run pipeline (e2e): failures, retries, idempotency, fencing', () => {
           inHeading: false,
           inBold: false,
           snippet: 'Acme wins.',
+          sentiment: 'positive',
+          sentimentScore: '0.245',
         },
       ],
       scores: [

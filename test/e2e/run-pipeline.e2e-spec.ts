@@ -272,6 +272,12 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
       { brandId: b.Hooli, matched: 'Hooli', text: 'Hooli', from: 0, inBold: false },
     ];
     expect(run.mentions).toHaveLength(expected.length);
+    // Sentiment of each mention from its sentence (docs/sentiment.md): "The best CRM tools are Acme and GBX,
+    // with Acme a clear leader" speaks well of both; "Hooli trails" does not.
+    expect(run.mentions.map((m) => m.sentiment)).toEqual(['positive', 'positive', 'positive', 'negative']);
+    for (const m of run.mentions) {
+      expect(Math.sign(m.sentimentScore!)).toBe(m.sentiment === 'positive' ? 1 : -1);
+    }
     run.mentions.forEach((m, i) => {
       const e = expected[i]!;
       const charStart = answer.indexOf(e.text, e.from);

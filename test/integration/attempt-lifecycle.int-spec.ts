@@ -59,6 +59,8 @@ function spilledResult(brandId: string): RunResultWrite {
         inHeading: false,
         inBold: false,
         snippet: 'Acme wins.',
+        sentiment: 'positive',
+        sentimentScore: '0.245',
       },
     ],
     scores: [

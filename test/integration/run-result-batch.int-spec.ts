@@ -41,6 +41,8 @@ function resultFor(brandId: string, i: number): RunResultWrite {
         inHeading: false,
         inBold: i === 1,
         snippet: 'Acme is great',
+        sentiment: 'positive',
+        sentimentScore: '0.462',
       },
     ],
     scores: [
@@ -183,7 +185,8 @@ describe('saveRunResult batches (group commit)', () => {
     // The stored values are the ones given to that run (no cross-run mix-up inside a batch).
     const { rows } = await pg.query(
       `SELECT r."answerText", r."reasoningText", r."ttftUs", r."chunkArrivalsUs", r.flags, r."estimatedCostUsd"::text AS cost,
-         r."answerTokens", m."inBold", m."visibleAtUs", s.attention::text AS attention, c.title
+         r."answerTokens", m."inBold", m."visibleAtUs", m.sentiment, m."sentimentScore"::text AS "sentimentScore",
+         s.attention::text AS attention, c.title
        FROM run_results r JOIN mentions m ON m."runId" = r."runId" JOIN run_brand_scores s ON s."runId" = r."runId"
        JOIN citations c ON c."runId" = r."runId" WHERE r."runId" = $1`,
       [runs[3]!.id],
@@ -198,6 +201,8 @@ describe('saveRunResult batches (group commit)', () => {
       answerTokens: 3,
       inBold: false,
       visibleAtUs: 2003,
+      sentiment: 'positive',
+      sentimentScore: '0.462',
       attention: '0.9876543210',
       title: 'A "title", with, commas',
     });

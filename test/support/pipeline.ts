@@ -220,6 +220,8 @@ export interface RunDetail {
     sinceFirstTokenMs: number;
     relPosition: number;
     inBold: boolean;
+    sentiment: 'positive' | 'neutral' | 'negative' | null;
+    sentimentScore: number | null;
   }[];
   scores: {
     brandId: string;

@@ -6,6 +6,8 @@ import { type BrandSpec } from '../../detection/brand-watchlist';
 import { type CompiledWatchlist } from '../../detection/compiled-watchlist';
 import { DomainIndex } from '../../detection/domain-index';
 import { IncrementalMatcher, type DetectedMention } from '../../detection/incremental-matcher';
+import { sentimentOfMentions } from '../../insights/sentiment/answer-sentiment';
+import { type SentimentLabel } from '../../insights/sentiment/mention-sentiment';
 import { scoreRun, type BrandKind } from '../../scoring/run-scorer';
 import { type CapturedCitation } from '../recording/captured-stream';
 
@@ -35,6 +37,10 @@ export interface MentionRow {
   inHeading: boolean;
   inBold: boolean;
   snippet: string;
+  /** How the sentence or list item around the mention speaks of the brand (docs/sentiment.md). */
+  sentiment: SentimentLabel;
+  /** In [-1, 1], 3 decimals, as exact text. */
+  sentimentScore: string;
 }
 
 /** One brand's score for a run as stored (decimals as exact text). */
@@ -107,10 +113,11 @@ export function analyzeAnswer(
     foldTokens: settings.foldTokens,
     halfLifeMs: settings.halfLifeMs,
   });
+  const sentiments = sentimentOfMentions(answer.answerText, scored.mentions);
   return {
     tokenEnds: timeline.tokenEnds,
     tokenArrivalsUs: timeline.tokenArrivalsUs,
-    mentions: scored.mentions.map((m) => ({
+    mentions: scored.mentions.map((m, i) => ({
       brandId: m.brandId,
       matched: m.matched,
       charStart: m.charStart,
@@ -124,6 +131,8 @@ export function analyzeAnswer(
       inHeading: m.inHeading,
       inBold: m.inBold,
       snippet: m.snippet,
+      sentiment: sentiments[i]!.label,
+      sentimentScore: sentiments[i]!.score.toFixed(3),
     })),
     scores: scored.brandScores.map((s) => ({
       brandId: s.brandId,

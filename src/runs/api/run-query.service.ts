@@ -172,6 +172,8 @@ function detailView(r: RunDetailRow) {
       inHeading: m.inHeading,
       inBold: m.inBold,
       snippet: m.snippet,
+      sentiment: m.sentiment,
+      sentimentScore: m.sentimentScore === null ? null : Number(m.sentimentScore),
     })),
     scores: r.scores.map((s) => ({
       brandId: s.brandId,

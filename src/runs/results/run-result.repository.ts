@@ -66,19 +66,21 @@ export class RunResultRepository {
       ), mention AS (
         INSERT INTO mentions (id, "runId", "projectId", "brandId", matched, "charStart", "charEnd", "tokenIndex",
           "visibleAtUs", "sinceFirstTokenUs", "relPosition", "sentenceIndex", "listRank", "inHeading", "inBold",
-          snippet)
+          snippet, sentiment, "sentimentScore")
         SELECT gen_random_uuid(), run.id, run."projectId", x."brandId", x.matched, x."charStart", x."charEnd",
           x."tokenIndex", x."visibleAtUs", x."sinceFirstTokenUs", x."relPosition", x."sentenceIndex",
-          x."listRank", x."inHeading", x."inBold", x.snippet
+          x."listRank", x."inHeading", x."inBold", x.snippet, x.sentiment::"MentionSentiment", x."sentimentScore"
         FROM unnest(${ms.map((x) => x.runId)}::uuid[], ${ms.map((x) => x.m.brandId)}::uuid[],
           ${ms.map((x) => x.m.matched)}::text[], ${ms.map((x) => x.m.charStart)}::int[],
           ${ms.map((x) => x.m.charEnd)}::int[], ${ms.map((x) => x.m.tokenIndex)}::int[],
           ${ms.map((x) => x.m.visibleAtUs)}::int[], ${ms.map((x) => x.m.sinceFirstTokenUs)}::int[],
           ${ms.map((x) => x.m.relPosition)}::numeric[], ${ms.map((x) => x.m.sentenceIndex)}::int[],
           ${ms.map((x) => x.m.listRank)}::int[], ${ms.map((x) => x.m.inHeading)}::boolean[],
-          ${ms.map((x) => x.m.inBold)}::boolean[], ${ms.map((x) => x.m.snippet)}::text[])
+          ${ms.map((x) => x.m.inBold)}::boolean[], ${ms.map((x) => x.m.snippet)}::text[],
+          ${ms.map((x) => x.m.sentiment)}::text[], ${ms.map((x) => x.m.sentimentScore)}::numeric[])
           AS x("runId", "brandId", matched, "charStart", "charEnd", "tokenIndex", "visibleAtUs",
-            "sinceFirstTokenUs", "relPosition", "sentenceIndex", "listRank", "inHeading", "inBold", snippet)
+            "sinceFirstTokenUs", "relPosition", "sentenceIndex", "listRank", "inHeading", "inBold", snippet,
+            sentiment, "sentimentScore")
         JOIN run ON run.id = x."runId"
       ), score AS (
         INSERT INTO run_brand_scores ("runId", "projectId", "promptId", "engineId", "observedAt", synthetic,

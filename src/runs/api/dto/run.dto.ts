@@ -197,6 +197,13 @@ export const runDetailResponseSchema = runResponseSchema.extend({
       inHeading: z.boolean(),
       inBold: z.boolean(),
       snippet: z.string(),
+      sentiment: z
+        .enum(['positive', 'neutral', 'negative'])
+        .nullable()
+        .describe(
+          'How the sentence or list item around the mention speaks of the brand (docs/sentiment.md); null on mentions stored before sentiment existed, until a backfill',
+        ),
+      sentimentScore: z.number().min(-1).max(1).nullable().describe('In [-1, 1]; its sign is the label'),
     }),
   ),
   scores: z.array(runScoreSchema),

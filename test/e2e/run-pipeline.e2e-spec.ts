@@ -1,6 +1,7 @@
 // The run pipeline end to end, happy paths: a scripted OpenAI-compatible stream over real HTTP goes through
 // "run now", the BullMQ worker, capture, live detection, scoring and persistence, and is read back through
 // the API. Timings are checked against the fake server's own write times (same process, same clock).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type FakeExchange, type FakeOpenAiServer, type FakeWrite } from '../fakes/fake-openai-server';
 import { openAiChunkEvents, recordedAnswer, replayRecorded } from '../fakes/openai-sse-script';
 import {
@@ -42,9 +43,12 @@ const mentionErrorsMs: number[] = [];
  * socket) minus the same on the fake's clock: (the write that carried it) - (the request's arrival at the
  * fake). A request-sent instant taken before the bytes went out (a queue, a poll, a hand-over between
  * threads) makes every sample of its run late by the same amount: the same per-sample bound holds them, and
- * their median must stay under half the smallest scripted gap too.
+ * their median must stay under half the smallest scripted gap too, plus what this process's event loop was
+ * late by (p90 over the file): the fake and the client share it here (CAPTURE_THREADS=0), so a busy loop
+ * delays the fake's request stamp after the client's, which a hand-over or poll regression does not depend on.
  */
 const absoluteErrorsMs: number[] = [];
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 
 describe('run pipeline (e2e): capture, live detection, scoring', () => {
   let h: PipelineHarness | undefined;
@@ -55,6 +59,7 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
   let routeCounter = 0;
 
   beforeAll(async () => {
+    loopDelay.enable();
     h = await startPipelineHarness('rp-main', {
       RUN_BACKOFF_MS: '50',
       RUN_MAX_ATTEMPTS: '3',
@@ -79,7 +84,8 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
           `mentions n=${mentionErrorsMs.length} median|e|=${percentile(mentionErrorsMs, 50).toFixed(3)} ms ` +
           `p99|e|=${percentile(mentionErrorsMs, 99).toFixed(3)} ms; absolute (since t_req vs since the fake ` +
           `saw the request) n=${absoluteErrorsMs.length} median|e|=${percentile(absoluteErrorsMs, 50).toFixed(3)} ms ` +
-          `p99|e|=${percentile(absoluteErrorsMs, 99).toFixed(3)} ms`,
+          `p99|e|=${percentile(absoluteErrorsMs, 99).toFixed(3)} ms; event loop late p90 ` +
+          `${(loopDelay.percentile(90) / 1e6).toFixed(3)} ms`,
       );
     }
   });
@@ -544,6 +550,8 @@ describe('run pipeline (e2e): capture, live detection, scoring', () => {
     expect(timingErrorsMs.length).toBeGreaterThanOrEqual(150);
     expect(percentile(all, 50)).toBeLessThan(SMALLEST_SCRIPTED_GAP_MS / 2);
     expect(absoluteErrorsMs.length).toBeGreaterThanOrEqual(150);
-    expect(percentile(absoluteErrorsMs, 50)).toBeLessThan(SMALLEST_SCRIPTED_GAP_MS / 2);
+    loopDelay.disable();
+    const loopLateMs = loopDelay.percentile(90) / 1e6;
+    expect(percentile(absoluteErrorsMs, 50)).toBeLessThan(SMALLEST_SCRIPTED_GAP_MS / 2 + loopLateMs);
   });
 });

@@ -4,13 +4,15 @@
 // (test/support/report-oracle*.ts, written from docs/metrics.md and docs/csv.md). A column the write path
 // forgets, or a figure computed differently from its definition, fails here.
 //
-// Times: the script sends chunk k at a fixed offset; first mentions arrive 0, 750, 1 750 or 2 750 ms after the
-// first token, each 250 ms from the nearest arrival-grid point, and times are compared within 200 ms (400 ms
-// for times since the request and for leads): a busy machine stays inside it (30 and 90 ms seen at load
-// average 18 on 2 cores), a part stamped with the wrong read (>= 750 ms off) does not.
+// Times: the script sends chunk k at a fixed offset, and the oracle takes the times the fake actually wrote
+// them (a late timer on a busy machine delays every later chunk of its stream). First mentions arrive about
+// 0, 750, 1 750 or 2 750 ms after the first token, each about 250 ms from the nearest arrival-grid point, and
+// times are compared within 200 ms (400 ms for times since the request and for leads): the reading error stays
+// inside it, a part stamped with the wrong read (>= 750 ms off) does not.
+import { type FakeExchange } from '../fakes/fake-openai-server';
 import { openAiChunkEvents } from '../fakes/openai-sse-script';
 import { perplexityEvents } from '../fakes/perplexity-sse-script';
-import { CHUNK_AT_MS, E1_ANSWERS, E2_ANSWERS, SETTINGS, timed } from '../support/golden-script';
+import { E1_ANSWERS, E2_ANSWERS, SETTINGS, timed } from '../support/golden-script';
 import { startPipelineHarness, waitForRun, type PipelineHarness } from '../support/pipeline';
 import { byKey, compareCsv, compareReport } from '../support/report-compare';
 import { type OracleBrand, type ScriptedRun } from '../support/report-oracle';
@@ -93,33 +95,39 @@ describe('golden pipeline: every report field equals the oracle over scripted an
         { writes: timed(openAiChunkEvents(chunks), 1, 4) },
         '/e1/v1/chat/completions',
       );
-      served.push(
-        finished.then((x) => scripted(x.request.body, x.requestReceivedAtMs, engines.e1, chunks, [])),
-      );
+      served.push(finished.then((x) => scripted(x, 1, engines.e1, chunks, [])));
     }
     for (const a of E2_ANSWERS) {
       const events = perplexityEvents(a.chunks, {
         sourcesAt: () => a.urls.map((url) => ({ url, title: url })),
       });
       const { finished } = h.fake.enqueue({ writes: timed(events, 0, 4) }, '/e2/chat/completions');
-      served.push(
-        finished.then((x) => scripted(x.request.body, x.requestReceivedAtMs, engines.e2, a.chunks, a.urls)),
-      );
+      served.push(finished.then((x) => scripted(x, 0, engines.e2, a.chunks, a.urls)));
     }
+    /**
+     * A run as the fake served it. Chunk times are when the fake actually wrote them (since the request reached
+     * it), not the script's offsets: on a busy machine a late timer delays every later chunk of its stream, and
+     * the oracle must hold the pipeline to the wire, not to the plan.
+     */
     function scripted(
-      body: string,
-      atMs: number,
+      x: FakeExchange,
+      contentFrom: number,
       engineId: string,
       chunks: string[],
       urls: string[],
     ): ScriptedRun {
-      const text = (JSON.parse(body) as { messages: { content: string }[] }).messages.at(-1)!.content;
+      const text = (JSON.parse(x.request.body) as { messages: { content: string }[] }).messages.at(
+        -1,
+      )!.content;
       return {
         engineId,
         promptId: promptOf(text),
         tags: tagsOf(text),
-        requestAt: new Date(atMs),
-        chunks: chunks.map((c, i) => ({ text: c, atMs: CHUNK_AT_MS[i]! })),
+        requestAt: new Date(x.requestReceivedAtMs),
+        chunks: chunks.map((c, i) => ({
+          text: c,
+          atMs: x.writeTimesMs[contentFrom + i]! - x.requestReceivedAtMs,
+        })),
         citedUrls: urls,
       };
     }

@@ -3,8 +3,8 @@
 import { useEffect, useRef, type FormEvent } from 'react';
 import { AliasRow } from './AliasRow';
 import { aliasDraft, type BrandDraft } from './brand-draft';
-import type { FormErrors } from './field-errors';
-import { FieldMessages, invalidProps } from './FieldMessages';
+import type { FormErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
 import { ALIASES_HELP, AMBIGUOUS_HELP, DOMAINS_HELP, EXCLUSIONS_HELP } from './rule-text';
 import { StringListField } from './StringListField';
 

@@ -1,8 +1,8 @@
 // The engine form: name, kind, model, base URL, write-only credential, parameters, limits. Controlled: the
 // editor keeps the draft (the connection test sends it too) and the server's errors.
 import { useEffect, useRef, type FormEvent, type ReactNode } from 'react';
-import type { FormErrors } from '../brands/field-errors';
-import { FieldMessages, invalidProps } from '../brands/FieldMessages';
+import type { FormErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
 import {
   KIND_HELP,
   KINDS,

@@ -1,8 +1,8 @@
 // The prompt form: text, tags, engines, samples per slot, schedule, active. Controlled: the editor keeps the
 // draft and the server's errors; nothing typed is dropped on an error.
 import { useEffect, useRef, type FormEvent } from 'react';
-import { errorId, type FormErrors } from '../brands/field-errors';
-import { FieldMessages, invalidProps } from '../brands/FieldMessages';
+import { errorId, type FormErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
 import type { Engine } from '../runs/api-types';
 import type { PromptDraft } from './prompt-draft';
 import { ScheduleField } from './ScheduleField';

@@ -2,8 +2,8 @@
 // (the preview reads it) and the server's errors, shown next to their fields.
 import { useEffect, useRef, type FormEvent } from 'react';
 import type { Brand } from '../../brands/brand-draft';
-import type { FormErrors } from '../../brands/field-errors';
-import { FieldMessages, invalidProps } from '../../brands/FieldMessages';
+import type { FormErrors } from '../../forms/field-errors';
+import { FieldMessages, invalidProps } from '../../forms/FieldMessages';
 import { KIND_LABEL } from './alert-labels';
 import { KIND_PARAMS, NUMERIC, type AlertRuleKind, type ParamKey, type RuleDraft } from './rule-draft';
 import { KIND_HELP, PARAM_HELP, PARAM_LABEL } from './rule-text';

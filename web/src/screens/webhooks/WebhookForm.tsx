@@ -4,9 +4,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { webhooksControllerCreate, webhooksControllerUpdate } from '../../api/client';
-import { clearChangedFields, errorId, formErrorsOf, type FormErrors } from '../../brands/field-errors';
-import { FieldMessages, invalidProps } from '../../brands/FieldMessages';
-import { useUnsavedGuard } from '../../brands/use-unsaved-guard';
+import {
+  clearChangedFields,
+  errorId,
+  formErrorsOf,
+  type FormErrors,
+  NO_ERRORS,
+} from '../../forms/field-errors';
+import { FieldMessages, invalidProps } from '../../forms/FieldMessages';
+import { useUnsavedGuard } from '../../forms/use-unsaved-guard';
 import {
   emptyWebhookDraft,
   EVENTS,
@@ -17,7 +23,6 @@ import {
   type WebhookDraft,
 } from './webhook-draft';
 
-const NO_ERRORS: FormErrors = { fields: new Map(), form: [] };
 const editorOf = (search: unknown): string => String((search as { webhook?: unknown }).webhook);
 
 interface Props {

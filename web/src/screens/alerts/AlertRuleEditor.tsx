@@ -10,7 +10,7 @@ import {
 import type { Brand } from '../../brands/brand-draft';
 import { clearChangedFields, formErrorsOf, type FormErrors, NO_ERRORS } from '../../forms/field-errors';
 import { useUnsavedGuard } from '../../forms/use-unsaved-guard';
-import { ConfirmAction } from '../shared/ConfirmAction';
+import { ConfirmAction } from '../../ui';
 import { AlertPreviewPanel } from './AlertPreviewPanel';
 import { AlertRuleForm } from './AlertRuleForm';
 import {

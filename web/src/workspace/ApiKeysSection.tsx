@@ -8,7 +8,7 @@ import { useSession } from '../api/session-store';
 import { formErrorsOf, NO_ERRORS, type FormErrors } from '../forms/field-errors';
 import { FieldMessages, invalidProps } from '../forms/FieldMessages';
 import { ErrorState, formatDateTime, Loading } from '../ui';
-import { FormErrorList } from './FormErrorList';
+import { FormErrorList } from '../forms/FormErrorList';
 import { apiKeysQuery, type ApiKey } from './queries';
 import { RevokeKey } from './RevokeKey';
 

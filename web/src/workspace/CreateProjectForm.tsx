@@ -7,7 +7,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { projectsControllerCreate } from '../api/client';
 import { formErrorsOf, NO_ERRORS, type FormErrors } from '../forms/field-errors';
 import { FieldMessages, invalidProps } from '../forms/FieldMessages';
-import { FormErrorList } from './FormErrorList';
+import { FormErrorList } from '../forms/FormErrorList';
 
 export function CreateProjectForm({ autoFocus = false }: { autoFocus?: boolean }) {
   const id = useId();

@@ -1,4 +1,4 @@
-import type { FormErrors } from '../forms/field-errors';
+import type { FormErrors } from './field-errors';
 
 /** What no field of a form shows (a network error, a refusal), as sentences. */
 export function FormErrorList({ errors }: { errors: FormErrors }) {

@@ -1,7 +1,7 @@
 // One alias: its text and its four rules, each "default" (left out: the detection defaults apply), on or off.
 import { ALIAS_RULES, type AliasDraft, type AliasRule, type RuleChoice } from './brand-draft';
-import type { FieldErrors } from './field-errors';
-import { FieldMessages, invalidProps } from './FieldMessages';
+import type { FieldErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
 import { RULE_HELP, RULE_LABEL } from './rule-text';
 
 interface Props {

@@ -16,10 +16,15 @@ import {
 } from './brand-draft';
 import { DeleteBrand } from './DeleteBrand';
 import { ExplainBox } from './ExplainBox';
-import { formErrorsOf, type FormErrors } from './field-errors';
-import { useUnsavedGuard } from './use-unsaved-guard';
+import { formErrorsOf, type FormErrors, NO_ERRORS } from '../forms/field-errors';
+import { useUnsavedGuard } from '../forms/use-unsaved-guard';
 
-const NO_ERRORS: FormErrors = { fields: new Map(), form: [] };
+/** What the brand editor shows: another value remounts it with a fresh draft (the backfill beside it changes
+ * the URL too: only leaving the brand counts). */
+const brandEditorOf = (search: unknown): string => {
+  const s = search as { brand?: unknown; kind?: unknown };
+  return `${String(s.brand)}/${String(s.kind)}`;
+};
 const UNSAVED_COLOR = '#64748b';
 
 interface Props {
@@ -41,7 +46,10 @@ export function BrandEditor({ projectId, brand, newKind, brands, colors, onSaved
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [errorSerial, setErrorSerial] = useState(0);
   const dirty = JSON.stringify(bodyOf(draft)) !== JSON.stringify(bodyOf(initial));
-  const allowLeave = useUnsavedGuard(dirty);
+  const allowLeave = useUnsavedGuard(dirty, {
+    editorOf: brandEditorOf,
+    message: 'Discard your unsaved changes to this brand?',
+  });
 
   const save = useMutation({
     mutationFn: async (body: BrandBody) =>

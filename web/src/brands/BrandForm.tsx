@@ -1,10 +1,12 @@
 // The brand form: name, kind, ambiguous, aliases with their rules, exclusions, domains. Controlled: the
 // editor keeps the draft (the explain box tests it) and the server's errors.
-import { useEffect, useRef, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { AliasRow } from './AliasRow';
 import { aliasDraft, type BrandDraft } from './brand-draft';
-import type { FormErrors } from './field-errors';
-import { FieldMessages, invalidProps } from './FieldMessages';
+import type { FormErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
+import { FormErrorList } from '../forms/FormErrorList';
+import { useFocusFirstError } from '../forms/use-focus-first-error';
 import { ALIASES_HELP, AMBIGUOUS_HELP, DOMAINS_HELP, EXCLUSIONS_HELP } from './rule-text';
 import { StringListField } from './StringListField';
 
@@ -25,12 +27,7 @@ interface Props {
 
 export function BrandForm(p: Props) {
   const { draft, onChange, errors } = p;
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (p.errorSerial === 0) return;
-    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    (first ?? formRef.current?.querySelector<HTMLElement>('.form-errors'))?.focus();
-  }, [p.errorSerial]);
+  const formRef = useFocusFirstError(p.errorSerial);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     p.onSubmit();
@@ -38,13 +35,7 @@ export function BrandForm(p: Props) {
   const f = errors.fields;
   return (
     <form ref={formRef} className="brand-form" onSubmit={submit} noValidate aria-label="Brand">
-      {errors.form.length > 0 && (
-        <div className="notice notice-error form-errors" role="alert" tabIndex={-1}>
-          {errors.form.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
+      <FormErrorList errors={errors} />
       <div className="form-row">
         <div className="form-field">
           <label htmlFor="brand-name">Name</label>

@@ -1,9 +1,9 @@
 // Deleting a brand asks first, and says what goes with it: its mentions in stored runs leave every report
 // when history is recomputed (the delete requests that), and alert rules watching it stop.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import { brandsControllerDelete, reportsControllerMentions } from '../api/client';
-import { describeError } from '../api/errors';
+import { ConfirmAction } from '../ui';
 import type { Brand } from './brand-draft';
 
 const DAY = 86_400_000;
@@ -38,9 +38,6 @@ function useHistory(brand: Brand, enabled: boolean) {
 }
 
 export function DeleteBrand({ brand, onDeleted }: { brand: Brand; onDeleted: () => void }) {
-  const id = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const cancel = useRef<HTMLButtonElement>(null);
   const [open, setOpen] = useState(false);
   const history = useHistory(brand, open);
   const queryClient = useQueryClient();
@@ -55,66 +52,36 @@ export function DeleteBrand({ brand, onDeleted }: { brand: Brand; onDeleted: () 
       onDeleted();
     },
   });
-  useEffect(() => {
-    if (open && !dialog.current?.open) {
-      dialog.current?.showModal();
-      // The safe choice has the focus, not the destructive one.
-      cancel.current?.focus();
-    }
-    if (!open && dialog.current?.open) dialog.current.close();
-  }, [open]);
 
   const h = history.data;
   return (
-    <>
-      <button type="button" className="btn btn-danger" onClick={() => setOpen(true)}>
-        Delete brand…
-      </button>
-      <dialog
-        ref={dialog}
-        className="dialog"
-        aria-labelledby={`${id}-title`}
-        aria-describedby={`${id}-body`}
-        onClose={() => setOpen(false)}
-        data-testid="delete-dialog"
-      >
-        <h2 id={`${id}-title`}>Delete {brand.name}?</h2>
-        <div id={`${id}-body`}>
-          {history.isPending ? (
-            <p className="muted">Checking its history…</p>
-          ) : h && h.mentions > 0 ? (
-            <p data-testid="delete-history">
-              {brand.name} was mentioned {h.mentions} {h.mentions === 1 ? 'time' : 'times'} in {h.runs}{' '}
-              {h.runs === 1 ? 'run' : 'runs'} over the last {HISTORY_DAYS} days. Deleting it removes those
-              mentions and its scores from every report once history is recomputed, and alert rules that watch
-              it stop.
-            </p>
-          ) : (
-            <p data-testid="delete-history">
-              No stored run mentions {brand.name}. Alert rules that watch it stop.
-            </p>
-          )}
-          <p>This cannot be undone.</p>
-        </div>
-        {del.error && (
-          <p className="field-error" role="alert">
-            {describeError(del.error).detail}
-          </p>
-        )}
-        <div className="form-actions">
-          <button
-            type="button"
-            className="btn btn-danger-solid"
-            disabled={del.isPending}
-            onClick={() => del.mutate()}
-          >
-            {del.isPending ? 'Deleting…' : `Delete ${brand.name}`}
-          </button>
-          <button ref={cancel} type="button" className="btn" onClick={() => setOpen(false)}>
-            Cancel
-          </button>
-        </div>
-      </dialog>
-    </>
+    <ConfirmAction
+      label="Delete brand…"
+      title={`Delete ${brand.name}?`}
+      confirmLabel={`Delete ${brand.name}`}
+      busyLabel="Deleting…"
+      busy={del.isPending}
+      error={del.error}
+      onConfirm={() => del.mutate()}
+      open={open}
+      onOpenChange={setOpen}
+      testId="delete-dialog"
+    >
+      {history.isPending ? (
+        <p className="muted">Checking its history…</p>
+      ) : h && h.mentions > 0 ? (
+        <p data-testid="delete-history">
+          {brand.name} was mentioned {h.mentions} {h.mentions === 1 ? 'time' : 'times'} in {h.runs}{' '}
+          {h.runs === 1 ? 'run' : 'runs'} over the last {HISTORY_DAYS} days. Deleting it removes those
+          mentions and its scores from every report once history is recomputed, and alert rules that watch it
+          stop.
+        </p>
+      ) : (
+        <p data-testid="delete-history">
+          No stored run mentions {brand.name}. Alert rules that watch it stop.
+        </p>
+      )}
+      <p>This cannot be undone.</p>
+    </ConfirmAction>
   );
 }

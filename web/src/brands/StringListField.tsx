@@ -1,7 +1,7 @@
 // A list of strings (exclusions, domains): one input each, added and removed one by one.
 import { itemDraft, type ItemDraft } from './brand-draft';
-import type { FieldErrors } from './field-errors';
-import { FieldMessages, invalidProps } from './FieldMessages';
+import type { FieldErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
 
 interface Props {
   field: 'exclusions' | 'domains';

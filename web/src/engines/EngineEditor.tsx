@@ -8,8 +8,8 @@ import {
   enginesControllerCreate,
   enginesControllerUpdate,
 } from '../api/client';
-import { formErrorsOf, type FormErrors } from '../brands/field-errors';
-import { useUnsavedGuard } from '../brands/use-unsaved-guard';
+import { formErrorsOf, type FormErrors, NO_ERRORS } from '../forms/field-errors';
+import { useUnsavedGuard } from '../forms/use-unsaved-guard';
 import { DeleteEngine } from './DeleteEngine';
 import { DisabledBanner } from './DisabledBanner';
 import {
@@ -24,7 +24,6 @@ import {
 import { EngineForm } from './EngineForm';
 import { TestResult } from './TestResult';
 
-const NO_ERRORS: FormErrors = { fields: new Map(), form: [] };
 const editorKey = (search: unknown): string => String((search as { engine?: unknown }).engine);
 
 interface Props {

@@ -1,8 +1,10 @@
 // The engine form: name, kind, model, base URL, write-only credential, parameters, limits. Controlled: the
 // editor keeps the draft (the connection test sends it too) and the server's errors.
-import { useEffect, useRef, type FormEvent, type ReactNode } from 'react';
-import type { FormErrors } from '../brands/field-errors';
-import { FieldMessages, invalidProps } from '../brands/FieldMessages';
+import type { FormEvent, ReactNode } from 'react';
+import type { FormErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
+import { FormErrorList } from '../forms/FormErrorList';
+import { useFocusFirstError } from '../forms/use-focus-first-error';
 import {
   KIND_HELP,
   KINDS,
@@ -40,12 +42,7 @@ function credentialHelp(engine: Engine | null, kind: EngineDraft['provider']): s
 
 export function EngineForm(p: Props) {
   const { draft, onChange, errors, engine } = p;
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (p.errorSerial === 0) return;
-    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    (first ?? formRef.current?.querySelector<HTMLElement>('.form-errors'))?.focus();
-  }, [p.errorSerial]);
+  const formRef = useFocusFirstError(p.errorSerial);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     p.onSubmit();
@@ -57,13 +54,7 @@ export function EngineForm(p: Props) {
   const stored = engine?.credential.set ? `•••• ${last4 ?? '(stored)'}` : undefined;
   return (
     <form ref={formRef} className="brand-form engine-form" onSubmit={submit} noValidate aria-label="Engine">
-      {errors.form.length > 0 && (
-        <div className="notice notice-error form-errors" role="alert" tabIndex={-1}>
-          {errors.form.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
+      <FormErrorList errors={errors} />
       <div className="form-row">
         <TextField
           field="name"

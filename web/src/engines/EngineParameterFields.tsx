@@ -1,7 +1,7 @@
 // The parameters an engine's kind uses: system prompt (persona), temperature, max tokens, web search, region,
 // the OpenAI API flavour, Ollama's native API, a thinking budget, the demo seed.
-import type { FieldErrors } from '../brands/field-errors';
-import { FieldMessages, invalidProps } from '../brands/FieldMessages';
+import type { FieldErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
 import { usesParam, type EngineDraft } from './engine-draft';
 import { fieldId, TextField } from './TextField';
 

@@ -1,6 +1,6 @@
 // One labelled text input of the engine form, its help and the server's messages for it.
-import type { FieldErrors } from '../brands/field-errors';
-import { FieldMessages, invalidProps } from '../brands/FieldMessages';
+import type { FieldErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
 
 interface Props {
   /** The API field (`model`, `parameters.temperature`): where a 400 issue lands. */

@@ -3,8 +3,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { promptsControllerCreate, promptsControllerUpdate } from '../api/client';
-import { formErrorsOf, type FormErrors } from '../brands/field-errors';
-import { useUnsavedGuard } from '../brands/use-unsaved-guard';
+import { formErrorsOf, type FormErrors, NO_ERRORS } from '../forms/field-errors';
+import { useUnsavedGuard } from '../forms/use-unsaved-guard';
 import type { Engine } from '../runs/api-types';
 import {
   bodyOf,
@@ -16,8 +16,6 @@ import {
   type PromptDraft,
 } from './prompt-draft';
 import { PromptForm } from './PromptForm';
-
-const NO_ERRORS: FormErrors = { fields: new Map(), form: [] };
 
 interface Props {
   projectId: string;

@@ -1,8 +1,10 @@
 // The prompt form: text, tags, engines, samples per slot, schedule, active. Controlled: the editor keeps the
 // draft and the server's errors; nothing typed is dropped on an error.
-import { useEffect, useRef, type FormEvent } from 'react';
-import { errorId, type FormErrors } from '../brands/field-errors';
-import { FieldMessages, invalidProps } from '../brands/FieldMessages';
+import type { FormEvent } from 'react';
+import { errorId, type FormErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
+import { FormErrorList } from '../forms/FormErrorList';
+import { useFocusFirstError } from '../forms/use-focus-first-error';
 import type { Engine } from '../runs/api-types';
 import type { PromptDraft } from './prompt-draft';
 import { ScheduleField } from './ScheduleField';
@@ -24,12 +26,7 @@ interface Props {
 
 export function PromptForm(p: Props) {
   const { draft, onChange, errors } = p;
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (p.errorSerial === 0) return;
-    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    (first ?? formRef.current?.querySelector<HTMLElement>('.form-errors'))?.focus();
-  }, [p.errorSerial]);
+  const formRef = useFocusFirstError(p.errorSerial);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     p.onSubmit();
@@ -43,13 +40,7 @@ export function PromptForm(p: Props) {
 
   return (
     <form ref={formRef} className="prompt-form" onSubmit={submit} noValidate aria-label="Prompt">
-      {errors.form.length > 0 && (
-        <div className="notice notice-error form-errors" role="alert" tabIndex={-1}>
-          {errors.form.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
+      <FormErrorList errors={errors} />
       <div className="form-field">
         <label htmlFor="prompt-text">Prompt text</label>
         <textarea

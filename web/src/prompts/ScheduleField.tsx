@@ -1,7 +1,7 @@
 // The schedule editor: a cron and its timezone (typed, or from a preset), shown in words with the next five
 // firings as the server plans them. A preview refusal shows next to its field, like a save's.
-import { formErrorsOf, type FieldErrors } from '../brands/field-errors';
-import { FieldMessages, invalidProps } from '../brands/FieldMessages';
+import { formErrorsOf, type FieldErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
 import { SCHEDULE_PRESETS, useSchedulePreview } from './schedule-preview';
 
 interface Props {

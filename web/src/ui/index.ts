@@ -15,3 +15,5 @@ export {
   formatInterval,
 } from './format';
 export { toCsv, downloadText, downloadBlob } from './csv';
+export { ConfirmDialog } from './ConfirmDialog';
+export { ConfirmAction } from './ConfirmAction';

@@ -5,10 +5,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { apiKeysControllerCreate } from '../api/client';
 import { useSession } from '../api/session-store';
-import { formErrorsOf, type FormErrors } from '../brands/field-errors';
-import { FieldMessages, invalidProps } from '../brands/FieldMessages';
+import { formErrorsOf, NO_ERRORS, type FormErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
 import { ErrorState, formatDateTime, Loading } from '../ui';
-import { FormErrorList, NO_ERRORS } from './FormErrorList';
+import { FormErrorList } from '../forms/FormErrorList';
 import { apiKeysQuery, type ApiKey } from './queries';
 import { RevokeKey } from './RevokeKey';
 

@@ -5,9 +5,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useId, useState, type FormEvent } from 'react';
 import { projectsControllerCreate } from '../api/client';
-import { formErrorsOf, type FormErrors } from '../brands/field-errors';
-import { FieldMessages, invalidProps } from '../brands/FieldMessages';
-import { FormErrorList, NO_ERRORS } from './FormErrorList';
+import { formErrorsOf, NO_ERRORS, type FormErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
+import { FormErrorList } from '../forms/FormErrorList';
 
 export function CreateProjectForm({ autoFocus = false }: { autoFocus?: boolean }) {
   const id = useId();

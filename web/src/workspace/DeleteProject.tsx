@@ -10,7 +10,7 @@ import {
   promptsControllerList,
   runsControllerList,
 } from '../api/client';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../ui';
 import type { Project } from './queries';
 
 const PAGE = 200;

@@ -3,17 +3,18 @@
 // can delete the project; a read key reads them.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { projectsControllerUpdate } from '../api/client';
 import { projectQuery } from '../api/queries';
 import { useCanWrite } from '../api/session-store';
-import { formErrorsOf, type FormErrors } from '../brands/field-errors';
-import { FieldMessages, invalidProps } from '../brands/FieldMessages';
-import { useUnsavedGuard } from '../brands/use-unsaved-guard';
+import { formErrorsOf, NO_ERRORS, type FormErrors } from '../forms/field-errors';
+import { FieldMessages, invalidProps } from '../forms/FieldMessages';
+import { FormErrorList } from '../forms/FormErrorList';
+import { useFocusFirstError } from '../forms/use-focus-first-error';
+import { useUnsavedGuard } from '../forms/use-unsaved-guard';
 import { settingsRoute } from '../router';
 import { ErrorState, formatMs, formatN, Loading } from '../ui';
 import { DeleteProject } from './DeleteProject';
-import { FormErrorList, NO_ERRORS } from './FormErrorList';
 import type { Project } from './queries';
 import { draftOfProject, settingsBody, SETTINGS_FIELDS, type SettingsDraft } from './settings-draft';
 import { SettingsNote } from './SettingsNote';
@@ -34,12 +35,7 @@ function SettingsForm({ project }: { project: Project }) {
   const [done, setDone] = useState(false);
   // Bumped on each failed save: once the errors are rendered, focus moves to the first field in error.
   const [errorSerial, setErrorSerial] = useState(0);
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (errorSerial === 0) return;
-    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    (first ?? formRef.current?.querySelector<HTMLElement>('.form-errors'))?.focus();
-  }, [errorSerial]);
+  const formRef = useFocusFirstError(errorSerial);
   const body = settingsBody(draft, saved);
   const dirty = Object.keys(body).length > 0;
   useUnsavedGuard(dirty, { message: 'Discard your unsaved changes to the project settings?' });

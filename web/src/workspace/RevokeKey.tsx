@@ -5,7 +5,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { apiKeysControllerRevoke } from '../api/client';
 import { setSession } from '../api/session-store';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../ui';
 import type { ApiKey } from './queries';
 
 interface Props {

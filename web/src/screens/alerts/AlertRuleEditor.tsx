@@ -8,9 +8,9 @@ import {
   alertRulesControllerUpdate,
 } from '../../api/client';
 import type { Brand } from '../../brands/brand-draft';
-import { clearChangedFields, formErrorsOf, type FormErrors } from '../../brands/field-errors';
-import { useUnsavedGuard } from '../../brands/use-unsaved-guard';
-import { ConfirmAction } from '../shared/ConfirmAction';
+import { clearChangedFields, formErrorsOf, type FormErrors, NO_ERRORS } from '../../forms/field-errors';
+import { useUnsavedGuard } from '../../forms/use-unsaved-guard';
+import { ConfirmAction } from '../../ui';
 import { AlertPreviewPanel } from './AlertPreviewPanel';
 import { AlertRuleForm } from './AlertRuleForm';
 import {
@@ -23,7 +23,6 @@ import {
   type RuleDraft,
 } from './rule-draft';
 
-const NO_ERRORS: FormErrors = { fields: new Map(), form: [] };
 const editorOf = (search: unknown): string => String((search as { rule?: unknown }).rule);
 
 interface Props {

@@ -1,9 +1,11 @@
 // The alert rule form: name, kind, enabled and the kind's parameters. Controlled: the editor keeps the draft
 // (the preview reads it) and the server's errors, shown next to their fields.
-import { useEffect, useRef, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import type { Brand } from '../../brands/brand-draft';
-import type { FormErrors } from '../../brands/field-errors';
-import { FieldMessages, invalidProps } from '../../brands/FieldMessages';
+import type { FormErrors } from '../../forms/field-errors';
+import { FieldMessages, invalidProps } from '../../forms/FieldMessages';
+import { FormErrorList } from '../../forms/FormErrorList';
+import { useFocusFirstError } from '../../forms/use-focus-first-error';
 import { KIND_LABEL } from './alert-labels';
 import { KIND_PARAMS, NUMERIC, type AlertRuleKind, type ParamKey, type RuleDraft } from './rule-draft';
 import { KIND_HELP, PARAM_HELP, PARAM_LABEL } from './rule-text';
@@ -76,25 +78,14 @@ function ParamField({ k, p }: { k: ParamKey; p: Props }) {
 export function AlertRuleForm(p: Props) {
   const { draft, onChange, errors } = p;
   const f = errors.fields;
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (p.errorSerial === 0) return;
-    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    (first ?? formRef.current?.querySelector<HTMLElement>('.form-errors'))?.focus();
-  }, [p.errorSerial]);
+  const formRef = useFocusFirstError(p.errorSerial);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     p.onSubmit();
   };
   return (
     <form ref={formRef} className="brand-form" onSubmit={submit} noValidate aria-label="Alert rule">
-      {errors.form.length > 0 && (
-        <div className="notice notice-error form-errors" role="alert" tabIndex={-1}>
-          {errors.form.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
+      <FormErrorList errors={errors} />
       <div className="form-row">
         <div className="form-field">
           <label htmlFor="rule-name">Name</label>

@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { webhooksControllerDelete, webhooksControllerRotateSecret } from '../../api/client';
-import { ConfirmAction } from '../shared/ConfirmAction';
+import { ConfirmAction } from '../../ui';
 import { DeliveryLog } from './DeliveryLog';
 import type { Webhook } from './webhook-draft';
 import { WebhookForm } from './WebhookForm';

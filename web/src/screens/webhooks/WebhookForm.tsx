@@ -2,11 +2,19 @@
 // server's 400 issues (a private address, a Slack hook with run events) show next to their fields; what was
 // typed stays.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { webhooksControllerCreate, webhooksControllerUpdate } from '../../api/client';
-import { clearChangedFields, errorId, formErrorsOf, type FormErrors } from '../../brands/field-errors';
-import { FieldMessages, invalidProps } from '../../brands/FieldMessages';
-import { useUnsavedGuard } from '../../brands/use-unsaved-guard';
+import {
+  clearChangedFields,
+  errorId,
+  formErrorsOf,
+  type FormErrors,
+  NO_ERRORS,
+} from '../../forms/field-errors';
+import { FieldMessages, invalidProps } from '../../forms/FieldMessages';
+import { FormErrorList } from '../../forms/FormErrorList';
+import { useFocusFirstError } from '../../forms/use-focus-first-error';
+import { useUnsavedGuard } from '../../forms/use-unsaved-guard';
 import {
   emptyWebhookDraft,
   EVENTS,
@@ -17,7 +25,6 @@ import {
   type WebhookDraft,
 } from './webhook-draft';
 
-const NO_ERRORS: FormErrors = { fields: new Map(), form: [] };
 const editorOf = (search: unknown): string => String((search as { webhook?: unknown }).webhook);
 
 interface Props {
@@ -43,12 +50,7 @@ export function WebhookForm({ webhook, onSaved, onCancel }: Props) {
     setErrors((e) => clearChangedFields(e, draft, next));
     setDraftState(next);
   };
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (errorSerial === 0) return;
-    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    (first ?? formRef.current?.querySelector<HTMLElement>('.form-errors'))?.focus();
-  }, [errorSerial]);
+  const formRef = useFocusFirstError(errorSerial);
 
   const save = useMutation({
     mutationFn: async (d: WebhookDraft) => {
@@ -79,13 +81,7 @@ export function WebhookForm({ webhook, onSaved, onCancel }: Props) {
   const f = errors.fields;
   return (
     <form ref={formRef} className="brand-form" onSubmit={submit} noValidate aria-label="Webhook">
-      {errors.form.length > 0 && (
-        <div className="notice notice-error form-errors" role="alert" tabIndex={-1}>
-          {errors.form.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
+      <FormErrorList errors={errors} />
       <div className="form-row">
         <div className="form-field">
           <label htmlFor="webhook-url">URL</label>

@@ -7,14 +7,15 @@ interface Props {
   open: boolean;
   title: string;
   confirmLabel: string;
-  busyLabel: string;
+  /** The destructive button's text while `busy` (default: Working…). */
+  busyLabel?: string;
   busy: boolean;
   error: unknown;
   /** false: the destructive button is disabled (nothing typed yet, or refused outright). */
   ready?: boolean;
   onConfirm: () => void;
   onClose: () => void;
-  testId: string;
+  testId?: string;
   children: ReactNode;
 }
 
@@ -53,7 +54,7 @@ export function ConfirmDialog(p: Props) {
           disabled={p.busy || p.ready === false}
           onClick={p.onConfirm}
         >
-          {p.busy ? p.busyLabel : p.confirmLabel}
+          {p.busy ? (p.busyLabel ?? 'Working…') : p.confirmLabel}
         </button>
         <button ref={cancel} type="button" className="btn" onClick={p.onClose}>
           Cancel

@@ -59,3 +59,6 @@ export function clearChangedFields(errors: FormErrors, before: object, after: ob
   if (![...errors.fields.keys()].some(changed)) return errors;
   return { fields: new Map([...errors.fields].filter(([k]) => !changed(k))), form: errors.form };
 }
+
+/** A form with no errors. */
+export const NO_ERRORS: FormErrors = { fields: new Map(), form: [] };

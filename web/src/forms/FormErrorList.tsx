@@ -1,6 +1,4 @@
-import type { FormErrors } from '../brands/field-errors';
-
-export const NO_ERRORS: FormErrors = { fields: new Map(), form: [] };
+import type { FormErrors } from './field-errors';
 
 /** What no field of a form shows (a network error, a refusal), as sentences. */
 export function FormErrorList({ errors }: { errors: FormErrors }) {

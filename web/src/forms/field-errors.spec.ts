@@ -1,5 +1,5 @@
 import { ApiError } from '../api/errors';
-import { isFormKey } from './brand-draft';
+import { isFormKey } from '../brands/brand-draft';
 import { clearChangedFields, formErrorsOf } from './field-errors';
 
 const validation = (details: { path: string; message: string }[]) =>

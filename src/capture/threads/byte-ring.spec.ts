@@ -106,7 +106,7 @@ describe('ByteRing', () => {
     // reading until it has exited and then draining what is left proves no loss however slow the machine is.
     let exited = false;
     writer.once('exit', () => (exited = true));
-    const readAll = (): void =>
+    const readAll = (): void => {
       ring.read((r) => {
         const i = new DataView(r.buffer, r.byteOffset, 4).getUint32(0, true);
         expect(i).toBe(next);
@@ -114,6 +114,7 @@ describe('ByteRing', () => {
         expect(r.subarray(4).every((b) => b === i % 251)).toBe(true);
         next++;
       });
+    };
     while (!exited) {
       readAll();
       await new Promise((resolve) => setImmediate(resolve));

@@ -77,6 +77,9 @@ describe('sign-in', () => {
     const { page } = await h.signedIn();
     await page.goto(`${h.baseUrl}/p/${h.fx.projectId}/runs`);
     await page.getByRole('navigation', { name: 'Project sections' }).waitFor();
+    // The page's own first requests must have answered before the session expires: one still in flight would
+    // meet the 401 and leave the page before the navigation below (CI, stop 31).
+    await page.waitForLoadState('networkidle');
     const db = new Client({ connectionString: h.t.config.DATABASE_URL });
     await db.connect();
     try {
@@ -88,10 +91,14 @@ describe('sign-in', () => {
       await db.end();
     }
     // The next API call answers 401: the app goes back to sign-in, from a client-side navigation (a new
-    // report query) as from a fresh page load (the session check). The click is dispatched, not performed:
-    // a pointer click hovers first, and the hover's route preload can reach the 401 (and leave the page)
-    // before the click lands, which detaches the link under Playwright (CI, stop 30).
-    await page.getByRole('link', { name: 'Overview' }).dispatchEvent('click');
+    // report query) as from a fresh page load (the session check). The click is dispatched, not performed (a
+    // pointer click hovers first, and the hover's route preload can meet the 401 before the click lands), and
+    // whichever request meets the 401 first, the page must end on sign-in.
+    const click = page
+      .getByRole('link', { name: 'Overview' })
+      .dispatchEvent('click')
+      .catch(() => undefined);
+    await Promise.race([click, page.waitForURL(/\/sign-in/)]);
     await page.waitForURL(/\/sign-in/);
     await page.getByLabel('API key').waitFor();
     await page.goto(`${h.baseUrl}/p/${h.fx.projectId}/runs`);
